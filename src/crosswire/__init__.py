@@ -1,0 +1,2 @@
+"""crosswire: cross-check news across languages."""
+__version__ = "0.1.0"

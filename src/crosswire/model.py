@@ -1,0 +1,149 @@
+"""The plain data that flows between crosswire's stages.
+
+source -> Article -> Sentence[] -> Fact[] -> Link[] / Difference[] -> Comparison -> views.
+All offsets are character offsets into `Article.text`, the original input
+(for HTML: the extracted main text).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    lang: str
+    source: str = "<string>"  # file path or "<string>", used in error messages
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date when known
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A line left out of the comparison (e.g. "Baca Juga: ..."), with why."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A checkable detail inside a sentence: a number, a name or a date.
+
+    `value` is normalised: a Decimal for numbers, an ISO date string for dates,
+    a comparison key for names.
+    """
+
+    kind: str  # "number" | "name" | "date"
+    start: int
+    end: int
+    text: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str  # "number" | "name" | "name_variant" | "date"
+    a: Span | None
+    b: Span | None
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "a": self.a.to_dict() if self.a else None, "b": self.b.to_dict() if self.b else None}
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+# Difference kinds that make a link "changed"; a name_variant alone leaves it "same".
+CHANGE_KINDS = frozenset({"number", "name", "date"})
+
+
+@dataclass(frozen=True)
+class Link:
+    a: tuple[int, ...]  # sentence indices in article a
+    b: tuple[int, ...]
+    score: float
+    differences: tuple[Difference, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return "changed" if any(d.kind in CHANGE_KINDS for d in self.differences) else "same"
+
+    def to_dict(self) -> dict:
+        return {
+            "a": list(self.a),
+            "b": list(self.b),
+            "status": self.status,
+            "score": round(self.score, 4),
+            "differences": [d.to_dict() for d in self.differences],
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article prepared for comparison: its sentences and what was skipped."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    skipped: tuple[Skipped, ...]
+
+    def to_dict(self) -> dict:
+        art = self.article
+        return {
+            "lang": art.lang,
+            "source": art.source,
+            "title": art.title,
+            "url": art.url,
+            "published": art.published,
+            "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences],
+            "skipped": [{"start": s.start, "end": s.end, "text": s.text, "reason": s.reason} for s in self.skipped],
+        }
+
+
+SCHEMA_ID = "crosswire.comparison/1"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Document
+    b: Document
+    links: tuple[Link, ...]
+    only_a: tuple[int, ...]
+    only_b: tuple[int, ...]
+    encoder: str
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA_ID,
+            "encoder": self.encoder,
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "links": [link.to_dict() for link in self.links],
+            "only_a": list(self.only_a),
+            "only_b": list(self.only_b),
+        }
