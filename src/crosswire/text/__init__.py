@@ -1,0 +1,1 @@
+"""Text analysis: language, sentences and the facts inside them."""

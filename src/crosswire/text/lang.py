@@ -1,0 +1,90 @@
+"""Language identification (py3langid) and validation of user-given language codes.
+
+Every code crosswire hands on is babel's canonical language code: ISO 639-1
+where the language has one ("en", "id", "zh"), otherwise ISO 639-3.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from babel import Locale, UnknownLocaleError
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from crosswire.errors import CrosswireError
+
+# Below this many letters (of any script) there is nothing to identify.
+MIN_LETTERS = 3
+# The model's probabilities are calibrated across text lengths; below this the
+# best guess is little better than a coin toss between neighbours. Real news text
+# scores 0.95-1.0; short, clear sentences ("Das ist gut.") still score above 0.9.
+MIN_CONFIDENCE = 0.5
+# py3langid tells Malay from Indonesian poorly and short Indonesian news often scores
+# "ms" first with "id" close behind. Indonesian is by far the commoner news language,
+# so "id" wins whenever it has at least this fraction of the "ms" score; genuine
+# Malay text leaves "id" below a tenth of "ms".
+ID_OVER_MS_RATIO = 0.5
+# Identification settles within a few hundred characters; a bounded sample keeps
+# the cost of huge inputs bounded too.
+MAX_SAMPLE_CHARS = 100_000
+
+# The model splits some languages into regional varieties whose written news is in
+# the standard language; their scores count for that language.
+_VARIETIES = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar", "uzs": "uz"}
+# The model's label for text with no linguistic content (symbols, keyboard mash).
+_NO_LANGUAGE = "zxx"
+# Codes babel resolves that name no language ("und" would become "en").
+_NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
+_CODE_SHAPE = re.compile(r"[a-z]{2,3}")
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, source: str = "<string>") -> str:
+    """Return the language code of `text`, or raise CW107 when it cannot be told confidently."""
+    sample = text[:MAX_SAMPLE_CHARS]
+    if sum(1 for ch in sample if ch.isalpha()) < MIN_LETTERS:
+        raise _unidentified(source, "the text has almost no letters")
+    scores: dict[str, float] = {}
+    for label, probability in _identifier().rank(sample):
+        code = _VARIETIES.get(label, label)
+        scores[code] = scores.get(code, 0.0) + probability
+    best = max(scores, key=scores.__getitem__)
+    confidence = scores[best]
+    if best == "ms" and scores.get("id", 0.0) >= ID_OVER_MS_RATIO * confidence:
+        best, confidence = "id", confidence + scores["id"]
+    if best == _NO_LANGUAGE:
+        raise _unidentified(source, "the text does not look like any natural language")
+    if confidence < MIN_CONFIDENCE:
+        raise _unidentified(source, f"best guess '{best}' is only {confidence:.0%} likely")
+    canonical = _canonical(best)
+    if canonical is None:
+        raise _unidentified(source, f"it looks like '{best}', which crosswire does not support")
+    return canonical
+
+
+def check_language_code(code: str, source: str) -> str:
+    """Validate a user-given code (CW108 if unknown); return its canonical form ("deu" -> "de")."""
+    canonical = _canonical(code) if _CODE_SHAPE.fullmatch(code) else None
+    if canonical is None:
+        detail = f"'{code}' is not a known language code; use a lowercase ISO 639 code such as 'en' or 'id'"
+        raise CrosswireError("CW108", source, detail)
+    return canonical
+
+
+def _canonical(code: str) -> str | None:
+    if code in _NOT_LANGUAGES:
+        return None
+    try:
+        return Locale.parse(code).language
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _unidentified(source: str, reason: str) -> CrosswireError:
+    return CrosswireError(
+        "CW107", source, f"could not identify the language ({reason}); pass --lang-a/--lang-b"
+    )

@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import pytest
+
+from crosswire.errors import CrosswireError
+from crosswire.text.lang import check_language_code, detect_language
+
+SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "seeds"
+
+
+@pytest.fixture
+def seed_text():
+    def read(name: str) -> str:
+        p = SEEDS / name
+        if not p.is_file():
+            pytest.skip(f"seed file {p} is not available")
+        return p.read_text(encoding="utf-8")
+
+    return read
+
+
+@pytest.mark.parametrize(("name", "lang"), [("en_wagner_drones.txt", "en"), ("id_wagner_drones.txt", "id")])
+def test_seeds(seed_text, name, lang):
+    assert detect_language(seed_text(name), name) == lang
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ja", "政府は月曜日に新しい経済対策を発表した。"),
+        ("ja", "地震が発生しました。"),
+        ("zh", "中国外交部发言人表示中方没有参与冲突。"),
+        ("zh", "台灣總統府今天發表聲明。"),  # the model spreads this over zh/yue/wuu
+        ("ru", "Министр заявил об этом в понедельник."),
+        ("ar", "وقال الوزير إن الحكومة ستدعم القرار."),  # spread over ar/ary/arz
+        ("de", "Der Minister sagte am Montag, die Regierung werde den Plan unterstützen."),
+        ("de", "Das ist gut."),
+        ("fr", "Le ministre a déclaré lundi que le gouvernement soutiendrait le projet."),
+        ("fr", "C'est la vie."),
+        ("es", "El ministro dijo el lunes que el gobierno apoyaría el plan."),
+        ("uk", "Міністр заявив про це в понеділок."),
+        ("ko", "정부는 월요일 새로운 경제 대책을 발표했다."),
+        ("id", "Polisi menangkap dua orang tersangka."),
+    ],
+)
+def test_sentences(lang, text):
+    assert detect_language(text) == lang
+
+
+def test_indonesian_preferred_when_malay_only_just_ahead():
+    # py3langid scores this Indonesian sentence ms 0.52 / id 0.48.
+    assert detect_language("Grup Wagner dilaporkan melakukan kesepakatan rahasia dengan China.") == "id"
+
+
+def test_clear_malay_stays_malay():
+    text = (
+        "Kerajaan Malaysia akan melaksanakan dasar baharu untuk membantu rakyat "
+        "yang terjejas akibat banjir di Kelantan dan Terengganu."
+    )
+    assert detect_language(text) == "ms"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qwrt pzkl mnbv cxzl hjkd fgrt wqpl zxcv bnml kjhg tdsq",  # consonant gibberish
+        "1234 5678 9012 3456",  # no letters
+        "Ab 12",  # too few letters
+        "Hello world",  # too short to be sure
+        "",
+    ],
+)
+def test_unidentifiable(text):
+    with pytest.raises(CrosswireError, match=r"^CW107 mystery\.txt: .*--lang-a/--lang-b"):
+        detect_language(text, "mystery.txt")
+
+
+@pytest.mark.parametrize(
+    ("code", "canonical"), [("en", "en"), ("id", "id"), ("zh", "zh"), ("deu", "de"), ("haw", "haw")]
+)
+def test_known_codes(code, canonical):
+    assert check_language_code(code, "a.txt") == canonical
+
+
+@pytest.mark.parametrize("code", ["xx", "qqq", "EN", "english", "e1", "", "und", "zxx", "en_US", "en-GB"])
+def test_unknown_codes(code):
+    with pytest.raises(CrosswireError, match=r"^CW108 article\.txt: "):
+        check_language_code(code, "article.txt")
