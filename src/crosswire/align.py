@@ -1,0 +1,119 @@
+"""Sentence alignment between two articles: 1:1, 1:n and n:1 links.
+
+1. Score every pair: cosine of the sentence vectors plus a small bonus for
+   lexical anchors that survive translation (numbers, names, quoted strings,
+   URLs; see `anchors`).
+2. Keep pairs that are clearly above each sentence's background similarity
+   (a margin over the mean of its k best candidates, as in LASER's
+   margin-based mining), then take them greedily, best first, each sentence
+   once. Greedy choice, not a monotone path, so reordered passages still link.
+3. Grow links into 1:n / n:1 groups: an unlinked neighbour joins a link when
+   the joined text is closer to the other side than the single sentence was
+   (a sentence split or merged by the rewrite).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .encode import Calibration
+
+ANCHOR_BONUS = 0.04  # per shared anchor, up to MAX_ANCHORS
+MAX_ANCHORS = 3
+MARGIN_K = 4
+MIN_MARGIN = 0.05
+MERGE_GAIN = 0.01
+
+
+@dataclass(frozen=True)
+class Group:
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    score: float
+
+
+def anchor_bonus(anchors_a: Sequence[frozenset[str]], anchors_b: Sequence[frozenset[str]]) -> np.ndarray:
+    bonus = np.zeros((len(anchors_a), len(anchors_b)), dtype=np.float32)
+    for i, x in enumerate(anchors_a):
+        if not x:
+            continue
+        for j, y in enumerate(anchors_b):
+            shared = len(x & y)
+            if shared:
+                bonus[i, j] = ANCHOR_BONUS * min(MAX_ANCHORS, shared)
+    return bonus
+
+
+def _knn_mean(matrix: np.ndarray, axis: int) -> np.ndarray:
+    k = min(MARGIN_K, matrix.shape[axis])
+    top = -np.sort(-matrix, axis=axis).take(range(k), axis=axis)
+    return top.mean(axis=axis)
+
+
+def align(
+    vectors_a: np.ndarray,
+    vectors_b: np.ndarray,
+    bonus: np.ndarray,
+    calibration: Calibration,
+    similarity_of_joined: Callable[[tuple[int, ...], tuple[int, ...]], float],
+) -> list[Group]:
+    """Link sentences; `similarity_of_joined(a_idx, b_idx)` embeds joined texts for 1:n checks."""
+    n, m = len(vectors_a), len(vectors_b)
+    if not n or not m:
+        return []
+    cosine = vectors_a @ vectors_b.T
+    score = cosine + bonus
+    margin = score - (_knn_mean(score, 1)[:, None] + _knn_mean(score, 0)[None, :]) / 2
+    best_for_a = score.argmax(axis=1)
+    best_for_b = score.argmax(axis=0)
+    candidates = []
+    for i in range(n):
+        for j in range(m):
+            s = float(score[i, j])
+            if s < calibration.link_min or (best_for_a[i] != j and best_for_b[j] != i):
+                continue
+            if s >= calibration.link_sure or margin[i, j] >= MIN_MARGIN:
+                candidates.append((s, i, j))
+    candidates.sort(reverse=True)
+    taken_a: dict[int, int] = {}
+    taken_b: dict[int, int] = {}
+    groups: list[list] = []
+    for s, i, j in candidates:
+        if i in taken_a or j in taken_b:
+            continue
+        taken_a[i], taken_b[j] = len(groups), len(groups)
+        groups.append([[i], [j], s])
+    _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m)
+    return sorted(
+        (Group(tuple(sorted(a)), tuple(sorted(b)), float(s)) for a, b, s in groups),
+        key=lambda g: (g.a[0], g.b[0]),
+    )
+
+
+def _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m) -> None:
+    """Join unlinked neighbours into 1:n / n:1 groups where the joined text fits better."""
+    for side in ("b", "a"):
+        taken, size = (taken_b, m) if side == "b" else (taken_a, n)
+        for k in range(size):
+            if k in taken:
+                continue
+            for neighbour in (k - 1, k + 1):
+                if neighbour not in taken:
+                    continue
+                g = groups[taken[neighbour]]
+                a_idx, b_idx = g[0], g[1]
+                if (len(a_idx) > 1 and side == "b") or (len(b_idx) > 1 and side == "a"):
+                    continue  # keep groups 1:n or n:1, never n:m
+                own = max(cosine[i, k] for i in a_idx) if side == "b" else max(cosine[k, j] for j in b_idx)
+                if own < calibration.merge_min:
+                    continue
+                joined_a = tuple(a_idx) if side == "b" else tuple(sorted([*a_idx, k]))
+                joined_b = tuple(sorted([*b_idx, k])) if side == "b" else tuple(b_idx)
+                before = similarity_of_joined(tuple(a_idx), tuple(b_idx))
+                after = similarity_of_joined(joined_a, joined_b)
+                if after >= before + MERGE_GAIN:
+                    g[0], g[1], g[2] = list(joined_a), list(joined_b), after
+                    taken[k] = taken[neighbour]
+                    break

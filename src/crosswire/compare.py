@@ -1,0 +1,125 @@
+"""compare(a, b): the claim-level diff of two articles, in any two languages.
+
+Composes the stages: read -> segment -> facts -> encode -> align -> diff.
+Holds no state between calls beyond the encoder, which loads once per process.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from . import align as align_mod
+from .diff import SentenceFacts, differences
+from .encode import DEFAULT_ENCODER, Encoder, get_encoder
+from .errors import CrosswireError
+from .model import Article, Comparison, Document, Link
+from .read import read_string
+from .text.dates import find_dates
+from .text.names import words
+from .text.numbers import find_numbers
+from .text.segment import segment
+
+
+def prepare(article: Article) -> Document:
+    sentences, skipped = segment(article.text, article.lang)
+    if not sentences:
+        raise CrosswireError("CW301", article.source, "no sentences left to compare after removing boilerplate lines")
+    return Document(article, tuple(sentences), tuple(skipped))
+
+
+def sentence_facts(doc: Document) -> list[SentenceFacts]:
+    text, lang = doc.article.text, doc.article.lang
+    return [
+        SentenceFacts(
+            tuple(find_numbers(text, lang, s.start, s.end)),
+            tuple(find_dates(text, lang, s.start, s.end)),
+            tuple(words(text, s.start, s.end, lang)),
+            lang,
+        )
+        for s in doc.sentences
+    ]
+
+
+def anchors(facts: SentenceFacts) -> frozenset[str]:
+    """Details that survive translation unchanged: numbers, dates, names."""
+    return frozenset(
+        [f"n:{n.value.normalize()}" for n in facts.numbers if abs(n.value) >= 10 or n.value != n.value.to_integral()]
+        + [f"d:{d.iso}" for d in facts.dates]
+        + [f"w:{w.key}" for w in facts.names() if len(w.key) >= 4]
+    )
+
+
+class _VectorCache:
+    """Embeds each distinct text once per comparison (sentences, joined groups, words)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def get(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            for t, v in zip(missing, self.encoder.encode(missing)):
+                self.vectors[t] = v
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+
+def _as_article(x: str | Article, lang: str | None, name: str) -> Article:
+    return x if isinstance(x, Article) else read_string(x, source=name, lang=lang)
+
+
+def compare(
+    a: str | Article,
+    b: str | Article,
+    *,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    lang_a: str | None = None,
+    lang_b: str | None = None,
+) -> Comparison:
+    """Compare two articles (text or `Article`): what they share, add, drop or change."""
+    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    doc_a = prepare(_as_article(a, lang_a, "<a>"))
+    doc_b = prepare(_as_article(b, lang_b, "<b>"))
+    facts_a, facts_b = sentence_facts(doc_a), sentence_facts(doc_b)
+    cache = _VectorCache(enc)
+    texts_a = [s.text for s in doc_a.sentences]
+    texts_b = [s.text for s in doc_b.sentences]
+    vectors = cache.get(texts_a + texts_b)
+    vectors_a, vectors_b = vectors[: len(texts_a)], vectors[len(texts_a) :]
+
+    def joined_similarity(ia: tuple[int, ...], ib: tuple[int, ...]) -> float:
+        va, vb = cache.get([" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)])
+        return float(va @ vb)
+
+    def word_similarity(xs: Sequence[str], ys: Sequence[str]) -> np.ndarray:
+        return cache.get(list(xs)) @ cache.get(list(ys)).T
+
+    bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
+    groups = align_mod.align(vectors_a, vectors_b, bonus, enc.calibration, joined_similarity)
+    links = tuple(
+        Link(
+            g.a,
+            g.b,
+            g.score,
+            differences(
+                [facts_a[i] for i in g.a],
+                [facts_b[j] for j in g.b],
+                doc_a.article.text,
+                doc_b.article.text,
+                word_similarity,
+                enc.calibration.word_same,
+            ),
+        )
+        for g in groups
+    )
+    linked_a = {i for link in links for i in link.a}
+    linked_b = {j for link in links for j in link.b}
+    return Comparison(
+        doc_a,
+        doc_b,
+        links,
+        tuple(i for i in range(len(doc_a.sentences)) if i not in linked_a),
+        tuple(j for j in range(len(doc_b.sentences)) if j not in linked_b),
+        enc.name,
+    )

@@ -1,0 +1,180 @@
+"""Differences inside one linked group of sentences: numbers, dates, names.
+
+Translation alone (different words, same facts) yields no change. A change is
+reported only where *both* sides hold a detail the other lacks: a number
+missing from B is an omission, but a number missing from B while B holds
+another number it does not share with A is a change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .model import Difference, Span
+from .text.dates import DateMention
+from .text.names import Word, is_name, phrases, spelling_match, stop_words
+from .text.numbers import Number, same_number
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """Everything diff needs about one sentence, computed once per article."""
+
+    numbers: tuple[Number, ...]
+    dates: tuple[DateMention, ...]
+    words: tuple[Word, ...]
+    lang: str
+
+    def names(self) -> list[Word]:
+        return [w for w in self.words if is_name(w, self.lang)]
+
+    def content_words(self) -> list[Word]:
+        stops = stop_words(self.lang)
+        return [w for w in self.words if len(w.key) >= 2 and w.text.lower() not in stops]
+
+
+WordSimilarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def _merge(facts: Sequence[SentenceFacts]) -> SentenceFacts:
+    return SentenceFacts(
+        tuple(n for f in facts for n in f.numbers),
+        tuple(d for f in facts for d in f.dates),
+        tuple(w for f in facts for w in f.words),
+        facts[0].lang,
+    )
+
+
+def _inside(x, spans) -> bool:
+    return any(s.start <= x.start and x.end <= s.end for s in spans)
+
+
+def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str):
+    """Date changes, and the dates whose digits numbers must no longer compare."""
+    open_b = list(b.dates)
+    unmatched_a = []
+    settled = []  # dates whose numbers are accounted for
+    for date in a.dates:
+        match = next((d for d in open_b if date.agrees_with(d)), None)
+        if match:
+            open_b.remove(match)
+            settled += [date, match]
+        else:
+            unmatched_a.append(date)
+    differences = []
+    for da, db in zip(unmatched_a, open_b):
+        differences.append(Difference("date", _span(text_a, da.start, da.end), _span(text_b, db.start, db.end), f"{da.iso} vs {db.iso}"))
+        settled += [da, db]
+    return differences, settled
+
+
+def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str, text_b: str):
+    nums_a = [n for n in a.numbers if not _inside(n, settled)]
+    nums_b = [n for n in b.numbers if not _inside(n, settled)]
+    open_b = list(nums_b)
+    unmatched_a = []
+    for n in nums_a:
+        match = next((m for m in open_b if same_number(n, m)), None)
+        if match:
+            open_b.remove(match)
+        else:
+            unmatched_a.append(n)
+    # A digit glued into a name on the other side ("Mavix2" vs "Mavic 2") is not a lost number.
+    digits_in_words_a = {re.sub(r"\D", "", w.text) for w in a.words if any(c.isdigit() for c in w.text)}
+    digits_in_words_b = {re.sub(r"\D", "", w.text) for w in b.words if any(c.isdigit() for c in w.text)}
+    unmatched_a = [n for n in unmatched_a if n.text not in digits_in_words_b]
+    open_b = [n for n in open_b if n.text not in digits_in_words_a]
+    differences = []
+    for na, nb in _pair(unmatched_a, open_b, key=lambda n: n.percent):
+        differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
+    return differences
+
+
+def _pair(xs, ys, key):
+    """Pair leftovers of the same kind first (a percentage with a percentage), then in order."""
+    pairs, rest_y = [], list(ys)
+    rest_x = []
+    for x in xs:
+        match = next((y for y in rest_y if key(y) == key(x)), None)
+        if match is not None:
+            rest_y.remove(match)
+            pairs.append((x, match))
+        else:
+            rest_x.append(x)
+    pairs += list(zip(rest_x, rest_y))
+    return sorted(pairs, key=lambda p: p[0].start)
+
+
+def _match_names(names: list[Word], other: SentenceFacts):
+    """Split names into (found as spelled, variants [(word, other_span)], not found)."""
+    other_phrases = phrases(list(other.words))
+    found, variants, missing = [], [], []
+    for w in names:
+        kinds = [(spelling_match(w.key, key), s, e) for s, e, key in other_phrases]
+        if any(k == "same" for k, _, _ in kinds):
+            found.append(w)
+            continue
+        variant = next(((s, e) for k, s, e in kinds if k == "variant"), None)
+        if variant:
+            variants.append((w, variant))
+        else:
+            missing.append(w)
+    return found, variants, missing
+
+
+def _translated(missing: list[Word], other: SentenceFacts, word_similarity: WordSimilarity, threshold: float) -> list[Word]:
+    """Drop names whose translation is in the other sentence ("Maison-Blanche" / "Weißen Haus")."""
+    if not missing:
+        return missing
+    candidates = [w.text for w in other.content_words()]
+    ws = list(other.content_words())
+    candidates += [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
+    if not candidates:
+        return missing
+    sims = word_similarity([w.text for w in missing], candidates)
+    return [w for w, row in zip(missing, sims) if row.max() < threshold]
+
+
+def _name_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str, word_similarity, threshold):
+    _, variants, missing_a = _match_names(a.names(), b)
+    differences = [
+        Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
+        for w, (s, e) in variants
+        if not _same_words(text_a[w.start : w.end], text_b[s:e])
+    ]
+    if missing_a:
+        _, _, missing_b = _match_names(b.names(), a)
+        if missing_b:
+            missing_a = _translated(missing_a, b, word_similarity, threshold)
+            if missing_a:
+                missing_b = _translated(missing_b, a, word_similarity, threshold)
+            for wa, wb in zip(missing_a, missing_b):
+                differences.append(Difference("name", _span(text_a, wa.start, wa.end), _span(text_b, wb.start, wb.end)))
+    return differences
+
+
+def _same_words(x: str, y: str) -> bool:
+    return x.casefold() == y.casefold()
+
+
+def differences(
+    facts_a: Sequence[SentenceFacts],
+    facts_b: Sequence[SentenceFacts],
+    text_a: str,
+    text_b: str,
+    word_similarity: WordSimilarity,
+    word_threshold: float,
+) -> tuple[Difference, ...]:
+    """All differences between the A sentences and the B sentences of one link."""
+    a, b = _merge(facts_a), _merge(facts_b)
+    dates, settled = _date_differences(a, b, text_a, text_b)
+    numbers = _number_differences(a, b, settled, text_a, text_b)
+    names = _name_differences(a, b, text_a, text_b, word_similarity, word_threshold)
+    return tuple(sorted(dates + numbers + names, key=lambda d: (d.a.start if d.a else -1)))

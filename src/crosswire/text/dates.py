@@ -1,0 +1,125 @@
+"""Date extraction: "2023-01-31" = "Selasa (31/1/2023)" = "31 January 2023".
+
+Month names come from CLDR via babel for the article's language (wide and
+abbreviated, format and stand-alone forms, so Russian genitive "января" is
+covered), plus English, which news in every language quotes. A date may be
+partial ("31 January", "January 2023"); partial dates match full ones that
+agree on every part they state.
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_month_names
+
+from ..model import Fact
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    year: int | None
+    month: int | None
+    day: int | None
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601 where complete; unknown parts as "??" ("????-01-31")."""
+        y = f"{self.year:04d}" if self.year else "????"
+        m = f"{self.month:02d}" if self.month else "??"
+        d = f"{self.day:02d}" if self.day else "??"
+        return f"{y}-{m}-{d}" if self.day else f"{y}-{m}"
+
+    def as_fact(self) -> Fact:
+        return Fact("date", self.start, self.end, self.text, self.iso)
+
+    def agrees_with(self, other: "DateMention") -> bool:
+        return all(
+            x is None or y is None or x == y
+            for x, y in ((self.year, other.year), (self.month, other.month), (self.day, other.day))
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def month_names(lang: str) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for code in {lang, "en"}:
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    key = name.lower().rstrip(".")
+                    if len(key) >= 3 and not key.isdigit():
+                        names[key] = number
+    return names
+
+
+@functools.lru_cache(maxsize=64)
+def _month_regex(lang: str) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(n) for n in month_names(lang)), key=len, reverse=True))
+    day = r"(?P<d1>\d{1,2})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?"
+    year = r"(?:,?\s+(?:de\s+)?(?P<y>\d{4}))?"
+    return re.compile(
+        rf"(?<!\w)(?:{day}(?P<m1>{alternatives})\.?{year}"
+        rf"|(?P<m2>{alternatives})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?"
+        rf"|(?P<m3>{alternatives})\.?\s+(?P<y3>\d{{4}}))(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d])")
+_CJK = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?")
+# Languages that write numeric dates month first.
+_MONTH_FIRST = {"en"}
+
+
+def _valid(year: int | None, month: int | None, day: int | None) -> bool:
+    if not month or not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    try:
+        datetime.date(year or 2000, month, day)  # 2000 is a leap year: admits 29 Feb
+    except ValueError:
+        return False
+    return True
+
+
+def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    end = len(text) if end is None else end
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(s: int, e: int, y: int | None, m: int | None, d: int | None) -> None:
+        if _valid(y, m, d) and not any(s < te and ts < e for ts, te in taken):
+            found.append(DateMention(s, e, text[s:e], y, m, d))
+            taken.append((s, e))
+
+    for match in _ISO.finditer(text, start, end):
+        add(match.start(), match.end(), int(match[1]), int(match[2]), int(match[3]))
+    for match in _NUMERIC.finditer(text, start, end):
+        first, second, year = int(match[1]), int(match[3]), int(match[4])
+        day, month = (second, first) if lang in _MONTH_FIRST and first <= 12 and match[2] == "/" else (first, second)
+        if not _valid(year, month, day):
+            day, month = month, day
+        add(match.start(), match.end(), year, month, day)
+    if lang in {"ja", "zh", "ko"}:
+        for match in _CJK.finditer(text, start, end):
+            add(match.start(), match.end(), int(match[1]) if match[1] else None, int(match[2]), int(match[3]) if match[3] else None)
+    months = month_names(lang)
+    for match in _month_regex(lang).finditer(text, start, end):
+        name = (match["m1"] or match["m2"] or match["m3"]).lower().rstrip(".")
+        day = match["d1"] or match["d2"]
+        year = match["y"] or match["y2"] or match["y3"]
+        add(match.start(), match.end(), int(year) if year else None, months.get(name), int(day) if day else None)
+    return sorted(found, key=lambda d: d.start)
