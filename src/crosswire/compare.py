@@ -16,7 +16,7 @@ from .errors import CrosswireError
 from .model import Article, Comparison, Document, Link
 from .read import read_string
 from .text.dates import find_dates
-from .text.names import words
+from .text.names import find_names, words
 from .text.numbers import find_numbers
 from .text.segment import segment
 
@@ -30,14 +30,16 @@ def prepare(article: Article) -> Document:
 
 def sentence_facts(doc: Document) -> list[SentenceFacts]:
     text, lang = doc.article.text, doc.article.lang
+    sentence_words = [words(text, s.start, s.end, lang) for s in doc.sentences]
     return [
         SentenceFacts(
             tuple(find_numbers(text, lang, s.start, s.end)),
             tuple(find_dates(text, lang, s.start, s.end)),
-            tuple(words(text, s.start, s.end, lang)),
+            tuple(ws),
+            tuple(names),
             lang,
         )
-        for s in doc.sentences
+        for s, ws, names in zip(doc.sentences, sentence_words, find_names(sentence_words, lang))
     ]
 
 
@@ -46,7 +48,7 @@ def anchors(facts: SentenceFacts) -> frozenset[str]:
     return frozenset(
         [f"n:{n.value.normalize()}" for n in facts.numbers if abs(n.value) >= 10 or n.value != n.value.to_integral()]
         + [f"d:{d.iso}" for d in facts.dates]
-        + [f"w:{w.key}" for w in facts.names() if len(w.key) >= 4]
+        + [f"w:{w.key}" for w in facts.names if len(w.key) >= 4]
     )
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from .model import Difference, Span
 from .text.dates import DateMention
-from .text.names import Word, is_name, phrases, spelling_match, stop_words
+from .text.names import Word, phrases, same_territory, spelling_match, stop_words
 from .text.numbers import Number, same_number
 
 
@@ -26,10 +27,8 @@ class SentenceFacts:
     numbers: tuple[Number, ...]
     dates: tuple[DateMention, ...]
     words: tuple[Word, ...]
+    names: tuple[Word, ...]
     lang: str
-
-    def names(self) -> list[Word]:
-        return [w for w in self.words if is_name(w, self.lang)]
 
     def content_words(self) -> list[Word]:
         stops = stop_words(self.lang)
@@ -48,6 +47,7 @@ def _merge(facts: Sequence[SentenceFacts]) -> SentenceFacts:
         tuple(n for f in facts for n in f.numbers),
         tuple(d for f in facts for d in f.dates),
         tuple(w for f in facts for w in f.words),
+        tuple(w for f in facts for w in f.names),
         facts[0].lang,
     )
 
@@ -112,16 +112,22 @@ def _pair(xs, ys, key):
     return sorted(pairs, key=lambda p: p[0].start)
 
 
-def _match_names(names: list[Word], other: SentenceFacts):
-    """Split names into (found as spelled, variants [(word, other_span)], not found)."""
-    other_phrases = phrases(list(other.words))
+def _match_names(own: SentenceFacts, other: SentenceFacts):
+    """Split own names into (found as spelled, variants [(word, other_span)], not found).
+
+    A spelling variant must itself be a name on the other side, so that
+    "Communist" does not pair with a lower-case "komunikasi"."""
+    other_phrases = phrases(list(other.words), list(other.names))
     found, variants, missing = [], [], []
-    for w in names:
-        kinds = [(spelling_match(w.key, key), s, e) for s, e, key in other_phrases]
-        if any(k == "same" for k, _, _ in kinds):
+    for w in own.names:
+        kinds = [(spelling_match(w.key, key), s, e, key, name) for s, e, key, name in other_phrases]
+        if any(k == "same" or (k and same_territory(w.key, own.lang, key, other.lang)) for k, _, _, key, _ in kinds):
             found.append(w)
             continue
-        variant = next(((s, e) for k, s, e in kinds if k == "variant"), None)
+        variant = max(
+            ((fuzz.ratio(w.key, key), (s, e)) for k, s, e, key, name in kinds if k == "variant" and name),
+            default=(0, None),
+        )[1]
         if variant:
             variants.append((w, variant))
         else:
@@ -142,21 +148,66 @@ def _translated(missing: list[Word], other: SentenceFacts, word_similarity: Word
     return [w for w, row in zip(missing, sims) if row.max() < threshold]
 
 
+def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
+    """Word index in A -> word index in B for words spelled alike on both sides
+    (names, cognates, numbers): the fixed points that place a swapped name."""
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for i, wa in enumerate(a.words):
+        for j, wb in enumerate(b.words):
+            if j not in used and len(wa.key) >= 2 and spelling_match(wa.key, wb.key):
+                out[i] = j
+                used.add(j)
+                break
+    return out
+
+
+def _partners(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[tuple[Word, Word]]:
+    """Pair each unexplained A name with the unexplained B name in the same place:
+    between the B matches of the nearest anchored words around it. A name that
+    has no counterpart there was dropped or paraphrased, not swapped."""
+    anchors = _anchors(a, b)
+    index_a = {w.start: i for i, w in enumerate(a.words)}
+    index_b = {w.start: j for j, w in enumerate(b.words)}
+    open_b = {index_b[w.start]: w for w in missing_b}
+    pairs = []
+    for wa in missing_a:
+        p = index_a[wa.start]
+        left = max((i for i in anchors if i < p), default=None)
+        right = min((i for i in anchors if i > p), default=None)
+        low = anchors[left] if left is not None else -1
+        high = anchors[right] if right is not None else len(b.words)
+        if low >= high:
+            continue  # anchors cross: the clause was reordered, no safe place
+        window = [j for j in open_b if low < j < high]
+        if not window:
+            continue
+        # Where A's name sits between its anchors, relatively, B's partner should too.
+        span_a = (right if right is not None else len(a.words)) - (left if left is not None else -1)
+        rel = (p - (left if left is not None else -1)) / span_a
+        best = min(window, key=lambda j: abs((j - low) / (high - low) - rel))
+        pairs.append((wa, open_b.pop(best)))
+    return pairs
+
+
 def _name_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str, word_similarity, threshold):
-    _, variants, missing_a = _match_names(a.names(), b)
+    _, variants, missing_a = _match_names(a, b)
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
         for w, (s, e) in variants
         if not _same_words(text_a[w.start : w.end], text_b[s:e])
     ]
-    if missing_a:
-        _, _, missing_b = _match_names(b.names(), a)
-        if missing_b:
-            missing_a = _translated(missing_a, b, word_similarity, threshold)
-            if missing_a:
-                missing_b = _translated(missing_b, a, word_similarity, threshold)
-            for wa, wb in zip(missing_a, missing_b):
-                differences.append(Difference("name", _span(text_a, wa.start, wa.end), _span(text_b, wb.start, wb.end)))
+    if not missing_a:
+        return differences
+    missing_b = _match_names(b, a)[2]
+    if not missing_b:
+        return differences
+    missing_a = _translated(missing_a, b, word_similarity, threshold)
+    if not missing_a:
+        return differences
+    missing_b = _translated(missing_b, a, word_similarity, threshold)
+    for wa, wb in _partners(missing_a, missing_b, a, b):
+        differences.append(Difference("name", _span(text_a, wa.start, wa.end), _span(text_b, wb.start, wb.end)))
     return differences
 
 

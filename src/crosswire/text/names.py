@@ -1,8 +1,10 @@
 """Proper and product names, and matching them across spelling and script.
 
 No multilingual NER model ships offline, so candidates come from rules:
-capitalised words (not a stop word at sentence start), words that mix letters
-and digits ("Mavix2", "G7"), and katakana runs in Japanese.
+capitalised words, words that mix letters and digits ("Mavix2", "G7"), and
+katakana runs in Japanese. A capitalised word at the start of a sentence is a
+name only if the article also capitalises it mid-sentence; stop words,
+weekdays and month names (CLDR, via babel) never are.
 
 Two names match when their keys are equal (ASCII transliteration with
 anyascii, lower case: "Москва" -> "moskva"), or when their phonetic skeletons
@@ -18,11 +20,15 @@ from dataclasses import dataclass
 
 import stopwordsiso
 from anyascii import anyascii
+from babel import Locale, UnknownLocaleError
 from rapidfuzz import fuzz
 
 # A word: letters (with inner hyphens/apostrophes) optionally followed by digits
 # ("Mavix2"); or a bare number, kept so that "Mavic 2" can be read as one name.
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\d*|\d+")
+# French/Italian/Catalan elision: "l'Italie" -> "Italie", "C'est" -> "est".
+_ELISION = re.compile(r"^(?:[A-Za-z]|[Qq]u)['’](?=\w)")
+_ELIDING_LANGS = {"fr", "it", "ca"}
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
 # Where text has no spaces, runs of one script stand in for words; hiragana
 # runs (mostly particles and endings) are left out.
@@ -49,6 +55,41 @@ def stop_words(lang: str) -> frozenset[str]:
     return frozenset(stopwordsiso.stopwords(lang)) if stopwordsiso.has_lang(lang) else frozenset()
 
 
+def _locale(lang: str) -> Locale | None:
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def calendar_words(lang: str) -> frozenset[str]:
+    """Weekday and month names: capitalised in many languages, never names."""
+    out: set[str] = set()
+    for locale in filter(None, (_locale(lang), _locale("en"))):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                out.update(n.lower().rstrip(".") for n in locale.days[context][width].values())
+                out.update(n.lower().rstrip(".") for n in locale.months[context][width].values())
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=64)
+def territory_keys(lang: str) -> dict[str, str]:
+    """Country and region names in `lang` and English -> CLDR code ("chine" -> "CN")."""
+    out: dict[str, str] = {}
+    for locale in filter(None, (_locale(lang), _locale("en"))):
+        for code, name in locale.territories.items():
+            if code.isalpha():
+                out.setdefault(name_key(name), code)
+    return out
+
+
+def same_territory(key_a: str, lang_a: str, key_b: str, lang_b: str) -> bool:
+    code = territory_keys(lang_a).get(key_a)
+    return code is not None and code == territory_keys(lang_b).get(key_b)
+
+
 def name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
 
@@ -73,15 +114,20 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
     found: list[Word] = []
     pattern = _SCRIPT_RUN if lang in _UNSPACED else _WORD
     for match in pattern.finditer(text, start, end):
-        token = match.group()
+        token, offset = match.group(), match.start()
+        if lang in _ELIDING_LANGS and (elided := _ELISION.match(token)):
+            token, offset = token[elided.end() :], offset + elided.end()
+            initial = not found and elided.group()[0].isupper()
+        else:
+            initial = not found
         key = name_key(token)
         if not key:
             continue
-        found.append(Word(match.start(), match.end(), token, key, token[0].isupper(), not found))
+        found.append(Word(offset, match.end(), token, key, token[0].isupper(), initial))
     return found
 
 
-def is_name(word: Word, lang: str) -> bool:
+def _could_be_name(word: Word, lang: str) -> bool:
     if word.text.isdigit() or len(word.key) < 2:
         return False
     if any(c.isdigit() for c in word.text):
@@ -90,7 +136,22 @@ def is_name(word: Word, lang: str) -> bool:
         return True
     if not word.capitalised:
         return False
-    return word.text.lower() not in stop_words(lang)
+    lower = word.text.lower()
+    return lower not in stop_words(lang) and lower not in calendar_words(lang)
+
+
+def find_names(sentences: list[list[Word]], lang: str) -> list[list[Word]]:
+    """The name candidates of each sentence, using the whole article as context."""
+    mid_sentence = {w.key for ws in sentences for w in ws if not w.sentence_initial and w.capitalised}
+    return [
+        [w for w in ws if _could_be_name(w, lang) and (not w.sentence_initial or w.key in mid_sentence or any(c.isdigit() for c in w.text))]
+        for ws in sentences
+    ]
+
+
+def is_caseless(word: Word) -> bool:
+    """Scripts without capitals (CJK, Arabic, Thai...): any word may be a name."""
+    return word.text.lower() == word.text.upper()
 
 
 def is_inflection(a: str, b: str) -> bool:
@@ -109,18 +170,21 @@ def spelling_match(key: str, other: str) -> str | None:
     if key == other or is_inflection(key, other):
         return "same"
     a, b = skeleton(key), skeleton(other)
-    if a == b:
+    if a == b and len(a) >= 3:
         return "variant"
     if min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO:
         return "variant"
     return None
 
 
-def phrases(ws: list[Word]) -> list[tuple[int, int, str]]:
-    """Each word, and each pair of adjacent words, as (start, end, key):
+def phrases(ws: list[Word], names: list[Word]) -> list[tuple[int, int, str, bool]]:
+    """Each word, and each adjacent pair that may be a name, as (start, end, key, is_name):
     "Mavic 2" must be able to match "Mavix2", "Maison Blanche" "Maison-Blanche"."""
-    out = [(w.start, w.end, w.key) for w in ws]
+    name_starts = {w.start for w in names}
+    out = [(w.start, w.end, w.key, w.start in name_starts or is_caseless(w)) for w in ws]
     for first, second in zip(ws, ws[1:]):
-        if second.start - first.end <= 1:
-            out.append((first.start, second.end, first.key + second.key))
+        if second.start - first.end <= 1 and first.start in name_starts and (
+            second.text.isdigit() or second.capitalised
+        ):
+            out.append((first.start, second.end, first.key + second.key, True))
     return out
