@@ -38,6 +38,12 @@ _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
 _DATELINE = re.compile(r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )")
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[A-ZÀ-ÖØ-Þ0-9])")
+_ORDINAL = re.compile(r"(?<![\d.,])\d{1,2}\.$")
+# In these languages every noun is capitalised, so a capital after a lower-case
+# word says nothing about a sentence start.
+_NOUNS_CAPITALISED = {"de", "lb"}
+# ... but a capitalised article after a lower-case word still does.
+_ARTICLE_AFTER_LOWER = re.compile(r"(?<=[a-zß-ÿ]) (Der|Die|Das|Ein|Eine|Den|Dem|Des) ")
 # lower-case word, space, Capitalised word, space, lower-case word
 _CAPITAL_AFTER_LOWER = re.compile(r"(?<=[a-zß-ÿ]) ([A-ZÀ-ÖØ-Þ][a-zß-ÿ]{1,8})(?= [a-zß-ÿ])")
 
@@ -125,6 +131,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
         cursor = piece_end
         if spans and (
             _ends_with_abbreviation(block[spans[-1][0] : spans[-1][1]], abbrevs)
+            or _ORDINAL.search(block[spans[-1][0] : spans[-1][1]])
             or _STARTS_LOWER.match(block[found:piece_end])
         ):
             spans[-1][1] = piece_end
@@ -137,8 +144,13 @@ def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: froz
     """Offsets inside text[start:end] where a sentence starts that sentencex missed."""
     cuts = [m.end() for m in _DATELINE.finditer(text, start, end)]
     for match in _STOP_BEFORE_CAPITAL.finditer(text, start, end):
-        if not _ends_with_abbreviation(text[start : match.start() + 1].rstrip("\"”»'"), abbrevs):
+        before = text[start : match.start()].rstrip("\"”»'")
+        # "am 12. Juli", "der 3. Weg": a period after a one- or two-digit number is an ordinal.
+        if not _ends_with_abbreviation(before, abbrevs) and not _ORDINAL.search(before):
             cuts.append(match.end())
+    if lang in _NOUNS_CAPITALISED:
+        cuts += [m.start(1) for m in _ARTICLE_AFTER_LOWER.finditer(text, start, end)]
+        return sorted(c for c in set(cuts) if start < c < end)
     stops = stop_words(lang)
     for match in _CAPITAL_AFTER_LOWER.finditer(text, start, end):
         previous = text[max(start, match.start() - 20) : match.start()].split()[-1:]
