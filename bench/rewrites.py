@@ -1,0 +1,152 @@
+"""Development benchmark: crosswire.compare on the fr->de `rewrites` pairs.
+
+    python bench/rewrites.py [--file ../shared/data/rewrites/dev.jsonl] [--limit N]
+                             [--encoder use-m] [--json]
+
+Scores every pair with bench/rewrites_scoring.py (the same definitions as
+../shared/tools/score_rewrites.py) and prints P/R/F1 per measure, the
+false-change rate, macro-F1 and throughput, each against the project's floor.
+The encoder is loaded and warmed before the clock starts; its load time is
+reported on its own line. Writes nothing to disk.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rewrites_scoring import MEASURES, Counts, score_pair, summary  # noqa: E402
+
+DEFAULT_FILE = "../shared/data/rewrites/dev.jsonl"
+
+# The project's quality floors: minimum F1 per measure, then the other two.
+F1_FLOORS = {"link": 0.97, "only_a": 0.90, "only_b": 0.90, "number": 0.95, "name": 0.85}
+FALSE_CHANGE_MAX = 0.02
+SENTENCES_PER_S_MIN = 500.0
+
+LABELS = {
+    "link": "link (kept sentences)",
+    "only_a": "only in A",
+    "only_b": "only in B",
+    "number": "number changes",
+    "name": "name changes",
+}
+
+
+def load_records(path: str, limit: int | None) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    return records[:limit] if limit else records
+
+
+def progress_iter(items: list, description: str):
+    """Yield items, with a rich progress bar on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def run(records: list[dict], encoder_name: str) -> tuple[dict, dict]:
+    import crosswire
+    from crosswire.encode import get_encoder
+
+    t0 = time.perf_counter()
+    encoder = get_encoder(encoder_name)
+    encoder.encode(["warm-up"])
+    load_s = time.perf_counter() - t0
+
+    total = Counts()
+    t0 = time.perf_counter()
+    for record in progress_iter(records, f"comparing ({encoder_name})"):
+        result = crosswire.compare(record["a"]["text"], record["b"]["text"], encoder=encoder_name)
+        total += score_pair(record, result.to_dict())
+    elapsed = time.perf_counter() - t0
+
+    timing = {
+        "encoder": encoder_name,
+        "load_s": load_s,
+        "seconds": elapsed,
+        "sentences_per_s": total.sentences / elapsed if elapsed else 0.0,
+        "pairs_per_s": total.pairs / elapsed if elapsed else 0.0,
+    }
+    return summary(total), timing
+
+
+def verdicts(result: dict, timing: dict) -> dict[str, bool]:
+    out = {m: result[m]["f1"] >= F1_FLOORS[m] for m in MEASURES}
+    out["false_change"] = result["false_change"]["rate"] <= FALSE_CHANGE_MAX
+    out["sentences_per_s"] = timing["sentences_per_s"] >= SENTENCES_PER_S_MIN
+    return out
+
+
+def print_table(result: dict, timing: dict, path: str) -> None:
+    ok = verdicts(result, timing)
+    mark = lambda good: "PASS" if good else "BELOW"  # noqa: E731
+    print(f"rewrites benchmark: {path}  pairs={result['pairs']}  gold sentences={result['sentences']}  "
+          f"encoder={timing['encoder']}")
+    print()
+    head = f"{'measure':<24}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}   {'floor':<12}verdict"
+    print(head)
+    print("-" * len(head))
+    for m in MEASURES:
+        r = result[m]
+        print(f"{LABELS[m]:<24}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+              f"{r['tp']:>6}{r['fp']:>6}{r['fn']:>6}   {'F1 >= ' + format(F1_FLOORS[m], '.2f'):<12}{mark(ok[m])}")
+    fc = result["false_change"]
+    fc_text = f"{fc['rate']:.3f} ({fc['flagged']}/{fc['same']})"
+    print(f"{'false-change rate':<24}{fc_text:>21}{'':>18}   {'<= ' + format(FALSE_CHANGE_MAX, '.2f'):<12}"
+          f"{mark(ok['false_change'])}")
+    print(f"{'macro-F1':<24}{result['macro_f1']:>21.3f}")
+    print(f"{'sentences/s':<24}{timing['sentences_per_s']:>21.1f}{'':>18}   "
+          f"{'>= ' + format(SENTENCES_PER_S_MIN, '.0f'):<12}{mark(ok['sentences_per_s'])}")
+    print(f"{'pairs/s':<24}{timing['pairs_per_s']:>21.2f}")
+    print()
+    print(f"compare time {timing['seconds']:.2f} s (end to end, encoder warm); "
+          f"encoder load + warm-up {timing['load_s']:.2f} s (not counted)")
+    below = [k for k, good in ok.items() if not good]
+    print(f"{len(ok) - len(below)}/{len(ok)} floors met" + (f"; below: {', '.join(below)}" if below else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--file", default=DEFAULT_FILE, help=f"rewrites JSONL (default {DEFAULT_FILE})")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N pairs")
+    ap.add_argument("--encoder", default="use-m", help="encoder name (default use-m)")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = ap.parse_args(argv)
+
+    records = load_records(args.file, args.limit)
+    result, timing = run(records, args.encoder)
+    if args.json:
+        ok = verdicts(result, timing)
+        floors = {m: {"f1_min": F1_FLOORS[m]} for m in MEASURES}
+        floors["false_change"] = {"rate_max": FALSE_CHANGE_MAX}
+        floors["sentences_per_s"] = {"min": SENTENCES_PER_S_MIN}
+        print(json.dumps({"file": args.file, "limit": args.limit or None, "scores": result,
+                          "timing": timing, "floors": floors, "pass": ok}, indent=2))
+    else:
+        print_table(result, timing, args.file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
