@@ -59,7 +59,7 @@ def _status(console: Console, message: str) -> Iterator[None]:
 def _read(arg: str, lang: str | None) -> crosswire.Article:
     if arg != STDIN:
         return read_path(arg, lang=lang)
-    data = click.get_binary_stream("stdin").read(DEFAULT_MAX_BYTES + 1)
+    data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
     if len(data) > DEFAULT_MAX_BYTES:
         raise CrosswireError(
             "CW105", STDIN_SOURCE, f"more than the {DEFAULT_MAX_BYTES:,}-byte limit; pass a smaller file"
@@ -161,9 +161,9 @@ def compare(
 
     if as_json:
         text = json.dumps(cmp.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(text.encode("utf-8"))  # JSON is UTF-8 whatever the locale says
-        stdout.flush()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8 whatever the locale says
+        sys.stdout.buffer.flush()
     if html_path is not None:
         try:
             html_path.write_text(render_html(cmp), encoding="utf-8")
