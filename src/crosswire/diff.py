@@ -70,7 +70,10 @@ def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: s
             unmatched_a.append(date)
     differences = []
     for da, db in zip(unmatched_a, open_b):
-        differences.append(Difference("date", _span(text_a, da.start, da.end), _span(text_b, db.start, db.end), f"{da.iso} vs {db.iso}"))
+        # Same month, other day or year: a changed numeral inside a date ("05/05/2016" vs
+        # "05.05.2816") is reported as a number; another month is a different date.
+        kind = "number" if da.month == db.month else "date"
+        differences.append(Difference(kind, _span(text_a, da.start, da.end), _span(text_b, db.start, db.end), f"dates {da.iso} vs {db.iso}"))
         settled += [da, db]
     return differences, settled
 
