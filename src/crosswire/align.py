@@ -6,7 +6,12 @@
 2. Keep pairs that are clearly above each sentence's background similarity
    (a margin over the mean of its k best candidates, as in LASER's
    margin-based mining), then take them greedily, best first, each sentence
-   once. Greedy choice, not a monotone path, so reordered passages still link.
+   once. Greedy choice, not a monotone path, so reordered passages still link;
+   but a weak link (below `link_sure`) is dropped when it crosses
+   MAX_CROSSINGS or more sure links (rewrites move passages, they do not
+   scatter them), and a very weak one (below CONFLICT_BELOW) when each side
+   names someone or something the other does not: both are signs of two
+   sentences on the same topic, not one claim.
 3. Grow links into 1:n / n:1 groups: an unlinked neighbour joins a link when
    the joined text is closer to the other side than the single sentence was
    (a sentence split or merged by the rewrite).
@@ -25,6 +30,8 @@ MAX_ANCHORS = 3
 MARGIN_K = 4
 MIN_MARGIN = 0.05
 MERGE_GAIN = 0.01
+MAX_CROSSINGS = 2
+CONFLICT_BELOW = 0.55  # the name-conflict test applies only to links this weak
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,10 @@ def align(
     bonus: np.ndarray,
     calibration: Calibration,
     similarity_of_joined: Callable[[tuple[int, ...], tuple[int, ...]], float],
+    names_conflict: Callable[[int, int], bool],
 ) -> list[Group]:
-    """Link sentences; `similarity_of_joined(a_idx, b_idx)` embeds joined texts for 1:n checks."""
+    """Link sentences; `similarity_of_joined(a_idx, b_idx)` embeds joined texts for 1:n checks,
+    `names_conflict(i, j)` tells whether each sentence has a name the other lacks."""
     n, m = len(vectors_a), len(vectors_b)
     if not n or not m:
         return []
@@ -80,8 +89,15 @@ def align(
     taken_a: dict[int, int] = {}
     taken_b: dict[int, int] = {}
     groups: list[list] = []
+    sure: list[tuple[int, int]] = []
     for s, i, j in candidates:
         if i in taken_a or j in taken_b:
+            continue
+        if s >= calibration.link_sure:
+            sure.append((i, j))
+        elif sum((i - x) * (j - y) < 0 for x, y in sure) >= MAX_CROSSINGS or (
+            s < CONFLICT_BELOW and names_conflict(i, j)
+        ):
             continue
         taken_a[i], taken_b[j] = len(groups), len(groups)
         groups.append([[i], [j], s])

@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from . import align as align_mod
-from .diff import SentenceFacts, differences
+from .diff import SentenceFacts, differences, names_conflict
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
 from .errors import CrosswireError
 from .model import Article, Comparison, Document, Link
@@ -98,7 +98,10 @@ def compare(
         return cache.get(list(xs)) @ cache.get(list(ys)).T
 
     bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
-    groups = align_mod.align(vectors_a, vectors_b, bonus, enc.calibration, joined_similarity)
+    groups = align_mod.align(
+        vectors_a, vectors_b, bonus, enc.calibration, joined_similarity,
+        lambda i, j: names_conflict(facts_a[i], facts_b[j]),
+    )
     links = tuple(
         Link(
             g.a,

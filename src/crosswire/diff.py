@@ -138,6 +138,11 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
     return found, variants, missing
 
 
+def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
+    """Each side has a name the other does not spell in any variant."""
+    return bool(_match_names(a, b)[2]) and bool(_match_names(b, a)[2])
+
+
 def _translated(missing: list[Word], other: SentenceFacts, word_similarity: WordSimilarity, threshold: float) -> list[Word]:
     """Drop names whose translation is in the other sentence ("Maison-Blanche" / "Weißen Haus")."""
     if not missing:

@@ -165,11 +165,20 @@ def is_inflection(a: str, b: str) -> bool:
     return prefix >= 3 and len(rest_a) <= 2 and len(rest_b) <= 2 and (rest_a + rest_b).isalpha()
 
 
+def same_stem(a: str, b: str) -> bool:
+    """Skeletons sharing a long common start: "Chinese"/"China", "Serbs"/"Serbia"."""
+    shorter = min(len(a), len(b))
+    prefix = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), shorter)
+    return prefix >= 4 and prefix >= 0.75 * shorter
+
+
 def spelling_match(key: str, other: str) -> str | None:
     """"same", "variant" or None for two name keys."""
     if key == other or is_inflection(key, other):
         return "same"
     a, b = skeleton(key), skeleton(other)
+    if same_stem(a, b) and key.isalpha() and other.isalpha():
+        return "same"
     if a == b and len(a) >= 3:
         return "variant"
     if min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO:

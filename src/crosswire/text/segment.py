@@ -154,7 +154,7 @@ def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: froz
     stops = stop_words(lang)
     for match in _CAPITAL_AFTER_LOWER.finditer(text, start, end):
         previous = text[max(start, match.start() - 20) : match.start()].split()[-1:]
-        if match.group(1).lower() in stops and previous and previous[0].lower() not in stops:
+        if match.group(1).lower() in stops and previous and previous[0].islower() and previous[0] not in stops:
             cuts.append(match.start(1))
     return sorted(c for c in set(cuts) if start < c < end)
 
