@@ -177,12 +177,12 @@ def spelling_match(key: str, other: str) -> str | None:
     if key == other or is_inflection(key, other):
         return "same"
     a, b = skeleton(key), skeleton(other)
-    if same_stem(a, b) and key.isalpha() and other.isalpha():
-        return "same"
     if a == b and len(a) >= 3:
         return "variant"
     if min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO:
         return "variant"
+    if same_stem(a, b) and key.isalpha() and other.isalpha():
+        return "same"  # a derived form: "Chinese"/"China"
     return None
 
 
