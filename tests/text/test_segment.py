@@ -1,0 +1,213 @@
+"""Sentence segmentation with offsets (crosswire.text.segment)."""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crosswire.text.dates import find_dates
+from crosswire.text.names import find_names, words
+from crosswire.text.numbers import find_numbers
+from crosswire.text.segment import segment
+
+
+def texts(text, lang):
+    sentences, _ = segment(text, lang)
+    return [s.text for s in sentences]
+
+
+def assert_well_formed(text, sentences, skipped):
+    """Offsets slice to the text; sentences and skipped lines are in order, do not
+    overlap, and together cover every non-space character of the input."""
+    assert [s.index for s in sentences] == list(range(len(sentences)))
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+        assert s.text and s.text == s.text.strip()
+    for k in skipped:
+        assert text[k.start : k.end] == k.text
+        assert k.reason
+    spans = sorted([(s.start, s.end) for s in sentences] + [(k.start, k.end) for k in skipped])
+    assert [s.start for s in sentences] == sorted(s.start for s in sentences)
+    covered = set()
+    previous_end = 0
+    for start, end in spans:
+        assert start >= previous_end, "spans overlap"
+        previous_end = end
+        covered.update(range(start, end))
+    lost = [i for i, c in enumerate(text) if not c.isspace() and i not in covered]
+    assert not lost, f"characters in no sentence: {[text[i] for i in lost]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Menurut Bpk. Joko, harga naik. Itu benar.", "id", ["Menurut Bpk. Joko, harga naik.", "Itu benar."]),
+        ("Dr. Smith arrived. He spoke.", "en", ["Dr. Smith arrived.", "He spoke."]),
+        ("The U.S. Army left the base. They returned.", "en", ["The U.S. Army left the base.", "They returned."]),
+        ("He visited St. Petersburg yesterday. It rained.", "en", ["He visited St. Petersburg yesterday.", "It rained."]),
+        ("M. Dupont est arrivé. Il a parlé.", "fr", ["M. Dupont est arrivé.", "Il a parlé."]),
+        ("J. R. R. Tolkien wrote it. It sold.", "en", ["J. R. R. Tolkien wrote it.", "It sold."]),
+        (
+            "Mr. Smith met Mrs. Jones at 5 p.m. on Monday. They talked.",
+            "en",
+            ["Mr. Smith met Mrs. Jones at 5 p.m. on Monday.", "They talked."],
+        ),
+        ("Sein Vater, Prof. Dr. Müller, kam. Er ging.", "de", ["Sein Vater, Prof. Dr. Müller, kam.", "Er ging."]),
+        ("В 2023 г. цены выросли. Это факт.", "ru", ["В 2023 г. цены выросли.", "Это факт."]),
+        ("The price was $2.50 per unit. It rose to 3.5%.", "en", ["The price was $2.50 per unit.", "It rose to 3.5%."]),
+    ],
+)
+def test_abbreviations_do_not_end_sentences(text, lang, expected):
+    assert texts(text, lang) == expected
+    assert_well_formed(text, *segment(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("政府は発表した。本当か！そうだ？はい。", "ja", ["政府は発表した。", "本当か！", "そうだ？", "はい。"]),
+        ("政府宣布了。真的吗？是的！好。", "zh", ["政府宣布了。", "真的吗？", "是的！", "好。"]),
+        ("政府は２５００台を発表した。北京で会った！", "ja", ["政府は２５００台を発表した。", "北京で会った！"]),
+    ],
+)
+def test_cjk_splits_on_its_own_punctuation(text, lang, expected):
+    assert texts(text, lang) == expected
+    assert_well_formed(text, *segment(text, lang))
+
+
+def test_offsets_cover_the_text_in_order():
+    text = (
+        "Penulis\n"
+        "Intisari-Online.com - Sejak perang terjadi, banyak negara khawatir.\n"
+        "Hal ini mengingat karena China adalah sekutu Rusia. Mengapa?\n\n"
+        "Baca Juga: Boris Johnson Ngaku Vladimir Putin Pernah Ancam\n"
+        "Di mana ada laporan bahwa lebih dari 2.500 drone DJI Mavic 2 dikirim."
+    )
+    sentences, skipped = segment(text, "id")
+    assert_well_formed(text, sentences, skipped)
+    assert len(sentences) == 4
+    assert [k.reason for k in skipped] == ["byline", "related"]
+
+
+def test_hard_wrapped_sentence_across_blank_line():
+    text = (
+        "Wagner is presently soliciting recruits to join the war against Ukraine in Serbia, "
+        "even posting advertisements on\n\nlocal media.\n\nThe next sentence is here."
+    )
+    sentences, skipped = segment(text, "en")
+    assert [s.text for s in sentences] == [
+        "Wagner is presently soliciting recruits to join the war against Ukraine in Serbia, "
+        "even posting advertisements on\n\nlocal media.",
+        "The next sentence is here.",
+    ]
+    assert skipped == []
+    assert_well_formed(text, sentences, skipped)
+
+
+def test_finished_line_is_not_joined_to_a_lower_case_one():
+    assert texts("He said it.\nlater he left.", "en") == ["He said it.", "later he left."]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Baca Juga: Boris Johnson Ngaku Vladimir Putin Pernah Ancam Mau Membunuhnya", "related"),
+        ("Read more: Wagner chief hires prisoners", "related"),
+        ("Lire aussi : autre chose", "related"),
+        ("Penulis", "byline"),
+        ("Penulis: Tatang Guritno", "byline"),
+        ("Advertisement", "advert"),
+        ("Share this article", "share"),
+        ("© 2023 Reuters", "copyright"),
+    ],
+)
+def test_boilerplate_lines_are_skipped_with_a_reason(line, reason):
+    text = f"{line}\nThe drones were shipped from Beijing.\n"
+    sentences, skipped = segment(text, "id")
+    assert [s.text for s in sentences] == ["The drones were shipped from Beijing."]
+    assert [(k.text, k.reason) for k in skipped] == [(line, reason)]
+    assert text[skipped[0].start : skipped[0].end] == line
+
+
+def test_boilerplate_word_inside_a_sentence_is_kept():
+    text = "Penulis buku itu tinggal di Jakarta."
+    sentences, skipped = segment(text, "id")
+    assert [s.text for s in sentences] == [text]
+    assert skipped == []
+
+
+def test_flattened_headline_splits_at_dateline():
+    text = "Wall Street cale PARIS (Reuters) - La Bourse a fini."
+    assert texts(text, "fr") == ["Wall Street cale", "PARIS (Reuters) - La Bourse a fini."]
+    assert_well_formed(text, *segment(text, "fr"))
+
+
+def test_capitalised_function_word_after_lower_case_starts_a_sentence():
+    text = "Le scandale éclate au cœur d'un scandale Le ministre canadien a démissionné."
+    assert texts(text, "fr") == ["Le scandale éclate au cœur d'un scandale", "Le ministre canadien a démissionné."]
+
+
+def test_capitalised_function_word_before_a_name_does_not_split():
+    assert texts("The Times reported it. Le Monde too.", "en") == ["The Times reported it.", "Le Monde too."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Das Treffen war am 12. Juli in Berlin.", "Er kam am 3. Oktober 2020 an.", "Der 3. Weg ist lang."],
+)
+def test_german_ordinal_does_not_split(text):
+    assert texts(text, "de") == [text]
+
+
+def test_quote_opened_in_a_word_does_not_swallow_the_rest():
+    text = 'Il a dit l"économie va mal. Le ministre a ri.'
+    assert texts(text, "fr") == ['Il a dit l"économie va mal.', "Le ministre a ri."]
+
+
+def test_empty_and_blank_input():
+    assert segment("", "en") == ([], [])
+    assert segment("\n\n   \n", "en") == ([], [])
+
+
+@pytest.mark.xfail(strict=True, reason="library gap: German 'z. B.' written with a space splits after 'z.'")
+def test_spaced_german_abbreviation():
+    assert texts("Die Firma macht z. B. Drohnen. Ja.", "de") == ["Die Firma macht z. B. Drohnen.", "Ja."]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="library gap: a sentence that ends in an abbreviation ('U.S.', 'a.m.') is joined to the next one",
+)
+def test_sentence_ending_in_abbreviation():
+    assert texts("He lives in the U.S. He works there.", "en") == ["He lives in the U.S.", "He works there."]
+
+
+# --- properties --------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    list("ab AZ.?!。！？…\n\r\t\"'“”«»()-,2,5万年月日") + [
+        "U.S.", "Dr. ", "St. ", "Bpk. ", "Baca Juga: x", "Penulis", "PARIS (Reuters) - ", " Le ", "12. Juli",
+        "\u00a0", "\u202f", "2.500", "31/1/2023", "Москва", "l'Italie", "\n\nlocal", "Mavix2", "２，５００",
+    ]
+)
+_TEXT = st.one_of(st.text(), st.lists(_PIECES, max_size=40).map("".join))
+_LANGS = st.sampled_from(["en", "id", "de", "fr", "ru", "ja", "zh", "ko", "xx"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, _LANGS)
+def test_segment_never_raises_and_offsets_slice(text, lang):
+    sentences, skipped = segment(text, lang)
+    assert_well_formed(text, sentences, skipped)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, _LANGS)
+def test_finders_never_raise_on_arbitrary_text(text, lang):
+    for n in find_numbers(text, lang):
+        assert text[n.start : n.end] == n.text
+    for d in find_dates(text, lang):
+        assert text[d.start : d.end] == d.text
+        assert d.month is None or 1 <= d.month <= 12
+    ws = words(text, 0, len(text), lang)
+    for w in ws:
+        assert text[w.start : w.end] == w.text
+    find_names([ws], lang)
