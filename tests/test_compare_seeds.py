@@ -124,11 +124,6 @@ def test_comparison_validates_against_schema(seeds):
     assert errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library gap: in the seed pair 'Wagner’s CEO' (en) is reported as a changed name "
-    "against 'Grup Wagner' (id), making a faithful translation 'changed'",
-)
 def test_seed_pair_has_no_spurious_name_change(seeds):
     c = seeds[2]
     names = [(d.a.text, d.b.text) for link in c.links for d in link.differences if d.kind == "name"]

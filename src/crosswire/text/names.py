@@ -190,7 +190,8 @@ def phrases(ws: list[Word], names: list[Word]) -> list[tuple[int, int, str, bool
     """Each word, and each adjacent pair that may be a name, as (start, end, key, is_name):
     "Mavic 2" must be able to match "Mavix2", "Maison Blanche" "Maison-Blanche"."""
     name_starts = {w.start for w in names}
-    out = [(w.start, w.end, w.key, w.start in name_starts or is_caseless(w)) for w in ws]
+    # A capitalised stop word ("Wagner Group") can still be the other side of a variant.
+    out = [(w.start, w.end, w.key, w.start in name_starts or w.capitalised or is_caseless(w)) for w in ws]
     for first, second in zip(ws, ws[1:]):
         if second.start - first.end <= 1 and first.start in name_starts and (
             second.text.isdigit() or second.capitalised
