@@ -13,7 +13,7 @@ SEEDS = ROOT / ".." / "shared" / "data" / "seeds"
 def _read(name: str) -> str:
     path = SEEDS / name
     if not path.is_file():
-        pytest.skip(f"seed file {path} is not available")
+        pytest.fail(f"seed file {path} is missing: clone the project with its shared/ folder beside it")
     return path.read_text(encoding="utf-8")
 
 

@@ -7,18 +7,11 @@ import crosswire.read
 from crosswire.errors import CrosswireError
 from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "seeds"
 
 
 @pytest.fixture
-def seed():
-    def path(name: str) -> Path:
-        p = SEEDS / name
-        if not p.is_file():
-            pytest.skip(f"seed file {p} is not available")
-        return p
-
-    return path
+def seed(seed_path):
+    return seed_path
 
 
 def raises_cw(code: str, source):

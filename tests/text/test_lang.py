@@ -1,20 +1,13 @@
-from pathlib import Path
-
 import pytest
 
 from crosswire.errors import CrosswireError
 from crosswire.text.lang import check_language_code, detect_language
 
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "seeds"
-
 
 @pytest.fixture
-def seed_text():
+def seed_text(seed_path):
     def read(name: str) -> str:
-        p = SEEDS / name
-        if not p.is_file():
-            pytest.skip(f"seed file {p} is not available")
-        return p.read_text(encoding="utf-8")
+        return seed_path(name).read_text(encoding="utf-8")
 
     return read
 
