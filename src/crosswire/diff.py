@@ -116,16 +116,16 @@ def _pair(xs, ys, key):
 
 
 def _match_names(own: SentenceFacts, other: SentenceFacts):
-    """Split own names into (found as spelled, variants [(word, other_span)], not found).
+    """Own names that the other side spells differently (variants [(word, other_span)])
+    and those it does not have in any spelling (missing). Names spelled alike are left out.
 
-    A spelling variant must itself be a name on the other side, so that
+    A spelling variant must be a name or a capitalised word on the other side, so that
     "Communist" does not pair with a lower-case "komunikasi"."""
     other_phrases = phrases(list(other.words), list(other.names))
-    found, variants, missing = [], [], []
+    variants, missing = [], []
     for w in own.names:
         kinds = [(spelling_match(w.key, key), s, e, key, name) for s, e, key, name in other_phrases]
         if any(k == "same" or (k and same_territory(w.key, own.lang, key, other.lang)) for k, _, _, key, _ in kinds):
-            found.append(w)
             continue
         variant = max(
             ((fuzz.ratio(w.key, key), (s, e)) for k, s, e, key, name in kinds if k == "variant" and name),
@@ -135,21 +135,20 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
             variants.append((w, variant))
         else:
             missing.append(w)
-    return found, variants, missing
+    return variants, missing
 
 
 def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
     """Each side has a name the other does not spell in any variant."""
-    return bool(_match_names(a, b)[2]) and bool(_match_names(b, a)[2])
+    return bool(_match_names(a, b)[1]) and bool(_match_names(b, a)[1])
 
 
 def _translated(missing: list[Word], other: SentenceFacts, word_similarity: WordSimilarity, threshold: float) -> list[Word]:
     """Drop names whose translation is in the other sentence ("Maison-Blanche" / "Weißen Haus")."""
     if not missing:
         return missing
-    candidates = [w.text for w in other.content_words()]
-    ws = list(other.content_words())
-    candidates += [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
+    ws = other.content_words()
+    candidates = [w.text for w in ws] + [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
     if not candidates:
         return missing
     sims = word_similarity([w.text for w in missing], candidates)
@@ -199,7 +198,7 @@ def _partners(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b:
 
 
 def _name_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str, word_similarity, threshold):
-    _, variants, missing_a = _match_names(a, b)
+    variants, missing_a = _match_names(a, b)
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
         for w, (s, e) in variants
@@ -207,7 +206,7 @@ def _name_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: s
     ]
     if not missing_a:
         return differences
-    missing_b = _match_names(b, a)[2]
+    missing_b = _match_names(b, a)[1]
     if not missing_b:
         return differences
     missing_a = _translated(missing_a, b, word_similarity, threshold)
