@@ -10,9 +10,18 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW106 HTML page has no extractable article text
 - CW107 language could not be identified
 - CW108 language code not recognised
+- CW109 a JSONL line is not a usable article (bad JSON, no text, a field of the wrong type)
+- CW110 a feed file could not be parsed as RSS/Atom, or has no entries
+- CW111 a WARC file could not be read (not a WARC, truncated or corrupt)
+- CW112 compressed input expands far beyond its size (a decompression bomb)
+- CW113 input file could not be read (permissions, I/O error)
 - CW201 unknown encoder name
 - CW202 encoder model or package is not installed
 - CW301 input has no sentences left after boilerplate removal
+- CW401 the database could not be opened or is not a crosswire database
+- CW402 the database was written by a newer crosswire
+- CW403 a --since/--until value is not a date
+- CW501 an attribution data file (cues, outlets) has a malformed line
 """
 from __future__ import annotations
 
@@ -25,9 +34,18 @@ CODES: dict[str, str] = {
     "CW106": "HTML page has no extractable article text",
     "CW107": "language could not be identified",
     "CW108": "language code not recognised",
+    "CW109": "JSONL line is not a usable article",
+    "CW110": "feed could not be parsed or has no entries",
+    "CW111": "WARC file could not be read",
+    "CW112": "compressed input expands far beyond its size (decompression bomb)",
+    "CW113": "input file could not be read",
     "CW201": "unknown encoder name",
     "CW202": "encoder model or package is not installed",
     "CW301": "input has no sentences left after boilerplate removal",
+    "CW401": "database could not be opened or is not a crosswire database",
+    "CW402": "database was written by a newer crosswire",
+    "CW403": "not a date",
+    "CW501": "malformed attribution data file line",
 }
 
 

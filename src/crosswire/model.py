@@ -66,6 +66,59 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class SourceEntity:
+    """Who a source is, normalised so that spellings and languages meet.
+
+    `key` is stable across articles and languages: "outlet:daily-express",
+    "institution:white-house", "person:prigozhin", "anonymous:report".
+    Anonymous sources are keyed by their type, so two unnamed "officials" in
+    two articles are not counted as two independent confirmations.
+    """
+
+    key: str
+    kind: str  # "outlet" | "institution" | "person" | "anonymous" | "pronoun"
+    name: str  # display form: the outlet's name, or the source as written
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "kind": self.kind, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a sentence says the content comes from, with the words that say so.
+
+    `cue_kind` is the lexicon kind: "prep" (according to X), "post" (X'e göre),
+    "verb" (X said), "chain" (X reviewed Y), "passive" (Y seen by X) or "hedge"
+    (reportedly: no named source). For chains, `cited` is the document X saw;
+    for relays ("dilansir dari X") `relay` is true.
+    """
+
+    sentence: int
+    cue_kind: str
+    cue: Span
+    source: Span | None
+    content: Span | None
+    entity: SourceEntity
+    cited: Span | None = None
+    cited_entity: SourceEntity | None = None
+    relay: bool = False
+
+    def to_dict(self) -> dict:
+        span = lambda s: s.to_dict() if s else None  # noqa: E731
+        return {
+            "sentence": self.sentence,
+            "cue_kind": self.cue_kind,
+            "cue": self.cue.to_dict(),
+            "source": span(self.source),
+            "content": span(self.content),
+            "entity": self.entity.to_dict(),
+            "cited": span(self.cited),
+            "cited_entity": self.cited_entity.to_dict() if self.cited_entity else None,
+            "relay": self.relay,
+        }
+
+
+@dataclass(frozen=True)
 class Difference:
     kind: str  # "number" | "name" | "name_variant" | "date"
     a: Span | None

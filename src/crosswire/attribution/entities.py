@@ -1,0 +1,171 @@
+"""Who a source is: an outlet, an institution, a named person or an anonymous source.
+
+Outlets (`data/outlets.tsv`) match by name, alias or web domain, so
+"express.co.uk", "Daily Express" and "the Express" are one outlet. Institutions
+(`data/institutions.tsv`) match by their names across languages, so "Gedung
+Putih" is the White House. Anything else with a capitalised word is a named
+source; a source built from an anonymous noun ("an intelligence report",
+"rumours", "seorang ahli senjata") stays anonymous, keyed by its type.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from dataclasses import dataclass
+
+from ..model import SourceEntity
+from ..text.names import name_key
+from .lexicon import Lexicon
+
+_DOMAIN = re.compile(r"(?<![\w@-])((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}))(?![\w-])", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:the|la|le|les|l'|el|los|las|il|lo|der|die|das|den|o|a|os|as)\s+", re.IGNORECASE)
+_EDGE_NOISE = re.compile(r"^[\s\"'“”‘’«»„(\[]+|[\s\"'“”‘’«»„)\].,;:!?]+$")
+_POSSESSIVE = re.compile(r"(?:'s|’s)$")
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*")
+_CASELESS_LETTER = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+    country: str
+    lang: str
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = (importlib.resources.files("crosswire") / "attribution" / "data" / name).read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.casefold()).strip("-")
+
+
+def _fold(text: str) -> str:
+    return _LEADING_ARTICLE.sub("", _EDGE_NOISE.sub("", text.strip())).casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def outlets() -> tuple[Outlet, ...]:
+    result = []
+    for row in _rows("outlets.tsv"):
+        name, aliases, domains, country, lang = (row + [""] * 5)[:5]
+        result.append(Outlet(
+            _slug(name), name,
+            tuple(a for a in aliases.split("|") if a), tuple(d.lower() for d in domains.split("|") if d),
+            country, lang,
+        ))
+    return tuple(result)
+
+
+@functools.lru_cache(maxsize=1)
+def _outlet_names() -> dict[str, Outlet]:
+    by_name: dict[str, Outlet] = {}
+    for outlet in outlets():
+        for name in (outlet.name, *outlet.aliases, *outlet.domains):
+            by_name.setdefault(_fold(name), outlet)
+    return by_name
+
+
+@functools.lru_cache(maxsize=1)
+def _institution_names() -> dict[str, tuple[str, str]]:
+    """Folded name -> (key, display name: the first, English, name)."""
+    names: dict[str, tuple[str, str]] = {}
+    for row in _rows("institutions.tsv"):
+        key, variants = row[0], [v for v in row[1].split("|") if v]
+        for variant in variants:
+            names.setdefault(_fold(variant), (key, variants[0]))
+    return names
+
+
+def outlet_for_domain(host: str) -> Outlet | None:
+    host = host.lower().removeprefix("www.")
+    for outlet in outlets():
+        if any(host == d or host.endswith("." + d) for d in outlet.domains):
+            return outlet
+    return None
+
+
+def find_outlet(text: str) -> Outlet | None:
+    """The outlet named in `text`: a domain, a name or an alias (whole words)."""
+    for match in _DOMAIN.finditer(text):
+        outlet = outlet_for_domain(match.group(1))
+        if outlet:
+            return outlet
+    folded = _POSSESSIVE.sub("", _fold(text))
+    if folded in _outlet_names():
+        return _outlet_names()[folded]
+    for name, outlet in _outlet_names().items():
+        # Short aliases ("AP", "FT") only as the whole source, not inside one.
+        if len(name) >= 5 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            return outlet
+    return None
+
+
+def _find_institution(text: str) -> tuple[str, str] | None:
+    folded = _POSSESSIVE.sub("", _fold(text))
+    names = _institution_names()
+    if folded in names:
+        return names[folded]
+    for name, found in names.items():
+        if len(name) >= 4 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            return found
+    return None
+
+
+def _anonymous_type(text: str, lex: Lexicon) -> str | None:
+    folded = text.casefold()
+    best: tuple[int, str] | None = None
+    for phrase, kind in lex.anon.items():
+        found = folded.find(phrase) if lex.unspaced else _find_word(folded, phrase)
+        # The last anonymous noun is the head in English and the first in
+        # head-initial languages; either way "report" beats "intelligence" by
+        # being a separate entry with the same type, so the position only breaks ties.
+        if found >= 0 and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), kind)
+    return best[1] if best else None
+
+
+def _find_word(text: str, phrase: str) -> int:
+    match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+    return match.start() if match else -1
+
+
+def _named_part(text: str, lex: Lexicon) -> str | None:
+    """The capitalised words of a source, without a sentence-initial determiner."""
+    if _CASELESS_LETTER.search(text):
+        return None
+    words = [m.group(0) for m in _CAPITALISED.finditer(text)]
+    words = [w for w in words if w.casefold() not in lex.skip and w.casefold() not in lex.anon and w.casefold() not in lex.pronouns]
+    return " ".join(words) if words else None
+
+
+def resolve_source(text: str, lex: Lexicon) -> SourceEntity:
+    """Normalise the text of a source span to an entity."""
+    clean = _EDGE_NOISE.sub("", text.strip())
+    outlet = find_outlet(clean)
+    if outlet:
+        return SourceEntity(f"outlet:{outlet.key}", "outlet", outlet.name)
+    institution = _find_institution(clean)
+    if institution:
+        return SourceEntity(f"institution:{institution[0]}", "institution", institution[1])
+    if clean.casefold() in lex.pronouns:
+        return SourceEntity(f"pronoun:{clean.casefold()}", "pronoun", clean)
+    anon_type = _anonymous_type(clean, lex)
+    named = _named_part(clean, lex)
+    if named and not anon_type:
+        return SourceEntity(f"person:{name_key(named)}", "person", named)
+    if anon_type:
+        return SourceEntity(f"anonymous:{anon_type}", "anonymous", clean)
+    if named is None and _CASELESS_LETTER.search(clean):
+        # Caseless scripts: no capital letters to tell a name; keep the text as the key.
+        return SourceEntity(f"named:{clean.casefold()}", "person", clean)
+    return SourceEntity(f"anonymous:{_slug(clean) or 'unknown'}", "anonymous", clean)
+
+
+def anonymous_of_type(anon_type: str, description: str) -> SourceEntity:
+    return SourceEntity(f"anonymous:{anon_type}", "anonymous", description)

@@ -1,0 +1,126 @@
+"""Attribution lexicons: one data file per language, `data/cues/<lang>.tsv`.
+
+A contributor adds a language by adding a file; no code changes. Each line is
+`KIND <TAB> PHRASE [<TAB> NOTE]`; the kinds are documented at the top of
+`data/cues/en.tsv`. A language without a file gets no attributions (and no
+attribution differences), rather than English rules applied to it.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from dataclasses import dataclass
+
+from ..errors import CrosswireError
+
+CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
+WORD_KINDS = frozenset({"anon", "pronoun", "skip", "comp", "end", "det"})
+
+# Scripts written without spaces: cues match anywhere, not on word boundaries.
+_UNSPACED_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    phrase: str
+    relay: bool = False  # prep only: "dilansir dari X" = the article relays outlet X
+    inverted: bool = False  # verb only: a cue only after a quote or comma, source after it
+    until: tuple[str, ...] = ()  # prep only: words that close the source ("据 X 报道")
+    anon_type: str = ""  # hedge only: the anonymous source it implies
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    cues: dict[str, Cue]  # casefolded phrase -> cue
+    pattern: re.Pattern[str] | None  # matches any cue phrase, longest first
+    anon: dict[str, str]  # casefolded word or phrase -> anonymous type
+    pronouns: frozenset[str]
+    skip: frozenset[str]
+    comp: frozenset[str]
+    end: frozenset[str]  # words that end a source which follows its cue ("pada", "on")
+    det: frozenset[str]  # determiners: "the report" is a noun, not the verb "report"
+    unspaced: bool
+
+
+def _data_file(lang: str) -> str | None:
+    path = importlib.resources.files("crosswire") / "attribution" / "data" / "cues" / f"{lang}.tsv"
+    return path.read_text("utf-8") if path.is_file() else None
+
+
+def available_languages() -> tuple[str, ...]:
+    folder = importlib.resources.files("crosswire") / "attribution" / "data" / "cues"
+    return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".tsv")))
+
+
+def _parse_cue(kind: str, phrase: str, note: str, where: str) -> Cue:
+    relay = inverted = False
+    until: tuple[str, ...] = ()
+    anon_type = ""
+    for item in filter(None, (x.strip() for x in note.split(","))):
+        if item == "relay" and kind == "prep":
+            relay = True
+        elif item == "inverted" and kind == "verb":
+            inverted = True
+        elif item.startswith("until=") and kind == "prep":
+            until = tuple(w for w in item[len("until="):].split("|") if w)
+        elif kind == "hedge" and not anon_type:
+            anon_type = item
+        else:
+            raise CrosswireError("CW501", where, f"note {item!r} does not apply to a {kind} cue")
+    if kind == "hedge" and not anon_type:
+        raise CrosswireError("CW501", where, "a hedge needs the anonymous type it implies as its note")
+    return Cue(kind, phrase, relay, inverted, until, anon_type)
+
+
+@functools.lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon | None:
+    """The lexicon for `lang`, or None when no data file covers it."""
+    text = _data_file(lang)
+    if text is None:
+        return None
+    cues: dict[str, Cue] = {}
+    anon: dict[str, str] = {}
+    words: dict[str, set[str]] = {"pronoun": set(), "skip": set(), "comp": set(), "end": set(), "det": set()}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"attribution/data/cues/{lang}.tsv line {number}"
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[1].strip():
+            raise CrosswireError("CW501", where, "expected KIND<TAB>PHRASE[<TAB>NOTE]")
+        kind, phrase, note = fields[0].strip(), fields[1].strip(), (fields[2] if len(fields) > 2 else "")
+        key = phrase.casefold()
+        if kind in CUE_KINDS:
+            cues[key] = _parse_cue(kind, phrase, note, where)
+        elif kind == "anon":
+            anon[key] = note.strip() or "source"
+        elif kind in words:
+            words[kind].add(key)
+        else:
+            raise CrosswireError("CW501", where, f"unknown kind {kind!r}")
+    unspaced = lang in _UNSPACED_LANGS
+    return Lexicon(
+        lang, cues, _cue_pattern(cues, unspaced), anon,
+        frozenset(words["pronoun"]), frozenset(words["skip"]), frozenset(words["comp"]),
+        frozenset(words["end"]), frozenset(words["det"]), unspaced,
+    )
+
+
+def _cue_pattern(cues: dict[str, Cue], unspaced: bool) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    alternatives = []
+    for cue in sorted(cues.values(), key=lambda c: -len(c.phrase)):
+        body = r"\s+".join(re.escape(part) for part in cue.phrase.split())
+        if unspaced:
+            alternatives.append(f"(?i:{body})")
+        elif cue.kind in ("prep", "passive"):
+            # News copy often loses the space after these ("MenurutGedung Putih",
+            # "dariexpress.co.uk"): a capital or a domain may follow directly.
+            alternatives.append(rf"(?<!\w)(?i:{body})(?:(?!\w)|(?=[A-ZÀ-ÖØ-Þ])|(?=[\w-]+\.[a-z]{{2,}}))")
+        else:
+            alternatives.append(rf"(?<!\w)(?i:{body})(?!\w)")
+    return re.compile("|".join(alternatives))
