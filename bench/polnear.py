@@ -1,0 +1,216 @@
+"""Development benchmark: English attribution extraction on PolNeAR.
+
+    python bench/polnear.py [--split dev|train] [--limit N] [--data ../shared/data/polnear]
+
+Reads the brat annotations in `<split>/attributions/` (Source, Cue and Content
+spans) with their texts in `<split>/text/`, runs
+crosswire.attribution.extract_attributions on every text and prints precision,
+recall and F1 per role, for exact spans and for overlapping spans, against the
+project's floors. Writes nothing to disk.
+
+Matching, per role and document:
+- a span is compared without the whitespace and punctuation at its edges (the
+  gold content of a quotation keeps its quotation marks, ours does not; "said,"
+  and "said" are the same cue);
+- a discontinuous gold span (a quotation split by its cue) is compared by its
+  extent for exact matches, and by any of its fragments for overlap;
+- exact: the same start and end; overlap: the predicted span overlaps a gold
+  span of the same role. Each gold span is used once; exact pairs are taken
+  first, then overlaps by size.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROLES = ("source", "cue", "content")
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polnear"
+
+# The project's floors (issue 3): source overlap F1 and cue F1 (exact and overlap).
+FLOORS = {("source", "overlap"): 0.80, ("cue", "exact"): 0.85, ("cue", "overlap"): 0.85}
+
+_EDGE = " \t\r\n.,;:!?\"'“”‘’«»()[]—–-…"
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    start: int  # extent: the first fragment's start ...
+    end: int  # ... and the last fragment's end
+    fragments: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    text: str
+    gold: dict[str, tuple[GoldSpan, ...]]  # role -> spans
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Scores:
+    documents: int = 0
+    counts: dict[tuple[str, str], Counts] = field(
+        default_factory=lambda: {(role, mode): Counts() for role in ROLES for mode in ("exact", "overlap")})
+
+
+def _core(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace and punctuation at its edges (unchanged if that leaves nothing)."""
+    s, e = start, end
+    while s < e and text[s] in _EDGE:
+        s += 1
+    while e > s and text[e - 1] in _EDGE:
+        e -= 1
+    return (s, e) if e > s else (start, end)
+
+
+def read_ann(ann: str) -> dict[str, tuple[GoldSpan, ...]]:
+    """Source / Cue / Content text-bound annotations of one brat file, deduplicated per role."""
+    found: dict[str, set[GoldSpan]] = {role: set() for role in ROLES}
+    for line in ann.splitlines():
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[0].startswith("T"):
+            continue
+        label, _, offsets = fields[1].partition(" ")
+        role = label.casefold()
+        if role not in found:
+            continue
+        fragments = tuple(tuple(int(x) for x in part.split()) for part in offsets.split(";"))
+        found[role].add(GoldSpan(fragments[0][0], fragments[-1][1], fragments))  # type: ignore[arg-type]
+    return {role: tuple(sorted(spans, key=lambda g: (g.start, g.end))) for role, spans in found.items()}
+
+
+def load_split(folder: Path, limit: int | None = None) -> list[Document]:
+    """The documents of one split, sorted by name; a text annotated by several
+    annotators (file names `<text>_<annotator>.ann`) uses the first file in sorted order."""
+    ann_folder, text_folder = folder / "attributions", folder / "text"
+    if not ann_folder.is_dir() or not text_folder.is_dir():
+        raise FileNotFoundError(f"PolNeAR split not found at {folder} (it lives outside the repo, in ../shared/data)")
+    chosen: dict[str, Path] = {}
+    for ann in sorted(ann_folder.glob("*.ann")):
+        chosen.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+    documents = []
+    for name in sorted(chosen)[:limit or None]:
+        text = (text_folder / f"{name}.txt").read_text("utf-8")
+        documents.append(Document(name, text, read_ann(chosen[name].read_text("utf-8"))))
+    return documents
+
+
+def predicted_spans(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Source, cue and content spans crosswire finds in an English text (deduplicated, in order)."""
+    from crosswire.attribution import extract_attributions
+    from crosswire.text.segment import segment
+
+    sentences, _ = segment(text, "en")
+    spans: dict[str, list[tuple[int, int]]] = {role: [] for role in ROLES}
+    for attribution in extract_attributions(text, sentences, "en"):
+        for role, span in (("source", attribution.source), ("cue", attribution.cue), ("content", attribution.content)):
+            if span is not None and (span.start, span.end) not in spans[role]:
+                spans[role].append((span.start, span.end))
+    return spans
+
+
+def match(text: str, predicted: list[tuple[int, int]], gold: tuple[GoldSpan, ...]) -> tuple[Counts, Counts]:
+    """(exact, overlap) counts for one role of one document."""
+    gold_cores = [_core(text, g.start, g.end) for g in gold]
+    pred_cores = [_core(text, s, e) for s, e in predicted]
+
+    exact_pairs: dict[int, int] = {}  # predicted index -> gold index
+    used: set[int] = set()
+    for p, core in enumerate(pred_cores):
+        for g, gold_core in enumerate(gold_cores):
+            if g not in used and core == gold_core:
+                exact_pairs[p] = g
+                used.add(g)
+                break
+    exact = Counts(len(exact_pairs), len(predicted) - len(exact_pairs), len(gold) - len(exact_pairs))
+
+    candidates = []
+    for p, (ps, pe) in enumerate(pred_cores):
+        if p in exact_pairs:
+            continue
+        for g, span in enumerate(gold):
+            if g in used:
+                continue
+            size = max((min(pe, fe) - max(ps, fs) for fs, fe in span.fragments), default=0)
+            if size > 0:
+                candidates.append((-size, p, g))
+    matched_pred = set(exact_pairs)
+    for _, p, g in sorted(candidates):
+        if p not in matched_pred and g not in used:
+            matched_pred.add(p)
+            used.add(g)
+    overlap = Counts(len(matched_pred), len(predicted) - len(matched_pred), len(gold) - len(used))
+    return exact, overlap
+
+
+def score(documents: list[Document]) -> Scores:
+    """Exact and overlap counts per role, summed over `documents`."""
+    scores = Scores()
+    for document in documents:
+        predicted = predicted_spans(document.text)
+        for role in ROLES:
+            exact, overlap = match(document.text, predicted[role], document.gold[role])
+            scores.counts[(role, "exact")].add(exact)
+            scores.counts[(role, "overlap")].add(overlap)
+        scores.documents += 1
+    return scores
+
+
+def print_table(scores: Scores, folder: Path) -> None:
+    print(f"PolNeAR attribution benchmark: {folder}  documents={scores.documents}")
+    print()
+    head = f"{'role':<9}{'match':<9}{'P':>7}{'R':>7}{'F1':>7}{'tp':>7}{'fp':>7}{'fn':>7}"
+    print(head)
+    print("-" * len(head))
+    for role in ROLES:
+        for mode in ("exact", "overlap"):
+            c = scores.counts[(role, mode)]
+            print(f"{role:<9}{mode:<9}{c.precision:>7.3f}{c.recall:>7.3f}{c.f1:>7.3f}{c.tp:>7}{c.fp:>7}{c.fn:>7}")
+    print()
+    verdicts = []
+    for (role, mode), floor in FLOORS.items():
+        f1 = scores.counts[(role, mode)].f1
+        verdicts.append(f"{role} {mode} F1 {f1:.3f} >= {floor:.2f} {'PASS' if f1 >= floor else 'BELOW'}")
+    print("floors: " + "; ".join(verdicts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", choices=("dev", "train"), default="dev")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N documents (sorted by name)")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the PolNeAR folder (default ../shared/data/polnear)")
+    args = ap.parse_args(argv)
+    folder = args.data / args.split
+    print_table(score(load_split(folder, args.limit)), folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
