@@ -5,15 +5,17 @@ Holds no state between calls beyond the encoder, which loads once per process.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
 
 from . import align as align_mod
-from .diff import SentenceFacts, differences, names_conflict
+from .diff import SentenceFacts, link_differences, names_conflict
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
 from .errors import CrosswireError
 from .model import Article, Comparison, Document, Link
+from .provenance import attribution_differences, provenance
 from .read import read_string
 from .text.dates import find_dates
 from .text.names import find_names, words
@@ -94,29 +96,23 @@ def compare(
         va, vb = cache.get([" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)])
         return float(va @ vb)
 
-    def word_similarity(xs: Sequence[str], ys: Sequence[str]) -> np.ndarray:
-        return cache.get(list(xs)) @ cache.get(list(ys)).T
-
     bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
     groups = align_mod.align(
         vectors_a, vectors_b, bonus, enc.calibration, joined_similarity,
         lambda i, j: names_conflict(facts_a[i], facts_b[j]),
     )
+    found = link_differences(
+        [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups],
+        doc_a.article.text,
+        doc_b.article.text,
+        cache.get,
+        enc.calibration.word_same,
+    )
+    links = tuple(Link(g.a, g.b, g.score, diffs) for g, diffs in zip(groups, found))
+    prov = provenance(doc_a, doc_b, links)
     links = tuple(
-        Link(
-            g.a,
-            g.b,
-            g.score,
-            differences(
-                [facts_a[i] for i in g.a],
-                [facts_b[j] for j in g.b],
-                doc_a.article.text,
-                doc_b.article.text,
-                word_similarity,
-                enc.calibration.word_same,
-            ),
-        )
-        for g in groups
+        replace(link, differences=link.differences + attribution_differences(link, prov, doc_a.article.lang, doc_b.article.lang))
+        for link in links
     )
     linked_a = {i for link in links for i in link.a}
     linked_b = {j for link in links for j in link.b}
@@ -127,4 +123,5 @@ def compare(
         tuple(i for i in range(len(doc_a.sentences)) if i not in linked_a),
         tuple(j for j in range(len(doc_b.sentences)) if j not in linked_b),
         enc.name,
+        prov,
     )

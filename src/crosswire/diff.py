@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from .model import Difference, Span
 from .text.dates import DateMention
-from .text.names import Word, phrases, same_territory, spelling_match, stop_words
+from .text.names import Word, phrases, same_territory, spelling_matches, stop_words
 from .text.numbers import Number, same_number
 
 
@@ -35,7 +35,7 @@ class SentenceFacts:
         return [w for w in self.words if len(w.key) >= 2 and w.text.lower() not in stops]
 
 
-WordSimilarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]
+Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> one L2-normalised vector per text
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -122,13 +122,17 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
     A spelling variant must be a name or a capitalised word on the other side, so that
     "Communist" does not pair with a lower-case "komunikasi"."""
     other_phrases = phrases(list(other.words), list(other.names))
+    matches = spelling_matches([w.key for w in own.names], [key for _, _, key, _ in other_phrases])
+    found: dict[int, list[tuple[str, int]]] = {}
+    for i, j in matches:
+        found.setdefault(i, []).append((matches[i, j], j))
     variants, missing = [], []
-    for w in own.names:
-        kinds = [(spelling_match(w.key, key), s, e, key, name) for s, e, key, name in other_phrases]
-        if any(k == "same" or (k and same_territory(w.key, own.lang, key, other.lang)) for k, _, _, key, _ in kinds):
+    for i, w in enumerate(own.names):
+        kinds = found.get(i, [])
+        if any(k == "same" or same_territory(w.key, own.lang, other_phrases[j][2], other.lang) for k, j in kinds):
             continue
         variant = max(
-            ((fuzz.ratio(w.key, key), (s, e)) for k, s, e, key, name in kinds if k == "variant" and name),
+            ((fuzz.ratio(w.key, other_phrases[j][2]), other_phrases[j][:2]) for k, j in kinds if other_phrases[j][3]),
             default=(0, None),
         )[1]
         if variant:
@@ -143,41 +147,49 @@ def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
     return bool(_match_names(a, b)[1]) and bool(_match_names(b, a)[1])
 
 
-def _translated(missing: list[Word], other: SentenceFacts, word_similarity: WordSimilarity, threshold: float) -> list[Word]:
+def _translation_candidates(facts: SentenceFacts) -> list[str]:
+    """Words and word pairs of a sentence that may translate a name of the other side."""
+    ws = facts.content_words()
+    return [w.text for w in ws] + [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
+
+
+def _translated(missing: list[Word], other: SentenceFacts, vectors: dict[str, np.ndarray], threshold: float) -> list[Word]:
     """Drop names whose translation is in the other sentence ("Maison-Blanche" / "Weißen Haus")."""
-    if not missing:
+    candidates = _translation_candidates(other)
+    if not missing or not candidates:
         return missing
-    ws = other.content_words()
-    candidates = [w.text for w in ws] + [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
-    if not candidates:
-        return missing
-    sims = word_similarity([w.text for w in missing], candidates)
+    sims = np.stack([vectors[w.text] for w in missing]) @ np.stack([vectors[c] for c in candidates]).T
     return [w for w, row in zip(missing, sims) if row.max() < threshold]
 
 
 def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
     """Word index in A -> word index in B for words spelled alike on both sides
-    (names, cognates, numbers): the fixed points that place a swapped name."""
+    (names, cognates, numbers): the fixed points that place a swapped name.
+    Each A word takes the first B word it matches that no earlier A word took."""
+    matches = spelling_matches([w.key for w in a.words], [w.key for w in b.words])
+    partners: dict[int, list[int]] = {}
+    for i, j in sorted(matches):
+        partners.setdefault(i, []).append(j)
     out: dict[int, int] = {}
     used: set[int] = set()
     for i, wa in enumerate(a.words):
-        for j, wb in enumerate(b.words):
-            if j not in used and len(wa.key) >= 2 and spelling_match(wa.key, wb.key):
-                out[i] = j
-                used.add(j)
-                break
+        if len(wa.key) < 2:
+            continue
+        j = next((j for j in partners.get(i, ()) if j not in used), None)
+        if j is not None:
+            out[i] = j
+            used.add(j)
     return out
 
 
-def _partners(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[tuple[Word, Word]]:
-    """Pair each unexplained A name with the unexplained B name in the same place:
-    between the B matches of the nearest anchored words around it. A name that
-    has no counterpart there was dropped or paraphrased, not swapped."""
+def _windows(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[tuple[Word, float, list[Word]]]:
+    """For each unexplained A name, the unexplained B names in the same place: between
+    the B matches of the nearest anchored words around it, as (name, relative place
+    between its anchors, B names ordered by how close they sit to that place)."""
     anchors = _anchors(a, b)
     index_a = {w.start: i for i, w in enumerate(a.words)}
     index_b = {w.start: j for j, w in enumerate(b.words)}
-    open_b = {index_b[w.start]: w for w in missing_b}
-    pairs = []
+    out = []
     for wa in missing_a:
         p = index_a[wa.start]
         left = max((i for i in anchors if i < p), default=None)
@@ -186,34 +198,74 @@ def _partners(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b:
         high = anchors[right] if right is not None else len(b.words)
         if low >= high:
             continue  # anchors cross: the clause was reordered, no safe place
-        window = [j for j in open_b if low < j < high]
+        window = [wb for wb in missing_b if low < index_b[wb.start] < high]
         if not window:
             continue
         # Where A's name sits between its anchors, relatively, B's partner should too.
         span_a = (right if right is not None else len(a.words)) - (left if left is not None else -1)
         rel = (p - (left if left is not None else -1)) / span_a
-        best = min(window, key=lambda j: abs((j - low) / (high - low) - rel))
-        pairs.append((wa, open_b.pop(best)))
+        window.sort(key=lambda wb: abs((index_b[wb.start] - low) / (high - low) - rel))
+        out.append((wa, window))
+    return out
+
+
+def _partners(windows: list[tuple[Word, list[Word]]], kept_a: list[Word], kept_b: list[Word]) -> list[tuple[Word, Word]]:
+    """Pair each unexplained A name with the closest unexplained B name in its window,
+    each B name once. A name that has no counterpart there was dropped or paraphrased,
+    not swapped."""
+    open_a, open_b = {w.start for w in kept_a}, {w.start for w in kept_b}
+    pairs = []
+    for wa, window in windows:
+        if wa.start not in open_a:
+            continue
+        wb = next((wb for wb in window if wb.start in open_b), None)
+        if wb is not None:
+            open_b.discard(wb.start)
+            pairs.append((wa, wb))
     return pairs
 
 
-def _name_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str, word_similarity, threshold):
+@dataclass(frozen=True)
+class _NameCheck:
+    """The names of one link before the translation check: spelling variants found, and
+    for each A name no B spelling explains, the unexplained B names in its place."""
+
+    variants: list[tuple[Word, tuple[int, int]]]
+    windows: list[tuple[Word, list[Word]]]
+
+    def suspects(self) -> tuple[list[Word], list[Word]]:
+        """The A and B names that could form a swapped pair, if no translation explains them."""
+        names_b = {wb.start: wb for _, window in self.windows for wb in window}
+        return [wa for wa, _ in self.windows], sorted(names_b.values(), key=lambda w: w.start)
+
+    def words_to_embed(self, a: SentenceFacts, b: SentenceFacts) -> list[str]:
+        """Texts the translation check needs vectors for."""
+        if not self.windows:
+            return []
+        suspects_a, suspects_b = self.suspects()
+        return [w.text for w in suspects_a + suspects_b] + _translation_candidates(a) + _translation_candidates(b)
+
+
+def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
     variants, missing_a = _match_names(a, b)
+    missing_b = _match_names(b, a)[1] if missing_a else []
+    return _NameCheck(variants, _windows(missing_a, missing_b, a, b) if missing_b else [])
+
+
+def _name_differences(check: _NameCheck, a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str, vectors, threshold):
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
-        for w, (s, e) in variants
+        for w, (s, e) in check.variants
         if not _same_words(text_a[w.start : w.end], text_b[s:e])
     ]
-    if not missing_a:
+    if not check.windows:
         return differences
-    missing_b = _match_names(b, a)[1]
-    if not missing_b:
+    suspects_a, suspects_b = check.suspects()
+    kept_a = _translated(suspects_a, b, vectors, threshold)
+    if not kept_a:
         return differences
-    missing_a = _translated(missing_a, b, word_similarity, threshold)
-    if not missing_a:
-        return differences
-    missing_b = _translated(missing_b, a, word_similarity, threshold)
-    for wa, wb in _partners(missing_a, missing_b, a, b):
+    kept_b = _translated(suspects_b, a, vectors, threshold)
+    for wa, wb in _partners(check.windows, kept_a, kept_b):
         differences.append(Difference("name", _span(text_a, wa.start, wa.end), _span(text_b, wb.start, wb.end)))
     return differences
 
@@ -222,17 +274,25 @@ def _same_words(x: str, y: str) -> bool:
     return x.casefold() == y.casefold()
 
 
-def differences(
-    facts_a: Sequence[SentenceFacts],
-    facts_b: Sequence[SentenceFacts],
+def link_differences(
+    links: Sequence[tuple[Sequence[SentenceFacts], Sequence[SentenceFacts]]],
     text_a: str,
     text_b: str,
-    word_similarity: WordSimilarity,
+    embed: Embed,
     word_threshold: float,
-) -> tuple[Difference, ...]:
-    """All differences between the A sentences and the B sentences of one link."""
-    a, b = _merge(facts_a), _merge(facts_b)
-    dates, settled = _date_differences(a, b, text_a, text_b)
-    numbers = _number_differences(a, b, settled, text_a, text_b)
-    names = _name_differences(a, b, text_a, text_b, word_similarity, word_threshold)
-    return tuple(sorted(dates + numbers + names, key=lambda d: (d.a.start if d.a else -1)))
+) -> list[tuple[Difference, ...]]:
+    """The differences between the A sentences and the B sentences of each link.
+
+    Words for the translation check of names are embedded in one batch for all links:
+    one encoder call per link would cost more than the whole rest of the comparison."""
+    merged = [(_merge(fa), _merge(fb)) for fa, fb in links]
+    checks = [_check_names(a, b) for a, b in merged]
+    texts = list(dict.fromkeys(t for (a, b), check in zip(merged, checks) for t in check.words_to_embed(a, b)))
+    vectors = dict(zip(texts, embed(texts))) if texts else {}
+    out = []
+    for (a, b), check in zip(merged, checks):
+        dates, settled = _date_differences(a, b, text_a, text_b)
+        numbers = _number_differences(a, b, settled, text_a, text_b)
+        names = _name_differences(check, a, b, text_a, text_b, vectors, word_threshold)
+        out.append(tuple(sorted(dates + numbers + names, key=lambda d: (d.a.start if d.a else -1))))
+    return out

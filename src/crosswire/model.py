@@ -7,7 +7,10 @@ All offsets are character offsets into `Article.text`, the original input
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class Attribution:
 
 @dataclass(frozen=True)
 class Difference:
-    kind: str  # "number" | "name" | "name_variant" | "date"
+    kind: str  # "number" | "name" | "name_variant" | "date" | "attribution"
     a: Span | None
     b: Span | None
     note: str = ""
@@ -133,7 +136,7 @@ class Difference:
 
 
 # Difference kinds that make a link "changed"; a name_variant alone leaves it "same".
-CHANGE_KINDS = frozenset({"number", "name", "date"})
+CHANGE_KINDS = frozenset({"number", "name", "date", "attribution"})
 
 
 @dataclass(frozen=True)
@@ -189,9 +192,10 @@ class Comparison:
     only_a: tuple[int, ...]
     only_b: tuple[int, ...]
     encoder: str
+    provenance: Provenance | None = None
 
     def to_dict(self) -> dict:
-        return {
+        result = {
             "schema": SCHEMA_ID,
             "encoder": self.encoder,
             "a": self.a.to_dict(),
@@ -200,3 +204,11 @@ class Comparison:
             "only_a": list(self.only_a),
             "only_b": list(self.only_b),
         }
+        if self.provenance is not None:
+            # Added in 0.2, backward compatible: consumers of the 0.1 fields see no change.
+            result["attributions"] = {
+                "a": [x.to_dict() for x in self.provenance.a.attributions],
+                "b": [x.to_dict() for x in self.provenance.b.attributions],
+            }
+            result["provenance"] = self.provenance.to_dict()
+        return result

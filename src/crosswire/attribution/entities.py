@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import SourceEntity
-from ..text.names import name_key
+from ..text.names import name_key, territory_keys
 from .lexicon import Lexicon
 
 _DOMAIN = re.compile(r"(?<![\w@-])((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}))(?![\w-])", re.IGNORECASE)
@@ -158,7 +158,11 @@ def resolve_source(text: str, lex: Lexicon) -> SourceEntity:
     anon_type = _anonymous_type(clean, lex)
     named = _named_part(clean, lex)
     if named and not anon_type:
-        return SourceEntity(f"person:{name_key(named)}", "person", named)
+        country = territory_keys(lex.lang).get(name_key(named))
+        if country:  # "China menegaskan": a country speaks through its government
+            return SourceEntity(f"institution:government-{country.lower()}", "institution", named)
+        # Keyed by the last name, so "Vladimir Putin" and a later "Putin" are one person.
+        return SourceEntity(f"person:{name_key(named.split()[-1])}", "person", named)
     if anon_type:
         return SourceEntity(f"anonymous:{anon_type}", "anonymous", clean)
     if named is None and _CASELESS_LETTER.search(clean):

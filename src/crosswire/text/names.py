@@ -17,11 +17,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
+import numpy as np
 import stopwordsiso
 from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # A word: letters (with inner hyphens/apostrophes) optionally followed by digits
 # ("Mavix2"); or a bare number, kept so that "Mavic 2" can be read as one name.
@@ -184,6 +186,42 @@ def spelling_match(key: str, other: str) -> str | None:
     if same_stem(a, b) and key.isalpha() and other.isalpha():
         return "same"  # a derived form: "Chinese"/"China"
     return None
+
+
+def spelling_matches(keys_a: Sequence[str], keys_b: Sequence[str]) -> dict[tuple[int, int], str]:
+    """`spelling_match` for all pairs at once: {(i, j): "same" | "variant"} for the pairs that match.
+
+    Trying every pair in Python is the slowest part of a comparison, so only pairs that
+    can pass one of spelling_match's tests are tried: equal keys or skeletons, a shared
+    key start (an inflection needs three letters in common), a shared skeleton start
+    (a derived form needs four), or a skeleton ratio that rapidfuzz finds high enough."""
+    if not keys_a or not keys_b:
+        return {}
+    skeletons_a = [skeleton(k) for k in keys_a]
+    skeletons_b = [skeleton(k) for k in keys_b]
+    buckets: dict[tuple[int, str], list[int]] = {}
+    for j, (key, skel) in enumerate(zip(keys_b, skeletons_b)):
+        for bucket in _buckets(key, skel):
+            buckets.setdefault(bucket, []).append(j)
+    ratios = process.cdist(skeletons_a, skeletons_b, scorer=fuzz.ratio, score_cutoff=VARIANT_MIN_RATIO, workers=1)
+    out: dict[tuple[int, int], str] = {}
+    for i, (key, skel) in enumerate(zip(keys_a, skeletons_a)):
+        candidates = set(np.flatnonzero(ratios[i]).tolist())
+        for bucket in _buckets(key, skel):
+            candidates.update(buckets.get(bucket, ()))
+        for j in candidates:
+            if kind := spelling_match(key, keys_b[j]):
+                out[i, j] = kind
+    return out
+
+
+def _buckets(key: str, skel: str) -> list[tuple[int, str]]:
+    out = [(0, key), (1, skel)]
+    if len(key) >= 3:
+        out.append((2, key[:3]))
+    if len(skel) >= 4:
+        out.append((3, skel[:4]))
+    return out
 
 
 def phrases(ws: list[Word], names: list[Word]) -> list[tuple[int, int, str, bool]]:
