@@ -79,7 +79,7 @@ class SourceEntity:
     """
 
     key: str
-    kind: str  # "outlet" | "institution" | "person" | "anonymous" | "pronoun"
+    kind: str  # "outlet" | "institution" | "person" | "anonymous" | "pronoun" | "other"
     name: str  # display form: the outlet's name, or the source as written
 
     def to_dict(self) -> dict:

@@ -125,9 +125,11 @@ class Provenance:
 
 
 def article_sources(doc: Document) -> ArticleSources:
-    """Publisher, publication date and attributions of one article."""
+    """Publisher, publication date and the attributions of one article that name a source."""
     article = doc.article
-    attributions = extract_attributions(article.text, doc.sentences, article.lang)
+    attributions = tuple(
+        a for a in extract_attributions(article.text, doc.sentences, article.lang) if a.entity.kind != "other"
+    )
     publisher, evidence, span = _publisher(doc)
     published, published_span = _published(doc)
     return ArticleSources(publisher, evidence, span, published, published_span, attributions)

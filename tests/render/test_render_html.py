@@ -201,3 +201,22 @@ def test_segments_overlap_and_offsets():
     assert "".join(s.text for s in segs) == "abcdefghijklmnopqrstuvwxyz"
     assert [(s.text, s.cls) for s in segs] == [("abcde", None), ("fg", "num"), ("hijklmno", "name"), ("pqrstuvwxyz", None)]
     assert segments("", 0, diffs) == []
+
+
+def test_attributions_and_provenance_graph_are_escaped():
+    """Source names come from article text: in the 'who says so' list and the SVG they stay text."""
+    import crosswire
+
+    hostile_a = (
+        'According to <img src=x onerror=alert(1)> Reuters, the <script>alert("a")</script> dam broke on Monday.\n'
+        "Officials said 40 people were missing."
+    )
+    hostile_b = (
+        "Menurut <svg onload=alert(2)> Reuters, bendungan itu jebol pada hari Senin.\n"
+        "Pejabat mengatakan 40 orang hilang."
+    )
+    html = render_html(crosswire.compare(hostile_a, hostile_b, lang_a="en", lang_b="id"))
+    assert "<img" not in html and "<script>alert" not in html and "<svg onload" not in html
+    assert "&lt;img" in html or "&lt;svg" in html
+    assert html.count("<svg") == 1  # only the provenance picture itself
+    assert "Who says so" in html

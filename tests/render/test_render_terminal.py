@@ -108,3 +108,19 @@ def test_styles_emitted_with_color():
     console = Console(record=True, width=120, force_terminal=True, color_system="truecolor")
     render_comparison(make_comparison(), console)
     assert "\x1b[" in console.export_text(styles=True)
+
+
+def test_who_says_so_and_source_chain_on_the_seed_pair(seed_path):
+    import crosswire
+
+    comparison = crosswire.compare(
+        seed_path("en_wagner_drones.txt").read_text(encoding="utf-8"),
+        seed_path("id_wagner_drones.txt").read_text(encoding="utf-8"),
+        lang_a="en", lang_b="id",
+    )
+    console = Console(record=True, width=120, color_system=None)
+    render_comparison(comparison, console)
+    out = console.export_text()
+    assert "Who says so" in out and "Source chain" in out
+    assert "Daily Express" in out and "Gedung Putih" in out
+    assert "relays Daily Express" in out and "cites Daily Mirror" in out

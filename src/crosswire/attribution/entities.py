@@ -5,7 +5,8 @@ Outlets (`data/outlets.tsv`) match by name, alias or web domain, so
 (`data/institutions.tsv`) match by their names across languages, so "Gedung
 Putih" is the White House. Anything else with a capitalised word is a named
 source; a source built from an anonymous noun ("an intelligence report",
-"rumours", "seorang ahli senjata") stays anonymous, keyed by its type.
+"rumours", "seorang ahli senjata") stays anonymous, keyed by its type; the
+rest is "other", which provenance leaves out.
 """
 from __future__ import annotations
 
@@ -168,7 +169,9 @@ def resolve_source(text: str, lex: Lexicon) -> SourceEntity:
     if named is None and _CASELESS_LETTER.search(clean):
         # Caseless scripts: no capital letters to tell a name; keep the text as the key.
         return SourceEntity(f"named:{clean.casefold()}", "person", clean)
-    return SourceEntity(f"anonymous:{_slug(clean) or 'unknown'}", "anonymous", clean)
+    # Neither a name nor a known kind of anonymous source: kept with the attribution,
+    # but provenance does not count it as a source ("the gang is working").
+    return SourceEntity(f"other:{_slug(clean) or 'unknown'}", "other", clean)
 
 
 def anonymous_of_type(anon_type: str, description: str) -> SourceEntity:

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from crosswire.model import Comparison, Difference, Document, Link
+from crosswire.provenance import ArticleSources
 from crosswire.render._common import describe, kind_label, sentence_at, sentence_map, sentence_text, side_spans, summary
+from crosswire.render.svg import provenance_svg
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -74,6 +76,8 @@ class Row:
     a: list[SentenceView] = field(default_factory=list)
     b: list[SentenceView] = field(default_factory=list)
     differences: list[DiffView] = field(default_factory=list)
+    independent: int | None = None  # independent root sources of a linked claim
+    roots: list[str] = field(default_factory=list)
 
 
 def segments(text: str, offset: int, spans: list[tuple[int, int, Difference]]) -> list[Segment]:
@@ -124,7 +128,9 @@ def _diff_view(cmp: Comparison, d: Difference) -> DiffView:
     )
 
 
-def _link_row(cmp: Comparison, link: Link) -> Row:
+def _link_row(cmp: Comparison, index: int, link: Link) -> Row:
+    claim = cmp.provenance.claims[index] if cmp.provenance else None
+    labels = {n.id: n.label for n in cmp.provenance.nodes} if cmp.provenance else {}
     return Row(
         kind="link",
         status=link.status,
@@ -132,15 +138,40 @@ def _link_row(cmp: Comparison, link: Link) -> Row:
         a=_sentence_views(cmp.a, "a", link.a, side_spans(link, "a")),
         b=_sentence_views(cmp.b, "b", link.b, side_spans(link, "b")),
         differences=[_diff_view(cmp, d) for d in link.differences],
+        independent=claim.independent if claim else None,
+        roots=[labels.get(r, r) for r in claim.roots] if claim else [],
     )
+
+
+def _sources_view(sources: ArticleSources, side: str, doc: Document) -> dict:
+    """One article's publisher, date and cited sources, each with the words that say so."""
+    cited = []
+    for attribution in sources.attributions:
+        sentence = sentence_at(doc, attribution.cue.start)
+        cited.append({
+            "name": attribution.entity.name,
+            "kind": attribution.entity.kind,
+            "relay": attribution.relay,
+            "cue": attribution.cue.text,
+            "source": attribution.source.text if attribution.source else None,
+            "cited": attribution.cited_entity.name if attribution.cited_entity else None,
+            "anchor": f"{side}-{sentence.index}" if sentence else None,
+        })
+    return {
+        "side": side.upper(),
+        "publisher": sources.publisher.name if sources.publisher else None,
+        "publisher_evidence": sources.publisher_evidence,
+        "published": sources.published,
+        "cited": cited,
+    }
 
 
 def build_rows(cmp: Comparison) -> list[Row]:
     """Rows in A order; each only-in-B row follows the nearest preceding B-linked row."""
     anchored: list[tuple[tuple, Row, Link | None]] = []
-    for link in cmp.links:
+    for index, link in enumerate(cmp.links):
         key = (min(link.a), 0, min(link.b, default=-1)) if link.a else (-1, 0, min(link.b, default=-1))
-        anchored.append((key, _link_row(cmp, link), link))
+        anchored.append((key, _link_row(cmp, index, link), link))
     for idx in cmp.only_a:
         anchored.append(((idx, 1, -1), Row(kind="only-a", a=_sentence_views(cmp.a, "a", (idx,), [])), None))
     anchored.sort(key=lambda item: item[0])
@@ -204,4 +235,8 @@ def render_html(cmp: Comparison) -> str:
         counts=summary(cmp),
         encoder=cmp.encoder,
         rows=build_rows(cmp),
+        sources=[_sources_view(cmp.provenance.a, "a", cmp.a), _sources_view(cmp.provenance.b, "b", cmp.b)]
+        if cmp.provenance else [],
+        # Built by render.svg, which escapes every label and tooltip itself.
+        graph=provenance_svg(cmp.provenance) if cmp.provenance else None,
     )

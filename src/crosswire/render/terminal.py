@@ -9,6 +9,7 @@ from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from crosswire.model import Comparison, Document, Link
 from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary
@@ -97,19 +98,28 @@ def _links_table(cmp: Comparison) -> Table:
     table.add_column("#", justify="right", style="dim", no_wrap=True, width=3)
     table.add_column(Text(f"A [{cmp.a.article.lang}]"), ratio=1, overflow="fold")
     table.add_column(Text(f"B [{cmp.b.article.lang}]"), ratio=1, overflow="fold")
-    table.add_column("status", no_wrap=True, width=7)
+    table.add_column("status", no_wrap=True, width=7)  # and the claim's independent sources
+    link_index = {id(link): i for i, link in enumerate(cmp.links)}
     for n, link in enumerate(sorted(cmp.links, key=lambda l: (min(l.a, default=-1), min(l.b, default=-1))), 1):
         status = link.status
         table.add_row(
             str(n),
             _side_text(cmp.a, link.a, side_spans(link, "a")),
             _side_text(cmp.b, link.b, side_spans(link, "b")),
-            Text(status, style=STATUS_STYLES.get(status)),
+            _status_cell(cmp, link_index[id(link)], status),
             end_section=not link.differences,
         )
         if link.differences:
             table.add_row("", _diff_listing(link), "", "", end_section=True)
     return table
+
+
+def _status_cell(cmp: Comparison, index: int, status: str) -> Text:
+    cell = Text(status, style=STATUS_STYLES.get(status))
+    if cmp.provenance is not None:
+        count = cmp.provenance.claims[index].independent
+        cell.append(f"\n{count} src", style="dim")
+    return cell
 
 
 def _only_list(doc: Document, indices: tuple[int, ...]) -> Table:
@@ -124,6 +134,51 @@ def _only_list(doc: Document, indices: tuple[int, ...]) -> Table:
     return grid
 
 
+def _sources(cmp: Comparison) -> Group:
+    """Who each article cites, and the chain from each article to its root sources."""
+    prov = cmp.provenance
+    parts: list = [Text("Who says so", style="bold")]
+    labels = {n.id: n.label for n in prov.nodes}
+    for side, sources, doc in (("A", prov.a, cmp.a), ("B", prov.b, cmp.b)):
+        line = Text(f"{side} ", style="bold")
+        line.append(f"publisher: {sources.publisher.name if sources.publisher else 'unknown'}")
+        if sources.published:
+            line.append(f" · {sources.published}", style="dim")
+        parts.append(line)
+        for attribution in sources.attributions:
+            item = Text("  • ", style="dim")
+            item.append(attribution.entity.name, style="bold cyan")
+            item.append(f" ({attribution.entity.kind}{', relayed' if attribution.relay else ''})", style="dim")
+            item.append("  ")
+            item.append(doc.article.text[attribution.cue.start:attribution.cue.end], style="cyan")
+            if attribution.cited_entity:
+                item.append(" → cites ")
+                item.append(attribution.cited_entity.name, style="bold cyan")
+            item.append(f"  [sentence {attribution.sentence}]", style="dim")
+            parts.append(item)
+    chain = Tree(Text("Source chain", style="bold"))
+    children: dict[str, list[tuple[str, str]]] = {}
+    for edge in prov.edges:
+        if edge.kind != "publishes":
+            children.setdefault(edge.source, []).append((edge.kind, edge.target))
+    publishers = {e.target: e.source for e in prov.edges if e.kind == "publishes"}
+
+    def grow(branch: Tree, node: str, seen: frozenset[str]) -> None:
+        for kind, target in children.get(node, []):
+            if target in seen:
+                continue
+            sub = branch.add(Text.assemble((f"{kind} ", "dim"), (labels.get(target, target), "cyan")))
+            grow(sub, target, seen | {target})
+
+    for article in ("article:a", "article:b"):
+        label = Text(labels[article], style="bold")
+        if article in publishers:
+            label.append(f" (published by {labels.get(publishers[article], publishers[article])})", style="dim")
+        grow(chain.add(label), article, frozenset({article}))
+    parts.append(chain)
+    return Group(*parts)
+
+
 def render_comparison(cmp: Comparison, console: Console) -> None:
     """Print a side-by-side view of `cmp` to `console`."""
     console.print(_header(cmp))
@@ -132,6 +187,9 @@ def render_comparison(cmp: Comparison, console: Console) -> None:
         console.print(_links_table(cmp))
     else:
         console.print(Text("No linked sentences.", style="dim"))
+    if cmp.provenance is not None:
+        console.print()
+        console.print(_sources(cmp))
     for side, doc, indices in (("A", cmp.a, cmp.only_a), ("B", cmp.b, cmp.only_b)):
         if indices:
             console.print()
