@@ -1,0 +1,172 @@
+"""WARC and WARC.gz crawls -> Articles, one per HTML page, via warcio.
+
+Only successful (2xx) `response` records and `resource` records whose content type is
+HTML are articles; every other record (requests, metadata, images) is passed over
+silently. Pages go through the same trafilatura extraction as .html files.
+
+A crawl is untrusted, so reading is bounded three ways:
+- decompression: the file's gzip members are inflated here, not by warcio, and a file
+  that inflates to more than MAX_RATIO times its compressed size (plus some slack) is
+  a decompression bomb (CW112); reading it stops there;
+- a page: at most `max_bytes` of a record's (HTTP-decoded) body are read (CW105/CW112);
+- lines: warcio reads headers line by line, so a run of MAX_LINE_RUN bytes without a
+  line break means the file is not a WARC (CW111) rather than one endless header.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from typing import BinaryIO, Iterator
+
+from crosswire.errors import CrosswireError
+from crosswire.model import Article
+from crosswire.read.article import build_article
+from crosswire.read.text import text_from_bytes
+
+GZIP_MAGIC = b"\x1f\x8b"
+# Compressed HTML inflates 5-15x; a bomb inflates ~1000x. The slack lets a small file's
+# first member (headers and a short page compress well) inflate freely.
+MAX_RATIO = 100
+RATIO_SLACK_BYTES = 16 * 1024 * 1024
+MAX_LINE_RUN = 64 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: str | os.PathLike[str], *, max_bytes: int) -> Iterator[Article | CrosswireError]:
+    """Yield an Article per HTML page and a CrosswireError per unusable one.
+
+    A file-level failure (not a WARC, truncated, a bomb) is yielded last, after the
+    pages read before it. Page sources are `path (record N, URL)`.
+    """
+    from warcio.archiveiterator import ArchiveIterator  # Imported here: only crawls need it.
+
+    source = str(path)
+    with open(path, "rb") as raw:
+        stream = _GuardedStream(raw, source, gzipped=raw.read(2) == GZIP_MAGIC)
+        raw.seek(0)
+        number = 0
+        try:
+            for number, record in enumerate(ArchiveIterator(stream), start=1):
+                if record.format != "warc":
+                    # warcio also reads old ARC files, and takes almost any text for one.
+                    raise CrosswireError("CW111", source, f"record {number} is not a WARC record (no WARC/1.x header)")
+                if _is_html_page(record):
+                    yield _page(record, f"{source} (record {number}, {_uri(record)})", max_bytes)
+            if number == 0:
+                yield CrosswireError("CW111", source, "no WARC records found: this is not a WARC file")
+        except CrosswireError as exc:
+            yield exc
+        # warcio and its header parser raise many types on corrupt input (ArchiveLoadFailed,
+        # ValueError, EOFError, their own parser errors); each means the rest is unreadable.
+        except Exception as exc:  # noqa: BLE001
+            where = f"after record {number}" if number else "at the start"
+            yield CrosswireError("CW111", source, f"not a readable WARC {where} ({type(exc).__name__}: {exc})")
+
+
+def _uri(record) -> str:
+    return record.rec_headers.get_header("WARC-Target-URI") or "no URI"
+
+
+def _is_html_page(record) -> bool:
+    if record.rec_type == "response" and record.http_headers is not None:
+        status = record.http_headers.get_statuscode() or ""
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        return status.startswith("2") and content_type.lower().startswith(_HTML_TYPES)
+    if record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+        return content_type.lower().startswith(_HTML_TYPES)
+    return False
+
+
+def _page(record, source: str, max_bytes: int) -> Article | CrosswireError:
+    body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        declared = int(record.rec_headers.get_header("Content-Length") or 0)
+        if declared <= max_bytes:
+            return CrosswireError(
+                "CW112", source, f"the page's HTTP body inflates past the {max_bytes:,}-byte limit; skipped"
+            )
+        return CrosswireError("CW105", source, f"the page is over the {max_bytes:,}-byte limit; skipped")
+    try:
+        text, encoding = text_from_bytes(body, source)
+        return build_article(
+            text,
+            source,
+            is_html=True,
+            lang=None,
+            meta={"encoding": encoding, "crawled": record.rec_headers.get_header("WARC-Date")},
+            url=_uri(record) if record.rec_headers.get_header("WARC-Target-URI") else None,
+        )
+    except CrosswireError as exc:
+        return exc
+
+
+class _GuardedStream:
+    """The file as warcio reads it: gzip members inflated with a ratio cap, line runs capped."""
+
+    def __init__(self, raw: BinaryIO, source: str, *, gzipped: bool) -> None:
+        self._raw = raw
+        self._source = source
+        self._inflater = zlib.decompressobj(wbits=31) if gzipped else None
+        self._pending = b""  # compressed input not yet inflated
+        self._in_member = False
+        self._consumed = 0
+        self._produced = 0
+        self._line_run = 0
+
+    def read(self, size: int = -1) -> bytes:
+        size = size if size and size > 0 else _READ_CHUNK
+        if self._inflater is None:
+            data = self._raw.read(size)
+            self._consumed += len(data)
+            self._produced += len(data)
+        else:
+            data = self._inflate(size)
+        self._check(data)
+        return data
+
+    def tell(self) -> int:
+        return self._produced
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def _inflate(self, size: int) -> bytes:
+        while True:
+            if self._inflater.eof:
+                # One gzip member ended (WARC.gz has one per record); the next starts here.
+                self._pending = self._inflater.unused_data + self._pending
+                self._inflater = zlib.decompressobj(wbits=31)
+                self._in_member = False
+            if not self._pending:
+                self._pending = self._raw.read(_READ_CHUNK)
+                self._consumed += len(self._pending)
+                if not self._pending:
+                    if self._in_member:
+                        raise CrosswireError("CW111", self._source, "the file is truncated inside a gzip member")
+                    return b""
+            self._in_member = True
+            try:
+                data = self._inflater.decompress(self._pending, size)
+            except zlib.error as exc:
+                raise CrosswireError("CW111", self._source, f"corrupt gzip data ({exc})") from None
+            self._pending = self._inflater.unconsumed_tail
+            if data:
+                self._produced += len(data)
+                return data
+
+    def _check(self, data: bytes) -> None:
+        if self._produced > MAX_RATIO * self._consumed + RATIO_SLACK_BYTES:
+            raise CrosswireError(
+                "CW112",
+                self._source,
+                f"{self._consumed:,} compressed bytes inflate to over {self._produced:,}: "
+                "a decompression bomb; the rest of the file was not read",
+            )
+        newline = data.rfind(b"\n")
+        self._line_run = len(data) - newline - 1 if newline >= 0 else self._line_run + len(data)
+        if self._line_run > MAX_LINE_RUN:
+            raise CrosswireError(
+                "CW111", self._source, f"{MAX_LINE_RUN:,} bytes without a line break: this is not a WARC file"
+            )
