@@ -30,6 +30,9 @@ MAX_SOURCE_WORDS = 8
 MAX_UNSPACED_SOURCE_CHARS = 16
 MIN_QUOTE_WORDS = 4
 MIN_QUOTE_SHARE = 0.4
+# A sentence is a title-case headline when this share of its longer words is capitalised.
+TITLE_CASE_MIN_LETTERS = 4
+TITLE_CASE_SHARE = 0.6
 # Clause boundaries a source never crosses. Apostrophes are not here: "Wagner’s".
 _BOUNDARY = re.compile(r"[,;:!?()\[\]\"“”«»„—–\n，。、；：「」『』《》؛،]|\.(?=\s|$)|(?<=\s)[‘’'](?=\w)|(?<=\w)[‘’'](?=\s|$)")
 _QUOTED = re.compile(r"[\"“„«「『]([^\"“”„«»「」『』]{8,})[\"”“»」』]")
@@ -39,6 +42,7 @@ _INVERTED_BEFORE = re.compile(r"(?:[\"”»’'」]\s*,?|,)\s*$")
 _TRAILING_PUNCT = re.compile(r"[\s.!?。！？…\"”»’']+$")
 _LEADING_NOISE = re.compile(r"^[\s,:;—–-]+")
 _SUFFIX_AFTER_APOSTROPHE = re.compile(r"['’]\w{1,4}$")
+_LAST_WORD = re.compile(r"(\w+(?:[’']\w+)*)[ \t]+$")
 
 
 def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) -> tuple[Attribution, ...]:
@@ -120,14 +124,18 @@ def _read_verb(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: 
     if not lex.unspaced:
         previous = _WORD.findall(before[-40:])
         if previous and previous[-1].casefold() in lex.det:
-            return None  # "the report", "his claims": a noun
+            return None  # "the report", "his claims": a noun; "to say": not a report
+        if cue_span.text[:1].isupper() and previous and not _title_case(sentence.text):
+            return None  # "the United States": a capital inside a sentence makes it a name
+        cue_span = _with_aux(text, s_start, cue_span, lex)
+        before = text[s_start:cue_span.start]
     inverted = bool(_INVERTED_BEFORE.search(before)) and bool(before.strip())
     if cue.inverted and not inverted:
         return None
     source = _source_after(text, cue_span.end, s_end, lex) if inverted else _source_before(text, s_start, cue_span.start, lex)
     if source is None and not inverted:
         source = _source_after(text, cue_span.end, s_end, lex)
-    if source is None:
+    if source is None or source.text.casefold() in lex.speaker:
         return None
     quote = _largest_quote(text, s_start, s_end, exclude=(min(source.start, cue_span.start), max(source.end, cue_span.end)))
     if quote is not None:
@@ -137,6 +145,23 @@ def _read_verb(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: 
     else:
         content = _trimmed(text, cue_span.end, s_end, lex) or _trimmed(text, s_start, source.start, lex)
     return Attribution(sentence.index, "verb", cue_span, source, content, resolve_source(source.text, lex))
+
+
+def _title_case(sentence: str) -> bool:
+    """A headline in title case ("Trump Says He Will Win"), where capitals say nothing about names."""
+    words = [w for w in _WORD.findall(sentence) if len(w) >= TITLE_CASE_MIN_LETTERS and w[0].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _with_aux(text: str, floor: int, cue_span: Span, lex: Lexicon) -> Span:
+    """The cue with the auxiliaries and adverbs right before it ("has also said")."""
+    start = cue_span.start
+    while True:
+        previous = _LAST_WORD.search(text, floor, start)
+        if previous is None or previous.group(1).casefold() not in lex.aux:
+            break
+        start = previous.start(1)
+    return cue_span if start == cue_span.start else Span(start, cue_span.end, text[start:cue_span.end])
 
 
 def _source_after(text: str, pos: int, limit: int, lex: Lexicon, until: tuple[str, ...] = ()) -> Span | None:

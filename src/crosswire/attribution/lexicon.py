@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..errors import CrosswireError
 
 CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
-WORD_KINDS = frozenset({"anon", "pronoun", "skip", "comp", "end", "det"})
+WORD_KINDS = frozenset({"anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux"})
 
 # Scripts written without spaces: cues match anywhere, not on word boundaries.
 _UNSPACED_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})
@@ -42,6 +42,8 @@ class Lexicon:
     comp: frozenset[str]
     end: frozenset[str]  # words that end a source which follows its cue ("pada", "on")
     det: frozenset[str]  # determiners: "the report" is a noun, not the verb "report"
+    aux: frozenset[str]  # auxiliaries and adverbs that belong to a verb cue ("has also said")
+    speaker: frozenset[str]  # subjects that are the quoted speaker's own voice ("I think")
     unspaced: bool
 
 
@@ -83,7 +85,7 @@ def lexicon(lang: str) -> Lexicon | None:
         return None
     cues: dict[str, Cue] = {}
     anon: dict[str, str] = {}
-    words: dict[str, set[str]] = {"pronoun": set(), "skip": set(), "comp": set(), "end": set(), "det": set()}
+    words: dict[str, set[str]] = {kind: set() for kind in WORD_KINDS - {"anon"}}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -105,22 +107,45 @@ def lexicon(lang: str) -> Lexicon | None:
     return Lexicon(
         lang, cues, _cue_pattern(cues, unspaced), anon,
         frozenset(words["pronoun"]), frozenset(words["skip"]), frozenset(words["comp"]),
-        frozenset(words["end"]), frozenset(words["det"]), unspaced,
+        frozenset(words["end"]), frozenset(words["det"]), frozenset(words["aux"]), frozenset(words["speaker"]),
+        unspaced,
     )
 
 
 def _cue_pattern(cues: dict[str, Cue], unspaced: bool) -> re.Pattern[str] | None:
+    """One regex for all cue phrases, built as a character trie: a few hundred phrases
+    as plain alternatives would each be tried at every position of the text."""
     if not cues:
         return None
-    alternatives = []
-    for cue in sorted(cues.values(), key=lambda c: -len(c.phrase)):
-        body = r"\s+".join(re.escape(part) for part in cue.phrase.split())
-        if unspaced:
-            alternatives.append(f"(?i:{body})")
-        elif cue.kind in ("prep", "passive"):
-            # News copy often loses the space after these ("MenurutGedung Putih",
-            # "dariexpress.co.uk"): a capital or a domain may follow directly.
-            alternatives.append(rf"(?<!\w)(?i:{body})(?:(?!\w)|(?=[A-ZÀ-ÖØ-Þ])|(?=[\w-]+\.[a-z]{{2,}}))")
-        else:
-            alternatives.append(rf"(?<!\w)(?i:{body})(?!\w)")
-    return re.compile("|".join(alternatives))
+    trie: dict = {}
+    for cue in cues.values():
+        node = trie
+        for char in " ".join(cue.phrase.casefold().split()):
+            node = node.setdefault(char, {})
+        node[_END] = _end_condition(cue.kind, unspaced)
+    body = _trie_regex(trie)
+    return re.compile(f"(?i:{body})" if unspaced else rf"(?<!\w)(?i:{body})")
+
+
+_END = ""  # trie key of a phrase's end: no character is the empty string
+
+
+def _end_condition(kind: str, unspaced: bool) -> str:
+    if unspaced:
+        return ""
+    if kind in ("prep", "passive"):
+        # News copy often loses the space after these ("MenurutGedung Putih",
+        # "dariexpress.co.uk"): a capital or a domain may follow directly.
+        return r"(?-i:(?!\w)|(?=[A-ZÀ-ÖØ-Þ])|(?=[\w-]+\.[a-z]{2,}))"
+    return r"(?!\w)"
+
+
+def _trie_regex(node: dict) -> str:
+    """Children before the end, so that the longest phrase wins ("according to reports by")."""
+    alternatives = [(r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
+                    for char, child in sorted(node.items()) if char != _END]
+    if _END in node:
+        alternatives.append(node[_END])
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
