@@ -107,3 +107,32 @@ def test_attributions_and_provenance_validate_against_the_schema(seeds):
     broken = dict(data, provenance=dict(data["provenance"], claims=[{"link": 0}]))
     with pytest.raises(Exception):
         Draft202012Validator(load_schema("comparison-1")).validate(broken)
+
+
+def test_a_translated_speech_verb_is_not_an_attribution_difference():
+    """A lexicon never covers every way to say "said": only hearsay against plain fact counts."""
+    en = "The minister said the bridge will reopen in May.\nThe cost rose to 40 million euros."
+    de = "Die Brücke werde im Mai wieder geöffnet, so der Minister.\nDie Kosten stiegen auf 40 Millionen Euro."
+    comparison = crosswire.compare(en, de, lang_a="en", lang_b="de")
+    assert not [d for link in comparison.links for d in link.differences if d.kind == "attribution"]
+
+
+def test_rumour_in_french_stated_as_fact_in_german():
+    fr = "Selon des rumeurs, le club aurait signé un accord avec Adidas.\nLe stade compte 40 000 places."
+    de = "Der Verein hat einen Vertrag mit Adidas unterzeichnet.\nDas Stadion hat 40.000 Plätze."
+    comparison = crosswire.compare(fr, de, lang_a="fr", lang_b="de")
+    kinds = [d.kind for link in comparison.links for d in link.differences]
+    assert "attribution" in kinds  # "selon des rumeurs" is hearsay; the German states it as fact
+
+
+def test_every_evidence_span_is_the_text_it_points_at(seeds):
+    en, idn, comparison = seeds
+    texts = {"a": en, "b": idn}
+    for edge in comparison.provenance.edges:
+        if edge.evidence:
+            assert texts[edge.side][edge.evidence.start:edge.evidence.end] == edge.evidence.text
+    for link in comparison.links:
+        for difference in link.differences:
+            for side, span in (("a", difference.a), ("b", difference.b)):
+                if span:
+                    assert texts[side][span.start:span.end] == span.text

@@ -111,7 +111,7 @@ def compare(
     links = tuple(Link(g.a, g.b, g.score, diffs) for g, diffs in zip(groups, found))
     prov = provenance(doc_a, doc_b, links)
     links = tuple(
-        replace(link, differences=link.differences + attribution_differences(link, prov, doc_a.article.lang, doc_b.article.lang))
+        replace(link, differences=link.differences + attribution_differences(link, prov, doc_a, doc_b))
         for link in links
     )
     linked_a = {i for link in links for i in link.a}
