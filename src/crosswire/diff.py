@@ -182,10 +182,10 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
     return out
 
 
-def _windows(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[tuple[Word, float, list[Word]]]:
+def _windows(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[tuple[Word, list[Word]]]:
     """For each unexplained A name, the unexplained B names in the same place: between
-    the B matches of the nearest anchored words around it, as (name, relative place
-    between its anchors, B names ordered by how close they sit to that place)."""
+    the B matches of the nearest anchored words around it, nearest to the A name's
+    relative place first. A names with no B name there are left out."""
     anchors = _anchors(a, b)
     index_a = {w.start: i for i, w in enumerate(a.words)}
     index_b = {w.start: j for j, w in enumerate(b.words)}

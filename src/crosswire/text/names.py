@@ -25,9 +25,11 @@ from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
 from rapidfuzz import fuzz, process
 
-# A word: letters (with inner hyphens/apostrophes) optionally followed by digits
-# ("Mavix2"); or a bare number, kept so that "Mavic 2" can be read as one name.
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\d*|\d+")
+# A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
+# or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
+# words: each part of "Jean-Baptiste" or "BCG-Studie" is matched on its own, and
+# `phrases` joins the parts again where the whole is the name ("Maison-Blanche").
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\d*|\d+")
 # French/Italian/Catalan elision: "l'Italie" -> "Italie", "C'est" -> "est".
 _ELISION = re.compile(r"^(?:[A-Za-z]|[Qq]u)['’](?=\w)")
 _ELIDING_LANGS = {"fr", "it", "ca"}
