@@ -19,6 +19,7 @@ relaying one report count as 1.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -80,7 +81,7 @@ class Edge:
     source: str
     target: str
     kind: str  # "publishes" | "relays" | "cites"
-    side: str  # "a" | "b": the article whose text is the evidence
+    side: str  # id of the article whose text is the evidence ("a" or "b" in a comparison)
     evidence: Span | None
 
     def to_dict(self) -> dict:
@@ -178,7 +179,8 @@ def _published(doc: Document) -> tuple[str | None, Span | None]:
     return None, None
 
 
-def _graph(a: ArticleSources, b: ArticleSources, text_a: str, text_b: str) -> tuple[dict[str, Node], list[Edge]]:
+def _graph(articles: Mapping[str, tuple[ArticleSources, str, str]]) -> tuple[dict[str, Node], list[Edge]]:
+    """Nodes and edges over any number of articles: id -> (sources, text, label)."""
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
 
@@ -186,9 +188,9 @@ def _graph(a: ArticleSources, b: ArticleSources, text_a: str, text_b: str) -> tu
         nodes.setdefault(entity.key, Node(entity.key, entity.kind, entity.name))
         return entity.key
 
-    for side, sources, text in (("a", a, text_a), ("b", b, text_b)):
+    for side, (sources, text, label) in articles.items():
         article_id = f"article:{side}"
-        nodes[article_id] = Node(article_id, "article", f"article {side.upper()}")
+        nodes[article_id] = Node(article_id, "article", label)
         if sources.publisher:
             edges.append(Edge(node(sources.publisher), article_id, "publishes", side, sources.publisher_span))
         for attribution in sources.attributions:
@@ -266,30 +268,57 @@ def _roots(start: str, cites: dict[str, list[str]]) -> set[str]:
     return roots
 
 
+@dataclass(frozen=True)
+class SourceGraph:
+    """The provenance graph of any number of articles, keyed by article id."""
+
+    sources: dict[str, ArticleSources]
+    nodes: dict[str, Node]
+    edges: tuple[Edge, ...]
+
+    def claim_sources(self, claim: Mapping[str, tuple[int, ...]]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+        """For a claim (article id -> its sentence indices): the sources each article
+        gives it, and the claim's root sources over all of them."""
+        cites: dict[str, list[str]] = {}
+        for edge in self.edges:
+            if edge.kind == "cites" and not edge.source.startswith("article:"):
+                cites.setdefault(edge.source, []).append(edge.target)
+        named = {
+            side: sorted({x.entity.key for x in _claim_attributions(self.sources[side], sentences)})
+            for side, sentences in claim.items()
+        }
+        starts = {side: keys or [_voice(side, self.sources[side])] for side, keys in named.items()}
+        # An article that relays another article's publisher repeats that article's sources.
+        publishers = {side: self.sources[side].publisher.key for side in claim if self.sources[side].publisher}
+        for side in claim:
+            if not named[side]:
+                for other, publisher in publishers.items():
+                    if other != side and starts[side] == [publisher]:
+                        starts[side] = starts[other]
+        roots = set().union(*(_roots(start, cites) for keys in starts.values() for start in keys))
+        return starts, tuple(sorted(roots))
+
+
+def source_graph(docs: Mapping[str, Document], labels: Mapping[str, str] | None = None) -> SourceGraph:
+    """The sources of each article and the graph joining them (ids are the mapping's keys)."""
+    sources = {side: _with_quote_continuations(doc, article_sources(doc)) for side, doc in docs.items()}
+    nodes, edges = _graph({
+        side: (sources[side], doc.article.text, (labels or {}).get(side, f"article {side}"))
+        for side, doc in docs.items()
+    })
+    ordered = dict(sorted(nodes.items(), key=lambda item: (item[1].kind != "article", item[0])))
+    return SourceGraph(sources, ordered, tuple(edges))
+
+
 def provenance(doc_a: Document, doc_b: Document, links: tuple[Link, ...]) -> Provenance:
-    a = _with_quote_continuations(doc_a, article_sources(doc_a))
-    b = _with_quote_continuations(doc_b, article_sources(doc_b))
-    nodes, edges = _graph(a, b, doc_a.article.text, doc_b.article.text)
-    cites: dict[str, list[str]] = {}
-    for edge in edges:
-        if edge.kind == "cites" and not edge.source.startswith("article:"):
-            cites.setdefault(edge.source, []).append(edge.target)
-    publishers = {"a": a.publisher.key if a.publisher else None, "b": b.publisher.key if b.publisher else None}
+    graph = source_graph({"a": doc_a, "b": doc_b}, {"a": "article A", "b": "article B"})
     claims = []
     for index, link in enumerate(links):
-        named_a = sorted({x.entity.key for x in _claim_attributions(a, link.a)})
-        named_b = sorted({x.entity.key for x in _claim_attributions(b, link.b)})
-        starts_a = named_a or [_voice("a", a)]
-        starts_b = named_b or [_voice("b", b)]
-        # An article that relays the other article's publisher repeats that article's sources.
-        if not named_b and starts_b[0] == publishers["a"]:
-            starts_b = starts_a
-        if not named_a and starts_a[0] == publishers["b"]:
-            starts_a = starts_b
-        roots = set().union(*(_roots(s, cites) for s in starts_a + starts_b))
-        claims.append(ClaimProvenance(index, tuple(starts_a), tuple(starts_b), tuple(sorted(roots))))
-    ordered_nodes = tuple(sorted(nodes.values(), key=lambda n: (n.kind != "article", n.id)))
-    return Provenance(a, b, ordered_nodes, tuple(edges), tuple(claims))
+        starts, roots = graph.claim_sources({"a": link.a, "b": link.b})
+        claims.append(ClaimProvenance(index, tuple(starts["a"]), tuple(starts["b"]), roots))
+    return Provenance(
+        graph.sources["a"], graph.sources["b"], tuple(graph.nodes.values()), graph.edges, tuple(claims),
+    )
 
 
 def _hedged(attributions: list[Attribution]) -> list[Attribution]:
