@@ -24,6 +24,7 @@ from typing import Sequence
 
 from ..model import Attribution, Sentence, Span
 from .entities import anonymous_of_type, resolve_source
+from ..text.segment import abbreviations
 from .lexicon import Cue, Lexicon, lexicon
 
 MAX_SOURCE_WORDS = 8
@@ -38,10 +39,12 @@ _BOUNDARY = re.compile(r"[,;:!?()\[\]\"“”«»„—–\n，。、；：「�
 _QUOTED = re.compile(r"[\"“„«「『]([^\"“”„«»「」『』]{8,})[\"”“»」』]")
 _WORD = re.compile(r"\w+(?:[’'.\-]\w+)*")
 _DOMAIN_START = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,24}(?![\w-])", re.IGNORECASE)
-_INVERTED_BEFORE = re.compile(r"(?:[\"”»’'」]\s*,?|,)\s*$")
+_QUOTE_BEFORE = re.compile(r"[\"”»’'」]\s*,?\s*$")
+_COMMA_BEFORE = re.compile(r",\s*$")
 _TRAILING_PUNCT = re.compile(r"[\s.!?。！？…\"”»’']+$")
 _LEADING_NOISE = re.compile(r"^[\s,:;—–-]+")
 _SUFFIX_AFTER_APOSTROPHE = re.compile(r"['’]\w{1,4}$")
+_WORD_BEFORE = re.compile(r"[\w.]+$")
 _LAST_WORD = re.compile(r"(\w+(?:[’']\w+)*)[ \t]+$")
 
 
@@ -66,7 +69,7 @@ def _in_sentence(text: str, sentence: Sentence, lex: Lexicon, earlier: list[Attr
         cue = lex.cues.get(_normal(match.group(0)))
         if cue is None:
             continue
-        attribution = _read_cue(text, sentence, lex, cue, Span(match.start(), match.end(), match.group(0)))
+        attribution = _read_cue(text, sentence, lex, cue, Span(match.start(), match.end(), match.group(0)), result)
         if attribution is None:
             continue
         attribution = _resolve_pronoun(attribution, earlier + result)
@@ -81,7 +84,9 @@ def _normal(phrase: str) -> str:
     return " ".join(phrase.split()).casefold()
 
 
-def _read_cue(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: Span) -> Attribution | None:
+def _read_cue(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: Span,
+              earlier: list[Attribution]) -> Attribution | None:
+    """The attribution a cue makes; `earlier` are those found before it in the sentence."""
     s_start, s_end = sentence.start, sentence.end
     index = sentence.index
     if cue.kind == "hedge":
@@ -100,7 +105,7 @@ def _read_cue(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: S
         content = _content(text, s_start, s_end, source.start, cue_span.end, lex)
         return Attribution(index, "post", cue_span, source, content, resolve_source(source.text, lex))
     if cue.kind == "verb":
-        return _read_verb(text, sentence, lex, cue, cue_span)
+        return _read_verb(text, sentence, lex, cue, cue_span, earlier)
     if cue.kind == "chain":
         source = _source_before(text, s_start, cue_span.start, lex)
         cited = _source_after(text, cue_span.end, s_end, lex)
@@ -118,7 +123,8 @@ def _read_cue(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: S
     return None
 
 
-def _read_verb(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: Span) -> Attribution | None:
+def _read_verb(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: Span,
+               earlier: list[Attribution]) -> Attribution | None:
     s_start, s_end = sentence.start, sentence.end
     before = text[s_start:cue_span.start]
     if not lex.unspaced:
@@ -129,22 +135,107 @@ def _read_verb(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: 
             return None  # "the United States": a capital inside a sentence makes it a name
         cue_span = _with_aux(text, s_start, cue_span, lex)
         before = text[s_start:cue_span.start]
-    inverted = bool(_INVERTED_BEFORE.search(before)) and bool(before.strip())
+    source, inverted = _inverted_source(text, before, cue, cue_span, s_end, lex)
     if cue.inverted and not inverted:
         return None
-    source = _source_after(text, cue_span.end, s_end, lex) if inverted else _source_before(text, s_start, cue_span.start, lex)
-    if source is None and not inverted:
+    if source is None:
+        source = _agent_source(text, cue_span.end, s_end, lex)
+    if source is None and _passive(cue_span, cue, lex):
+        # "Trump was asked ...": the subject is who was asked; the asker is unnamed.
+        content = _content(text, s_start, s_end, cue_span.start, cue_span.end, lex)
+        return Attribution(sentence.index, "verb", cue_span, None, content, anonymous_of_type("source", cue_span.text))
+    if source is None:
+        source = _shared_subject(text, before, cue, earlier, lex)
+    if source is None:
+        source = _source_before(text, s_start, cue_span.start, lex) or _first_clause_subject(text, s_start, cue_span.start, lex)
+    if source is None:
         source = _source_after(text, cue_span.end, s_end, lex)
     if source is None or source.text.casefold() in lex.speaker:
         return None
     quote = _largest_quote(text, s_start, s_end, exclude=(min(source.start, cue_span.start), max(source.end, cue_span.end)))
     if quote is not None:
         content = quote
-    elif inverted or source.start > cue_span.start:
+    elif source.start > cue_span.start:
         content = _trimmed(text, s_start, min(cue_span.start, source.start), lex)
     else:
         content = _trimmed(text, cue_span.end, s_end, lex) or _trimmed(text, s_start, source.start, lex)
     return Attribution(sentence.index, "verb", cue_span, source, content, resolve_source(source.text, lex))
+
+
+def _inverted_source(text: str, before: str, cue: Cue, cue_span: Span, limit: int, lex: Lexicon) -> tuple[Span | None, bool]:
+    """The source after a cue that follows a quotation or a comma ("...," said X).
+
+    After a bare comma the verb is inverted only when a short phrase follows it up to the
+    clause's end ("..., said Rep. Scott"); a long one is the content ("X, who ..., said the plan failed").
+    """
+    if not before.strip():
+        return None, False
+    after_quote = bool(_QUOTE_BEFORE.search(before))
+    if not after_quote and not _COMMA_BEFORE.search(before):
+        return None, False
+    source = _source_after(text, cue_span.end, limit, lex)
+    if source is None:
+        return None, False
+    if after_quote or cue.inverted or _clause_words(text, cue_span.end, limit, lex) <= MAX_SOURCE_WORDS:
+        return source, True
+    return None, False
+
+
+def _clause_words(text: str, pos: int, limit: int, lex: Lexicon) -> int:
+    boundary = next(_boundaries(text, pos, limit, lex), None)
+    return len(_WORD.findall(text, pos, boundary.start() if boundary else limit))
+
+
+def _passive(cue_span: Span, cue: Cue, lex: Lexicon) -> bool:
+    """A verb cue after a form of "be" that is not a progressive ("was asked", not "is saying")."""
+    return not cue.participle and any(w.casefold() in lex.copula for w in _WORD.findall(cue_span.text)[:-1])
+
+
+def _agent_source(text: str, pos: int, limit: int, lex: Lexicon) -> Span | None:
+    """A passive cue's agent: "was echoed by X"."""
+    word = _WORD.match(text, _skip_space(text, pos, limit), limit)
+    if word is None or word.group(0).casefold() not in lex.agent:
+        return None
+    return _source_after(text, word.end(), limit, lex)
+
+
+def _shared_subject(text: str, before: str, cue: Cue, earlier: list[Attribution], lex: Lexicon) -> Span | None:
+    """The subject an earlier cue in the sentence shares with this one: "X said ... and added",
+    "X criticized the plan, saying ..."."""
+    previous = _WORD.findall(before[-20:])
+    joined = bool(previous) and previous[-1].casefold() in lex.conj
+    if not (cue.participle and _COMMA_BEFORE.search(before)) and not joined:
+        return None
+    for attribution in reversed(earlier):
+        if attribution.cue_kind == "verb" and attribution.source and attribution.source.end <= attribution.cue.start:
+            return attribution.source
+    return None
+
+
+def _first_clause_subject(text: str, s_start: int, pos: int, lex: Lexicon) -> Span | None:
+    """A cue right after a comma whose subject is cut off by an aside: "X, who ..., said"."""
+    first = next(_boundaries(text, s_start, pos, lex), None)
+    if first is None or first.start() <= s_start:
+        return None
+    return _source_before(text, s_start, first.start(), lex)
+
+
+def _skip_space(text: str, pos: int, limit: int) -> int:
+    while pos < limit and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _boundaries(text: str, start: int, end: int, lex: Lexicon):
+    """Clause boundaries in text[start:end]; a full stop after an abbreviation or an
+    initial is none ("Rep. Bobby Scott", "George W. Bush")."""
+    abbrevs = abbreviations(lex.lang)
+    for boundary in _BOUNDARY.finditer(text, start, end):
+        if boundary.group(0) == ".":
+            word = _WORD_BEFORE.search(text, max(start, boundary.start() - 12), boundary.start())
+            if word and (word.group(0) in abbrevs or (len(word.group(0)) == 1 and word.group(0).isupper())):
+                continue
+        yield boundary
 
 
 def _title_case(sentence: str) -> bool:
@@ -169,7 +260,7 @@ def _source_after(text: str, pos: int, limit: int, lex: Lexicon, until: tuple[st
     while pos < limit and text[pos].isspace():
         pos += 1
     region_end = limit
-    boundary = _BOUNDARY.search(text, pos, limit)
+    boundary = next(_boundaries(text, pos, limit, lex), None)
     if boundary:
         region_end = boundary.start()
     domain = _DOMAIN_START.match(text, pos, region_end)
@@ -201,17 +292,22 @@ def _ends_source(word: str, lex: Lexicon) -> bool:
 def _source_before(text: str, floor: int, pos: int, lex: Lexicon, strip_suffix: bool = False) -> Span | None:
     """The source that precedes a cue (a verb's subject): back to a boundary or the word limit."""
     region_start = floor
-    for boundary in _BOUNDARY.finditer(text, floor, pos):
+    for boundary in _boundaries(text, floor, pos, lex):
         region_start = boundary.end()
     if lex.unspaced:
         start = max(region_start, pos - MAX_UNSPACED_SOURCE_CHARS)
         return _span(text, start, pos)
     words = list(_WORD.finditer(text, region_start, pos))
     # Another cue ends the subject: "Mirror meninjau laporan yang mengatakan".
+    # So does a word that opens a clause: "Years after Bill Clinton claimed", "a finish that he said".
     for i in range(len(words) - 1, -1, -1):
-        if words[i].group(0).casefold() in lex.cues:
+        folded = words[i].group(0).casefold()
+        if folded in lex.cues or folded in lex.clause:
             words = words[i + 1:]
             break
+    # A pronoun right before the cue is the whole subject: "the way they say".
+    if words and words[-1].group(0).casefold() in lex.pronouns | lex.speaker:
+        words = words[-1:]
     words = _trim_skip(words[-MAX_SOURCE_WORDS:], lex)
     if not words:
         return None
@@ -224,11 +320,17 @@ def _source_before(text: str, floor: int, pos: int, lex: Lexicon, strip_suffix: 
 
 
 def _trim_skip(words: list[re.Match[str]], lex: Lexicon) -> list[re.Match[str]]:
-    while words and words[0].group(0).casefold() in lex.skip:
+    while words and _skipped(words[0].group(0), lex):
         words = words[1:]
-    while words and words[-1].group(0).casefold() in lex.skip:
+    while words and _skipped(words[-1].group(0), lex):
         words = words[:-1]
     return words
+
+
+def _skipped(word: str, lex: Lexicon) -> bool:
+    """A `skip` word, or a lower-case word with a `skip` suffix ("-ly": "CNN barely mentioned")."""
+    folded = word.casefold()
+    return folded in lex.skip or (word.islower() and any(folded.endswith(suffix) for suffix in lex.skip_suffixes))
 
 
 def _largest_quote(text: str, start: int, end: int, exclude: tuple[int, int]) -> Span | None:

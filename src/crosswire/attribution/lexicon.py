@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..errors import CrosswireError
 
 CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
-WORD_KINDS = frozenset({"anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux"})
+WORD_KINDS = frozenset({"anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux", "clause", "conj", "agent", "copula"})
 
 # Scripts written without spaces: cues match anywhere, not on word boundaries.
 _UNSPACED_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})
@@ -27,6 +27,7 @@ class Cue:
     phrase: str
     relay: bool = False  # prep only: "dilansir dari X" = the article relays outlet X
     inverted: bool = False  # verb only: a cue only after a quote or comma, source after it
+    participle: bool = False  # verb only: "..., saying X": its subject is that of the verb before it
     until: tuple[str, ...] = ()  # prep only: words that close the source ("据 X 报道")
     anon_type: str = ""  # hedge only: the anonymous source it implies
 
@@ -44,7 +45,16 @@ class Lexicon:
     det: frozenset[str]  # determiners: "the report" is a noun, not the verb "report"
     aux: frozenset[str]  # auxiliaries and adverbs that belong to a verb cue ("has also said")
     speaker: frozenset[str]  # subjects that are the quoted speaker's own voice ("I think")
+    clause: frozenset[str]  # words that open a clause: a subject before a cue starts after them
+    conj: frozenset[str]  # "and", "but": a cue after one shares the subject of the cue before it
+    agent: frozenset[str]  # "by": a passive cue's source follows it ("was echoed by X")
+    copula: frozenset[str]  # forms of "be": "was asked" is passive, its subject no source
     unspaced: bool
+
+    @functools.cached_property
+    def skip_suffixes(self) -> tuple[str, ...]:
+        """`skip` entries written "-ly": word endings rather than words."""
+        return tuple(word[1:] for word in self.skip if word.startswith("-") and len(word) > 1)
 
 
 def _data_file(lang: str) -> str | None:
@@ -58,7 +68,7 @@ def available_languages() -> tuple[str, ...]:
 
 
 def _parse_cue(kind: str, phrase: str, note: str, where: str) -> Cue:
-    relay = inverted = False
+    relay = inverted = participle = False
     until: tuple[str, ...] = ()
     anon_type = ""
     for item in filter(None, (x.strip() for x in note.split(","))):
@@ -66,6 +76,8 @@ def _parse_cue(kind: str, phrase: str, note: str, where: str) -> Cue:
             relay = True
         elif item == "inverted" and kind == "verb":
             inverted = True
+        elif item == "participle" and kind == "verb":
+            participle = True
         elif item.startswith("until=") and kind == "prep":
             until = tuple(w for w in item[len("until="):].split("|") if w)
         elif kind == "hedge" and not anon_type:
@@ -74,7 +86,7 @@ def _parse_cue(kind: str, phrase: str, note: str, where: str) -> Cue:
             raise CrosswireError("CW501", where, f"note {item!r} does not apply to a {kind} cue")
     if kind == "hedge" and not anon_type:
         raise CrosswireError("CW501", where, "a hedge needs the anonymous type it implies as its note")
-    return Cue(kind, phrase, relay, inverted, until, anon_type)
+    return Cue(kind, phrase, relay, inverted, participle, until, anon_type)
 
 
 @functools.lru_cache(maxsize=None)
@@ -108,7 +120,8 @@ def lexicon(lang: str) -> Lexicon | None:
         lang, cues, _cue_pattern(cues, unspaced), anon,
         frozenset(words["pronoun"]), frozenset(words["skip"]), frozenset(words["comp"]),
         frozenset(words["end"]), frozenset(words["det"]), frozenset(words["aux"]), frozenset(words["speaker"]),
-        unspaced,
+        frozenset(words["clause"]), frozenset(words["conj"]), frozenset(words["agent"]),
+        frozenset(words["copula"]), unspaced,
     )
 
 
