@@ -6,14 +6,21 @@ The public API:
     cmp = crosswire.compare(text_en, text_id)      # str or Article
     cmp.to_dict()                                   # JSON form, schema crosswire.comparison/1
     article = crosswire.read_path("page.html")      # txt or HTML -> Article
+    for item in crosswire.read_articles("folder/"): # Article or Rejected, any input kind
+        ...
+    with crosswire.open_store("crosswire.db") as store:
+        report = crosswire.ingest(["folder/"], store)   # IngestReport, schema crosswire.ingest/1
 """
 from .compare import compare
 from .errors import CrosswireError
 from .model import Article, Comparison, Difference, Link, Sentence, Span
-from .read import read_path, read_string
+from .ingest import IngestReport, ingest
+from .read import Rejected, read_articles, read_path, read_string
+from .store import Store, open_store
 
 __version__ = "0.1.0"
 __all__ = [
     "Article", "Comparison", "CrosswireError", "Difference", "Link", "Sentence", "Span",
-    "compare", "read_path", "read_string", "__version__",
+    "IngestReport", "Rejected", "Store",
+    "compare", "ingest", "open_store", "read_articles", "read_path", "read_string", "__version__",
 ]

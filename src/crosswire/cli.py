@@ -9,19 +9,24 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Iterator, NoReturn
 
 import click
+import rich.progress
 from rich.console import Console
 from rich.text import Text
 
 import crosswire
 from crosswire.encode import DEFAULT_ENCODER, ENCODERS, get_encoder
 from crosswire.errors import CrosswireError
+from crosswire.ingest import IngestReport, Progress
 from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 from crosswire.read.text import text_from_bytes
 from crosswire.render import render_comparison, render_html
+from crosswire.store import open_store
+from crosswire.store.sqlite import DEFAULT_DB
 
 EXIT_OK = 0
 EXIT_ERROR = 2  # a CrosswireError (bad input, unknown encoder ...); click usage errors use 2 too
@@ -172,6 +177,96 @@ def compare(
         err.print(Text(f"wrote {html_path}"), soft_wrap=True)
     if not as_json and not quiet:
         render_comparison(cmp, Console())
+
+
+def _date_option(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CrosswireError("CW403", option, f"'{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def _write_json(data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8 whatever the locale says
+    sys.stdout.buffer.flush()
+
+
+def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> None:
+    line = Text(f"{db}: ", style="bold")
+    line.append(
+        f"{report.ingested} ingested, {report.near_duplicates} near-duplicates, {report.duplicates} duplicates, "
+        f"{report.unchanged} unchanged, {report.outside_dates} outside the dates, "
+        f"{len(report.rejected)} rejected ({report.files} files)"
+    )
+    console.print(line, soft_wrap=True)
+    for rejected in report.rejected:
+        console.print(Text(f"  rejected {rejected}", style="yellow"), soft_wrap=True)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True)
+@click.option(
+    "--db", metavar="FILE", default=DEFAULT_DB, show_default=True, help="The corpus database (SQLite); created if missing."
+)
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD); undated ones are left out.")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD); undated ones are left out.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (schema crosswire.ingest/1) on stdout.")
+@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
+@click.pass_context
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], db: str, since: str | None, until: str | None, as_json: bool, encoder: str
+) -> None:
+    """Read articles from files and folders into a corpus database.
+
+    Each PATH is a file or a folder (searched recursively; hidden files are
+    left out) of .txt, .html/.htm, .jsonl (one article per line: text and
+    optional title, url, published, lang, outlet), RSS/Atom feeds
+    (.rss/.atom/.xml) and WARC crawls (.warc, .warc.gz). Other files are
+    recognised by their first bytes.
+
+    Running it again is safe: content already stored is skipped. Exact copies
+    from other sources and lightly edited near-duplicates are linked to the
+    earliest copy and not counted as separate sources. Unusable files, lines,
+    entries and records are listed with the reason; the rest is still read.
+
+    \b
+    Exit codes:
+      0    the run completed (rejected inputs are listed in the summary)
+      2    the database, an option or the encoder could not be used
+      130  interrupted (Ctrl-C); every article stored so far is kept
+    """
+    err = _stderr()
+    try:
+        window = _date_option(since, "--since"), _date_option(until, "--until")
+        with _status(err, f"Loading the {encoder} encoder…"):
+            get_encoder(encoder)
+        with open_store(db) as store, rich.progress.Progress(
+            *rich.progress.Progress.get_default_columns(),
+            rich.progress.TextColumn("{task.fields[counts]}"),
+            console=err,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("Ingesting", total=None, counts="")
+
+            def show(progress: Progress) -> None:
+                r = progress.report
+                counts = f"{r.ingested} new · {r.duplicates + r.near_duplicates} copies · {len(r.rejected)} rejected"
+                bar.update(task, total=progress.files_total, completed=progress.files_done, counts=counts)
+
+            report = crosswire.ingest(paths, store, since=window[0], until=window[1], encoder=encoder, progress=show)
+    except CrosswireError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        ctx.exit(EXIT_INTERRUPTED)
+    if as_json:
+        _write_json(report.to_dict())
+    else:
+        _print_ingest_summary(report, db, Console())
 
 
 def main() -> None:

@@ -48,11 +48,11 @@ def test_invalid_utf8_line(tmp_path):
 
 
 def test_over_long_line_skipped_in_bounded_memory(tmp_path):
-    """A 2 GB line (a sparse file: no disk used) is skipped without being held; the next line is read."""
+    """A 512 MB line (a sparse file: no disk used) is skipped without being held; the next line is read."""
     path = tmp_path / "huge.jsonl"
     with open(path, "wb") as f:
         f.write(b'{"text": "')
-        f.seek(2 * 1024**3, 1)  # a hole reads as NUL bytes: one 2 GB line
+        f.seek(512 * 1024**2, 1)  # a hole reads as NUL bytes: one 512 MB line
         f.write(b'"}\n' + jsonl_line(text=EN_TEXT).encode())
     tracemalloc.start()
     try:

@@ -103,7 +103,7 @@ def test_earlier_copy_arriving_later_becomes_the_original(store):
     later = store.add_article(new_article(BASE, "late.txt", "2024-03-07"))
     edited = store.add_article(new_article(EDITED, "edit.txt", "2024-03-08"))
     earliest = store.add_article(new_article(BASE + " Update.", "early.txt", "2024-03-01"))
-    assert earliest.duplicate_of is None
+    assert (earliest.duplicate_of, earliest.displaced, earliest.is_near_duplicate) == (None, later.article_id, True)
     db = sqlite3.connect(store.path)
     rows = dict(db.execute("SELECT id, duplicate_of FROM articles"))
     assert rows == {later.article_id: earliest.article_id, edited.article_id: earliest.article_id, earliest.article_id: None}

@@ -80,22 +80,28 @@ def _article(line: bytes, source: str) -> Article:
     except json.JSONDecodeError as exc:
         raise CrosswireError("CW109", source, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
-        raise CrosswireError("CW109", source, f"expected a JSON object, found {type(record).__name__}")
+        raise CrosswireError("CW109", source, f"expected a JSON object, found {_json_type(record)}")
     text = record.get("text")
     if not isinstance(text, str):
-        found = "no" if text is None else f"a {type(text).__name__}"
+        found = "none" if text is None else _json_type(text)
         raise CrosswireError("CW109", source, f'an article needs a string "text" field; found {found}')
     fields: dict[str, str | None] = {}
     for key in _TEXT_FIELDS:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            raise CrosswireError("CW109", source, f'"{key}" must be a string, found {type(value).__name__}')
+            raise CrosswireError("CW109", source, f'"{key}" must be a string, found {_json_type(value)}')
         fields[key] = value or None
     if fields["published"] is not None:
         fields["published"] = _iso_date(fields["published"], source)
     meta: dict[str, Any] = {k: v for k, v in record.items() if k != "text" and k not in _TEXT_FIELDS}
     text = text_from_str(text, source)
     return build_article(text, source, is_html=looks_like_html(text), meta=meta, **fields)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}
+    return names.get(type(value), "null")
 
 
 def _iso_date(value: str, source: str) -> str:

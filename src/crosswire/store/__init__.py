@@ -52,6 +52,13 @@ class Seen:
 class Stored:
     article_id: int
     duplicate_of: int | None  # the earliest near-duplicate already stored, if any
+    # The stored original this article predates: it (and its copies) now point here.
+    displaced: int | None = None
+
+    @property
+    def is_near_duplicate(self) -> bool:
+        """Whether this article and a stored one are one article (whichever came first)."""
+        return self.duplicate_of is not None or self.displaced is not None
 
 
 class Store(Protocol):
@@ -68,6 +75,10 @@ class Store(Protocol):
         """The files the store writes, which ingest must never read as input."""
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
 
 
 def open_store(path: str) -> Store:

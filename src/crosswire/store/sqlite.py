@@ -226,7 +226,7 @@ class SqliteStore:
                 [(article_id, i, f.kind, f.start, f.end, f.text, str(f.value)) for i, f in new.facts],
             )
         self._index(article_id, new.signature)
-        return Stored(article_id, duplicate_of)
+        return Stored(article_id, duplicate_of, root[0] if new_is_earlier else None)
 
     def sentence_vectors(self, article_id: int, encoder: str) -> np.ndarray | None:
         """The article's sentence vectors (float32, one row per sentence), if stored for `encoder`."""

@@ -1,0 +1,208 @@
+"""ingest(paths, store): read every article under `paths` into a corpus store.
+
+For each article read (see read.read_articles):
+1. --since/--until: an article outside the window, or undated when a window is set, is
+   left out;
+2. exact copies: content the store already holds is not processed again; read again
+   from the same source (a re-run) it is `unchanged`, from another source it is a
+   `duplicate` recorded as a copy of the stored article;
+3. sentences (text.segment), facts (numbers, dates, names) and a MinHash signature of
+   word 3-grams are computed;
+4. sentence vectors are computed for a batch of articles at once (one encoder call);
+5. each article is stored in its own transaction; the store links a near-duplicate to
+   the earliest copy it holds.
+
+Story linking is a separate step after ingest: it takes `IngestReport.stored` (the ids
+of the articles this run added) and places them in publication order.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Sequence
+
+from crosswire.compare import prepare, sentence_facts
+from crosswire.diff import SentenceFacts
+from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
+from crosswire.errors import CrosswireError
+from crosswire.model import Article, Fact, Sentence
+from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
+from crosswire.store import NewArticle, Store, minhash_signature
+
+SCHEMA_ID = "crosswire.ingest/1"
+# Articles embedded per encoder call: enough sentences (~30 each) to fill its batches,
+# few enough that a crash loses little work and memory stays flat.
+ARTICLES_PER_BATCH = 16
+SHINGLE_WORDS = 3
+
+
+@dataclass
+class IngestReport:
+    encoder: str
+    files: int = 0
+    ingested: int = 0  # new articles, near-duplicates not included
+    # Stored, but one article with a stored one (the later of the two points to the earliest).
+    near_duplicates: int = 0
+    duplicates: int = 0  # exact copies of a stored article, read from another source
+    unchanged: int = 0  # already stored from this same source (a re-run)
+    outside_dates: int = 0  # left out by since/until (undated articles too, when a window is set)
+    rejected: list[Rejected] = field(default_factory=list)
+    stored: list[int] = field(default_factory=list)  # ids of the articles added, for story linking
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA_ID,
+            "encoder": self.encoder,
+            "files": self.files,
+            "ingested": self.ingested,
+            "near_duplicates": self.near_duplicates,
+            "duplicates": self.duplicates,
+            "unchanged": self.unchanged,
+            "outside_dates": self.outside_dates,
+            "rejected": [r.to_dict() for r in self.rejected],
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    files_done: int
+    files_total: int
+    report: IngestReport
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def shingles(text: str) -> list[bytes]:
+    """Lower-cased word 3-grams: what two lightly edited copies still share most of."""
+    words = text.lower().split()
+    if len(words) < SHINGLE_WORDS:
+        return [" ".join(words).encode("utf-8")]
+    return [" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)]
+
+
+def in_window(article: Article, since: date | None, until: date | None) -> bool:
+    """Whether the article's publication date is within [since, until] (both inclusive)."""
+    if since is None and until is None:
+        return True
+    if not article.published:
+        return False
+    day = article.published[:10]
+    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    store: Store,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    progress: Callable[[Progress], None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestReport:
+    """Read, dedupe, segment, embed and store every article under `paths`.
+
+    Bad input never stops the run: each unusable file, line, entry or record is listed
+    in `report.rejected` with its code and reason. Raises only for problems with the
+    store or the encoder (CW2xx, CW4xx).
+    """
+    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    store_files = {os.path.realpath(f) for f in store.own_files()}
+    files = [file for path in paths for file in input_files(path) if os.path.realpath(file) not in store_files]
+    report = IngestReport(encoder=enc.name, files=len(files))
+    batch = _Batch(store, enc, report)
+    for done, file in enumerate(files, start=1):
+        for item in read_file_articles(file, max_bytes=max_bytes):
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+            elif not in_window(item, since, until):
+                report.outside_dates += 1
+            else:
+                batch.add(item)
+        if progress is not None:
+            progress(Progress(done, len(files), report))
+    batch.flush()
+    if progress is not None:
+        progress(Progress(len(files), len(files), report))
+    return report
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An article segmented and its facts found, waiting for its sentence vectors."""
+
+    article: Article
+    content_hash: str
+    sentences: tuple[Sentence, ...]
+    facts: list[tuple[int, Fact]]
+
+
+class _Batch:
+    """Articles waiting for their sentence vectors, embedded and stored together."""
+
+    def __init__(self, store: Store, encoder: Encoder, report: IngestReport) -> None:
+        self._store = store
+        self._encoder = encoder
+        self._report = report
+        self._pending: list[_Pending] = []
+
+    def add(self, article: Article) -> None:
+        digest = content_hash(article.text)
+        if any(pending.content_hash == digest for pending in self._pending):
+            # The same text twice in one batch: store the first, then treat this one as a copy.
+            self.flush()
+        seen = self._store.seen(digest, article.source)
+        if seen is not None:
+            if seen.from_same_source:
+                self._report.unchanged += 1
+            else:
+                self._store.add_copy(seen.article_id, article)
+                self._report.duplicates += 1
+            return
+        try:
+            doc = prepare(article)
+        except CrosswireError as exc:
+            self._report.rejected.append(Rejected.from_error(exc))
+            return
+        facts = [(index, fact) for index, sf in enumerate(sentence_facts(doc)) for fact in _facts(sf)]
+        self._pending.append(_Pending(article, digest, doc.sentences, facts))
+        if len(self._pending) >= ARTICLES_PER_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        vectors = self._encoder.encode([s.text for pending in self._pending for s in pending.sentences])
+        offset = 0
+        for pending in self._pending:
+            rows = vectors[offset : offset + len(pending.sentences)]
+            offset += len(pending.sentences)
+            stored = self._store.add_article(
+                NewArticle(
+                    article=pending.article,
+                    content_hash=pending.content_hash,
+                    sentences=pending.sentences,
+                    encoder=self._encoder.name,
+                    vectors=rows,
+                    facts=pending.facts,
+                    signature=minhash_signature(shingles(pending.article.text)),
+                )
+            )
+            self._report.stored.append(stored.article_id)
+            if stored.is_near_duplicate:
+                self._report.near_duplicates += 1
+            else:
+                self._report.ingested += 1
+        self._pending = []
+
+
+def _facts(sf: SentenceFacts) -> Sequence[Fact]:
+    return [
+        *(n.as_fact() for n in sf.numbers),
+        *(d.as_fact() for d in sf.dates),
+        *(Fact("name", w.start, w.end, w.text, w.key) for w in sf.names),
+    ]
