@@ -147,7 +147,9 @@ def _read_verb(text: str, sentence: Sentence, lex: Lexicon, cue: Cue, cue_span: 
     if source is None:
         source = _shared_subject(text, before, cue, earlier, lex)
     if source is None:
-        source = _source_before(text, s_start, cue_span.start, lex) or _first_clause_subject(text, s_start, cue_span.start, lex)
+        source = _source_before(text, s_start, cue_span.start, lex)
+    if source is None and (_COMMA_BEFORE.search(before) or _QUOTE_BEFORE.search(before)):
+        source = _first_clause_subject(text, s_start, cue_span.start, lex)
     if source is None:
         source = _source_after(text, cue_span.end, s_end, lex)
     if source is None or source.text.casefold() in lex.speaker:
@@ -213,7 +215,8 @@ def _shared_subject(text: str, before: str, cue: Cue, earlier: list[Attribution]
 
 
 def _first_clause_subject(text: str, s_start: int, pos: int, lex: Lexicon) -> Span | None:
-    """A cue right after a comma whose subject is cut off by an aside: "X, who ..., said"."""
+    """The subject of a cue right after a comma or a quotation, cut off by an aside or the
+    quotation itself: "X, who ..., said", 'Bakan, "..." dedi'."""
     first = next(_boundaries(text, s_start, pos, lex), None)
     if first is None or first.start() <= s_start:
         return None
