@@ -1,0 +1,158 @@
+"""The app factory and the HTML pages: routes -> library calls -> templates.
+
+Every page is a thin shell: it turns form fields into library calls
+(crosswire.compare, the readers) and hands the result to a Jinja2 template
+with autoescaping on. GET requests only read; POST runs a comparison (which
+writes nothing) or, with a store, an ingest.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+from importlib import resources
+from typing import TYPE_CHECKING, Annotated, Sequence
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.staticfiles import StaticFiles
+
+import crosswire
+from crosswire.encode import DEFAULT_ENCODER
+from crosswire.errors import CrosswireError
+from crosswire.web import api
+from crosswire.web.api import error_status
+from crosswire.web.inputs import article_from_bytes, article_from_text, upload_label
+from crosswire.web.security import RequestLimits, SecurityHeaders
+from crosswire.web.views import comparison_view
+
+if TYPE_CHECKING:
+    from crosswire.store import Store
+
+# Requests must name the server by one of these (Host header), so a web page whose
+# domain is re-pointed at 127.0.0.1 (DNS rebinding) cannot read this local app.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# Whole request body, all uploaded files together. Starlette separately limits each
+# non-file form field (a pasted text) to 1 MiB.
+DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+SIDES = ("a", "b")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to `host` keeps the server reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=PackageLoader("crosswire.web", "templates"),
+        # Always on, whatever the template's file name: article text is hostile input.
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def create_app(
+    db: str | os.PathLike[str] | Store | None = None,
+    *,
+    encoder: str = DEFAULT_ENCODER,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+) -> FastAPI:
+    """The crosswire web app: compare pages and the JSON API, and the corpus pages given a store.
+
+    `db` is a database path (opened, or created, with crosswire.store.open_store) or an
+    open Store. `allowed_hosts` are the Host names the app answers to ("*" for any).
+    """
+    app = FastAPI(
+        title="crosswire",
+        version=crosswire.__version__,
+        description="Cross-check news across languages. The JSON API mirrors `crosswire compare --json`.",
+        # FastAPI's own docs pages load scripts from a CDN and inline; /api/docs is rendered here instead.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    if isinstance(db, (str, os.PathLike)):
+        # Imported here: the compare pages and API work without the corpus store.
+        from crosswire.store import open_store
+
+        db = open_store(os.fspath(db))
+    app.state.store = db
+    app.state.encoder = encoder
+    templates = _templates()
+    app.state.templates = templates
+
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(RequestLimits, max_body_bytes=max_upload_bytes)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals carry the headers too
+    app.mount("/static", StaticFiles(directory=str(resources.files("crosswire.web") / "static")), name="static")
+    app.include_router(api.router)
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> Response:
+        return RedirectResponse(request.url_for("compare_form"), status_code=303)
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_form(request: Request) -> Response:
+        return templates.TemplateResponse(request, "compare.html.j2", _compare_context())
+
+    @app.post("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(
+        request: Request,
+        text_a: Annotated[str, Form()] = "",
+        text_b: Annotated[str, Form()] = "",
+        lang_a: Annotated[str, Form()] = "",
+        lang_b: Annotated[str, Form()] = "",
+        file_a: Annotated[UploadFile | None, File()] = None,
+        file_b: Annotated[UploadFile | None, File()] = None,
+    ) -> Response:
+        texts = {"a": text_a, "b": text_b}
+        langs = {"a": lang_a.strip() or None, "b": lang_b.strip() or None}
+        uploads = {"a": file_a, "b": file_b}
+        try:
+            articles = {}
+            for side in SIDES:
+                upload = uploads[side]
+                if upload is not None and upload.filename:
+                    source = upload_label(upload.filename, f"upload {side.upper()}")
+                    articles[side] = article_from_bytes(upload.file.read(), source, langs[side])
+                else:
+                    articles[side] = article_from_text(texts[side], f"pasted text {side.upper()}", langs[side])
+                texts[side] = articles[side].text
+            cmp = crosswire.compare(articles["a"], articles["b"], encoder=app.state.encoder)
+        except CrosswireError as exc:
+            context = _compare_context(texts, langs, error=exc)
+            return templates.TemplateResponse(request, "compare.html.j2", context, status_code=error_status(exc))
+        return templates.TemplateResponse(request, "compare.html.j2", _compare_context(texts, langs, cmp=cmp))
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return templates.TemplateResponse(request, "api_docs.html.j2", {"spec": app.openapi()})
+
+    return app
+
+
+def _compare_context(
+    texts: dict[str, str] | None = None,
+    langs: dict[str, str | None] | None = None,
+    *,
+    cmp: crosswire.Comparison | None = None,
+    error: CrosswireError | None = None,
+) -> dict:
+    return {
+        "texts": texts or {side: "" for side in SIDES},
+        "langs": {side: (langs or {}).get(side) or "" for side in SIDES},
+        "error": error,
+        "result": comparison_view(cmp) if cmp is not None else None,
+    }
