@@ -33,7 +33,7 @@ MIN_QUOTE_WORDS = 4
 MIN_QUOTE_SHARE = 0.4
 # A sentence is a title-case headline when this share of its longer words is capitalised.
 TITLE_CASE_MIN_LETTERS = 4
-TITLE_CASE_SHARE = 0.6
+TITLE_CASE_SHARE = 0.75
 # Clause boundaries a source never crosses. Apostrophes are not here: "Wagner’s".
 _BOUNDARY = re.compile(r"[,;:!?()\[\]\"“”«»„—–\n，。、；：「」『』《》؛،]|\.(?=\s|$)|(?<=\s)[‘’'](?=\w)|(?<=\w)[‘’'](?=\s|$)")
 _QUOTED = re.compile(r"[\"“„«「『]([^\"“”„«»「」『』]{8,})[\"”“»」』]")
@@ -168,12 +168,12 @@ def _inverted_source(text: str, before: str, cue: Cue, cue_span: Span, limit: in
     """The source after a cue that follows a quotation or a comma ("...," said X).
 
     After a bare comma the verb is inverted only when a short phrase follows it up to the
-    clause's end ("..., said Rep. Scott"); a long one is the content ("X, who ..., said the plan failed").
+    clause's end ("..., said Rep. Scott"), and not after an aside ("X, who ..., said the plan failed").
     """
-    if not before.strip():
-        return None, False
+    if not before.strip() or cue.participle:
+        return None, False  # "..., saying X": X is what is said
     after_quote = bool(_QUOTE_BEFORE.search(before))
-    if not after_quote and not _COMMA_BEFORE.search(before):
+    if not after_quote and (not _COMMA_BEFORE.search(before) or _after_aside(before, lex)):
         return None, False
     source = _source_after(text, cue_span.end, limit, lex)
     if source is None:
@@ -181,6 +181,15 @@ def _inverted_source(text: str, before: str, cue: Cue, cue_span: Span, limit: in
     if after_quote or cue.inverted or _clause_words(text, cue_span.end, limit, lex) <= MAX_SOURCE_WORDS:
         return source, True
     return None, False
+
+
+def _after_aside(before: str, lex: Lexicon) -> bool:
+    """The text before the cue ends in an aside between commas that opens with a clause word (", who ...,")."""
+    pieces = before.rstrip().rstrip(",").rsplit(",", 1)
+    if len(pieces) < 2:
+        return False
+    first = _WORD.match(pieces[1].strip())
+    return first is not None and first.group(0).casefold() in lex.clause
 
 
 def _clause_words(text: str, pos: int, limit: int, lex: Lexicon) -> int:

@@ -1,0 +1,81 @@
+"""English attribution rules on short sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from crosswire.attribution import extract_attributions
+from crosswire.text.segment import segment
+
+
+def _attributions(text: str):
+    sentences, _ = segment(text, "en")
+    return extract_attributions(text, sentences, "en")
+
+
+def _by_cue(text: str) -> dict[str, tuple[str | None, str | None]]:
+    """Cue text -> (source text, content text)."""
+    return {
+        a.cue.text: (a.source.text if a.source else None, a.content.text if a.content else None)
+        for a in _attributions(text)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        ("The senator said the plan would fail.", "said", "senator"),
+        ('"We will win this district," said Rep. Anna Cole.', "said", "Rep. Anna Cole"),
+        ("Prices will rise next year, said Smith.", "said", "Smith"),
+        ("According to the ministry, prices rose by two percent.", "According to", "ministry"),
+        ("A spokesman said in a statement that the factory would close.", "said in a statement", "A spokesman"),
+        ("Years after he claimed victory, the party lost the seat.", "claimed", "he"),
+        ("The idea was echoed by the mayor of Springfield.", "was echoed", "mayor of Springfield"),
+    ],
+)
+def test_cue_and_source(text: str, cue: str, source: str) -> None:
+    found = _by_cue(text)
+    assert cue in found, f"no cue {cue!r} in {found}"
+    assert found[cue][0] == source
+
+
+def test_auxiliaries_and_adverbs_belong_to_the_cue() -> None:
+    assert _by_cue("Officials have also said the bridge is closed.") == {
+        "have also said": ("Officials", "the bridge is closed"),
+    }
+
+
+def test_an_aside_between_commas_does_not_invert_the_verb() -> None:
+    found = _by_cue("Mayor Lee, who spoke at length during the event, said the budget was balanced.")
+    assert found["said"] == ("Mayor Lee", "the budget was balanced")
+
+
+def test_a_participle_shares_the_subject_of_the_verb_before_it() -> None:
+    found = _by_cue("The governor criticized the plan, saying it was too costly.")
+    assert found["saying"] == ("governor", "it was too costly")
+
+
+def test_a_conjoined_cue_shares_the_subject() -> None:
+    found = _by_cue("The minister acknowledged the error but noted that the figures were revised.")
+    assert found["noted"] == ("minister", "the figures were revised")
+
+
+def test_a_passive_cue_without_agent_has_an_unnamed_source() -> None:
+    (attribution,) = _attributions("The candidate was asked about the wall.")
+    assert attribution.source is None and attribution.entity.kind == "anonymous"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The market in Port Said reopened on Monday.",  # a capitalised cue word inside a sentence is a name
+        "I said the vote was fair.",  # the speaker's own voice, as inside a quotation
+        "The report on the states was released on Monday.",  # nouns, not reporting verbs
+        "The board wants to say nothing more.",  # an infinitive is no report
+    ],
+)
+def test_no_attribution(text: str) -> None:
+    assert _by_cue(text) == {}
+
+
+def test_a_title_case_headline_keeps_its_cue() -> None:
+    assert _by_cue("Mayor Says City Budget Is Balanced")["Says"][0] == "Mayor"
