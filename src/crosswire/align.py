@@ -64,10 +64,10 @@ def align(
     vectors_b: np.ndarray,
     bonus: np.ndarray,
     calibration: Calibration,
-    similarity_of_joined: Callable[[tuple[int, ...], tuple[int, ...]], float],
+    similarity_of_joined: Callable[[Sequence[tuple[tuple[int, ...], tuple[int, ...]]]], list[float]],
     names_conflict: Callable[[int, int], bool],
 ) -> list[Group]:
-    """Link sentences; `similarity_of_joined(a_idx, b_idx)` embeds joined texts for 1:n checks,
+    """Link sentences; `similarity_of_joined([(a_idx, b_idx), ...])` embeds joined texts for 1:n checks,
     `names_conflict(i, j)` tells whether each sentence has a name the other lacks."""
     n, m = len(vectors_a), len(vectors_b)
     if not n or not m:
@@ -110,25 +110,41 @@ def align(
 
 def _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m) -> None:
     """Join unlinked neighbours into 1:n / n:1 groups where the joined text fits better."""
+
+    def options(side: str, k: int):
+        """(neighbour, group, A indices, B indices) for each group sentence k could join."""
+        taken = taken_b if side == "b" else taken_a
+        for neighbour in (k - 1, k + 1):
+            if neighbour not in taken:
+                continue
+            g = groups[taken[neighbour]]
+            a_idx, b_idx = g[0], g[1]
+            if (len(a_idx) > 1 and side == "b") or (len(b_idx) > 1 and side == "a"):
+                continue  # keep groups 1:n or n:1, never n:m
+            own = max(cosine[i, k] for i in a_idx) if side == "b" else max(cosine[k, j] for j in b_idx)
+            if own < calibration.merge_min:
+                continue
+            joined_a = tuple(a_idx) if side == "b" else tuple(sorted([*a_idx, k]))
+            joined_b = tuple(sorted([*b_idx, k])) if side == "b" else tuple(b_idx)
+            yield neighbour, g, joined_a, joined_b
+
+    # One encoder call for every join the loop below may try; joins made on the way
+    # change a few of them, which are then embedded on their own.
+    similarity_of_joined([
+        pair
+        for side, taken, size in (("b", taken_b, m), ("a", taken_a, n))
+        for k in range(size)
+        if k not in taken
+        for _, g, joined_a, joined_b in options(side, k)
+        for pair in ((tuple(g[0]), tuple(g[1])), (joined_a, joined_b))
+    ])
     for side in ("b", "a"):
         taken, size = (taken_b, m) if side == "b" else (taken_a, n)
         for k in range(size):
             if k in taken:
                 continue
-            for neighbour in (k - 1, k + 1):
-                if neighbour not in taken:
-                    continue
-                g = groups[taken[neighbour]]
-                a_idx, b_idx = g[0], g[1]
-                if (len(a_idx) > 1 and side == "b") or (len(b_idx) > 1 and side == "a"):
-                    continue  # keep groups 1:n or n:1, never n:m
-                own = max(cosine[i, k] for i in a_idx) if side == "b" else max(cosine[k, j] for j in b_idx)
-                if own < calibration.merge_min:
-                    continue
-                joined_a = tuple(a_idx) if side == "b" else tuple(sorted([*a_idx, k]))
-                joined_b = tuple(sorted([*b_idx, k])) if side == "b" else tuple(b_idx)
-                before = similarity_of_joined(tuple(a_idx), tuple(b_idx))
-                after = similarity_of_joined(joined_a, joined_b)
+            for neighbour, g, joined_a, joined_b in options(side, k):
+                before, after = similarity_of_joined([(tuple(g[0]), tuple(g[1])), (joined_a, joined_b)])
                 if after >= before + MERGE_GAIN:
                     g[0], g[1], g[2] = list(joined_a), list(joined_b), after
                     taken[k] = taken[neighbour]

@@ -92,13 +92,14 @@ def compare(
     vectors = cache.get(texts_a + texts_b)
     vectors_a, vectors_b = vectors[: len(texts_a)], vectors[len(texts_a) :]
 
-    def joined_similarity(ia: tuple[int, ...], ib: tuple[int, ...]) -> float:
-        va, vb = cache.get([" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)])
-        return float(va @ vb)
+    def joined_similarities(pairs: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[float]:
+        joined = [(" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)) for ia, ib in pairs]
+        joined_vectors = cache.get([t for pair in joined for t in pair])
+        return [float(joined_vectors[2 * k] @ joined_vectors[2 * k + 1]) for k in range(len(joined))]
 
     bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
     groups = align_mod.align(
-        vectors_a, vectors_b, bonus, enc.calibration, joined_similarity,
+        vectors_a, vectors_b, bonus, enc.calibration, joined_similarities,
         lambda i, j: names_conflict(facts_a[i], facts_b[j]),
     )
     found = link_differences(

@@ -147,19 +147,15 @@ def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
     return bool(_match_names(a, b)[1]) and bool(_match_names(b, a)[1])
 
 
-def _translation_candidates(facts: SentenceFacts) -> list[str]:
-    """Words and word pairs of a sentence that may translate a name of the other side."""
-    ws = facts.content_words()
+def _translation_candidates(ws: Sequence[Word]) -> list[str]:
+    """Words and adjacent word pairs that may translate a name ("Maison-Blanche" / "Weißen Haus")."""
     return [w.text for w in ws] + [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
 
 
-def _translated(missing: list[Word], other: SentenceFacts, vectors: dict[str, np.ndarray], threshold: float) -> list[Word]:
-    """Drop names whose translation is in the other sentence ("Maison-Blanche" / "Weißen Haus")."""
-    candidates = _translation_candidates(other)
-    if not missing or not candidates:
-        return missing
-    sims = np.stack([vectors[w.text] for w in missing]) @ np.stack([vectors[c] for c in candidates]).T
-    return [w for w, row in zip(missing, sims) if row.max() < threshold]
+def _translated(name: Word, ws: Sequence[Word], vectors: dict[str, np.ndarray], threshold: float) -> bool:
+    """Whether one of the words `ws` of the other side translates `name`."""
+    candidates = _translation_candidates(ws)
+    return bool(candidates) and max(float(vectors[name.text] @ vectors[c]) for c in candidates) >= threshold
 
 
 def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
@@ -182,90 +178,92 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
     return out
 
 
-def _windows(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[tuple[Word, list[Word]]]:
-    """For each unexplained A name, the unexplained B names in the same place: between
-    the B matches of the nearest anchored words around it, nearest to the A name's
-    relative place first. A names with no B name there are left out."""
+@dataclass(frozen=True)
+class _Place:
+    """An A name that no B spelling explains, and its place: the content words between
+    its nearest anchored words on each side, and the unexplained B names between the
+    anchors' matches, nearest to the A name's relative place first."""
+
+    name: Word
+    words_a: list[Word]
+    words_b: list[Word]
+    partners: list[Word]
+
+    def words_to_embed(self) -> list[str]:
+        return [w.text for w in [self.name, *self.partners]] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
+
+
+def _places(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[_Place]:
+    """The place of each unexplained A name that has unexplained B names in it."""
     anchors = _anchors(a, b)
     index_a = {w.start: i for i, w in enumerate(a.words)}
     index_b = {w.start: j for j, w in enumerate(b.words)}
+    content_a, content_b = set(map(id, a.content_words())), set(map(id, b.content_words()))
     out = []
     for wa in missing_a:
         p = index_a[wa.start]
-        left = max((i for i in anchors if i < p), default=None)
-        right = min((i for i in anchors if i > p), default=None)
-        low = anchors[left] if left is not None else -1
-        high = anchors[right] if right is not None else len(b.words)
+        left = max((i for i in anchors if i < p), default=-1)
+        right = min((i for i in anchors if i > p), default=len(a.words))
+        low = anchors[left] if left >= 0 else -1
+        high = anchors[right] if right < len(a.words) else len(b.words)
         if low >= high:
             continue  # anchors cross: the clause was reordered, no safe place
         window = [wb for wb in missing_b if low < index_b[wb.start] < high]
         if not window:
             continue
         # Where A's name sits between its anchors, relatively, B's partner should too.
-        span_a = (right if right is not None else len(a.words)) - (left if left is not None else -1)
-        rel = (p - (left if left is not None else -1)) / span_a
+        rel = (p - left) / (right - left)
         window.sort(key=lambda wb: abs((index_b[wb.start] - low) / (high - low) - rel))
-        out.append((wa, window))
+        words_a = [w for w in a.words[left + 1 : right] if id(w) in content_a and w is not wa]
+        words_b = [w for w in b.words[low + 1 : high] if id(w) in content_b]
+        out.append(_Place(wa, words_a, words_b, window))
     return out
-
-
-def _partners(windows: list[tuple[Word, list[Word]]], kept_a: list[Word], kept_b: list[Word]) -> list[tuple[Word, Word]]:
-    """Pair each unexplained A name with the closest unexplained B name in its window,
-    each B name once. A name that has no counterpart there was dropped or paraphrased,
-    not swapped."""
-    open_a, open_b = {w.start for w in kept_a}, {w.start for w in kept_b}
-    pairs = []
-    for wa, window in windows:
-        if wa.start not in open_a:
-            continue
-        wb = next((wb for wb in window if wb.start in open_b), None)
-        if wb is not None:
-            open_b.discard(wb.start)
-            pairs.append((wa, wb))
-    return pairs
 
 
 @dataclass(frozen=True)
 class _NameCheck:
-    """The names of one link before the translation check: spelling variants found, and
-    for each A name no B spelling explains, the unexplained B names in its place."""
+    """The names of one link before the translation check: spelling variants found,
+    and the places of the A names that no B spelling explains."""
 
     variants: list[tuple[Word, tuple[int, int]]]
-    windows: list[tuple[Word, list[Word]]]
+    places: list[_Place]
 
-    def suspects(self) -> tuple[list[Word], list[Word]]:
-        """The A and B names that could form a swapped pair, if no translation explains them."""
-        names_b = {wb.start: wb for _, window in self.windows for wb in window}
-        return [wa for wa, _ in self.windows], sorted(names_b.values(), key=lambda w: w.start)
-
-    def words_to_embed(self, a: SentenceFacts, b: SentenceFacts) -> list[str]:
-        """Texts the translation check needs vectors for."""
-        if not self.windows:
-            return []
-        suspects_a, suspects_b = self.suspects()
-        return [w.text for w in suspects_a + suspects_b] + _translation_candidates(a) + _translation_candidates(b)
+    def words_to_embed(self) -> list[str]:
+        return [t for place in self.places for t in place.words_to_embed()]
 
 
 def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
     variants, missing_a = _match_names(a, b)
     missing_b = _match_names(b, a)[1] if missing_a else []
-    return _NameCheck(variants, _windows(missing_a, missing_b, a, b) if missing_b else [])
+    return _NameCheck(variants, _places(missing_a, missing_b, a, b) if missing_b else [])
 
 
-def _name_differences(check: _NameCheck, a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str, vectors, threshold):
+def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: float) -> list[tuple[Word, Word]]:
+    """Pair each A name with the nearest B name in its place, each B name once, unless a
+    word in the place translates either of them. A name with no partner there was
+    dropped or paraphrased, not swapped."""
+    taken: set[int] = set()
+    pairs = []
+    for place in places:
+        if _translated(place.name, place.words_b, vectors, threshold):
+            continue
+        wb = next(
+            (wb for wb in place.partners if wb.start not in taken and not _translated(wb, place.words_a, vectors, threshold)),
+            None,
+        )
+        if wb is not None:
+            taken.add(wb.start)
+            pairs.append((place.name, wb))
+    return pairs
+
+
+def _name_differences(check: _NameCheck, text_a: str, text_b: str, vectors, threshold):
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
         for w, (s, e) in check.variants
         if not _same_words(text_a[w.start : w.end], text_b[s:e])
     ]
-    if not check.windows:
-        return differences
-    suspects_a, suspects_b = check.suspects()
-    kept_a = _translated(suspects_a, b, vectors, threshold)
-    if not kept_a:
-        return differences
-    kept_b = _translated(suspects_b, a, vectors, threshold)
-    for wa, wb in _partners(check.windows, kept_a, kept_b):
+    for wa, wb in _swapped(check.places, vectors, threshold):
         differences.append(Difference("name", _span(text_a, wa.start, wa.end), _span(text_b, wb.start, wb.end)))
     return differences
 
@@ -287,12 +285,12 @@ def link_differences(
     one encoder call per link would cost more than the whole rest of the comparison."""
     merged = [(_merge(fa), _merge(fb)) for fa, fb in links]
     checks = [_check_names(a, b) for a, b in merged]
-    texts = list(dict.fromkeys(t for (a, b), check in zip(merged, checks) for t in check.words_to_embed(a, b)))
+    texts = list(dict.fromkeys(t for check in checks for t in check.words_to_embed()))
     vectors = dict(zip(texts, embed(texts))) if texts else {}
     out = []
     for (a, b), check in zip(merged, checks):
         dates, settled = _date_differences(a, b, text_a, text_b)
         numbers = _number_differences(a, b, settled, text_a, text_b)
-        names = _name_differences(check, a, b, text_a, text_b, vectors, word_threshold)
+        names = _name_differences(check, text_a, text_b, vectors, word_threshold)
         out.append(tuple(sorted(dates + numbers + names, key=lambda d: (d.a.start if d.a else -1))))
     return out

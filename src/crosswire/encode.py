@@ -55,7 +55,9 @@ def _threads() -> int:
     return int(os.environ.get("CROSSWIRE_THREADS", os.cpu_count() or 1))
 
 
-USE_CALIBRATION = Calibration(link_min=0.45, link_sure=0.72, merge_min=0.30, word_same=0.5)
+# word_same is checked only against the words in the same place of the other sentence
+# (between shared anchor words), where a translation of the name would sit.
+USE_CALIBRATION = Calibration(link_min=0.45, link_sure=0.72, merge_min=0.30, word_same=0.4)
 
 
 class UseOnnxEncoder:
