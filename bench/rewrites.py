@@ -6,8 +6,9 @@
 Scores every pair with bench/rewrites_scoring.py (the same definitions as
 ../shared/tools/score_rewrites.py) and prints P/R/F1 per measure, the
 false-change rate, macro-F1 and throughput, each against the project's floor.
-The encoder is loaded and warmed before the clock starts; its load time is
-reported on its own line. Writes nothing to disk.
+What loads once per process (the encoder, the language-ID model, CLDR and stop-word
+data) is loaded before the clock starts, by one untimed comparison of the first pair;
+that time is reported on its own line. Writes nothing to disk.
 """
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def run(records: list[dict], encoder_name: str) -> tuple[dict, dict]:
     from crosswire.encode import get_encoder
 
     t0 = time.perf_counter()
-    encoder = get_encoder(encoder_name)
-    encoder.encode(["warm-up"])
+    get_encoder(encoder_name)
+    crosswire.compare(records[0]["a"]["text"], records[0]["b"]["text"], encoder=encoder_name)
     load_s = time.perf_counter() - t0
 
     total = Counts()
@@ -120,8 +121,8 @@ def print_table(result: dict, timing: dict, path: str) -> None:
           f"{'>= ' + format(SENTENCES_PER_S_MIN, '.0f'):<12}{mark(ok['sentences_per_s'])}")
     print(f"{'pairs/s':<24}{timing['pairs_per_s']:>21.2f}")
     print()
-    print(f"compare time {timing['seconds']:.2f} s (end to end, encoder warm); "
-          f"encoder load + warm-up {timing['load_s']:.2f} s (not counted)")
+    print(f"compare time {timing['seconds']:.2f} s (end to end, models loaded); "
+          f"model load + one warm-up comparison {timing['load_s']:.2f} s (not counted)")
     below = [k for k, good in ok.items() if not good]
     print(f"{len(ok) - len(below)}/{len(ok)} floors met" + (f"; below: {', '.join(below)}" if below else ""))
 
