@@ -269,6 +269,50 @@ def ingest(
         _print_ingest_summary(report, db, Console())
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--db", metavar="FILE", help="A corpus database (SQLite) to open; created if missing.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback lets other machines in."
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
+def serve(db: str | None, host: str, port: int, encoder: str) -> None:
+    """Open crosswire in the browser: compare two articles, and the JSON API.
+
+    The pages are at http://HOST:PORT/ and the API's documentation at
+    /api/docs. The server listens on this machine only (127.0.0.1) unless
+    --host says otherwise; crosswire has no login, so anyone who can reach
+    the address can use it.
+
+    \b
+    Exit codes:
+      0    stopped (Ctrl-C)
+      2    the database or the encoder could not be used
+    """
+    # Imported here so that the other commands do not pay for loading the web stack.
+    import uvicorn
+
+    from crosswire.web import LOOPBACK_HOSTS, create_app, is_loopback
+
+    err = _stderr()
+    loopback = is_loopback(host)
+    if not loopback:
+        line = Text("warning: ", style="bold yellow")
+        line.append(
+            f"listening on {host}, reachable from other machines. crosswire has no login: anyone who can reach "
+            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only.",
+            style="yellow",
+        )
+        err.print(line, soft_wrap=True)
+    try:
+        with _status(err, f"Loading the {encoder} encoder…"):
+            get_encoder(encoder)  # cached: the first comparison does not wait for it
+        app = create_app(db, encoder=encoder, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
+    except CrosswireError as exc:
+        _fail(str(exc))
+    uvicorn.run(app, host=host, port=port)
+
+
 def main() -> None:
     """Console-script entry point (`crosswire = "crosswire.cli:main"`)."""
     try:
