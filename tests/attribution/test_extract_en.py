@@ -56,7 +56,7 @@ def test_a_participle_shares_the_subject_of_the_verb_before_it() -> None:
 
 def test_a_conjoined_cue_shares_the_subject() -> None:
     found = _by_cue("The minister acknowledged the error but noted that the figures were revised.")
-    assert found["noted"] == ("minister", "the figures were revised")
+    assert found["noted"] == ("minister", "that the figures were revised")
 
 
 def test_a_passive_cue_without_agent_has_an_unnamed_source() -> None:
