@@ -52,3 +52,19 @@ def test_named_person_and_country():
 
 def test_language_without_lexicon_has_none():
     assert lexicon("xx") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("路透社", "Reuters"), ("Рейтер", "Reuters"), ("رويترز", "Reuters"), ("l'AFP", "Agence France-Presse"),
+     ("l’agenzia ANSA", "Agenzia Nazionale Stampa Associata")],
+)
+def test_outlets_in_other_scripts_elided_articles_and_acronyms(text, name):
+    assert find_outlet(text).name == name
+
+
+def test_institution_inside_a_longer_source_in_any_script():
+    assert resolve_source("白宫发言人", lexicon("zh")).key == "institution:white-house"
+    assert resolve_source("докладе ООН", lexicon("ru")).key == "institution:united-nations"
+    # a short name in lower case is an ordinary word, not an acronym
+    assert resolve_source("a senior official in the us", lexicon("en")).kind == "anonymous"

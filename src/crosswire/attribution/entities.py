@@ -14,17 +14,21 @@ import functools
 import importlib.resources
 import re
 from dataclasses import dataclass
+from typing import Iterable, TypeVar
 
 from ..model import SourceEntity
 from ..text.names import name_key, territory_keys
 from .lexicon import Lexicon
 
 _DOMAIN = re.compile(r"(?<![\w@-])((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}))(?![\w-])", re.IGNORECASE)
-_LEADING_ARTICLE = re.compile(r"^(?:the|la|le|les|l'|el|los|las|il|lo|der|die|das|den|o|a|os|as)\s+", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:(?:the|la|le|les|el|los|las|il|lo|der|die|das|den|dem|des|o|a|os|as)\s+|l['’]\s*)", re.IGNORECASE)
 _EDGE_NOISE = re.compile(r"^[\s\"'“”‘’«»„(\[]+|[\s\"'“”‘’«»„)\].,;:!?]+$")
 _POSSESSIVE = re.compile(r"(?:'s|’s)$")
 _CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*")
 _CASELESS_LETTER = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -91,41 +95,68 @@ def outlet_for_domain(host: str) -> Outlet | None:
     return None
 
 
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """One regex for a table's names inside a longer source, longest first.
+
+    Names of five letters or more match as whole words; names in scripts without
+    spaces ("白宫发言人") match anywhere. Shorter names ("AP", "UN") only match as
+    the whole source or as an acronym in capitals (see `_acronym`), since in lower
+    case they are ordinary words.
+    """
+    alternatives = []
+    for name in sorted(names, key=len, reverse=True):
+        if _CASELESS_LETTER.search(name):
+            alternatives.append(re.escape(name))
+        elif len(name) >= 5:
+            alternatives.append(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return re.compile("|".join(alternatives) or r"(?!)")
+
+
+_ACRONYM = re.compile(r"(?<!\w)[A-ZА-ЯЁ]{2,5}(?!\w)")
+
+
+def _lookup(text: str, names: dict[str, T], pattern: re.Pattern[str]) -> T | None:
+    folded = _POSSESSIVE.sub("", _fold(text))
+    if folded in names:
+        return names[folded]
+    match = pattern.search(folded)
+    if match:
+        return names[match.group(0)]
+    for acronym in _ACRONYM.findall(text):  # "l'AFP", "докладе ООН", "UN officials"
+        if acronym.casefold() in names:
+            return names[acronym.casefold()]
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _outlet_pattern() -> re.Pattern[str]:
+    return _name_pattern(_outlet_names())
+
+
+@functools.lru_cache(maxsize=1)
+def _institution_pattern() -> re.Pattern[str]:
+    return _name_pattern(_institution_names())
+
+
 def find_outlet(text: str) -> Outlet | None:
-    """The outlet named in `text`: a domain, a name or an alias (whole words)."""
+    """The outlet named in `text`: a domain, a name or an alias."""
     for match in _DOMAIN.finditer(text):
         outlet = outlet_for_domain(match.group(1))
         if outlet:
             return outlet
-    folded = _POSSESSIVE.sub("", _fold(text))
-    if folded in _outlet_names():
-        return _outlet_names()[folded]
-    for name, outlet in _outlet_names().items():
-        # Short aliases ("AP", "FT") only as the whole source, not inside one.
-        if len(name) >= 5 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
-            return outlet
-    return None
+    return _lookup(text, _outlet_names(), _outlet_pattern())
 
 
 def _find_institution(text: str) -> tuple[str, str] | None:
-    folded = _POSSESSIVE.sub("", _fold(text))
-    names = _institution_names()
-    if folded in names:
-        return names[folded]
-    for name, found in names.items():
-        if len(name) >= 4 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
-            return found
-    return None
+    return _lookup(text, _institution_names(), _institution_pattern())
 
 
 def _anonymous_type(text: str, lex: Lexicon) -> str | None:
+    """The type of the longest anonymous noun in the source ("intelligence report": report)."""
     folded = text.casefold()
     best: tuple[int, str] | None = None
     for phrase, kind in lex.anon.items():
         found = folded.find(phrase) if lex.unspaced else _find_word(folded, phrase)
-        # The last anonymous noun is the head in English and the first in
-        # head-initial languages; either way "report" beats "intelligence" by
-        # being a separate entry with the same type, so the position only breaks ties.
         if found >= 0 and (best is None or len(phrase) > best[0]):
             best = (len(phrase), kind)
     return best[1] if best else None
