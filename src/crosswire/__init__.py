@@ -10,17 +10,19 @@ The public API:
         ...
     with crosswire.open_store("crosswire.db") as store:
         report = crosswire.ingest(["folder/"], store)   # IngestReport, schema crosswire.ingest/1
+    crosswire.similarity(text_a, text_b)            # 0..1: how likely the same story
 """
 from .compare import compare
 from .errors import CrosswireError
 from .model import Article, Comparison, Difference, Link, Sentence, Span
 from .ingest import IngestReport, ingest
 from .read import Rejected, read_articles, read_path, read_string
+from .similarity import similarity
 from .store import Store, open_store
 
 __version__ = "0.1.0"
 __all__ = [
     "Article", "Comparison", "CrosswireError", "Difference", "Link", "Sentence", "Span",
     "IngestReport", "Rejected", "Store",
-    "compare", "ingest", "open_store", "read_articles", "read_path", "read_string", "__version__",
+    "compare", "ingest", "open_store", "read_articles", "read_path", "read_string", "similarity", "__version__",
 ]
