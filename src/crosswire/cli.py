@@ -21,7 +21,7 @@ from rich.text import Text
 import crosswire
 from crosswire.encode import DEFAULT_ENCODER, ENCODERS, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.ingest import IngestReport, Progress
+from crosswire.ingest import IngestReport, Progress, reserve_core_for_reading
 from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 from crosswire.read.text import text_from_bytes
 from crosswire.render import render_comparison, render_html
@@ -242,6 +242,7 @@ def ingest(
     err = _stderr()
     try:
         window = _date_option(since, "--since"), _date_option(until, "--until")
+        reserve_core_for_reading()
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)
         with open_store(db) as store, rich.progress.Progress(
