@@ -24,7 +24,9 @@ CSP = (
 SECURITY_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the
+    # app's own form posts, which the cross-site check must refuse.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 )
 _SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)

@@ -1,0 +1,196 @@
+"""The web app in headless Chromium: Debian's /usr/bin/chromium driven by Playwright.
+
+A browser download (`playwright install`) is impossible here; .ci/run installs the
+Debian package. The app runs in a uvicorn server on a free loopback port in this process.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from crosswire.web import create_app
+from web_samples import HOSTILE_TEXT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "compare.png"
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the uvicorn test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh --user-data-dir
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 860},
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records dialogs, console errors and uncaught exceptions, to assert none happened."""
+    page = browser.new_page()
+    page.events = {"dialog": [], "console": [], "pageerror": []}
+    page.on("dialog", lambda dialog: (page.events["dialog"].append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: message.type in ("error", "warning") and page.events["console"].append(message.text))
+    page.on("pageerror", lambda error: page.events["pageerror"].append(str(error)))
+    yield page
+    page.close()
+
+
+def compare(page, base_url, a, b, lang_a="", lang_b=""):
+    page.goto(f"{base_url}/compare")
+    for side, value, lang in (("a", a, lang_a), ("b", b, lang_b)):
+        if isinstance(value, Path):
+            page.set_input_files(f"#file_{side}", str(value))
+        else:
+            page.fill(f"#text_{side}", value)
+        page.fill(f"#lang_{side}", lang)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    assert page.locator("#comparison").count() == 1, page.locator("p.error").all_inner_texts()
+
+
+def marked(page, side: str, cls: str) -> list[str]:
+    return page.locator(f"table.cmp td.{side} mark.{cls}").all_inner_texts()
+
+
+def test_seed_pair_highlights_name_variants_on_both_sides(page, base_url, seed_path):
+    compare(page, base_url, seed_path("en_wagner_drones.txt"), seed_path("id_wagner_drones.txt"))
+    assert "Mavix2" in marked(page, "a", "variant") and "Mavic 2" in marked(page, "b", "variant")
+    assert "Wagnerites" in marked(page, "a", "variant") and "Wagernites" in marked(page, "b", "variant")
+    # 2,500 and 2.500 are the same number: nothing to highlight.
+    assert "2,500" not in marked(page, "a", "num")
+    assert page.locator("tr.only-a").count() > 0 and page.locator("tr.only-b").count() > 0
+    assert page.events == {"dialog": [], "console": [], "pageerror": []}
+
+
+def test_changed_number_is_highlighted_on_both_sides(page, base_url, seed_texts):
+    en, id_ = seed_texts
+    compare(page, base_url, en, id_.replace("2.500", "3.000"))
+    assert "2,500" in marked(page, "a", "num") and "3.000" in marked(page, "b", "num")
+    mark_a = page.locator("td.a mark.num", has_text="2,500").first
+    assert mark_a.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+
+def test_keyboard_moves_through_the_differences(page, base_url, seed_texts):
+    en, id_ = seed_texts
+    compare(page, base_url, en, id_.replace("2.500", "3.000"))
+    total = len(set(page.locator("mark[data-diff]").evaluate_all("ms => ms.map(m => m.dataset.diff)")))
+    page.keyboard.press("j")
+    assert page.locator("#diff-position").inner_text() == f"difference 1 of {total}"
+    first = page.locator(".current")
+    # Both sides' marks light up, and the difference's line in the list.
+    assert first.locator("xpath=ancestor::td[contains(@class,'a')]").count() >= 1
+    assert page.locator("td.a mark.current").count() >= 1 and page.locator("td.b mark.current").count() >= 1
+    assert page.locator("li.current").count() == 1
+    page.keyboard.press("j")
+    page.keyboard.press("n")
+    assert page.locator("#diff-position").inner_text() == f"difference 3 of {total}"
+    page.keyboard.press("k")
+    assert page.locator("#diff-position").inner_text() == f"difference 2 of {total}"
+    assert page.locator(".current").first.is_visible()
+    # Typing in the form does not navigate.
+    page.locator("details.form summary").click()
+    page.focus("#lang_a")
+    page.keyboard.press("j")
+    assert page.locator("#diff-position").inner_text() == f"difference 2 of {total}"
+
+
+def test_click_through_to_the_provenance_graph(page, base_url, seed_path):
+    compare(page, base_url, seed_path("en_wagner_drones.txt"), seed_path("id_wagner_drones.txt"))
+    page.click("ul.counts a[href='#provenance']")
+    assert page.url.endswith("#provenance")
+    graph = page.locator("#provenance svg.provenance")
+    assert graph.is_visible()
+    box = graph.bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"]  # scrolled into view
+    assert page.locator("#provenance svg g.node.article").count() == 2
+    assert "Daily Express" in page.locator("#provenance").inner_text()
+
+
+def test_hostile_article_runs_nothing_and_shows_literally(page, base_url):
+    compare(page, base_url, HOSTILE_TEXT, HOSTILE_TEXT.replace("12", "15"), "en", "en")
+    assert page.events == {"dialog": [], "console": [], "pageerror": []}
+    text_a = page.locator("table.cmp").inner_text()
+    assert "<script>alert('script')</script>" in text_a
+    assert "<img src=x onerror=\"alert('onerror')\">" in text_a
+    assert "</textarea><script>alert('textarea')</script><textarea>" in text_a
+    # The only script is the page's own; no injected element, handler or script URL exists.
+    assert page.eval_on_selector_all("script", "ss => ss.map(s => new URL(s.src).pathname)") == ["/static/compare.js"]
+    assert page.locator("img").count() == 0
+    assert page.locator("textarea").count() == 2
+    assert page.input_value("#text_a") == HOSTILE_TEXT
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.evaluate("[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]).filter(a => a.name.startsWith('on')).length") == 0
+    page.keyboard.press("j")  # the page's own script still works
+    assert page.locator("#diff-position").inner_text().startswith("difference 1 of")
+    assert page.events == {"dialog": [], "console": [], "pageerror": []}
+
+
+def test_hostile_html_upload_runs_nothing(page, base_url):
+    html = (
+        "<html><head><title>Blast <script>alert('title')</script></title></head><body><article>"
+        "<p>Officials said 12 people were hurt in the blast in the city centre on Monday morning.</p>"
+        "<p>The police <a href=\"javascript:alert('link')\">asked witnesses</a> to come forward with photos.</p>"
+        "<img src=x onerror=\"alert('onerror')\"><script>alert('body')</script>"
+        "<p>Rescue teams searched the damaged buildings until late in the evening.</p></article></body></html>"
+    )
+    page.goto(f"{base_url}/compare")
+    page.set_input_files(
+        "#file_a", files=[{"name": "../../<img src=x onerror=alert(1)>.html", "mimeType": "text/html", "buffer": html.encode()}]
+    )
+    page.fill("#text_b", "Officials said 15 people were hurt in the blast in the city centre on Monday morning.")
+    page.fill("#lang_a", "en")
+    page.fill("#lang_b", "en")
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    assert page.locator("#comparison").count() == 1, page.locator("p.error").all_inner_texts()
+    assert page.events == {"dialog": [], "console": [], "pageerror": []}
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.locator("img").count() == 0
+    assert "<img src=x onerror=alert(1)>.html" in page.locator(".docs").first.inner_text()
+
+
+def test_screenshot_of_the_compare_view(page, base_url, seed_path):
+    compare(page, base_url, seed_path("en_wagner_drones.txt"), seed_path("id_wagner_drones.txt"))
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.keyboard.press("j")  # scrolls the first difference (Mavix2 / Mavic 2) to the middle, marked
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 10_000
