@@ -59,8 +59,10 @@ def count(db: str, sql: str) -> int:
 def test_mixed_folder_then_idempotent_rerun(tmp_path):
     folder = mixed_folder(tmp_path / "in")
     db = str(tmp_path / "c.db")
+    seen_progress = []
     with SqliteStore(db) as store:
-        report = crosswire.ingest([folder], store)
+        report = crosswire.ingest([folder], store, progress=lambda p: seen_progress.append((p.files_done, p.files_total)))
+        assert seen_progress[-1] == (7, 7) and seen_progress == sorted(seen_progress)
         assert (report.files, report.ingested, report.duplicates, report.near_duplicates) == (7, 4, 1, 1)
         assert {(r.code, Path(r.source.split(":")[0]).name) for r in report.rejected} == {("CW103", "picture.txt"), ("CW109", "lines.jsonl")}
         assert len(report.stored) == 5

@@ -137,6 +137,8 @@ def ingest(
                     report.outside_dates += 1
                 else:
                     batch.add(item)
+                if progress is not None:  # per article too: one JSONL or WARC file can hold thousands
+                    progress(Progress(done - 1, len(files), report))
             if progress is not None:
                 progress(Progress(done, len(files), report))
         batch.finish()

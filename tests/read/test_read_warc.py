@@ -1,4 +1,5 @@
 import gzip
+import tracemalloc
 
 import pytest
 from corpus_samples import DE_PARAGRAPHS, EN_PARAGRAPHS, gzip_bomb_warc_member, html_page, warc_bytes, write
@@ -49,10 +50,18 @@ def test_gzip_bomb_stops_the_file_with_its_reason(tmp_path):
         tmp_path / "bomb.warc.gz",
         warc_bytes([("https://h/a", EN_PAGE, "text/html")]) + gzip_bomb_warc_member(inflated) + warc_bytes([("https://h/b", DE_PAGE, "text/html")]),
     )
-    article, rejected = read_articles(path)
+    tracemalloc.start()
+    try:
+        article, *bomb_record, rejected = read_articles(path, max_bytes=8 * 1024**2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * 8 * 1024**2  # the page cap, not the inflated size, bounds memory
     assert article.lang == "en"
     assert (rejected.code, rejected.source) == ("CW112", str(path))
     assert "decompression bomb" in rejected.detail
+    # The bomb's page may be refused on its own first, for inflating past the page cap.
+    assert [r.code for r in bomb_record] in ([], ["CW105"])
 
 
 def test_http_gzip_body_inflating_past_the_page_limit(tmp_path):

@@ -80,7 +80,7 @@ def _is_html_page(record) -> bool:
 
 
 def _page(record, source: str, max_bytes: int) -> Article | CrosswireError:
-    body = record.content_stream().read(max_bytes + 1)
+    body = _read_capped(record.content_stream(), max_bytes + 1)
     if len(body) > max_bytes:
         declared = int(record.rec_headers.get_header("Content-Length") or 0)
         if declared <= max_bytes:
@@ -100,6 +100,14 @@ def _page(record, source: str, max_bytes: int) -> Article | CrosswireError:
         )
     except CrosswireError as exc:
         return exc
+
+
+def _read_capped(stream, limit: int) -> bytes:
+    """Up to `limit` bytes, gathered a chunk at a time so the cap, not twice it, bounds memory."""
+    body = bytearray()
+    while len(body) < limit and (chunk := stream.read(min(_READ_CHUNK * 16, limit - len(body)))):
+        body += chunk
+    return bytes(body)
 
 
 class _GuardedStream:
