@@ -37,7 +37,9 @@ _KIND_BY_SUFFIX = {
 _SNIFF_BYTES = 1024
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 
-__all__ = ["DEFAULT_MAX_BYTES", "Rejected", "input_files", "read_articles", "read_path", "read_string"]
+__all__ = [
+    "DEFAULT_MAX_BYTES", "Rejected", "input_files", "read_articles", "read_file_articles", "read_path", "read_string",
+]
 
 
 @dataclass(frozen=True)
