@@ -46,3 +46,14 @@ def test_not_a_feed(tmp_path):
 
 def test_fragment_text_keeps_blocks_apart():
     assert fragment_text("<div>One <b>bold</b></div><ul><li>a</li><li>b</li></ul>tail", "s") == "One bold\na\nb\ntail"
+
+
+def test_external_entities_are_not_resolved(tmp_path):
+    secret = write(tmp_path / "secret.txt", "TOP-SECRET-LINE")
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><title>x</title><item><title>t</title><link>https://h/1</link>'
+        f"<description>{EN_PARAGRAPHS[0]} &amp;leak; &leak;</description></item></channel></rss>"
+    )
+    items = list(read_articles(write(tmp_path / "xxe.rss", feed)))
+    assert all("TOP-SECRET" not in getattr(item, "text", str(item)) for item in items)
