@@ -5,7 +5,9 @@ Debian package. The app runs in a uvicorn server on a free loopback port in this
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import threading
 import time
@@ -13,7 +15,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect, sync_playwright
 
+from crosswire.store import open_store
 from crosswire.web import create_app
 from web_samples import HOSTILE_TEXT
 
@@ -25,12 +29,13 @@ CHROMIUM_FLAGS = [
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "compare.png"
 
 
-@pytest.fixture(scope="module")
-def base_url():
+@contextlib.contextmanager
+def serving(app):
+    """`app` in a uvicorn server on a free loopback port, in a thread of this process."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -38,17 +43,31 @@ def base_url():
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the uvicorn test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with serving(create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def corpus_url(tmp_path_factory):
+    store = open_store(str(tmp_path_factory.mktemp("corpus") / "corpus.db"))
+    with serving(create_app(store)) as url:
+        yield url
+    store.close()
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh --user-data-dir
@@ -185,6 +204,28 @@ def test_hostile_html_upload_runs_nothing(page, base_url):
     assert page.locator("a[href^='javascript:' i]").count() == 0
     assert page.locator("img").count() == 0
     assert "<img src=x onerror=alert(1)>.html" in page.locator(".docs").first.inner_text()
+
+
+def test_ingest_shows_progress_and_a_hostile_file_runs_nothing(page, corpus_url, seed_path):
+    page.goto(f"{corpus_url}/ingest")
+    page.set_input_files(
+        "#files",
+        files=[
+            {"name": "<img src=x onerror=alert(1)>.txt", "mimeType": "text/plain", "buffer": HOSTILE_TEXT.encode()},
+            {"name": "en.txt", "mimeType": "text/plain", "buffer": seed_path("en_wagner_drones.txt").read_bytes()},
+            {"name": "bad.jsonl", "mimeType": "application/x-ndjson", "buffer": b'{"text": "javascript:alert(1)"}\n{oops\n'},
+        ],
+    )
+    page.click("#ingest button[type=submit]")
+    # A locator wait, not wait_for_function: the CSP forbids the eval that a JS-string predicate needs.
+    expect(page.locator("#ingest-status")).to_have_text(re.compile("^done: 3 files"), timeout=60_000)
+    assert page.locator("#ingest-progress").evaluate("p => [p.value, p.max]") == [3, 3]
+    rows = page.locator("#ingest-results tbody tr").all_inner_texts()
+    assert [row.split("\t")[0] for row in rows] == ["<img src=x onerror=alert(1)>.txt", "en.txt", "bad.jsonl"]
+    assert rows[1].split("\t")[1] == "1"
+    assert "CW109 bad.jsonl:2" in rows[2]
+    assert page.locator("img").count() == 0
+    assert page.events == {"dialog": [], "console": [], "pageerror": []}
 
 
 def test_screenshot_of_the_compare_view(page, base_url, seed_path):

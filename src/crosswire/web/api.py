@@ -8,7 +8,9 @@ setup problem (encoder not installed); malformed requests get FastAPI's 422
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +18,9 @@ import crosswire
 from crosswire.errors import CrosswireError
 from crosswire.model import SCHEMA_ID
 from crosswire.schemas import load_schema
-from crosswire.web.inputs import article_from_text
+from crosswire.store import Store
+from crosswire.web.inputs import article_from_text, upload_label
+from crosswire.web.uploads import ingest_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -64,6 +68,13 @@ def error_status(error: CrosswireError) -> int:
     if error.code.startswith(("CW1", "CW3")):
         return 422
     return 500
+
+
+def require_store(app: FastAPI) -> Store:
+    """The app's corpus store; 404 when it serves without one."""
+    if app.state.store is None:
+        raise HTTPException(404, "no corpus database is open: start the server with crosswire serve --db FILE")
+    return app.state.store
 
 
 def error_response(error: CrosswireError) -> JSONResponse:
@@ -120,3 +131,26 @@ def schema(name: str) -> dict:
         return load_schema(name)
     except FileNotFoundError:
         raise HTTPException(404, f"no such schema: {name}") from None
+
+
+@router.post(
+    "/ingest",
+    responses={
+        200: {
+            "description": "One `crosswire.ingest/1` summary per uploaded file, in upload order, each with the "
+            "file's `name`; unusable files, lines and records are listed under `rejected` with their code.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        404: {"description": "The server runs without a corpus database (`crosswire serve` without --db)."},
+        413: {"description": "The request body is over the upload cap."},
+    },
+)
+def ingest(files: Annotated[list[UploadFile], File()], request: Request) -> dict:
+    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus."""
+    store = require_store(request.app)
+    encoder = request.app.state.encoder
+    results = [
+        ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), store, encoder)
+        for n, upload in enumerate(files, start=1)
+    ]
+    return {"files": [result.to_dict() for result in results]}

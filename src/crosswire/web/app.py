@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Sequence
+from typing import Annotated, Sequence
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,14 +22,13 @@ from starlette.staticfiles import StaticFiles
 import crosswire
 from crosswire.encode import DEFAULT_ENCODER
 from crosswire.errors import CrosswireError
+from crosswire.store import Store, open_store
 from crosswire.web import api
-from crosswire.web.api import error_status
+from crosswire.web.api import error_status, require_store
 from crosswire.web.inputs import article_from_bytes, article_from_text, upload_label
 from crosswire.web.security import RequestLimits, SecurityHeaders
+from crosswire.web.uploads import ingest_upload
 from crosswire.web.views import comparison_view
-
-if TYPE_CHECKING:
-    from crosswire.store import Store
 
 # Requests must name the server by one of these (Host header), so a web page whose
 # domain is re-pointed at 127.0.0.1 (DNS rebinding) cannot read this local app.
@@ -84,9 +83,6 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     if isinstance(db, (str, os.PathLike)):
-        # Imported here: the compare pages and API work without the corpus store.
-        from crosswire.store import open_store
-
         db = open_store(os.fspath(db))
     app.state.store = db
     app.state.encoder = encoder
@@ -135,6 +131,20 @@ def create_app(
             context = _compare_context(texts, langs, error=exc)
             return templates.TemplateResponse(request, "compare.html.j2", context, status_code=error_status(exc))
         return templates.TemplateResponse(request, "compare.html.j2", _compare_context(texts, langs, cmp=cmp))
+
+    @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_form(request: Request) -> Response:
+        require_store(app)
+        return templates.TemplateResponse(request, "ingest.html.j2", {"results": None})
+
+    @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_page(request: Request, files: Annotated[list[UploadFile], File()]) -> Response:
+        store = require_store(app)
+        results = [
+            ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), store, app.state.encoder)
+            for n, upload in enumerate(files, start=1)
+        ]
+        return templates.TemplateResponse(request, "ingest.html.j2", {"results": results})
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs(request: Request) -> Response:
