@@ -114,6 +114,7 @@ class StoryLinker:
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}
         self._slots: list[str] = []  # index key -> article id
+        self._founded: dict[str, int] = {}  # story id -> creation rank, for ties
         self._index: Index | None = None
 
     def __len__(self) -> int:
@@ -165,11 +166,10 @@ class StoryLinker:
     def best_story(self, profile: ArticleProfile) -> str | None:
         """The best-scoring candidate story at or above the join threshold, if any; ties go
         to the older story."""
-        order = {story_id: i for i, story_id in enumerate(self.stories)}
         scored = [(s, story) for story, s in self.candidates(profile).items() if s >= self.config.join_threshold]
         if not scored:
             return None
-        return max(scored, key=lambda p: (p[0], -order[p[1]]))[1]
+        return max(scored, key=lambda p: (p[0], -self._founded[p[1]]))[1]
 
     # -- manual choices --------------------------------------------------------------
 
@@ -248,6 +248,7 @@ class StoryLinker:
         for s in state["stories"]:
             story = Story(**s)
             linker.stories[story.id] = story
+            linker._founded[story.id] = len(linker._founded)
             linker.story_of.update((a, story.id) for a in story.article_ids)
         linker._slots = list(state["slots"])
         if linker._slots:
@@ -272,7 +273,10 @@ class StoryLinker:
         return story_id
 
     def _attach(self, article_id: str, story_id: str, published: str | None) -> None:
-        story = self.stories.setdefault(story_id, Story(story_id))
+        if story_id not in self.stories:
+            self.stories[story_id] = Story(story_id)
+            self._founded.setdefault(story_id, len(self._founded))
+        story = self.stories[story_id]
         story.article_ids.append(article_id)
         self.story_of[article_id] = story_id
         when = parse_time(published)
