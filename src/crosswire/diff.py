@@ -240,15 +240,22 @@ def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
 
 def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: float) -> list[tuple[Word, Word]]:
     """Pair each A name with the nearest B name in its place, each B name once, unless a
-    word in the place translates either of them. A name with no partner there was
-    dropped or paraphrased, not swapped."""
+    word in the place translates either of them, or both are common words capitalised
+    ("Conseil" / "Council"). A name with no partner there was dropped or paraphrased,
+    not swapped."""
     taken: set[int] = set()
     pairs = []
     for place in places:
         if _translated(place.name, place.words_b, vectors, threshold):
             continue
         wb = next(
-            (wb for wb in place.partners if wb.start not in taken and not _translated(wb, place.words_a, vectors, threshold)),
+            (
+                wb
+                for wb in place.partners
+                if wb.start not in taken
+                and not (place.name.common and wb.common)
+                and not _translated(wb, place.words_a, vectors, threshold)
+            ),
             None,
         )
         if wb is not None:

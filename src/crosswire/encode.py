@@ -57,7 +57,7 @@ def _threads() -> int:
 
 # word_same is checked only against the words in the same place of the other sentence
 # (between shared anchor words), where a translation of the name would sit.
-USE_CALIBRATION = Calibration(link_min=0.45, link_sure=0.72, merge_min=0.30, word_same=0.4)
+USE_CALIBRATION = Calibration(link_min=0.45, link_sure=0.72, merge_min=0.30, word_same=0.45)
 
 
 class UseOnnxEncoder:

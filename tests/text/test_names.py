@@ -1,7 +1,7 @@
 """Name candidates and cross-spelling / cross-script matching (crosswire.text.names)."""
 import pytest
 
-from crosswire.text.names import find_names, name_key, spelling_match, words
+from crosswire.text.names import find_names, is_common_word, name_key, spelling_match, words
 
 MATCHED = [
     ("mavix2", "mavic2"),  # typo in a product name ("Mavix2" / "Mavic 2")
@@ -106,3 +106,61 @@ def test_katakana_names_in_japanese():
 )
 def test_transliteration_gaps(a, b):
     assert spelling_match(a, b) is not None
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [("Verluste", "de"), ("Höhe", "de"), ("Conseil", "fr"), ("Santé", "fr"), ("Правительство", "ru")],
+)
+def test_common_words_are_told_from_names(word, lang):
+    assert is_common_word(word, lang)
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [("Merkel", "de"), ("Houston", "fr"), ("Bolsonaro", "de"), ("Путин", "ru"), ("Okoundji", "de")],
+)
+def test_names_are_not_common_words(word, lang):
+    assert not is_common_word(word, lang)
+
+
+def test_german_compounds_of_common_words_are_common():
+    assert is_common_word("Wirtschaftsakteure", "de")
+    assert is_common_word("Universitätskrankenhaus", "de")
+
+
+def test_no_judgement_without_a_reference_script_or_a_tokenizer():
+    assert not is_common_word("プーチン", "ja")
+    assert not is_common_word("Police", "ja")  # wordfreq would need MeCab for Japanese
+
+
+def test_german_nouns_are_not_names():
+    sentences = ["Die Verluste von Siemens sind in Höhe von drei Milliarden."]
+    names = find_names(_article_words(sentences, "de"), "de")
+    assert [w.text for w in names[0]] == ["Siemens"]
+
+
+def test_capitalised_common_word_mid_sentence_is_a_common_name_part_in_french():
+    sentences = ["Le fonds Ace Aéro Partenaires a été créé par le Conseil."]
+    names = find_names(_article_words(sentences, "fr"), "fr")
+    found = {w.text: w.common for w in names[0]}
+    assert found["Partenaires"] and found["Conseil"]
+    assert not found["Ace"]
+
+
+def test_sentence_initial_name_that_is_no_common_word():
+    sentences = ["Josette vit seule à Charleroi.", "Seule, elle attend."]
+    names = find_names(_article_words(sentences, "fr"), "fr")
+    assert [w.text for w in names[0]] == ["Josette", "Charleroi"]
+    assert names[1] == []
+
+
+def test_sentence_initial_word_written_in_lower_case_elsewhere_is_not_a_name():
+    sentences = ["Police said it left.", "The police came."]
+    names = find_names(_article_words(sentences, "en"), "en")
+    assert names[0] == []
+
+
+def test_exonyms_stay_names():
+    (word,) = find_names(_article_words(["They flew to Moscow."], "en"), "en")[0]
+    assert word.text == "Moscow"

@@ -2,9 +2,18 @@
 
 No multilingual NER model ships offline, so candidates come from rules:
 capitalised words, words that mix letters and digits ("Mavix2", "G7"), and
-katakana runs in Japanese. A capitalised word at the start of a sentence is a
-name only if the article also capitalises it mid-sentence; stop words,
-weekdays and month names (CLDR, via babel) never are.
+katakana runs in Japanese. Stop words, weekdays and month names (CLDR, via
+babel) never are names, and neither are common words of the language: German
+capitalises every noun ("Verluste", "Höhe") and French its institutions
+("Conseil", "Santé"). A word frequency lexicon (wordfreq, which ships its data)
+tells them apart: a common word is frequent in its own language and much rarer
+in the other languages of its script, while a name is spelled alike across them
+("Merkel", "Houston", "Union"). Where only names are capitalised, a common word
+capitalised mid-sentence may still be part of a name ("Ace Aéro Partenaires",
+"Bruno Le Maire"): it stays a candidate, marked `common`, and a swap needs a
+name that is not common on at least one side. A capitalised word at the start
+of a sentence is a name if the article also capitalises it mid-sentence, or if
+it is no common word and the article never writes it in lower case.
 
 Two names match when their keys are equal (ASCII transliteration with
 anyascii, lower case: "Москва" -> "moskva"), or when their phonetic skeletons
@@ -21,9 +30,13 @@ from typing import Sequence
 
 import numpy as np
 import stopwordsiso
+import unicodedata
+import zoneinfo
 from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
+from wordfreq import available_languages, zipf_frequency
 
 # A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
 # or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
@@ -41,7 +54,20 @@ _SCRIPT_RUN = re.compile(
     r"|[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+\d*|\d+"
 )
 _UNSPACED = {"ja", "zh", "th", "ko"}
+# In these languages every noun is capitalised, so a capital says little about a name.
+NOUNS_CAPITALISED = {"de", "lb"}
 VARIANT_MIN_RATIO = 80
+# The languages each script is compared across to tell a common word from a name.
+_REFERENCE_LANGS = {
+    "LATIN": ("en", "fr", "de", "es", "it", "pt"),
+    "CYRILLIC": ("ru", "uk", "bg", "mk"),
+}
+COMMON_WORD_MIN_ZIPF = 3.0  # at least once per million words in its own language ...
+COMMON_WORD_MIN_LEAD = 1.5  # ... and 30 times more frequent there than in any reference language
+# Languages that write compounds as one word: "Wirtschaftsakteure" is common because
+# "Wirtschaft(s)" and "Akteure" are, though the compound itself is rare.
+_COMPOUNDING = {"de", "nl", "sv", "da", "nb", "fi", "is"}
+COMPOUND_HEAD_MIN = 6  # shorter heads ("-berg", "-burg", "-stadt") end many place names
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ class Word:
     key: str  # anyascii, lower case, letters and digits only
     capitalised: bool
     sentence_initial: bool
+    common: bool  # capitalised, but a common word of its language (`is_common_word`)
 
 
 @functools.lru_cache(maxsize=64)
@@ -87,6 +114,22 @@ def territory_keys(lang: str) -> dict[str, str]:
             if code.isalpha():
                 out.setdefault(name_key(name), code)
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def place_keys(lang: str) -> frozenset[str]:
+    """Keys of country and city names (CLDR territories and time-zone cities) in `lang` and
+    English: names, though an exonym ("Moscow", "Moskau") is frequent in one language only."""
+    out = set(territory_keys(lang))
+    for locale in {lang, "en"}:
+        if _locale(locale) is None:
+            continue
+        for zone in zoneinfo.available_timezones():
+            try:
+                out.add(name_key(get_timezone_location(zone, locale=locale, return_city=True)))
+            except LookupError:
+                continue
+    return frozenset(out)
 
 
 def same_territory(key_a: str, lang_a: str, key_b: str, lang_b: str) -> bool:
@@ -127,8 +170,47 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
         key = name_key(token)
         if not key:
             continue
-        found.append(Word(offset, match.end(), token, key, token[0].isupper(), initial))
+        capitalised = token[0].isupper()
+        found.append(Word(offset, match.end(), token, key, capitalised, initial, capitalised and is_common_word(token, lang)))
     return found
+
+
+def _script(text: str) -> str:
+    return unicodedata.name(text[0], "?").split()[0]
+
+
+def has_word_frequencies(lang: str, text: str) -> bool:
+    """Whether `is_common_word` can judge `text`: wordfreq knows `lang` and the word's
+    script has reference languages to compare with. Unspaced languages are left out:
+    wordfreq would need a tokenizer (MeCab, jieba) that does not ship with it."""
+    return lang not in _UNSPACED and lang in available_languages() and _script(text) in _REFERENCE_LANGS
+
+
+def _frequent_here_only(lower: str, lang: str, refs: tuple[str, ...]) -> bool:
+    own = zipf_frequency(lower, lang)
+    if own < COMMON_WORD_MIN_ZIPF:
+        return False
+    return own - max(zipf_frequency(lower, other) for other in refs if other != lang) >= COMMON_WORD_MIN_LEAD
+
+
+@functools.lru_cache(maxsize=65536)
+def is_common_word(text: str, lang: str) -> bool:
+    """Whether `text` is an ordinary word of `lang` rather than a name (see the module docstring)."""
+    if not text or not has_word_frequencies(lang, text):
+        return False
+    lower, refs = text.lower(), _REFERENCE_LANGS[_script(text)]
+    if _frequent_here_only(lower, lang, refs):
+        return True
+    if lang not in _COMPOUNDING:
+        return False
+    for split in range(3, len(lower) - COMPOUND_HEAD_MIN + 1):
+        modifier, head = lower[:split], lower[split:]
+        if _frequent_here_only(head, lang, refs) and (
+            _frequent_here_only(modifier, lang, refs)
+            or (modifier.endswith("s") and _frequent_here_only(modifier[:-1], lang, refs))
+        ):
+            return True
+    return False
 
 
 def _could_be_name(word: Word, lang: str) -> bool:
@@ -141,16 +223,24 @@ def _could_be_name(word: Word, lang: str) -> bool:
     if not word.capitalised:
         return False
     lower = word.text.lower()
-    return lower not in stop_words(lang) and lower not in calendar_words(lang)
+    if lower in stop_words(lang) or lower in calendar_words(lang):
+        return False
+    return not word.common or word.key in place_keys(lang) or (lang not in NOUNS_CAPITALISED and not word.sentence_initial)
 
 
 def find_names(sentences: list[list[Word]], lang: str) -> list[list[Word]]:
     """The name candidates of each sentence, using the whole article as context."""
     mid_sentence = {w.key for ws in sentences for w in ws if not w.sentence_initial and w.capitalised}
-    return [
-        [w for w in ws if _could_be_name(w, lang) and (not w.sentence_initial or w.key in mid_sentence or any(c.isdigit() for c in w.text))]
-        for ws in sentences
-    ]
+    lower_case = {w.key for ws in sentences for w in ws if not w.capitalised}
+
+    def initial_is_name(w: Word) -> bool:
+        return (
+            w.key in mid_sentence
+            or any(c.isdigit() for c in w.text)
+            or (has_word_frequencies(lang, w.text) and w.key not in lower_case)
+        )
+
+    return [[w for w in ws if _could_be_name(w, lang) and (not w.sentence_initial or initial_is_name(w))] for ws in sentences]
 
 
 def is_caseless(word: Word) -> bool:

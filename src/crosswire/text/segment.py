@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from sentencex import segment as sentencex_segment
 
 from ..model import Sentence, Skipped
-from .names import stop_words
+from .names import NOUNS_CAPITALISED, stop_words
 
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*\s*$")
 _STARTS_LOWER = re.compile(r"^\s*[a-zà-ÿα-ωа-я]")
@@ -39,10 +39,8 @@ _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 _DATELINE = re.compile(r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )")
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[A-ZÀ-ÖØ-Þ0-9])")
 _ORDINAL = re.compile(r"(?<![\d.,])\d{1,2}\.$")
-# In these languages every noun is capitalised, so a capital after a lower-case
-# word says nothing about a sentence start.
-_NOUNS_CAPITALISED = {"de", "lb"}
-# ... but a capitalised article after a lower-case word still does.
+# Where every noun is capitalised (NOUNS_CAPITALISED), a capital after a lower-case
+# word says nothing about a sentence start, but a capitalised article still does.
 _ARTICLE_AFTER_LOWER = re.compile(r"(?<=[a-zß-ÿ]) (Der|Die|Das|Ein|Eine|Den|Dem|Des) ")
 # lower-case word, space, Capitalised word, space, lower-case word
 _CAPITAL_AFTER_LOWER = re.compile(r"(?<=[a-zß-ÿ]) ([A-ZÀ-ÖØ-Þ][a-zß-ÿ]{1,8})(?= [a-zß-ÿ])")
@@ -148,7 +146,7 @@ def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: froz
         # "am 12. Juli", "der 3. Weg": a period after a one- or two-digit number is an ordinal.
         if not _ends_with_abbreviation(before, abbrevs) and not _ORDINAL.search(before):
             cuts.append(match.end())
-    if lang in _NOUNS_CAPITALISED:
+    if lang in NOUNS_CAPITALISED:
         cuts += [m.start(1) for m in _ARTICLE_AFTER_LOWER.finditer(text, start, end)]
         return sorted(c for c in set(cuts) if start < c < end)
     stops = stop_words(lang)
