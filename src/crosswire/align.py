@@ -15,9 +15,13 @@
 3. Grow links into 1:n / n:1 groups: an unlinked neighbour joins a link when
    the joined text is closer to the other side than the single sentence was
    (a sentence split or merged by the rewrite).
+4. `merged_sentence_splits` finds sentences that segmentation left merged, such as
+   a flattened headline run into the first sentence, by how their halves match the
+   other side; compare splits them and aligns again.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -149,3 +153,102 @@ def _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n
                     g[0], g[1], g[2] = list(joined_a), list(joined_b), after
                     taken[k] = taken[neighbour]
                     break
+
+
+# A word with no closing punctuation, a space, then a capitalised word: where a
+# flattened headline or subheading runs into the next sentence ("... post-pandémie
+# Diese am Tag", "... de Arnaud Marion Partant du fait que").
+_UNPUNCTUATED_BREAK = re.compile(r"(?<=[^\W_])[\"”»')\]]? (?=[\"“«„(]?[^\W\d_])")
+MIN_PART_WORDS = 3
+MAX_HEADLINE_WORDS = 30  # a cut on both sides at once only this far into the sentences
+
+
+def _cuts(text: str, max_left_words: int | None = None) -> list[int]:
+    """Offsets in `text` where an unpunctuated line may have ended, each part 3+ words long."""
+    out = []
+    for match in _UNPUNCTUATED_BREAK.finditer(text):
+        cut = match.end()
+        left, right = len(text[:cut].split()), len(text[cut:].split())
+        if text[cut:].lstrip("\"“«„(")[:1].isupper() and MIN_PART_WORDS <= left and right >= MIN_PART_WORDS:
+            if max_left_words is None or left <= max_left_words:
+                out.append(cut)
+    return out
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    """Ways to split sentence `a` (side A), `b` (side B) or both, and the text pairs that test
+    them: first halves for each option, then second halves, then (for both) the wholes."""
+
+    a: int | None
+    b: int | None
+    options: list[tuple[int | None, int | None]]
+    pairs: list[tuple[str, str]]
+
+
+def merged_sentence_splits(
+    texts_a: Sequence[str],
+    texts_b: Sequence[str],
+    groups: Sequence[Group],
+    calibration: Calibration,
+    similarities: Callable[[Sequence[tuple[str, str]]], list[float]],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Where to split sentences that segmentation left merged: {sentence index: offset in its text} per side.
+
+    A sentence is split where an unpunctuated line may have ended and the halves fit the
+    other side: either two consecutive sentences on the other side, the one it is linked
+    to and its unlinked neighbour (or both of a 1:2 link), each match one half; or the
+    sentence it is linked to splits the same way, each half matching surely and no worse
+    than the wholes (both versions ran the headline into the first sentence)."""
+    group_a = {i: g for g in groups for i in g.a}
+    group_b = {j: g for g in groups for j in g.b}
+    proposals: list[_Proposal] = []
+    for side, own, other, own_groups, other_groups in (
+        ("a", texts_a, texts_b, group_a, group_b),
+        ("b", texts_b, texts_a, group_b, group_a),
+    ):
+        for k, text in enumerate(own):
+            cuts = _cuts(text)
+            if not cuts or k not in own_groups:
+                continue
+            partners = own_groups[k].b if side == "a" else own_groups[k].a
+            for first in sorted({p + d for p in partners for d in (-1, 0)}):
+                second = first + 1
+                if first < 0 or second >= len(other):
+                    continue
+                if any(x not in partners and x in other_groups for x in (first, second)):
+                    continue
+                pairs = [(text[:c].rstrip(), other[first]) for c in cuts] + [(text[c:], other[second]) for c in cuts]
+                if side == "b":
+                    pairs = [(y, x) for x, y in pairs]
+                options = [(c, None) if side == "a" else (None, c) for c in cuts]
+                proposals.append(_Proposal(k if side == "a" else None, k if side == "b" else None, options, pairs))
+    for g in groups:
+        if len(g.a) == 1 and len(g.b) == 1:
+            i, j = g.a[0], g.b[0]
+            combos = [
+                (x, y) for x in _cuts(texts_a[i], MAX_HEADLINE_WORDS) for y in _cuts(texts_b[j], MAX_HEADLINE_WORDS)
+            ]
+            if combos:
+                pairs = [(texts_a[i][:x].rstrip(), texts_b[j][:y].rstrip()) for x, y in combos]
+                pairs += [(texts_a[i][x:], texts_b[j][y:]) for x, y in combos]
+                proposals.append(_Proposal(i, j, combos, pairs + [(texts_a[i], texts_b[j])]))
+
+    scores = similarities([pair for p in proposals for pair in p.pairs]) if proposals else []
+    split_a: dict[int, int] = {}
+    split_b: dict[int, int] = {}
+    pos = 0
+    for p in proposals:
+        got, pos = scores[pos : pos + len(p.pairs)], pos + len(p.pairs)
+        n = len(p.options)
+        best = max(range(n), key=lambda x: min(got[x], got[n + x]))
+        low = min(got[best], got[n + best])
+        both = p.a is not None and p.b is not None
+        if low < (calibration.link_sure if both else calibration.link_min) or (both and low < got[-1] - MERGE_GAIN):
+            continue
+        cut_a, cut_b = p.options[best]
+        if cut_a is not None:
+            split_a.setdefault(p.a, cut_a)
+        if cut_b is not None:
+            split_b.setdefault(p.b, cut_b)
+    return split_a, split_b

@@ -14,7 +14,7 @@ from . import align as align_mod
 from .diff import SentenceFacts, link_differences, names_conflict
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
 from .errors import CrosswireError
-from .model import Article, Comparison, Document, Link
+from .model import Article, Comparison, Document, Link, Sentence
 from .provenance import attribution_differences, provenance
 from .read import read_string
 from .text.dates import find_dates
@@ -69,6 +69,45 @@ class _VectorCache:
         return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
+def _similarities(cache: _VectorCache, pairs: Sequence[tuple[str, str]]) -> list[float]:
+    vectors = cache.get([t for pair in pairs for t in pair])
+    return [float(vectors[2 * k] @ vectors[2 * k + 1]) for k in range(len(pairs))]
+
+
+def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache):
+    """Facts of each sentence, and the linked groups."""
+    facts_a, facts_b = sentence_facts(doc_a), sentence_facts(doc_b)
+    texts_a = [s.text for s in doc_a.sentences]
+    texts_b = [s.text for s in doc_b.sentences]
+    vectors = cache.get(texts_a + texts_b)
+    vectors_a, vectors_b = vectors[: len(texts_a)], vectors[len(texts_a) :]
+
+    def joined_similarities(pairs: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[float]:
+        return _similarities(
+            cache, [(" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)) for ia, ib in pairs]
+        )
+
+    bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
+    groups = align_mod.align(
+        vectors_a, vectors_b, bonus, enc.calibration, joined_similarities,
+        lambda i, j: names_conflict(facts_a[i], facts_b[j]),
+    )
+    return facts_a, facts_b, groups
+
+
+def _split_sentences(doc: Document, cuts: dict[int, int]) -> Document:
+    """`doc` with sentence i cut in two at offset cuts[i] of its text."""
+    text = doc.article.text
+    spans = []
+    for s in doc.sentences:
+        cut = cuts.get(s.index)
+        if cut is None:
+            spans.append((s.start, s.end))
+        else:
+            spans += [(s.start, s.start + len(s.text[:cut].rstrip())), (s.start + cut, s.end)]
+    return replace(doc, sentences=tuple(Sentence(k, st, en, text[st:en]) for k, (st, en) in enumerate(spans)))
+
+
 def _as_article(x: str | Article, lang: str | None, name: str) -> Article:
     return x if isinstance(x, Article) else read_string(x, source=name, lang=lang)
 
@@ -85,23 +124,15 @@ def compare(
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     doc_a = prepare(_as_article(a, lang_a, "<a>"))
     doc_b = prepare(_as_article(b, lang_b, "<b>"))
-    facts_a, facts_b = sentence_facts(doc_a), sentence_facts(doc_b)
     cache = _VectorCache(enc)
-    texts_a = [s.text for s in doc_a.sentences]
-    texts_b = [s.text for s in doc_b.sentences]
-    vectors = cache.get(texts_a + texts_b)
-    vectors_a, vectors_b = vectors[: len(texts_a)], vectors[len(texts_a) :]
-
-    def joined_similarities(pairs: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[float]:
-        joined = [(" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)) for ia, ib in pairs]
-        joined_vectors = cache.get([t for pair in joined for t in pair])
-        return [float(joined_vectors[2 * k] @ joined_vectors[2 * k + 1]) for k in range(len(joined))]
-
-    bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
-    groups = align_mod.align(
-        vectors_a, vectors_b, bonus, enc.calibration, joined_similarities,
-        lambda i, j: names_conflict(facts_a[i], facts_b[j]),
+    facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache)
+    split_a, split_b = align_mod.merged_sentence_splits(
+        [s.text for s in doc_a.sentences], [s.text for s in doc_b.sentences], groups, enc.calibration,
+        lambda pairs: _similarities(cache, pairs),
     )
+    if split_a or split_b:
+        doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
+        facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache)
     found = link_differences(
         [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups],
         doc_a.article.text,
