@@ -11,8 +11,11 @@ The public API:
     with crosswire.open_store("crosswire.db") as store:
         report = crosswire.ingest(["folder/"], store)   # IngestReport, schema crosswire.ingest/1
     crosswire.similarity(text_a, text_b)            # 0..1: how likely the same story
+    with crosswire.Corpus("crosswire.db") as corpus:  # ingest + story linking, views, search
+        corpus.ingest(["folder/"]); corpus.stories(); corpus.story("17"); corpus.search("query")
 """
 from .compare import compare
+from .corpus import Corpus, SearchResults, StorySummary, StoryView
 from .errors import CrosswireError
 from .model import Article, Comparison, Difference, Link, Sentence, Span
 from .ingest import IngestReport, ingest
@@ -23,6 +26,6 @@ from .store import Store, open_store
 __version__ = "0.1.0"
 __all__ = [
     "Article", "Comparison", "CrosswireError", "Difference", "Link", "Sentence", "Span",
-    "IngestReport", "Rejected", "Store",
+    "Corpus", "IngestReport", "Rejected", "SearchResults", "Store", "StorySummary", "StoryView",
     "compare", "ingest", "open_store", "read_articles", "read_path", "read_string", "similarity", "__version__",
 ]

@@ -25,7 +25,7 @@ from crosswire.ingest import IngestReport, Progress, reserve_core_for_reading
 from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 from crosswire.read.text import text_from_bytes
 from crosswire.render import render_comparison, render_html
-from crosswire.store import open_store
+from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError, StoryView
 from crosswire.store.sqlite import DEFAULT_DB
 
 EXIT_OK = 0
@@ -230,7 +230,8 @@ def ingest(
 
     Running it again is safe: content already stored is skipped. Exact copies
     from other sources and lightly edited near-duplicates are linked to the
-    earliest copy and not counted as separate sources. Unusable files, lines,
+    earliest copy and not counted as separate sources. New articles are then
+    linked into stories (see `crosswire stories`), in publication order. Unusable files, lines,
     entries and records are listed with the reason; the rest is still read.
 
     \b
@@ -245,7 +246,7 @@ def ingest(
         reserve_core_for_reading()
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)
-        with open_store(db) as store, rich.progress.Progress(
+        with Corpus(db, encoder=encoder) as corpus, rich.progress.Progress(
             *rich.progress.Progress.get_default_columns(),
             rich.progress.TextColumn("{task.fields[counts]}"),
             console=err,
@@ -259,7 +260,11 @@ def ingest(
                 counts = f"{r.ingested} new · {r.duplicates + r.near_duplicates} copies · {len(r.rejected)} rejected"
                 bar.update(task, total=progress.files_total, completed=progress.files_done, counts=counts)
 
-            report = crosswire.ingest(paths, store, since=window[0], until=window[1], encoder=encoder, progress=show)
+            report = corpus.ingest(
+                paths, since=window[0], until=window[1], progress=show,
+                link_progress=lambda p: bar.update(task, description="Linking stories", total=p.total, completed=p.done, counts=""),
+            )
+            stories = len(corpus.stories())
     except CrosswireError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -268,6 +273,7 @@ def ingest(
         _write_json(report.to_dict())
     else:
         _print_ingest_summary(report, db, Console())
+        Console().print(Text(f"{stories} stories"), soft_wrap=True)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -312,6 +318,235 @@ def serve(db: str | None, host: str, port: int, encoder: str) -> None:
     except CrosswireError as exc:
         _fail(str(exc))
     uvicorn.run(app, host=host, port=port)
+
+
+_DB_OPTION = click.option(
+    "--db", metavar="FILE", default=DEFAULT_DB, show_default=True, help="The corpus database (SQLite)."
+)
+_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (schema in the help above).")
+_ENCODER_OPTION = click.option(
+    "--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}."
+)
+MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
+
+
+def _open_corpus(db: str, encoder: str) -> Corpus:
+    if not Path(db).is_file():
+        raise CrosswireError("CW401", db, "no such database; run `crosswire ingest PATH... --db FILE` first")
+    return Corpus(db, encoder=encoder)
+
+
+def _corpus_errors(run):
+    """Run a corpus command, turning CrosswireError and CorpusError into `error: ...`, exit 2."""
+    try:
+        return run()
+    except (CrosswireError, CorpusError) as exc:
+        _fail(str(exc))
+
+
+def _stories_table(summaries, title: str):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("id", "headline", "languages", "outlets", "articles", "first seen", "last seen"):
+        table.add_column(column, overflow="fold")
+    for s in summaries:
+        table.add_row(
+            s.id, Text(s.headline), " ".join(s.languages), Text(", ".join(s.outlets)),
+            f"{s.articles}" + (f" ({s.near_duplicates} copies)" if s.near_duplicates else ""),
+            s.first_seen or "", s.last_seen or "",
+        )
+    return table
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@_DB_OPTION
+@click.option("--lang", metavar="CODE", help="Only stories with an article in this language.")
+@click.option("--outlet", metavar="NAME", help="Only stories with an article from this outlet.")
+@click.option("--since", metavar="DATE", help="Only stories last seen on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only stories first seen on or before DATE (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many stories.")
+@_JSON_OPTION
+def stories(db: str, lang: str | None, outlet: str | None, since: str | None, until: str | None,
+            limit: int | None, as_json: bool) -> None:
+    """List the corpus's stories, the most recent first.
+
+    Each story: its id, the headline of its earliest article, languages,
+    outlets, article count (near-duplicate copies included) and first and last
+    publication time. --json prints crosswire.stories/1
+    (src/crosswire/schemas/stories-1.json).
+    """
+    def run():
+        with _open_corpus(db, DEFAULT_ENCODER) as corpus:
+            return corpus.stories(
+                lang=lang, outlet=outlet, since=_date_option(since, "--since"), until=_date_option(until, "--until"),
+                limit=limit,
+            )
+
+    found = _corpus_errors(run)
+    if as_json:
+        _write_json({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]})
+    else:
+        Console().print(_stories_table(found, f"{len(found)} stories in {db}"))
+
+
+def _render_story(view: StoryView, console: Console) -> None:
+    from rich.table import Table
+
+    s = view.summary
+    console.print(Text(f"story {s.id}: {s.headline}", style="bold"), soft_wrap=True)
+    console.print(Text(f"{s.first_seen or '?'} – {s.last_seen or '?'} · {', '.join(s.languages)}"), soft_wrap=True)
+    articles = Table(title="articles", title_justify="left")
+    for column in ("id", "published", "lang", "outlet", "title"):
+        articles.add_column(column, overflow="fold")
+    for a in view.articles:
+        title = Text(a.title or a.source)
+        if a.duplicate_of is not None:
+            title.append(f"  (near-duplicate of {a.duplicate_of})", style="dim")
+        articles.add_row(str(a.id), a.published or "", a.lang, Text(a.outlet or ""), title)
+    console.print(articles)
+    langs = {a.id: a.lang for a in view.articles}
+    matrix = Table(title="claims (● present  ◐ changed  · absent)", title_justify="left")
+    matrix.add_column("#", justify="right")
+    matrix.add_column("claim", overflow="fold", ratio=1)
+    for article_id in view.matrix_articles:
+        matrix.add_column(f"{article_id}\n{langs[article_id]}", justify="center")
+    matrix.add_column("first", justify="right")
+    matrix.add_column("sources", justify="right")
+    for n, claim in enumerate(view.claims, start=1):
+        marks = [
+            Text(MARK_SYMBOLS[c.mark], style={"changed": "yellow", "absent": "dim"}.get(c.mark, "green"))
+            for c in claim.cells
+        ]
+        matrix.add_row(str(n), Text(claim.text), *marks, str(claim.introduced_by), str(claim.independent_sources))
+    console.print(matrix)
+    for n, claim in enumerate(view.claims, start=1):
+        for cell in claim.cells:
+            for d in cell.differences:
+                line = Text(f"  claim {n}, article {cell.article_id}: {d.kind} ", style="yellow")
+                line.append(f"{d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}")
+                if d.note:
+                    line.append(f" ({d.note})", style="dim")
+                console.print(line, soft_wrap=True)
+
+
+class _StoryGroup(click.Group):
+    """`crosswire story ID` shows a story; `story merge|split ...` change stories."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_StoryGroup, context_settings=CONTEXT_SETTINGS)
+def story() -> None:
+    """Show a story (crosswire story ID), or merge and split stories.
+
+    \b
+    Examples:
+      crosswire story 17                  # articles and the claim matrix
+      crosswire story 17 --json           # crosswire.story/1
+      crosswire story merge 17 23         # story 23's articles join story 17
+      crosswire story split 17 31 32      # articles 31 and 32 become a new story
+
+    Merges and splits are kept in the database and stick when more articles
+    are ingested and linked.
+    """
+
+
+@story.command("show", context_settings=CONTEXT_SETTINGS)
+@click.argument("story_id", metavar="ID")
+@_DB_OPTION
+@_ENCODER_OPTION
+@_JSON_OPTION
+def story_show(story_id: str, db: str, encoder: str, as_json: bool) -> None:
+    """A story's articles in time order and its claim matrix.
+
+    Each claim (a sentence of the earliest article, or of a later one that
+    adds it) is marked per article: ● present, ◐ changed (the difference is
+    listed), · absent; with the article that introduced it first and its
+    count of independent sources (an article relaying another's outlet adds
+    none; near-duplicate copies are not sources). --json prints
+    crosswire.story/1 (src/crosswire/schemas/story-1.json).
+    """
+    def run():
+        with _open_corpus(db, encoder) as corpus, _status(_stderr(), "Comparing the story's articles…"):
+            return corpus.story(story_id)
+
+    view = _corpus_errors(run)
+    if as_json:
+        _write_json(view.to_dict())
+    else:
+        _render_story(view, Console())
+
+
+@story.command("merge", context_settings=CONTEXT_SETTINGS)
+@click.argument("into", metavar="ID")
+@click.argument("other", metavar="OTHER_ID")
+@_DB_OPTION
+@_JSON_OPTION
+def story_merge(into: str, other: str, db: str, as_json: bool) -> None:
+    """Move every article of story OTHER_ID into story ID, for good."""
+    def run():
+        with _open_corpus(db, DEFAULT_ENCODER) as corpus:
+            return corpus.merge(into, other)
+
+    merged = _corpus_errors(run)
+    if as_json:
+        _write_json({"schema": STORIES_SCHEMA, "stories": [merged.to_dict()]})
+    else:
+        Console().print(_stories_table([merged], f"merged story {other} into {into}"))
+
+
+@story.command("split", context_settings=CONTEXT_SETTINGS)
+@click.argument("story_id", metavar="ID")
+@click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True, type=int)
+@_DB_OPTION
+@_JSON_OPTION
+def story_split(story_id: str, articles: tuple[int, ...], db: str, as_json: bool) -> None:
+    """Move these articles of story ID (with their near-duplicates) into a new story, for good."""
+    def run():
+        with _open_corpus(db, DEFAULT_ENCODER) as corpus:
+            return corpus.split(story_id, list(articles))
+
+    parts = _corpus_errors(run)
+    if as_json:
+        _write_json({"schema": STORIES_SCHEMA, "stories": [p.to_dict() for p in parts]})
+    else:
+        Console().print(_stories_table(parts, f"split story {story_id}"))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("query")
+@_DB_OPTION
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="Sentences and stories to show.")
+@_ENCODER_OPTION
+@_JSON_OPTION
+def search(query: str, db: str, limit: int, encoder: str, as_json: bool) -> None:
+    """Find the sentences and stories closest in meaning to QUERY, in any language.
+
+    QUERY may be in any language the encoder knows; matches are found across
+    languages. --json prints crosswire.search/1 (src/crosswire/schemas/search-1.json).
+    """
+    from rich.table import Table
+
+    def run():
+        with _open_corpus(db, encoder) as corpus, _status(_stderr(), "Searching…"):
+            return corpus.search(query, limit)
+
+    results = _corpus_errors(run)
+    if as_json:
+        _write_json(results.to_dict())
+        return
+    console = Console()
+    table = Table(title=f"sentences matching {query!r}", title_justify="left")
+    for column in ("score", "story", "article", "lang", "sentence"):
+        table.add_column(column, overflow="fold")
+    for hit in results.sentences:
+        table.add_row(f"{hit.score:.2f}", hit.story_id or "", str(hit.article_id), hit.lang, Text(hit.text))
+    console.print(table)
+    console.print(_stories_table([h.story for h in results.stories], "stories"))
 
 
 def main() -> None:

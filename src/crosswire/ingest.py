@@ -8,13 +8,15 @@ For each article read (see read.read_articles):
    `duplicate` recorded as a copy of the stored article;
 3. sentences (text.segment), facts (numbers, dates, names) and a MinHash signature of
    word 3-grams are computed;
-4. sentence vectors are computed for a batch of articles at once (one encoder call, on a
-   worker thread while the next batch is prepared);
+4. sentence vectors, and the vector of each article's lead text, are computed for a
+   batch of articles at once (one encoder call, on a worker thread while the next batch
+   is prepared); with them the article's similarity profile (similarity.ArticleProfile),
+   which story linking reads back from the store;
 5. each article is stored in its own transaction; the store links a near-duplicate to
    the earliest copy it holds.
 
-Story linking is a separate step after ingest: it takes `IngestReport.stored` (the ids
-of the articles this run added) and places them in publication order.
+Story linking is a separate step after ingest (crosswire.corpus.Corpus.ingest runs
+both): it takes the articles in no story yet and places them in publication order.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Fact, Sentence
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
+from crosswire.similarity import lead_text, profile_from_parts
 from crosswire.store import NewArticle, Store, minhash_signature
 
 SCHEMA_ID = "crosswire.ingest/1"
@@ -124,8 +127,14 @@ def ingest(
     store or the encoder (CW2xx, CW4xx).
     """
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
-    store_files = {os.path.realpath(f) for f in store.own_files()}
-    files = [file for path in paths for file in input_files(path) if os.path.realpath(file) not in store_files]
+    store_files = [os.path.realpath(f) for f in store.own_files()]
+
+    def own(file: str) -> bool:
+        """A file the store writes, or one inside a folder it writes (the story linker's)."""
+        real = os.path.realpath(file)
+        return any(real == f or real.startswith(f + os.sep) for f in store_files)
+
+    files = [file for path in paths for file in input_files(path) if not own(file)]
     report = IngestReport(encoder=enc.name, files=len(files))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-encode") as worker:
         batch = _Batch(store, enc, report, worker)
@@ -155,6 +164,7 @@ class _Pending:
     content_hash: str
     sentences: tuple[Sentence, ...]
     facts: list[tuple[int, Fact]]
+    sentence_facts: list[SentenceFacts]  # for the similarity profile
 
 
 class _Batch:
@@ -191,8 +201,9 @@ class _Batch:
         except CrosswireError as exc:
             self._report.rejected.append(Rejected.from_error(exc))
             return
-        facts = [(index, fact) for index, sf in enumerate(sentence_facts(doc)) for fact in _facts(sf)]
-        self._pending.append(_Pending(article, digest, doc.sentences, facts))
+        found = sentence_facts(doc)
+        facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
+        self._pending.append(_Pending(article, digest, doc.sentences, facts, found))
         if len(self._pending) >= ARTICLES_PER_BATCH:
             self._send()
 
@@ -208,7 +219,12 @@ class _Batch:
         """Store the batch being encoded, then start encoding the pending one."""
         self._store_encoded()
         if self._pending:
-            texts = [s.text for pending in self._pending for s in pending.sentences]
+            # Each article's sentences, then its lead text (the profile's lead vector).
+            texts = [
+                text
+                for pending in self._pending
+                for text in (*(s.text for s in pending.sentences), lead_text([s.text for s in pending.sentences]))
+            ]
             self._encoding = (self._pending, self._worker.submit(self._encoder.encode, texts))
             self._pending = []
 
@@ -221,7 +237,9 @@ class _Batch:
         offset = 0
         for pending in batch:
             rows = vectors[offset : offset + len(pending.sentences)]
-            offset += len(pending.sentences)
+            lead_vector = vectors[offset + len(pending.sentences)]
+            offset += len(pending.sentences) + 1
+            profile = profile_from_parts(pending.article, rows, lead_vector, pending.sentence_facts)
             stored = self._store.add_article(
                 NewArticle(
                     article=pending.article,
@@ -231,6 +249,8 @@ class _Batch:
                     vectors=rows,
                     facts=pending.facts,
                     signature=minhash_signature(shingles(pending.article.text)),
+                    profile=profile.to_bytes(),
+                    article_vector=profile.vector,
                 )
             )
             self._report.stored.append(stored.article_id)

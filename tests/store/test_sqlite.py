@@ -7,7 +7,7 @@ from crosswire.errors import CrosswireError
 from crosswire.ingest import content_hash, shingles
 from crosswire.model import Article, Fact, Sentence
 from crosswire.store import NewArticle, minhash_signature
-from crosswire.store.sqlite import SCHEMA_VERSION, SqliteStore
+from crosswire.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SqliteStore
 
 BASE = (
     "The harbour authority in Port Elrond said on Tuesday that 1,200 containers had been delayed by the storm. "
@@ -40,9 +40,27 @@ def test_fresh_file_is_migrated_in_wal_mode(tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"articles", "copies", "sentences", "embeddings", "facts", "attributions", "stories", "story_articles", "story_overrides"} <= tables
+    assert {
+        "articles", "copies", "sentences", "embeddings", "facts", "attributions", "story_articles", "story_overrides",
+        "profiles", "article_vectors", "comparisons",
+    } <= tables
     with SqliteStore(str(path)) as again:  # reopening migrates nothing twice
         assert again.schema_version == SCHEMA_VERSION
+
+
+def test_version_1_file_gains_the_story_tables_and_keeps_its_articles(tmp_path):
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(
+        f"BEGIN; CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+        f" {MIGRATIONS[0]}; COMMIT;"
+    )
+    db.close()
+    with SqliteStore(str(path)) as s:
+        s.add_article(new_article("Floods in Jakarta killed 12 people on Monday.", "a.txt"))
+        assert s.schema_version == SCHEMA_VERSION == 2
+        assert s.unprofiled_ids("use-m") == [1]  # stored without a profile: built when linked
+        assert s.unlinked_articles() == [(1, None, None)]
 
 
 def test_newer_schema_refused(tmp_path):

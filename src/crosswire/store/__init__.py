@@ -1,7 +1,8 @@
 """The corpus store: articles, their sentences, vectors and facts, copies, stories.
 
-`Store` is the interface every backend implements (SQLite now, see store.sqlite);
-ingest and, later, story linking talk to a store only through it, never through SQL.
+`Store` is the interface ingest needs (SQLite now, see store.sqlite); the corpus
+(crosswire.corpus: story linking, views, search) uses the SQLite store's further
+methods. Neither writes SQL of its own.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from crosswire.model import Article, Fact, Sentence
 
-__all__ = ["NewArticle", "Seen", "Store", "Stored", "minhash_signature", "open_store"]
+__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "minhash_signature", "open_store"]
 
 MINHASH_PERMUTATIONS = 128
 MINHASH_SCHEME = "affine32"  # datasketch's default; stored signatures must be read with it
@@ -49,6 +50,19 @@ class NewArticle:
     vectors: np.ndarray  # (len(sentences), dim) float32; stored as float16
     facts: Sequence[tuple[int, Fact]]  # (sentence index, fact)
     signature: np.ndarray  # MinHash hash values (uint32) of the text's word shingles
+    # similarity.ArticleProfile.to_bytes() and the profile's article vector, for story
+    # linking and search; None leaves them to be built when the article is linked.
+    profile: bytes | None = None
+    article_vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store holds it."""
+
+    id: int
+    article: Article
+    duplicate_of: int | None  # the earliest near-duplicate; None for an original
 
 
 @dataclass(frozen=True)

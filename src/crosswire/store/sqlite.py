@@ -19,17 +19,20 @@ import json
 import math
 import sqlite3
 from datetime import datetime, timezone
+from typing import Sequence
 
 import numpy as np
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored
+from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle
 
 DEFAULT_DB = "crosswire.db"
 # Jaccard similarity of word 3-gram shingles at or above which two texts are one article
 # lightly edited (a changed word costs ~3 shingles, so ~0.9 for a few edits in 600 words).
 NEAR_DUPLICATE_THRESHOLD = 0.8
+# The story linker's folder (state.json, index.usearch) is the database path plus this.
+STORIES_SUFFIX = ".stories"
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: articles and everything derived from them; stories left for the story linker to fill.
@@ -117,6 +120,51 @@ MIGRATIONS: tuple[str, ...] = (
         article_ids TEXT NOT NULL,                  -- JSON array
         created_at TEXT NOT NULL
     );
+    """,
+    # 2: what story linking and the corpus views need. The story tables of version 1 were
+    # never written (no linker existed), so they are replaced rather than altered.
+    """
+    DROP TABLE story_articles;
+    DROP TABLE stories;
+    DROP TABLE story_overrides;
+    -- Story ids are the linker's: the id of the story's founding article ("17", or "17#2").
+    CREATE TABLE story_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL,
+        linked INTEGER NOT NULL                     -- 1: in the linker's index; 0: a near-duplicate following its group
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
+    -- A user's merge or split, as the pins (article id -> story id) it set: replayed when
+    -- the linker state is rebuilt, so the choice survives re-linking.
+    CREATE TABLE story_overrides (
+        id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL CHECK (action IN ('merge', 'split')),
+        pins TEXT NOT NULL,                         -- JSON object
+        created_at TEXT NOT NULL
+    );
+    -- similarity.ArticleProfile.to_bytes() per article and encoder, for the story linker.
+    CREATE TABLE profiles (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        encoder TEXT NOT NULL,
+        profile BLOB NOT NULL,
+        PRIMARY KEY (article_id, encoder)
+    ) WITHOUT ROWID;
+    -- The profile's article vector (float16) apart, small enough to scan for search.
+    CREATE TABLE article_vectors (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        encoder TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        UNIQUE (article_id, encoder)
+    );
+    -- compare(earliest article, other article) per story, for the claim matrix: the
+    -- links as in crosswire.comparison/1, computed once per pair and encoder.
+    CREATE TABLE comparisons (
+        a INTEGER NOT NULL REFERENCES articles(id),
+        b INTEGER NOT NULL REFERENCES articles(id),
+        encoder TEXT NOT NULL,
+        links TEXT NOT NULL,                        -- JSON array
+        PRIMARY KEY (a, b, encoder)
+    ) WITHOUT ROWID;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -225,6 +273,8 @@ class SqliteStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(article_id, i, f.kind, f.start, f.end, f.text, str(f.value)) for i, f in new.facts],
             )
+            if new.profile is not None:
+                self._insert_profile(article_id, new.encoder, new.profile, new.article_vector)
         self._index(article_id, new.signature)
         return Stored(article_id, duplicate_of, root[0] if new_is_earlier else None)
 
@@ -238,7 +288,179 @@ class SqliteStore:
         return np.frombuffer(row[1], dtype="<f2").reshape(-1, row[0]).astype(np.float32)
 
     def own_files(self) -> list[str]:
-        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal")]
+        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", STORIES_SUFFIX)]
+
+    # -- stories and the corpus views ------------------------------------------------
+
+    @property
+    def stories_dir(self) -> str:
+        """Where the story linker's state and index are kept, next to the database."""
+        return self.path + STORIES_SUFFIX
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _stored_article(row) if row else None
+
+    def articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
+        """These articles, in the order given (unknown ids left out)."""
+        found: dict[int, StoredArticle] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
+                found[row[0]] = _stored_article(row)
+        return [found[i] for i in article_ids if i in found]
+
+    def sentence_spans(self, article_id: int) -> list[tuple[int, int]]:
+        return self._db.execute(
+            "SELECT start_char, end_char FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,)
+        ).fetchall()
+
+    def profile(self, article_id: int, encoder: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT profile FROM profiles WHERE article_id = ? AND encoder = ?", (article_id, encoder)
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
+        """Store a profile built after ingest (for articles stored before profiles existed)."""
+        with self._transaction():
+            self._insert_profile(article_id, encoder, profile, article_vector)
+
+    def profiled_ids(self, encoder: str) -> list[int]:
+        return [row[0] for row in self._db.execute(
+            "SELECT article_id FROM profiles WHERE encoder = ? ORDER BY article_id", (encoder,)
+        )]
+
+    def unprofiled_ids(self, encoder: str) -> list[int]:
+        """Articles with no profile for `encoder` (stored before ingest built profiles)."""
+        return [row[0] for row in self._db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM profiles WHERE encoder = ?) ORDER BY id",
+            (encoder,),
+        )]
+
+    def article_vectors(self, encoder: str) -> tuple[np.ndarray, np.ndarray]:
+        """(article ids, their article vectors as float32 rows) for every profiled original
+        article (near-duplicates are copies of one of these)."""
+        ids, blobs = [], []
+        for article_id, blob in self._db.execute(
+            "SELECT v.article_id, v.vector FROM article_vectors AS v JOIN articles AS a ON a.id = v.article_id"
+            " WHERE v.encoder = ? AND a.duplicate_of IS NULL ORDER BY v.article_id",
+            (encoder,),
+        ):
+            ids.append(article_id)
+            blobs.append(blob)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(blobs), dtype="<f2").reshape(len(ids), -1).astype(np.float32)
+        return np.array(ids, dtype=np.int64), matrix
+
+    def unlinked_articles(self) -> list[tuple[int, str | None, int | None]]:
+        """(id, published, duplicate_of) of the articles in no story yet, in arrival order."""
+        return self._db.execute(
+            "SELECT id, published, duplicate_of FROM articles"
+            " WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY id"
+        ).fetchall()
+
+    def all_articles_for_linking(self) -> list[tuple[int, str | None, int | None]]:
+        """(id, published, duplicate_of) of every article, in arrival order: to re-link from scratch."""
+        return self._db.execute("SELECT id, published, duplicate_of FROM articles ORDER BY id").fetchall()
+
+    def linked_count(self) -> int:
+        """How many articles are in the linker's index by the stored story rows."""
+        return self._db.execute("SELECT count(*) FROM story_articles WHERE linked = 1").fetchone()[0]
+
+    def group_story(self, article_id: int) -> tuple[str, int] | None:
+        """(story id, linked article) of the near-duplicate group of `article_id` (the article,
+        its original and the original's other copies), when a member of it is linked."""
+        return self._db.execute(
+            "SELECT sa.story_id, sa.article_id FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id"
+            " WHERE sa.linked = 1 AND COALESCE(a.duplicate_of, a.id) ="
+            " (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?) ORDER BY sa.article_id LIMIT 1",
+            (article_id,),
+        ).fetchone()
+
+    def story_rows_transaction(self):
+        """One transaction around a run of set_story calls (and the linker save inside it)."""
+        return self._transaction()
+
+    def set_story(self, article_id: int, story_id: str, linked: bool) -> None:
+        self._db.execute(
+            "INSERT INTO story_articles (article_id, story_id, linked) VALUES (?, ?, ?)"
+            " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, linked = excluded.linked",
+            (article_id, story_id, int(linked)),
+        )
+
+    def clear_story_rows(self) -> None:
+        """Forget every article's story (before re-linking all); overrides are kept."""
+        with self._transaction():
+            self._db.execute("DELETE FROM story_articles")
+
+    def add_override(self, action: str, pins: dict[int, str]) -> None:
+        """Record a merge or split and put each pinned article, with its near-duplicate
+        group, in its story: one transaction."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO story_overrides (action, pins, created_at) VALUES (?, ?, ?)",
+                (action, json.dumps({str(k): v for k, v in pins.items()}), _now()),
+            )
+            for article_id, story_id in pins.items():
+                self._db.execute(
+                    "UPDATE story_articles SET story_id = ? WHERE article_id IN (SELECT id FROM articles"
+                    " WHERE COALESCE(duplicate_of, id) = (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?))",
+                    (story_id, article_id),
+                )
+
+    def override_pins(self) -> dict[int, str]:
+        """Article id -> story id from every merge and split, later ones winning."""
+        pins: dict[int, str] = {}
+        for (blob,) in self._db.execute("SELECT pins FROM story_overrides ORDER BY id"):
+            pins.update((int(k), v) for k, v in json.loads(blob).items())
+        return pins
+
+    def story_members(self, story_id: str) -> list[tuple[int, bool]]:
+        """(article id, linked) of a story's articles, in arrival order."""
+        return [
+            (article_id, bool(linked))
+            for article_id, linked in self._db.execute(
+                "SELECT article_id, linked FROM story_articles WHERE story_id = ? ORDER BY article_id", (story_id,)
+            )
+        ]
+
+    def story_of(self, article_id: int) -> str | None:
+        row = self._db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_rows(self) -> list[tuple[str, int, str, str | None, str | None, str | None, int | None]]:
+        """(story id, article id, lang, outlet, published, title, duplicate_of) of every story member."""
+        return self._db.execute(
+            "SELECT sa.story_id, a.id, a.lang, a.outlet, a.published, a.title, a.duplicate_of"
+            " FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id ORDER BY sa.story_id, a.id"
+        ).fetchall()
+
+    def comparison_links(self, a: int, b: int, encoder: str) -> list[dict] | None:
+        row = self._db.execute(
+            "SELECT links FROM comparisons WHERE a = ? AND b = ? AND encoder = ?", (a, b, encoder)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def add_comparison_links(self, a: int, b: int, encoder: str, links: list[dict]) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO comparisons (a, b, encoder, links) VALUES (?, ?, ?, ?)",
+                (a, b, encoder, json.dumps(links, ensure_ascii=False)),
+            )
+
+    def sentence_vector_rows(self, article_ids: Sequence[int], encoder: str):
+        """(article id, float32 sentence matrix) for these articles, streamed."""
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for article_id, dim, blob in self._db.execute(
+                f"SELECT article_id, dim, vectors FROM embeddings WHERE encoder = ? AND article_id IN ({marks})",
+                [encoder, *chunk],
+            ):
+                yield article_id, np.frombuffer(blob, dtype="<f2").reshape(-1, dim).astype(np.float32)
 
     def close(self) -> None:
         self._db.close()
@@ -253,6 +475,16 @@ class SqliteStore:
 
     def _transaction(self):
         return _Transaction(self._db)
+
+    def _insert_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO profiles (article_id, encoder, profile) VALUES (?, ?, ?)",
+            (article_id, encoder, profile),
+        )
+        self._db.execute(
+            "INSERT OR REPLACE INTO article_vectors (article_id, encoder, vector) VALUES (?, ?, ?)",
+            (article_id, encoder, np.asarray(article_vector, dtype="<f2").tobytes()),
+        )
 
     def _insert_copy(self, article_id: int, article: Article) -> None:
         self._db.execute(
@@ -293,6 +525,22 @@ class SqliteStore:
         if self._lsh is not None:
             self._signatures[article_id] = signature
             self._lsh.insert(article_id, _lean(signature))
+
+
+_ARTICLE_COLUMNS = "id, text, lang, source, title, url, outlet, published, meta, duplicate_of"
+
+
+def _stored_article(row: tuple) -> StoredArticle:
+    article_id, text, lang, source, title, url, outlet, published, meta, duplicate_of = row
+    return StoredArticle(
+        article_id, Article(text, lang, source, title, url, outlet, published, json.loads(meta)), duplicate_of
+    )
+
+
+def _chunks(items: list, size: int = 500):
+    """Slices small enough for SQLite's limit on bound parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _lean(signature: np.ndarray):

@@ -1,0 +1,614 @@
+"""A corpus of articles followed as stories across languages: `Corpus(db_path)`.
+
+    with Corpus("crosswire.db") as corpus:
+        corpus.ingest(["folder/"])             # store (crosswire.ingest), then link stories
+        corpus.stories(lang="de")               # [StorySummary], newest first
+        corpus.story("17")                      # StoryView: articles, claim matrix, sources
+        corpus.search("Überschwemmung Jakarta")  # SearchResults: sentences and stories
+        corpus.merge("17", "23"); corpus.split("17", [31, 32])
+
+Story linking. After ingest, every article in no story yet is linked in publication
+order (ties in arrival order) by stories.StoryLinker, whose state and HNSW index live in
+a folder next to the database (`crosswire.db.stories/`), so a run links only its new
+articles and the cost per article stays flat. Profiles (similarity.ArticleProfile) are
+built at ingest and read back from the store, not held in memory. A near-duplicate
+(`articles.duplicate_of`) is not linked: it joins the story of its near-duplicate group
+and is left out of the claim matrix and of every source count.
+
+Consistency with the database: story rows are written in one transaction per
+`LINK_CHECKPOINT` articles, and the linker is saved inside that transaction, before the
+commit. A crash before the save loses both; a crash between save and commit leaves the
+linker ahead, and re-adding an article it already holds is a no-op. A linker state that
+is missing, unreadable or behind the database is rebuilt by re-linking every article
+with the user's overrides as pins.
+
+Merges and splits are stored as overrides (the pins they set, article id -> story id)
+and committed before the linker is saved; the pins are re-applied to the linker
+whenever it is opened, so the choice sticks on re-runs and after a rebuild.
+
+The claim matrix (`story`). Every article of the story (near-duplicates aside) is
+compared (crosswire.compare) with the story's earliest article; the links are cached in
+the `comparisons` table, so a story is compared once per new article, not per view.
+Each sentence of the earliest article is a claim; an article's cell is `present` when
+a link covers the sentence, `changed` when that link has a difference (listed), else
+`absent`. Sentences of later articles that link to nothing in the earliest one become
+claims too, introduced by the first article that has them; later articles' sentences
+join such a claim when their stored vectors are as close as a sure sentence link
+(the encoder's `link_sure`). The independent-source count of a claim is the number of
+root sources (provenance.source_graph) over the articles where it is present: an
+article relaying another's outlet adds none.
+"""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .compare import compare, prepare
+from .encode import DEFAULT_ENCODER, get_encoder
+from .ingest import IngestReport, Progress, ingest
+from .model import Difference, Document, Span
+from .provenance import source_graph
+from .read import DEFAULT_MAX_BYTES
+from .similarity import ArticleProfile, build_profile
+from .stories import STATE_FILE, LinkerConfig, StoryLinker, linking_order, parse_time
+from .store import StoredArticle
+from .store.sqlite import DEFAULT_DB, SqliteStore
+
+STORIES_SCHEMA = "crosswire.stories/1"
+STORY_SCHEMA = "crosswire.story/1"
+SEARCH_SCHEMA = "crosswire.search/1"
+# Articles linked per transaction and linker save: a crash re-links at most this many, and
+# the index file (~1 KiB per article) is rewritten once per this many articles.
+LINK_CHECKPOINT = 5000
+# Profiles read back for neighbour scoring, kept in memory (~27 KiB each).
+PROFILE_CACHE = 1024
+# Search ranks articles by their article vector, then every sentence of this many.
+SEARCH_CANDIDATES = 500
+HEADLINE_CHARS = 120
+MARKS = ("present", "changed", "absent")
+
+
+class CorpusError(LookupError):
+    """A story or article id the corpus cannot use; names the id and the problem."""
+
+    def __init__(self, source: str, detail: str) -> None:
+        self.source = source
+        self.detail = detail
+        super().__init__(f"{source}: {detail}")
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    id: str
+    headline: str  # the earliest article's title, else its first sentence
+    languages: tuple[str, ...]
+    outlets: tuple[str, ...]
+    articles: int  # near-duplicates included
+    near_duplicates: int
+    first_seen: str | None
+    last_seen: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "headline": self.headline, "languages": list(self.languages),
+            "outlets": list(self.outlets), "articles": self.articles, "near_duplicates": self.near_duplicates,
+            "first_seen": self.first_seen, "last_seen": self.last_seen,
+        }
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    id: int
+    lang: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    source: str
+    duplicate_of: int | None  # set for a near-duplicate: not a column of the claim matrix
+    sentences: tuple[Span, ...]  # offsets into the article text
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "lang": self.lang, "title": self.title, "outlet": self.outlet,
+            "published": self.published, "url": self.url, "source": self.source,
+            "duplicate_of": self.duplicate_of, "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+
+@dataclass(frozen=True)
+class ClaimCell:
+    article_id: int
+    mark: str  # "present" | "changed" | "absent"
+    sentences: tuple[int, ...]  # the article's sentences that carry the claim
+    differences: tuple[Difference, ...] = ()  # with the earliest article's wording, when changed
+
+    def to_dict(self) -> dict:
+        return {
+            "article": self.article_id, "mark": self.mark, "sentences": list(self.sentences),
+            "differences": [d.to_dict() for d in self.differences],
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str  # as the introducing article words it
+    introduced_by: int  # the earliest article that has it
+    cells: tuple[ClaimCell, ...]  # one per matrix article, in StoryView.matrix_articles order
+    sources: dict[int, tuple[str, ...]]  # article id -> the sources it gives the claim
+    root_sources: tuple[str, ...]
+    independent_sources: int
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text, "introduced_by": self.introduced_by, "cells": [c.to_dict() for c in self.cells],
+            "sources": {str(k): list(v) for k, v in self.sources.items()},
+            "root_sources": list(self.root_sources), "independent_sources": self.independent_sources,
+        }
+
+
+@dataclass(frozen=True)
+class StoryView:
+    summary: StorySummary
+    articles: tuple[StoryArticle, ...]  # in time order, near-duplicates included
+    matrix_articles: tuple[int, ...]  # the claim matrix's columns: originals in time order
+    claims: tuple[Claim, ...]
+    encoder: str
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": STORY_SCHEMA, "encoder": self.encoder, "story": self.summary.to_dict(),
+            "articles": [a.to_dict() for a in self.articles], "matrix_articles": list(self.matrix_articles),
+            "claims": [c.to_dict() for c in self.claims],
+        }
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    score: float  # cosine of the query and the sentence
+    article_id: int
+    sentence: int
+    text: str
+    lang: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    story_id: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "score": round(self.score, 4), "article": self.article_id, "sentence": self.sentence, "text": self.text,
+            "lang": self.lang, "title": self.title, "outlet": self.outlet, "published": self.published,
+            "story": self.story_id,
+        }
+
+
+@dataclass(frozen=True)
+class StoryHit:
+    score: float  # the best sentence score among the story's articles
+    story: StorySummary
+
+    def to_dict(self) -> dict:
+        return {"score": round(self.score, 4), **self.story.to_dict()}
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    encoder: str
+    sentences: tuple[SentenceHit, ...]
+    stories: tuple[StoryHit, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SEARCH_SCHEMA, "query": self.query, "encoder": self.encoder,
+            "sentences": [h.to_dict() for h in self.sentences], "stories": [h.to_dict() for h in self.stories],
+        }
+
+
+@dataclass(frozen=True)
+class LinkProgress:
+    done: int
+    total: int
+
+
+@dataclass
+class _Member:
+    id: int
+    lang: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    duplicate_of: int | None
+
+
+class _StoredProfiles(MutableMapping):
+    """The linker's profiles, read from the store on demand with a small cache.
+
+    Ingest stores every profile before the article is linked, so a profile the linker
+    sets is already stored: setting only caches it.
+    """
+
+    def __init__(self, store: SqliteStore, encoder: str) -> None:
+        self._store = store
+        self._encoder = encoder
+        self._cache: OrderedDict[str, ArticleProfile] = OrderedDict()
+
+    def __getitem__(self, article_id: str) -> ArticleProfile:
+        if article_id in self._cache:
+            self._cache.move_to_end(article_id)
+            return self._cache[article_id]
+        blob = self._store.profile(int(article_id), self._encoder)
+        if blob is None:
+            raise KeyError(article_id)
+        profile = ArticleProfile.from_bytes(blob)
+        self[article_id] = profile
+        return profile
+
+    def __setitem__(self, article_id: str, profile: ArticleProfile) -> None:
+        self._cache[article_id] = profile
+        self._cache.move_to_end(article_id)
+        if len(self._cache) > PROFILE_CACHE:
+            self._cache.popitem(last=False)
+
+    def __delitem__(self, article_id: str) -> None:
+        raise TypeError("stored profiles are kept with their articles")
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(i) for i in self._store.profiled_ids(self._encoder))
+
+    def __len__(self) -> int:
+        return len(self._store.profiled_ids(self._encoder))
+
+
+class Corpus:
+    """A corpus database with its stories; see the module docstring."""
+
+    def __init__(
+        self, db_path: str | os.PathLike[str] = DEFAULT_DB, *, encoder: str = DEFAULT_ENCODER,
+        linker_config: LinkerConfig = LinkerConfig(),
+    ) -> None:
+        self.store = SqliteStore(str(db_path))
+        self.encoder = encoder
+        self._linker_config = linker_config
+        self._linker: StoryLinker | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- ingest and linking ----------------------------------------------------------
+
+    def ingest(
+        self, paths: Iterable[str | os.PathLike[str]], *, since: date | None = None, until: date | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        link_progress: Callable[[LinkProgress], None] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> IngestReport:
+        """crosswire.ingest into this corpus, then link the new articles into stories."""
+        report = ingest(paths, self.store, since=since, until=until, encoder=self.encoder, progress=progress,
+                        max_bytes=max_bytes)
+        self.link(link_progress)
+        return report
+
+    def link(self, progress: Callable[[LinkProgress], None] | None = None) -> int:
+        """Link every article in no story yet; returns how many were placed."""
+        linker = self._open_linker()
+        pending = linking_order(self.store.unlinked_articles(), lambda row: row[1])
+        self._build_missing_profiles()
+        for start in range(0, len(pending), LINK_CHECKPOINT):
+            with self.store.story_rows_transaction():
+                for done, (article_id, _published, _duplicate_of) in enumerate(
+                    pending[start : start + LINK_CHECKPOINT], start=start + 1
+                ):
+                    self._link_one(linker, article_id)
+                    if progress is not None:
+                        progress(LinkProgress(done, len(pending)))
+                linker.save(self.store.stories_dir)
+        return len(pending)
+
+    def _link_one(self, linker: StoryLinker, article_id: int) -> None:
+        group = self.store.group_story(article_id)
+        if group is not None and group[1] != article_id:
+            # A near-duplicate of a linked article: one article, one place in the index.
+            self.store.set_story(article_id, group[0], linked=False)
+        else:
+            story_id = linker.add(str(article_id), linker.profiles[str(article_id)])
+            self.store.set_story(article_id, story_id, linked=True)
+
+    def _build_missing_profiles(self) -> None:
+        """Profiles for articles stored before ingest built them (an older database)."""
+        for article_id in self.store.unprofiled_ids(self.encoder):
+            stored = self.store.article(article_id)
+            profile = build_profile(stored.article, encoder=self.encoder)
+            self.store.add_profile(article_id, self.encoder, profile.to_bytes(), profile.vector)
+
+    def _open_linker(self) -> StoryLinker:
+        if self._linker is not None:
+            return self._linker
+        folder = Path(self.store.stories_dir)
+        profiles = _StoredProfiles(self.store, self.encoder)
+        linker = None
+        if (folder / STATE_FILE).exists():
+            try:
+                linker = StoryLinker.load(folder, profiles=profiles)
+            except (OSError, ValueError, KeyError, RuntimeError):
+                linker = None  # unreadable: rebuilt below from the database
+        pins = {str(a): s for a, s in self.store.override_pins().items()}
+        if linker is None or len(linker) < self.store.linked_count():
+            self.store.clear_story_rows()
+            linker = StoryLinker(self._linker_config, pins=pins, profiles=profiles)
+        else:
+            # Overrides committed after the last linker save (a crash in between).
+            for article_id, story_id in pins.items():
+                if linker.pins.get(article_id) != story_id and article_id in linker.story_of:
+                    linker.pin(article_id, story_id)
+        self._linker = linker
+        return linker
+
+    # -- merge and split -------------------------------------------------------------
+
+    def merge(self, into: str, other: str) -> StorySummary:
+        """Move every article of story `other` into story `into`, for good."""
+        self._require_linked()
+        linker = self._open_linker()
+        for story_id in (into, other):
+            if story_id not in linker.stories:
+                raise CorpusError(story_id, "no such story")
+        self._record("merge", linker.merge(into, other))
+        return self._summary(into)
+
+    def split(self, story_id: str, article_ids: Sequence[int]) -> tuple[StorySummary, StorySummary]:
+        """Move these articles of a story (with their near-duplicates) into a new story, for
+        good; returns (what is left, the new story)."""
+        self._require_linked()
+        linker = self._open_linker()
+        if story_id not in linker.stories:
+            raise CorpusError(story_id, "no such story")
+        linked: list[str] = []
+        for article_id in article_ids:
+            group = self.store.group_story(article_id)
+            if group is None or group[0] != story_id:
+                raise CorpusError(str(article_id), f"not an article of story {story_id}")
+            if str(group[1]) not in linked:
+                linked.append(str(group[1]))
+        if len(linked) == len(linker.stories[story_id].article_ids):
+            raise CorpusError(story_id, "a split must leave at least one article in the story")
+        pins = linker.split(linked)
+        self._record("split", pins)
+        return self._summary(story_id), self._summary(pins[linked[0]])
+
+    def _require_linked(self) -> None:
+        if self.store.unlinked_articles():
+            self.link()
+
+    def _record(self, action: str, pins: dict[str, str]) -> None:
+        # The override and the moved rows are committed before the linker is saved; a
+        # crash in between is mended when the linker is next opened (pins re-applied).
+        self.store.add_override(action, {int(a): s for a, s in pins.items()})
+        self._open_linker().save(self.store.stories_dir)
+
+    # -- views -----------------------------------------------------------------------
+
+    def stories(
+        self, *, lang: str | None = None, outlet: str | None = None, since: date | None = None,
+        until: date | None = None, limit: int | None = None,
+    ) -> list[StorySummary]:
+        """Stories with an article in `lang` / from `outlet`, seen within [since, until],
+        most recently first seen first."""
+        found = []
+        for story_id, members in self._story_members().items():
+            summary = self._summarise(story_id, members)
+            if lang and lang not in summary.languages:
+                continue
+            if outlet and outlet.casefold() not in {o.casefold() for o in summary.outlets}:
+                continue
+            if since and (summary.last_seen or "")[:10] < since.isoformat():
+                continue
+            if until and (summary.first_seen is None or summary.first_seen[:10] > until.isoformat()):
+                continue
+            found.append(summary)
+        found.sort(key=lambda s: (s.first_seen is not None, _time_key(s.first_seen), _id_key(s.id)), reverse=True)
+        return found[:limit] if limit is not None else found
+
+    def story(self, story_id: str) -> StoryView:
+        """The story's articles in time order and its claim matrix."""
+        members = self.store.story_members(story_id)
+        if not members:
+            raise CorpusError(story_id, "no such story")
+        stored = linking_order(self.store.articles([a for a, _ in members]), lambda s: s.article.published)
+        originals = [s for s in stored if s.duplicate_of is None] or stored[:1]
+        docs = {s.id: prepare(s.article) for s in originals}
+        articles = tuple(_story_article(s, docs.get(s.id)) for s in stored)
+        claims = self._claims(originals, docs)
+        return StoryView(self._summary(story_id), articles, tuple(s.id for s in originals), claims, self.encoder)
+
+    def search(self, query: str, limit: int = 10) -> SearchResults:
+        """The sentences closest in meaning to `query` (any language), and their stories."""
+        if not query.strip():
+            raise CorpusError("query", "empty search query")
+        vector = get_encoder(self.encoder).encode([query])[0]
+        ids, matrix = self.store.article_vectors(self.encoder)
+        if not len(ids):
+            return SearchResults(query, self.encoder, (), ())
+        order = np.argsort(-(matrix @ vector), kind="stable")[:SEARCH_CANDIDATES]
+        candidates = [int(ids[i]) for i in order]
+        scored: list[tuple[float, int, int]] = []
+        best_per_article: dict[int, float] = {}
+        for article_id, sentence_matrix in self.store.sentence_vector_rows(candidates, self.encoder):
+            sims = sentence_matrix @ vector
+            scored.extend((float(s), article_id, i) for i, s in enumerate(sims))
+            best_per_article[article_id] = float(sims.max()) if len(sims) else -1.0
+        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+        top = scored[:limit]
+        by_id = {s.id: s for s in self.store.articles(sorted({a for _, a, _ in top}))}
+        sentences = []
+        for score, article_id, index in top:
+            art = by_id[article_id].article
+            start, end = self.store.sentence_spans(article_id)[index]
+            sentences.append(SentenceHit(
+                score, article_id, index, art.text[start:end], art.lang, art.title, art.outlet, art.published,
+                self.store.story_of(article_id),
+            ))
+        story_scores: dict[str, float] = {}
+        for article_id, score in best_per_article.items():
+            story_id = self.store.story_of(article_id)
+            if story_id is not None and score > story_scores.get(story_id, -2.0):
+                story_scores[story_id] = score
+        ranked = sorted(story_scores.items(), key=lambda p: (-p[1], _id_key(p[0])))[:limit]
+        stories = tuple(StoryHit(score, self._summary(story_id)) for story_id, score in ranked)
+        return SearchResults(query, self.encoder, tuple(sentences), stories)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _story_members(self) -> dict[str, list[_Member]]:
+        members: dict[str, list[_Member]] = {}
+        for story_id, *row in self.store.story_rows():
+            members.setdefault(story_id, []).append(_Member(*row))
+        return members
+
+    def _summary(self, story_id: str) -> StorySummary:
+        members = self._story_members_of(story_id)
+        if not members:
+            raise CorpusError(story_id, "no such story")
+        return self._summarise(story_id, members)
+
+    def _story_members_of(self, story_id: str) -> list[_Member]:
+        by_id = {s.id: s for s in self.store.articles([a for a, _ in self.store.story_members(story_id)])}
+        return [
+            _Member(s.id, s.article.lang, s.article.outlet, s.article.published, s.article.title, s.duplicate_of)
+            for s in by_id.values()
+        ]
+
+    def _summarise(self, story_id: str, members: list[_Member]) -> StorySummary:
+        ordered = linking_order(sorted(members, key=lambda m: m.id), lambda m: m.published)
+        earliest = ordered[0]
+        headline = earliest.title or _first_sentence(self.store, earliest.id)
+        times = [m.published for m in ordered if parse_time(m.published) is not None]
+        return StorySummary(
+            story_id,
+            headline,
+            tuple(sorted({m.lang for m in ordered})),
+            tuple(sorted({m.outlet for m in ordered if m.outlet})),
+            len(ordered),
+            sum(m.duplicate_of is not None for m in ordered),
+            min(times, key=parse_time) if times else None,
+            max(times, key=parse_time) if times else None,
+        )
+
+    def _links(self, base: StoredArticle, other: StoredArticle) -> list[dict]:
+        links = self.store.comparison_links(base.id, other.id, self.encoder)
+        if links is None:
+            links = compare(base.article, other.article, encoder=self.encoder).to_dict()["links"]
+            self.store.add_comparison_links(base.id, other.id, self.encoder, links)
+        return links
+
+    def _claims(self, originals: list[StoredArticle], docs: dict[int, Document]) -> tuple[Claim, ...]:
+        base = originals[0]
+        base_doc = docs[base.id]
+        others = originals[1:]
+        # claim rows: per article id, (mark, sentences, differences)
+        rows: list[dict[int, tuple[str, tuple[int, ...], tuple[Difference, ...]]]] = [
+            {base.id: ("present", (i,), ())} for i in range(len(base_doc.sentences))
+        ]
+        introducers: list[int] = [base.id] * len(rows)
+        texts = [s.text for s in base_doc.sentences]
+        unmatched: list[tuple[int, int]] = []  # (article id, sentence) linked to nothing in the base
+        for other in others:
+            covered: set[int] = set()
+            for link in self._links(base, other):
+                covered.update(link["b"])
+                differences = tuple(_difference(d) for d in link["differences"])
+                mark = "changed" if link["status"] == "changed" else "present"
+                for i in link["a"]:
+                    rows[i][other.id] = (mark, tuple(link["b"]), differences if mark == "changed" else ())
+            unmatched.extend((other.id, j) for j in range(len(docs[other.id].sentences)) if j not in covered)
+        for group in self._extra_claims(unmatched, docs):
+            rows.append({article_id: ("present", (j,), ()) for article_id, j in group})
+            introducers.append(group[0][0])
+            texts.append(docs[group[0][0]].sentences[group[0][1]].text)
+        graph = source_graph({str(k): v for k, v in docs.items()},
+                             {str(s.id): s.article.outlet or s.article.title or f"article {s.id}" for s in originals})
+        claims = []
+        for row, introducer, text in zip(rows, introducers, texts):
+            cells = tuple(
+                ClaimCell(s.id, *row[s.id]) if s.id in row else ClaimCell(s.id, "absent", ())
+                for s in originals
+            )
+            starts, roots = graph.claim_sources({str(a): cell[1] for a, cell in row.items()})
+            claims.append(Claim(
+                text, introducer, cells, {int(a): tuple(keys) for a, keys in starts.items()}, roots, len(roots),
+            ))
+        return tuple(claims)
+
+    def _extra_claims(self, unmatched: list[tuple[int, int]], docs: dict[int, Document]) -> list[list[tuple[int, int]]]:
+        """Later articles' sentences that link to nothing in the earliest article, grouped:
+        a sentence joins the group whose first sentence it matches at least as closely as
+        a sure sentence link (`link_sure`), one sentence per article, else starts a group."""
+        if not unmatched:
+            return []
+        encoder = get_encoder(self.encoder)
+        vectors = dict(self.store.sentence_vector_rows(sorted({a for a, _ in unmatched}), self.encoder))
+        for article_id in {a for a, _ in unmatched}:
+            texts = [s.text for s in docs[article_id].sentences]
+            if article_id not in vectors or len(vectors[article_id]) != len(texts):
+                # Stored with an older segmenter: the stored rows are not these sentences.
+                vectors[article_id] = encoder.encode(texts)
+        groups: list[list[tuple[int, int]]] = []
+        firsts: list[np.ndarray] = []
+        for article_id, j in unmatched:
+            vector = vectors[article_id][j]
+            best, best_score = None, encoder.calibration.link_sure
+            for g, (group, first) in enumerate(zip(groups, firsts)):
+                score = float(vector @ first)
+                if score >= best_score and all(a != article_id for a, _ in group):
+                    best, best_score = g, score
+            if best is None:
+                groups.append([(article_id, j)])
+                firsts.append(vector)
+            else:
+                groups[best].append((article_id, j))
+        return groups
+
+
+def _time_key(value: str | None) -> float:
+    when = parse_time(value)
+    return when.timestamp() if when is not None else 0.0
+
+
+def _id_key(story_id: str) -> tuple[int, str]:
+    head, _, tail = story_id.partition("#")
+    return (int(head) if head.isdigit() else 0, tail)
+
+
+def _first_sentence(store: SqliteStore, article_id: int) -> str:
+    stored = store.article(article_id)
+    spans = store.sentence_spans(article_id)
+    text = stored.article.text[spans[0][0] : spans[0][1]] if spans else stored.article.text
+    line = " ".join(text.split())
+    return line if len(line) <= HEADLINE_CHARS else line[: HEADLINE_CHARS - 1].rstrip() + "…"
+
+
+def _story_article(stored: StoredArticle, doc: Document | None) -> StoryArticle:
+    art = stored.article
+    sentences = tuple(Span(s.start, s.end, s.text) for s in doc.sentences) if doc else ()
+    return StoryArticle(
+        stored.id, art.lang, art.title, art.outlet, art.published, art.url, art.source, stored.duplicate_of, sentences
+    )
+
+
+def _difference(d: dict) -> Difference:
+    return Difference(
+        d["kind"], Span(**d["a"]) if d.get("a") else None, Span(**d["b"]) if d.get("b") else None, d.get("note", "")
+    )

@@ -1,0 +1,186 @@
+"""crosswire.Corpus: story linking on ingest, the claim matrix, sources, search, merge/split.
+
+The articles are written for these tests (tests/test_cli_corpus.py uses them too): one
+event (Jakarta floods) in English, German and Indonesian, and an unrelated English one.
+
+The German article changes one number (5.000 for 3,500) and relays Reuters, the English
+article's outlet, in that sentence; the Indonesian one drops the schools sentence and
+adds a forecast.
+"""
+import json
+import shutil
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from crosswire import Corpus
+from crosswire.corpus import CorpusError
+from crosswire.schemas import load_schema
+
+FLOODS_EN = {
+    "text": "Floods in Jakarta kill 12 people.\n\nHeavy rain flooded large parts of Jakarta on Monday, killing 12"
+    " people and forcing 3,500 residents from their homes. The Ciliwung river burst its banks after two days of"
+    " rain. Governor Anies Baswedan said emergency shelters had been opened in five districts. Schools across the"
+    " city will stay closed until Wednesday.",
+    "title": "Floods in Jakarta kill 12 people", "outlet": "Reuters", "published": "2024-03-04T08:00:00",
+    "lang": "en", "url": "https://www.reuters.com/world/asia/jakarta-floods",
+}
+FLOODS_DE = {
+    "text": "Überschwemmungen in Jakarta: 12 Tote.\n\nStarker Regen hat am Montag weite Teile Jakartas überflutet,"
+    " 12 Menschen getötet und 5.000 Bewohner aus ihren Häusern vertrieben, berichtete die Nachrichtenagentur"
+    " Reuters. Der Fluss Ciliwung trat nach zwei Tagen Regen über die Ufer. Gouverneur Anies Baswedan sagte, in"
+    " fünf Bezirken seien Notunterkünfte eröffnet worden. Die Schulen der Stadt bleiben bis Mittwoch geschlossen.",
+    "title": "Überschwemmungen in Jakarta: 12 Tote", "outlet": "Tagesspiegel", "published": "2024-03-04T12:00:00",
+    "lang": "de",
+}
+FLOODS_ID = {
+    "text": "Banjir di Jakarta tewaskan 12 orang.\n\nHujan deras membanjiri sebagian besar Jakarta pada hari Senin,"
+    " menewaskan 12 orang dan memaksa 3.500 warga meninggalkan rumah mereka. Sungai Ciliwung meluap setelah hujan"
+    " selama dua hari. Gubernur Anies Baswedan mengatakan tempat pengungsian darurat telah dibuka di lima"
+    " kecamatan. Badan Meteorologi memperkirakan hujan lebat akan berlanjut hingga akhir pekan.",
+    "title": "Banjir di Jakarta tewaskan 12 orang", "outlet": "Kompas", "published": "2024-03-04T15:00:00",
+    "lang": "id",
+}
+CHESS_EN = {
+    "text": "Chess champion wins fifth title in Oslo.\n\nThe Norwegian grandmaster won the tournament in Oslo on"
+    " Sunday, his fifth title in a row. He beat his opponent in a tense final game that lasted more than six hours."
+    " Organisers said a record 40,000 people followed the final online.",
+    "title": "Chess champion wins fifth title in Oslo", "outlet": "BBC", "published": "2024-03-05T10:00:00",
+    "lang": "en",
+}
+# A light edit of the English article, republished later by another site: a near-duplicate.
+FLOODS_EN_COPY = {
+    **FLOODS_EN,
+    "text": FLOODS_EN["text"].replace("Heavy rain", "Torrential rain"),
+    "outlet": "Jakarta Globe", "url": "https://jakartaglobe.id/floods", "published": "2024-03-04T18:00:00",
+}
+
+
+def write_jsonl(path, *articles) -> str:
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    # Input order is not publication order: linking sorts by date.
+    path = write_jsonl(folder / "news.jsonl", FLOODS_ID, CHESS_EN, FLOODS_EN, FLOODS_DE)
+    db = folder / "crosswire.db"
+    with Corpus(db) as corpus:
+        corpus.ingest([path])
+    return db
+
+
+def ids_by_outlet(corpus):
+    return {a.outlet: a.id for s in corpus.stories() for a in corpus.story(s.id).articles}
+
+
+@pytest.fixture()
+def fresh_db(corpus_db, tmp_path):
+    """A copy of the ingested corpus, linker folder included, for tests that change it."""
+    db = tmp_path / "crosswire.db"
+    shutil.copy(corpus_db, db)
+    shutil.copytree(str(corpus_db) + ".stories", str(db) + ".stories")
+    return db
+
+
+def test_ingest_links_the_event_across_languages_and_keeps_the_other_apart(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        found = corpus.stories()
+        assert sorted(s.articles for s in found) == [1, 3]
+        floods = next(s for s in found if s.articles == 3)
+        assert floods.languages == ("de", "en", "id")
+        assert floods.outlets == ("Kompas", "Reuters", "Tagesspiegel")
+        assert floods.headline == "Floods in Jakarta kill 12 people"  # the earliest article's, not the first read
+        assert (floods.first_seen, floods.last_seen) == ("2024-03-04T08:00:00", "2024-03-04T15:00:00")
+        assert [s.id for s in corpus.stories(lang="de")] == [floods.id]
+        assert [s.headline for s in corpus.stories(outlet="bbc")] == ["Chess champion wins fifth title in Oslo"]
+
+
+def test_claim_matrix_marks_present_changed_absent_and_who_said_it_first(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        ids = ids_by_outlet(corpus)
+        view = corpus.story(corpus.stories(lang="de")[0].id)
+    en, de, id_ = ids["Reuters"], ids["Tagesspiegel"], ids["Kompas"]
+    assert view.matrix_articles == (en, de, id_)  # time order; the earliest is the one compared with
+    claims = {c.text.split()[0]: c for c in view.claims}
+    marks = {word: {cell.article_id: cell.mark for cell in c.cells} for word, c in claims.items()}
+    assert marks["Heavy"] == {en: "present", de: "changed", id_: "present"}
+    changed = next(c for c in claims["Heavy"].cells if c.article_id == de)
+    assert any(d.kind == "number" and d.a.text == "3,500" and d.b.text == "5.000" for d in changed.differences)
+    assert marks["Schools"] == {en: "present", de: "present", id_: "absent"}
+    assert marks["Badan"] == {en: "absent", de: "absent", id_: "present"}  # only the Indonesian article adds it
+    assert claims["Badan"].introduced_by == id_
+    assert claims["The"].introduced_by == en
+
+
+def test_independent_sources_an_article_relaying_another_outlet_adds_none(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        view = corpus.story(corpus.stories(lang="de")[0].id)
+    claims = {c.text.split()[0]: c for c in view.claims}
+    # Each outlet reports the river in its own voice: three roots.
+    assert claims["The"].independent_sources == 3
+    # The German sentence relays Reuters, the English article's outlet: Reuters and Kompas only.
+    assert claims["Heavy"].independent_sources == 2
+    assert "outlet:reuters" in claims["Heavy"].root_sources
+
+
+def test_search_finds_the_german_sentence_for_an_english_query(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        results = corpus.search("The river overflowed after two days of rain", limit=5)
+        german = [h for h in results.sentences if h.lang == "de"]
+        assert german and german[0].text == "Der Fluss Ciliwung trat nach zwei Tagen Regen über die Ufer."
+        assert results.stories[0].story.languages == ("de", "en", "id")
+        Draft202012Validator(load_schema("search-1")).validate(results.to_dict())
+        with pytest.raises(CorpusError, match="empty search query"):
+            corpus.search("  ")
+
+
+def test_json_forms_validate_against_their_schemas(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        Draft202012Validator(load_schema("stories-1")).validate(
+            {"schema": "crosswire.stories/1", "stories": [s.to_dict() for s in corpus.stories()]}
+        )
+        for summary in corpus.stories():
+            Draft202012Validator(load_schema("story-1")).validate(corpus.story(summary.id).to_dict())
+
+
+def test_split_and_merge_stick_after_more_ingest_and_a_rebuilt_linker(fresh_db, tmp_path):
+    with Corpus(fresh_db) as corpus:
+        ids = ids_by_outlet(corpus)
+        floods = corpus.stories(lang="de")[0].id
+        left, new = corpus.split(floods, [ids["Kompas"]])
+        assert (left.articles, new.languages) == (2, ("id",))
+        with pytest.raises(CorpusError, match="not an article of story"):
+            corpus.split(floods, [ids["BBC"]])
+    # A near-duplicate of the English article arrives in a later run: it joins its
+    # original's story, and the split stays.
+    more = write_jsonl(tmp_path / "more.jsonl", FLOODS_EN_COPY)
+    with Corpus(fresh_db) as corpus:
+        report = corpus.ingest([more])
+        assert report.near_duplicates == 1
+        by_size = {s.id: s for s in corpus.stories()}
+        assert by_size[floods].articles == 3 and by_size[floods].near_duplicates == 1
+        assert by_size[new.id].articles == 1
+        view = corpus.story(floods)
+        copy = next(a for a in view.articles if a.outlet == "Jakarta Globe")
+        assert copy.duplicate_of == ids["Reuters"] and copy.id not in view.matrix_articles
+        merged = corpus.merge(floods, new.id)
+        assert merged.articles == 4
+    shutil.rmtree(str(fresh_db) + ".stories")  # the linker state lost: rebuilt with the overrides as pins
+    with Corpus(fresh_db) as corpus:
+        corpus.link()
+        assert sorted(s.articles for s in corpus.stories()) == [1, 4]
+        corpus.split(floods, [ids["Kompas"]])
+    with Corpus(fresh_db) as corpus:
+        corpus.ingest([more])  # a re-run: nothing new, nothing re-linked
+        assert sorted(s.articles for s in corpus.stories()) == [1, 1, 3]
+
+
+def test_unknown_story_is_named_in_the_error(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        with pytest.raises(CorpusError, match="^nope: no such story$"):
+            corpus.story("nope")
+        with pytest.raises(CorpusError, match="no such story"):
+            corpus.merge("nope", corpus.stories()[0].id)
