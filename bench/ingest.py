@@ -2,6 +2,7 @@
 
     python bench/ingest.py [--articles 1000] [--words 600] [--format txt|jsonl]
                            [--encoder use-m] [--seed 13]
+    python bench/ingest.py --sizes 1000,10000,100000 [--plot /tmp/ingest-growth.png]
 
 Builds a corpus of ~600-word articles from real news text in ../shared/data: English
 PolNeAR articles and the French and German sides of the WMT21 news test documents.
@@ -14,6 +15,11 @@ Reports: articles/s end to end (reading, language ID, segmentation, facts, MinHa
 encoding, storing; the encoder's one-time load is timed apart), milliseconds per
 article (wall and CPU), sentences stored, and the process's peak RSS. Floor (issue 4): >= 20
 articles/s on 2 cores. Writes nothing into the repository.
+
+Growth (--sizes): each size runs in its own process (so peak RSS is that size's) through
+crosswire.Corpus, story linking included, and reports per-article ingest and linking
+time and peak RSS as a table and a PNG plot (--plot, default /tmp/ingest-growth.png).
+Floors (issue 4): flat per-article linking cost, <= 2 GiB peak RSS at 100k articles.
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ from pathlib import Path
 
 DATA = Path("../shared/data")
 FLOOR_ARTICLES_PER_S = 20.0
+FLOOR_PEAK_RSS_MIB = 2048
 
 
 def sentence_pools() -> dict[str, list[str]]:
@@ -88,6 +95,76 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def growth_point(args) -> dict:
+    """Ingest and link one corpus of args.articles through crosswire.Corpus; the figures."""
+    from crosswire.corpus import Corpus
+    from crosswire.encode import get_encoder
+    from crosswire.ingest import reserve_core_for_reading
+
+    reserve_core_for_reading()
+    with tempfile.TemporaryDirectory(prefix="crosswire-bench-") as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        write_corpus(folder, articles(sentence_pools(), args.articles, args.words, args.seed), "jsonl")
+        get_encoder(args.encoder)
+        with Corpus(Path(tmp) / "bench.db", encoder=args.encoder) as corpus:
+            linking: list[float] = []
+            start = time.perf_counter()
+            corpus.ingest([folder], link_progress=lambda p: linking.append(time.perf_counter()))
+            total = time.perf_counter() - start
+            stories = len(corpus.stories())
+    link_s = linking[-1] - linking[0] if len(linking) > 1 else 0.0
+    # Linking cost of the last tenth against the first: flat when close to 1.
+    tenth = max(1, len(linking) // 10)
+    first = (linking[tenth] - linking[0]) / tenth if len(linking) > tenth else 0.0
+    last = (linking[-1] - linking[-1 - tenth]) / tenth if len(linking) > tenth else 0.0
+    return {
+        "articles": args.articles, "stories": stories, "total_s": total,
+        "ingest_ms": 1000 * (total - link_s) / args.articles, "link_ms": 1000 * link_s / args.articles,
+        "link_first_tenth_ms": 1000 * first, "link_last_tenth_ms": 1000 * last, "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def growth(args) -> None:
+    import subprocess
+
+    rows = []
+    for size in [int(n) for n in args.sizes.split(",")]:
+        command = [sys.executable, __file__, "--growth-point", "--articles", str(size), "--words", str(args.words),
+                   "--encoder", args.encoder, "--seed", str(args.seed)]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+        print(f"{size:,} articles done, load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print("| articles | stories | total s | ingest ms/article | linking ms/article | linking ms/article, first/last tenth | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['articles']:,} | {r['stories']:,} | {r['total_s']:.0f} | {r['ingest_ms']:.1f} | {r['link_ms']:.2f} | "
+            f"{r['link_first_tenth_ms']:.2f} / {r['link_last_tenth_ms']:.2f} | {r['peak_rss_mib']:.0f} |"
+        )
+    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {os.cpu_count()} cores visible")
+    worst = max(r["peak_rss_mib"] for r in rows)
+    print(f"peak RSS {worst:.0f} MiB {'within' if worst <= FLOOR_PEAK_RSS_MIB else 'above'} the {FLOOR_PEAK_RSS_MIB} MiB floor")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    sizes = [r["articles"] for r in rows]
+    left.plot(sizes, [r["ingest_ms"] for r in rows], "o-", label="ingest (read, embed, store)")
+    left.plot(sizes, [r["link_ms"] for r in rows], "s-", label="story linking")
+    left.set(xscale="log", xlabel="articles", ylabel="ms per article", title="time per article")
+    left.legend()
+    right.plot(sizes, [r["peak_rss_mib"] for r in rows], "o-")
+    right.axhline(FLOOR_PEAK_RSS_MIB, color="red", linestyle="--", label="2 GiB floor")
+    right.set(xscale="log", xlabel="articles", ylabel="MiB", title="peak RSS")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(args.plot, dpi=100)
+    print(f"plot: {args.plot}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="corpus size (default 1000; try 10000, 100000)")
@@ -95,7 +172,16 @@ def main() -> None:
     parser.add_argument("--format", choices=["txt", "jsonl"], default="txt", help="one .txt per article, or one JSONL file")
     parser.add_argument("--encoder", default="use-m")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--sizes", help="growth: comma-separated corpus sizes, e.g. 1000,10000,100000")
+    parser.add_argument("--plot", default="/tmp/ingest-growth.png", help="growth: where to write the PNG plot")
+    parser.add_argument("--growth-point", action="store_true", help=argparse.SUPPRESS)  # one size, JSON out
     args = parser.parse_args()
+    if args.growth_point:
+        print(json.dumps(growth_point(args)))
+        return
+    if args.sizes:
+        growth(args)
+        return
 
     import crosswire
     from crosswire.encode import get_encoder
