@@ -172,7 +172,10 @@ def test_schema_endpoint_404s_on_unknown_names(client, name):
 
 def test_openapi_lists_the_api_and_not_the_pages(client):
     spec = client.get("/api/openapi.json").json()
-    assert set(spec["paths"]) == {"/api/info", "/api/compare", "/api/schemas/{name}", "/api/ingest"}
+    assert set(spec["paths"]) == {
+        "/api/info", "/api/compare", "/api/schemas/{name}", "/api/ingest", "/api/stories", "/api/stories/{story_id}",
+        "/api/articles/{article_id}", "/api/search", "/api/stories/merge", "/api/stories/split",
+    }
     compare = spec["paths"]["/api/compare"]["post"]
     assert {"200", "413", "422", "500"} <= set(compare["responses"])
     assert spec["components"]["schemas"]["CompareRequest"]["required"] == ["a", "b"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from crosswire.store import open_store
+from crosswire.corpus import Corpus
 from crosswire.web import create_app
 from web_samples import BASE_URL, HOSTILE_TEXT
 
 
 @pytest.fixture
 def corpus_client(tmp_path):
-    store = open_store(str(tmp_path / "corpus.db"))
+    store = Corpus(tmp_path / "corpus.db")
     yield TestClient(create_app(store), base_url=BASE_URL)
     store.close()
 
@@ -59,7 +59,7 @@ def test_ingest_needs_files(corpus_client):
 
 
 def test_ingest_over_the_cap_is_refused(tmp_path):
-    store = open_store(str(tmp_path / "corpus.db"))
+    store = Corpus(tmp_path / "corpus.db")
     client = TestClient(create_app(store, max_upload_bytes=5_000), base_url=BASE_URL)
     response = client.post("/api/ingest", files={"files": ("big.txt", b"word " * 2_000)})
     assert response.status_code == 413

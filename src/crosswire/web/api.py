@@ -3,24 +3,31 @@
 Errors the library raises (CrosswireError) come back as
 `{"error": {"code": "CW102", "source": "a", "detail": "...", "message": "CW102 a: ..."}}`
 with 422 for unusable input, 413 for input over a size limit and 500 for a server
-setup problem (encoder not installed); malformed requests get FastAPI's 422
-`{"detail": [...]}`.
+setup problem (encoder not installed); a story or article id the corpus does not hold
+(crosswire.corpus.CorpusError) comes back in the same shape with code null, 404 for an
+unknown id and 422 for an unusable request (a split that would empty its story).
+Malformed requests get FastAPI's 422 `{"detail": [...]}`.
 """
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Callable, TypeVar
 
-from fastapi import APIRouter, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 import crosswire
+from crosswire.compare import prepare
+from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError
 from crosswire.errors import CrosswireError
 from crosswire.model import SCHEMA_ID
+from crosswire.provenance import article_sources
 from crosswire.schemas import load_schema
-from crosswire.store import Store
 from crosswire.web.inputs import article_from_text, upload_label
 from crosswire.web.uploads import ingest_upload
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -44,7 +51,7 @@ class CompareRequest(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    code: str = Field(examples=["CW102"])
+    code: str | None = Field(examples=["CW102"], description="null for an id the corpus does not hold, or cannot use")
     source: str = Field(examples=["a"])
     detail: str
     message: str = Field(examples=["CW102 a: the input is empty or only whitespace"])
@@ -65,21 +72,62 @@ def error_status(error: CrosswireError) -> int:
     """The HTTP status for a library error: the client's input, or the server's setup."""
     if error.code == "CW105":
         return 413
-    if error.code.startswith(("CW1", "CW3")):
+    if error.code.startswith(("CW1", "CW3")) or error.code == "CW403":  # CW403: a date parameter
         return 422
     return 500
 
 
-def require_store(app: FastAPI) -> Store:
-    """The app's corpus store; 404 when it serves without one."""
-    if app.state.store is None:
+def corpus_error_status(error: CorpusError) -> int:
+    """404 for an id the corpus does not hold, 422 for one it cannot use that way."""
+    return 404 if error.detail.startswith("no such") else 422
+
+
+def require_corpus(app: FastAPI) -> Corpus:
+    """The app's corpus; 404 when it serves without one."""
+    if app.state.corpus is None:
         raise HTTPException(404, "no corpus database is open: start the server with crosswire serve --db FILE")
-    return app.state.store
+    return app.state.corpus
 
 
-def error_response(error: CrosswireError) -> JSONResponse:
+def with_corpus(app: FastAPI, call: Callable[[Corpus], T]) -> T:
+    """`call(corpus)`, in turn with the app's other corpus calls (see create_app)."""
+    corpus = require_corpus(app)
+    with app.state.corpus_lock:
+        return call(corpus)
+
+
+def error_response(error: CrosswireError | CorpusError) -> JSONResponse:
+    if isinstance(error, CorpusError):
+        body = {"code": None, "source": error.source, "detail": error.detail, "message": str(error)}
+        return JSONResponse({"error": body}, status_code=corpus_error_status(error))
     body = {"code": error.code, "source": error.source, "detail": error.detail, "message": str(error)}
     return JSONResponse({"error": body}, status_code=error_status(error))
+
+
+def date_parameter(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD query parameter; CW403 names it when it is not a date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CrosswireError("CW403", name, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def article_json(corpus: Corpus, article_id: int) -> dict:
+    """A stored article as `crosswire.comparison/1` writes each side (metadata, sentences,
+    skipped lines), with its story, its near-duplicate original and the sources it cites."""
+    stored = corpus.store.article(article_id)
+    if stored is None:
+        raise CorpusError(str(article_id), "no such article")
+    doc = prepare(stored.article)
+    return {
+        "id": stored.id,
+        "story": corpus.store.story_of(stored.id),
+        "duplicate_of": stored.duplicate_of,
+        "article": doc.to_dict(),
+        "sources": article_sources(doc).to_dict(),
+    }
 
 
 ERROR_RESPONSES = {
@@ -94,7 +142,7 @@ def info(request: Request) -> Info:
     """The crosswire version, the encoder in use and whether a corpus is open."""
     state = request.app.state
     return Info(
-        version=crosswire.__version__, encoder=state.encoder, comparison_schema=SCHEMA_ID, store=state.store is not None
+        version=crosswire.__version__, encoder=state.encoder, comparison_schema=SCHEMA_ID, store=state.corpus is not None
     )
 
 
@@ -146,11 +194,118 @@ def schema(name: str) -> dict:
     },
 )
 def ingest(files: Annotated[list[UploadFile], File()], request: Request) -> dict:
-    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus."""
-    store = require_store(request.app)
-    encoder = request.app.state.encoder
+    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus and link them into stories."""
+    require_corpus(request.app)
     results = [
-        ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), store, encoder)
+        ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), request.app)
         for n, upload in enumerate(files, start=1)
     ]
     return {"files": [result.to_dict() for result in results]}
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    into: str = Field(description="The story that stays.", examples=["17"])
+    other: str = Field(description="The story whose articles move into it.", examples=["23"])
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    story: str = Field(examples=["17"])
+    articles: list[int] = Field(min_length=1, description="Articles of the story that become a new story.", examples=[[31, 32]])
+
+
+NO_CORPUS = {404: {"model": ErrorResponse, "description": "No such story or article, or no corpus database is open."}}
+
+
+def _schema_response(schema_id: str, what: str) -> dict:
+    return {
+        "description": f"A `{schema_id}` object, as {what} prints it; its JSON Schema is at "
+        f"/api/schemas/{schema_id.split('.', 1)[1].replace('/', '-')}.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+
+
+def _corpus_json(request: Request, call: Callable[[Corpus], dict]) -> JSONResponse:
+    try:
+        return JSONResponse(with_corpus(request.app, call))
+    except (CrosswireError, CorpusError) as exc:
+        return error_response(exc)
+
+
+@router.get(
+    "/stories",
+    responses={200: _schema_response(STORIES_SCHEMA, "`crosswire stories --json`"), **NO_CORPUS, 422: ERROR_RESPONSES[422]},
+)
+def stories(
+    request: Request,
+    lang: Annotated[str | None, Query(description="Only stories with an article in this language.")] = None,
+    outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet.")] = None,
+    since: Annotated[str | None, Query(description="Only stories last seen on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, Query(description="Only stories first seen on or before this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="At most this many stories.")] = None,
+) -> JSONResponse:
+    """The corpus's stories, the most recently first seen first."""
+
+    def call(corpus: Corpus) -> dict:
+        found = corpus.stories(
+            lang=lang or None, outlet=outlet or None, since=date_parameter(since, "since"),
+            until=date_parameter(until, "until"), limit=limit,
+        )
+        return {"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]}
+
+    return _corpus_json(request, call)
+
+
+@router.get(
+    "/stories/{story_id}",
+    responses={200: _schema_response("crosswire.story/1", "`crosswire story ID --json`"), **NO_CORPUS, **ERROR_RESPONSES},
+)
+def story(story_id: str, request: Request) -> JSONResponse:
+    """A story's articles in time order and its claim matrix. Percent-encode a `#` in the id (17%232)."""
+    return _corpus_json(request, lambda corpus: corpus.story(story_id).to_dict())
+
+
+@router.get("/articles/{article_id}", responses={**NO_CORPUS, 422: ERROR_RESPONSES[422]})
+def article(article_id: int, request: Request) -> JSONResponse:
+    """A stored article: metadata and sentences as in crosswire.comparison/1, its story, the sources it cites."""
+    return _corpus_json(request, lambda corpus: article_json(corpus, article_id))
+
+
+@router.get(
+    "/search",
+    responses={200: _schema_response("crosswire.search/1", "`crosswire search QUERY --json`"), **NO_CORPUS, **ERROR_RESPONSES},
+)
+def search(
+    request: Request,
+    q: Annotated[str, Query(description="The query, in any language.")],
+    limit: Annotated[int, Query(ge=1, le=100, description="Sentences and stories to return.")] = 10,
+) -> JSONResponse:
+    """The sentences and stories closest in meaning to the query, across languages."""
+    return _corpus_json(request, lambda corpus: corpus.search(q, limit).to_dict())
+
+
+@router.post(
+    "/stories/merge",
+    responses={200: _schema_response(STORIES_SCHEMA, "`crosswire story merge --json`"), **NO_CORPUS, 422: ERROR_RESPONSES[422]},
+)
+def merge(body: MergeRequest, request: Request) -> JSONResponse:
+    """Move every article of story `other` into story `into`, for good (re-linking keeps it)."""
+    return _corpus_json(
+        request, lambda corpus: {"schema": STORIES_SCHEMA, "stories": [corpus.merge(body.into, body.other).to_dict()]}
+    )
+
+
+@router.post(
+    "/stories/split",
+    responses={200: _schema_response(STORIES_SCHEMA, "`crosswire story split --json`"), **NO_CORPUS, 422: ERROR_RESPONSES[422]},
+)
+def split(body: SplitRequest, request: Request) -> JSONResponse:
+    """Move these articles of a story (with their near-duplicates) into a new story, for good:
+    returns what is left of the story, then the new one."""
+    return _corpus_json(
+        request,
+        lambda corpus: {"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in corpus.split(body.story, body.articles)]},
+    )

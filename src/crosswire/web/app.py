@@ -1,14 +1,16 @@
 """The app factory and the HTML pages: routes -> library calls -> templates.
 
 Every page is a thin shell: it turns form fields into library calls
-(crosswire.compare, the readers) and hands the result to a Jinja2 template
-with autoescaping on. GET requests only read; POST runs a comparison (which
-writes nothing) or, with a store, an ingest.
+(crosswire.compare, the readers, crosswire.corpus.Corpus) and hands the result to a
+Jinja2 template with autoescaping on. GET requests only read; POST runs a comparison
+(which writes nothing) or, with a corpus, an ingest, a merge or a split. The corpus
+pages (stories, story, article) are in web.corpus_pages.
 """
 from __future__ import annotations
 
 import ipaddress
 import os
+import threading
 from importlib import resources
 from typing import Annotated, Sequence
 
@@ -22,9 +24,9 @@ from starlette.staticfiles import StaticFiles
 import crosswire
 from crosswire.encode import DEFAULT_ENCODER
 from crosswire.errors import CrosswireError
-from crosswire.store import Store, open_store
-from crosswire.web import api
-from crosswire.web.api import error_status, require_store
+from crosswire.corpus import Corpus, CorpusError
+from crosswire.web import api, corpus_pages
+from crosswire.web.api import error_status, require_corpus, with_corpus
 from crosswire.web.inputs import article_from_bytes, article_from_text, upload_label
 from crosswire.web.security import RequestLimits, SecurityHeaders
 from crosswire.web.uploads import ingest_upload
@@ -62,16 +64,16 @@ def _templates() -> Jinja2Templates:
 
 
 def create_app(
-    db: str | os.PathLike[str] | Store | None = None,
+    db: str | os.PathLike[str] | Corpus | None = None,
     *,
     encoder: str = DEFAULT_ENCODER,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
 ) -> FastAPI:
-    """The crosswire web app: compare pages and the JSON API, and the corpus pages given a store.
+    """The crosswire web app: compare pages and the JSON API, and the corpus pages given a corpus.
 
-    `db` is a database path (opened, or created, with crosswire.store.open_store) or an
-    open Store. `allowed_hosts` are the Host names the app answers to ("*" for any).
+    `db` is a database path (opened, or created, as a crosswire.corpus.Corpus with
+    `encoder`) or an open Corpus. `allowed_hosts` are the Host names the app answers to ("*" for any).
     """
     app = FastAPI(
         title="crosswire",
@@ -83,8 +85,11 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     if isinstance(db, (str, os.PathLike)):
-        db = open_store(os.fspath(db))
-    app.state.store = db
+        db = Corpus(os.fspath(db), encoder=encoder)
+    app.state.corpus = db
+    # The worker threads share the corpus's one SQLite connection and its in-memory story
+    # linker, so corpus calls take turns (story views write their comparison cache too).
+    app.state.corpus_lock = threading.Lock()
     app.state.encoder = encoder
     templates = _templates()
     app.state.templates = templates
@@ -94,14 +99,38 @@ def create_app(
     app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals carry the headers too
     app.mount("/static", StaticFiles(directory=str(resources.files("crosswire.web") / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(corpus_pages.router)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
-        return RedirectResponse(request.url_for("compare_form"), status_code=303)
+        start = "stories_page" if app.state.corpus is not None else "compare_form"
+        return RedirectResponse(request.url_for(start), status_code=303)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
-    def compare_form(request: Request) -> Response:
-        return templates.TemplateResponse(request, "compare.html.j2", _compare_context())
+    def compare_form(request: Request, a: int | None = None, b: int | None = None) -> Response:
+        """The compare form; with `a` and `b`, two stored articles compared (writes nothing)."""
+        if a is None or b is None:
+            return templates.TemplateResponse(request, "compare.html.j2", _compare_context())
+
+        def stored_pair(corpus: Corpus) -> dict[str, crosswire.Article]:
+            found = {side: corpus.store.article(article_id) for side, article_id in (("a", a), ("b", b))}
+            for side, stored in found.items():
+                if stored is None:
+                    raise CorpusError(str(a if side == "a" else b), "no such article")
+            return {side: stored.article for side, stored in found.items()}
+
+        try:
+            articles = with_corpus(app, stored_pair)
+            cmp = crosswire.compare(articles["a"], articles["b"], encoder=app.state.encoder)
+        except CorpusError as exc:
+            return templates.TemplateResponse(request, "corpus_error.html.j2", {"error": exc}, status_code=404)
+        except CrosswireError as exc:
+            context = _compare_context(error=exc)
+            return templates.TemplateResponse(request, "compare.html.j2", context, status_code=error_status(exc))
+        texts = {side: article.text for side, article in articles.items()}
+        langs = {side: article.lang for side, article in articles.items()}
+        context = _compare_context(texts, langs, cmp=cmp, stored={"a": a, "b": b})
+        return templates.TemplateResponse(request, "compare.html.j2", context)
 
     @app.post("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(
@@ -134,14 +163,14 @@ def create_app(
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_form(request: Request) -> Response:
-        require_store(app)
+        require_corpus(app)
         return templates.TemplateResponse(request, "ingest.html.j2", {"results": None})
 
     @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page(request: Request, files: Annotated[list[UploadFile], File()]) -> Response:
-        store = require_store(app)
+        require_corpus(app)
         results = [
-            ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), store, app.state.encoder)
+            ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), app)
             for n, upload in enumerate(files, start=1)
         ]
         return templates.TemplateResponse(request, "ingest.html.j2", {"results": results})
@@ -159,8 +188,10 @@ def _compare_context(
     *,
     cmp: crosswire.Comparison | None = None,
     error: CrosswireError | None = None,
+    stored: dict[str, int] | None = None,
 ) -> dict:
     return {
+        "stored": stored,
         "texts": texts or {side: "" for side in SIDES},
         "langs": {side: (langs or {}).get(side) or "" for side in SIDES},
         "error": error,

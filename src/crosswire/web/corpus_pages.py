@@ -1,0 +1,149 @@
+"""The corpus pages: stories (list, filters, search), a story, its sources, an article,
+and the merge and split forms.
+
+Each page makes Corpus calls (crosswire.corpus), in turn with the app's other corpus
+calls, and hands the results to a template through the view models in web.views. GET
+pages only read (a story view caches its comparisons, derived data); merge and split
+are POST forms, refused from other sites like every POST (web.security), and answer
+with a redirect to the story they leave.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from crosswire.compare import prepare
+from crosswire.corpus import Corpus, CorpusError, StorySummary
+from crosswire.errors import CrosswireError
+from crosswire.web.api import corpus_error_status, date_parameter, error_status, with_corpus
+from crosswire.web.views import article_view, sources_graph_svg, story_view
+
+router = APIRouter(include_in_schema=False)
+
+STORIES_PER_PAGE = 50
+SEARCH_RESULTS = 20
+
+
+def story_path(request: Request, route: str, story_id: str) -> str:
+    """A story route's URL; story ids may hold a `#` ("17#2"), which must travel encoded."""
+    return str(request.url_for(route, story_id=quote(story_id, safe="")))
+
+
+def _page(request: Request, template: str, context: dict, status_code: int = 200) -> Response:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _error_page(request: Request, error: CrosswireError | CorpusError) -> Response:
+    status = corpus_error_status(error) if isinstance(error, CorpusError) else error_status(error)
+    return _page(request, "corpus_error.html.j2", {"error": error}, status_code=status)
+
+
+def glance(summaries: list[StorySummary]) -> dict:
+    """Counts at a glance: stories, articles, and stories per language."""
+    languages = Counter(lang for s in summaries for lang in s.languages)
+    return {
+        "stories": len(summaries),
+        "articles": sum(s.articles for s in summaries),
+        "languages": sorted(languages.items(), key=lambda item: (-item[1], item[0])),
+    }
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(
+    request: Request,
+    lang: str = "",
+    outlet: str = "",
+    since: str = "",
+    until: str = "",
+    q: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    filters = {"lang": lang.strip(), "outlet": outlet.strip(), "since": since.strip(), "until": until.strip(), "q": q.strip()}
+
+    def call(corpus: Corpus) -> dict:
+        if filters["q"]:
+            return {"search": corpus.search(filters["q"], SEARCH_RESULTS)}
+        found = corpus.stories(
+            lang=filters["lang"] or None, outlet=filters["outlet"] or None,
+            since=date_parameter(filters["since"], "since"), until=date_parameter(filters["until"], "until"),
+        )
+        return {"stories": found}
+
+    try:
+        found = with_corpus(request.app, call)
+    except (CrosswireError, CorpusError) as exc:
+        return _page(request, "stories.html.j2", {"filters": filters, "error": exc, "search": None, "listing": None}, 422)
+    listing = None
+    if "stories" in found:
+        summaries = found["stories"]
+        pages = max(1, -(-len(summaries) // STORIES_PER_PAGE))
+        shown = summaries[(page - 1) * STORIES_PER_PAGE : page * STORIES_PER_PAGE]
+        listing = {"stories": shown, "glance": glance(summaries), "page": page, "pages": pages}
+    context = {"filters": filters, "error": None, "search": found.get("search"), "listing": listing}
+    return _page(request, "stories.html.j2", context)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(story_id: str, request: Request) -> Response:
+    try:
+        view = with_corpus(request.app, lambda corpus: corpus.story(story_id))
+    except (CrosswireError, CorpusError) as exc:
+        return _error_page(request, exc)
+    return _page(request, "story.html.j2", {"story": story_view(view)})
+
+
+@router.get("/stories/{story_id}/sources", response_class=HTMLResponse)
+def story_sources_page(story_id: str, request: Request) -> Response:
+    """The provenance graph of the story's articles (near-duplicates are no sources)."""
+
+    def call(corpus: Corpus) -> dict:
+        members = corpus.store.story_members(story_id)
+        if not members:
+            raise CorpusError(story_id, "no such story")
+        stored = [s for s in corpus.store.articles([article_id for article_id, _ in members]) if s.duplicate_of is None]
+        docs = {s.id: prepare(s.article) for s in stored}
+        labels = {s.id: f"{s.id} · {s.article.outlet or s.article.lang}" for s in stored}
+        return {"graph": sources_graph_svg(docs, labels), "articles": [article_view(s, docs[s.id], story_id) for s in stored]}
+
+    try:
+        found = with_corpus(request.app, call)
+    except (CrosswireError, CorpusError) as exc:
+        return _error_page(request, exc)
+    return _page(request, "story_sources.html.j2", {"story_id": story_id, **found})
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(article_id: int, request: Request) -> Response:
+    def call(corpus: Corpus) -> dict:
+        stored = corpus.store.article(article_id)
+        if stored is None:
+            raise CorpusError(str(article_id), "no such article")
+        return article_view(stored, prepare(stored.article), corpus.store.story_of(article_id))
+
+    try:
+        view = with_corpus(request.app, call)
+    except (CrosswireError, CorpusError) as exc:
+        return _error_page(request, exc)
+    return _page(request, "article.html.j2", {"article": view})
+
+
+@router.post("/stories/{story_id}/merge", response_class=HTMLResponse)
+def merge_form(story_id: str, request: Request, other: Annotated[str, Form()]) -> Response:
+    try:
+        with_corpus(request.app, lambda corpus: corpus.merge(story_id, other.strip()))
+    except (CrosswireError, CorpusError) as exc:
+        return _error_page(request, exc)
+    return RedirectResponse(story_path(request, "story_page", story_id), status_code=303)
+
+
+@router.post("/stories/{story_id}/split", response_class=HTMLResponse)
+def split_form(story_id: str, request: Request, articles: Annotated[list[int], Form()]) -> Response:
+    try:
+        _left, new = with_corpus(request.app, lambda corpus: corpus.split(story_id, articles))
+    except (CrosswireError, CorpusError) as exc:
+        return _error_page(request, exc)
+    return RedirectResponse(story_path(request, "story_page", new.id), status_code=303)
