@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from corpus_samples import ARTICLES, write_jsonl
-from crosswire.corpus import Corpus
+from crosswire.corpus import Corpus, StoryArticle
 from crosswire.web import create_app
+from crosswire.web.views import timeline_view
 from test_pages import parse
 from web_samples import BASE_URL, HOSTILE_TEXT
 
@@ -217,3 +218,18 @@ def test_pages_answer_with_the_security_headers(pages, corpus):
     response = pages.get(f"/stories/{story_of(corpus, 3)}")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_timeline_places_articles_by_time_and_language_and_undated_ones_apart():
+    articles = [
+        StoryArticle(1, "en", None, None, "2024-03-05T09:00", None, "a", None, ()),
+        StoryArticle(2, "fr", None, None, "2024-03-06", None, "b", None, ()),
+        StoryArticle(3, "en", None, None, None, None, "c", 1, ()),
+    ]
+    timeline = timeline_view(articles)
+    assert [lane["lang"] for lane in timeline["lanes"]] == ["en", "fr"]
+    first, second, undated = timeline["dots"]
+    assert first["x"] < second["x"] < undated["x"] == timeline["undated_x"]
+    assert first["y"] == undated["y"] != second["y"] and undated["copy"]
+    assert [tick["anchor"] for tick in timeline["ticks"]] == ["start", "middle", "middle", "middle", "end"]
+    assert timeline["ticks"][0]["label"] == "2024-03-05 09:00"

@@ -3,6 +3,11 @@
 The compare page shows what `crosswire compare --html` shows, laid out by the same
 functions (crosswire.render.html), plus an id per difference that ties its marks on
 both sides and its line in the list together, for keyboard navigation (static/compare.js).
+
+The corpus pages show what crosswire.corpus returns (StoryView, StoredArticle), with
+the geometry of the story timeline (an SVG drawn by the template: the CSP allows no
+inline styles, so positions are SVG attributes) and the provenance graph of a story's
+articles drawn by render.svg.
 """
 from __future__ import annotations
 
@@ -89,7 +94,9 @@ def timeline_view(articles: Sequence[StoryArticle]) -> dict:
         for n in range(count):
             when = first + (last - first) * (n / max(count - 1, 1))
             label = when.strftime("%Y-%m-%d %H:%M") if span < 3 * 86400 else when.strftime("%Y-%m-%d")
-            ticks.append({"x": round(x_of(when), 1), "label": label})
+            # The end labels align inwards, so that they stay inside the picture.
+            anchor = "middle" if count == 1 or 0 < n < count - 1 else ("start" if n == 0 else "end")
+            ticks.append({"x": round(x_of(when), 1), "label": label, "anchor": anchor})
     dots = [
         {
             "id": a.id,
