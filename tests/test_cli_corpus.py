@@ -62,6 +62,6 @@ def test_split_then_merge_on_the_command_line(db):
 
 
 def test_errors_name_the_story_or_database(db, tmp_path):
-    assert "error: 404404: no such story" in run("story", "404404", "--db", db, code=2).output
+    assert "error: CW404 404404: no such story" in run("story", "404404", "--db", db, code=2).output
     missing = str(tmp_path / "none.db")
     assert f"CW401 {missing}: no such database" in run("stories", "--db", missing, code=2).output

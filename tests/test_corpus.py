@@ -180,7 +180,7 @@ def test_split_and_merge_stick_after_more_ingest_and_a_rebuilt_linker(fresh_db, 
 
 def test_unknown_story_is_named_in_the_error(corpus_db):
     with Corpus(corpus_db) as corpus:
-        with pytest.raises(CorpusError, match="^nope: no such story$"):
+        with pytest.raises(CorpusError, match="^CW404 nope: no such story$"):
             corpus.story("nope")
         with pytest.raises(CorpusError, match="no such story"):
             corpus.merge("nope", corpus.stories()[0].id)

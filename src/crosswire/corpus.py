@@ -52,6 +52,7 @@ import numpy as np
 
 from .compare import compare, prepare
 from .encode import DEFAULT_ENCODER, get_encoder
+from .errors import CrosswireError
 from .ingest import IngestReport, Progress, ingest
 from .model import Difference, Document, Span
 from .provenance import source_graph
@@ -75,13 +76,15 @@ HEADLINE_CHARS = 120
 MARKS = ("present", "changed", "absent")
 
 
-class CorpusError(LookupError):
-    """A story or article id the corpus cannot use; names the id and the problem."""
+class CorpusError(CrosswireError, LookupError):
+    """A story or article id the corpus cannot use; names the id and the problem.
+
+    CW404 for an id the corpus does not hold, CW405 for a request it cannot
+    carry out (a split that empties a story, an empty search query).
+    """
 
     def __init__(self, source: str, detail: str) -> None:
-        self.source = source
-        self.detail = detail
-        super().__init__(f"{source}: {detail}")
+        super().__init__("CW404" if detail.startswith("no such") else "CW405", source, detail)
 
 
 @dataclass(frozen=True)

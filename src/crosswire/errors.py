@@ -21,6 +21,8 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW401 the database could not be opened or is not a crosswire database
 - CW402 the database was written by a newer crosswire
 - CW403 a --since/--until value is not a date
+- CW404 no such story or article in the corpus
+- CW405 a corpus request that cannot be carried out (a split that empties a story, an empty query)
 - CW501 an attribution data file (cues, outlets) has a malformed line
 """
 from __future__ import annotations
@@ -45,6 +47,8 @@ CODES: dict[str, str] = {
     "CW401": "database could not be opened or is not a crosswire database",
     "CW402": "database was written by a newer crosswire",
     "CW403": "not a date",
+    "CW404": "no such story or article",
+    "CW405": "corpus request cannot be carried out",
     "CW501": "malformed attribution data file line",
 }
 

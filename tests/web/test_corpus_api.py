@@ -100,7 +100,7 @@ def test_unknown_story_is_404_in_the_error_shape(api):
     response = api.get("/api/stories/999")
     assert response.status_code == 404
     assert response.json() == {
-        "error": {"code": None, "source": "999", "detail": "no such story", "message": "999: no such story"}
+        "error": {"code": "CW404", "source": "999", "detail": "no such story", "message": "CW404 999: no such story"}
     }
 
 

@@ -78,8 +78,8 @@ def error_status(error: CrosswireError) -> int:
 
 
 def corpus_error_status(error: CorpusError) -> int:
-    """404 for an id the corpus does not hold, 422 for one it cannot use that way."""
-    return 404 if error.detail.startswith("no such") else 422
+    """404 for an id the corpus does not hold (CW404), 422 for one it cannot use that way (CW405)."""
+    return 404 if error.code == "CW404" else 422
 
 
 def require_corpus(app: FastAPI) -> Corpus:
@@ -97,11 +97,9 @@ def with_corpus(app: FastAPI, call: Callable[[Corpus], T]) -> T:
 
 
 def error_response(error: CrosswireError | CorpusError) -> JSONResponse:
-    if isinstance(error, CorpusError):
-        body = {"code": None, "source": error.source, "detail": error.detail, "message": str(error)}
-        return JSONResponse({"error": body}, status_code=corpus_error_status(error))
     body = {"code": error.code, "source": error.source, "detail": error.detail, "message": str(error)}
-    return JSONResponse({"error": body}, status_code=error_status(error))
+    status = corpus_error_status(error) if isinstance(error, CorpusError) else error_status(error)
+    return JSONResponse({"error": body}, status_code=status)
 
 
 def date_parameter(value: str | None, name: str) -> date | None:
