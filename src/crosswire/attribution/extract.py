@@ -26,6 +26,7 @@ from ..model import Attribution, Sentence, Span
 from .entities import anonymous_of_type, resolve_source
 from ..text.segment import abbreviations
 from .lexicon import Cue, Lexicon, lexicon
+from .tagger import has_model, tagged_attributions, with_rule_readings
 
 MAX_SOURCE_WORDS = 8
 MAX_UNSPACED_SOURCE_CHARS = 16
@@ -56,6 +57,12 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
     found: list[Attribution] = []
     for sentence in sentences:
         found.extend(_in_sentence(text, sentence, lex, found))
+    if has_model(lang):
+        # The trained tagger reads cues and sources as PolNeAR annotates them; the rules add the rest.
+        merged: list[Attribution] = []
+        for attribution in with_rule_readings(tagged_attributions(text, sentences, lex), found):
+            merged.append(_resolve_pronoun(attribution, merged))
+        found = merged
     return tuple(found)
 
 

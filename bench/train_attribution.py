@@ -1,0 +1,97 @@
+"""Train the English attribution tagger (a CRF) on PolNeAR train and score it on dev.
+
+    python bench/train_attribution.py [--iterations 150] [--c1 1.0] [--c2 0.01] [--min-freq 3]
+                                      [--data ../shared/data/polnear] [--out PATH]
+
+Reads `train/` only (dev is for reporting; a held-out part is measured
+elsewhere), tags each sentence of crosswire's own segmentation with BIO tags
+over CUE, SOURCE and CONTENT (crosswire.attribution.tagger), trains with
+L-BFGS and L1 + L2 regularisation (L1 prunes most feature weights to zero,
+which keeps the model file small), writes the model to
+src/crosswire/attribution/data/models/en.crfsuite and prints the training time,
+the model size and the dev scores of extract_attributions (bench/polnear.py).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pycrfsuite
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from polnear import DEFAULT_DATA, Document, load_split, print_table, score  # noqa: E402
+
+from crosswire.attribution import lexicon  # noqa: E402
+from crosswire.attribution.tagger import TAG_OF_ROLE, features, model_path, tokens  # noqa: E402
+from crosswire.text.segment import segment  # noqa: E402
+
+# Where a token falls in two gold spans (annotations of one text by several passes), the
+# narrower role wins: a cue inside a content span is still a cue.
+ROLE_PRIORITY = ("content", "source", "cue")
+
+
+def sequences(document: Document, lex) -> list[tuple[list[list[str]], list[str]]]:
+    """(features, tags) for every sentence of a document with its gold spans."""
+    text = document.text
+    sentences, _ = segment(text, "en")
+    result = []
+    for sentence in sentences:
+        spans = tokens(text, sentence.start, sentence.end)
+        if not spans:
+            continue
+        tags = ["O"] * len(spans)
+        for role in ROLE_PRIORITY:
+            for gold in document.gold[role]:
+                for start, end in gold.fragments:
+                    if end <= sentence.start or start >= sentence.end:
+                        continue
+                    inside = [i for i, (s, e) in enumerate(spans) if start <= s < end]
+                    for k, i in enumerate(inside):
+                        tags[i] = ("B-" if k == 0 else "I-") + TAG_OF_ROLE[role]
+        result.append((features(text, spans, lex), tags))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--iterations", type=int, default=150)
+    ap.add_argument("--c1", type=float, default=1.0, help="L1 weight: higher prunes more features")
+    ap.add_argument("--c2", type=float, default=0.01, help="L2 weight")
+    ap.add_argument("--min-freq", type=int, default=3, help="drop features seen fewer times in train")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N train documents (quick trials)")
+    ap.add_argument("--out", type=Path, default=None, help="model file (default: the packaged en.crfsuite)")
+    args = ap.parse_args(argv)
+
+    lex = lexicon("en")
+    out = args.out or Path(str(model_path("en")))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    started = time.perf_counter()
+    count = 0
+    for document in load_split(args.data / "train", args.limit):
+        for xseq, yseq in sequences(document, lex):
+            trainer.append(xseq, yseq)
+            count += 1
+    trainer.set_params({
+        "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
+        "feature.minfreq": args.min_freq, "feature.possible_transitions": True,
+    })
+    featurised = time.perf_counter()
+    trainer.train(str(out))
+    trained = time.perf_counter()
+    print(f"train: {count} sentences, features {featurised - started:.1f}s, training {trained - featurised:.1f}s "
+          f"({args.iterations} iterations, c1={args.c1}, c2={args.c2}, min freq {args.min_freq})")
+    print(f"model: {out} ({out.stat().st_size / 1e6:.2f} MB)")
+    print()
+    if args.out is None:
+        dev = args.data / "dev"
+        print_table(score(load_split(dev)), dev)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

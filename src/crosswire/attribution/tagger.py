@@ -1,0 +1,308 @@
+"""Trained attribution tagger: a linear-chain CRF (python-crfsuite) over the words of a sentence.
+
+Each token gets one BIO tag over CUE, SOURCE and CONTENT, which is how PolNeAR
+annotates attributions (every token belongs to at most one role of one
+attribution). The model `data/models/<lang>.crfsuite` is trained by
+bench/train_attribution.py on PolNeAR train; a language without a model file
+is read by the rules alone (see extract.extract_attributions).
+
+A tagged cue becomes an Attribution with the nearest tagged source of its
+sentence; its kind comes from the cue lexicon when a lexicon cue lies inside
+it, else "verb". The features use the language's cue lexicon (cue kinds and
+word classes), so the tagger and the rules share one vocabulary of cues.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from dataclasses import replace
+from typing import Sequence
+
+import pycrfsuite
+
+from ..model import Attribution, Sentence, Span
+from .entities import anonymous_of_type, resolve_source
+from .lexicon import Lexicon, lexicon
+
+# Words, with English clitics apart ("He" + "’s been ..." is a source and a cue in PolNeAR,
+# while "O’Malley" is one word); every other non-space character is a token of its own.
+TOKEN = re.compile(r"[’'](?:s|re|ve|ll|d|m)(?!\w)|\w+(?:[-.]\w+|[’'](?!(?:s|re|ve|ll|d|m)(?!\w))\w+)*|\S", re.IGNORECASE)
+ROLE_OF_TAG = {"CUE": "cue", "SRC": "source", "CON": "content"}
+TAG_OF_ROLE = {role: tag for tag, role in ROLE_OF_TAG.items()}
+_OPENING_QUOTES = "“«„"
+_CLOSING_QUOTES = "”»"
+_QUOTES = '"' + _OPENING_QUOTES + _CLOSING_QUOTES
+_INFINITIVE_MARKER = "to"  # the model is English
+# The lexicon's word classes that help tell a cue or a source edge.
+_WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
+
+
+def model_path(lang: str):
+    return importlib.resources.files("crosswire") / "attribution" / "data" / "models" / f"{lang}.crfsuite"
+
+
+def has_model(lang: str) -> bool:
+    return model_path(lang).is_file()
+
+
+@functools.lru_cache(maxsize=None)
+def _tagger(lang: str) -> pycrfsuite.Tagger:
+    tagger = pycrfsuite.Tagger()
+    with importlib.resources.as_file(model_path(lang)) as path:
+        tagger.open(str(path))
+    return tagger
+
+
+def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Character spans of the tokens of text[start:end]."""
+    return [m.span() for m in TOKEN.finditer(text, start, end)]
+
+
+@functools.lru_cache(maxsize=None)
+def _word_classes(lang: str) -> dict[str, str]:
+    lex = lexicon(lang)
+    classes: dict[str, str] = {}
+    for name in _WORD_CLASSES:
+        for word in getattr(lex, name):
+            classes.setdefault(word, name)
+    for phrase in lex.anon:
+        if " " not in phrase:
+            classes.setdefault(phrase, "anon")
+    # Other inflections of the lexicon's one-word verbs ("pledge" listed, "pledging" found):
+    # the lexicon lists the common forms only.
+    for phrase, cue in lex.cues.items():
+        if cue.kind in ("verb", "chain") and phrase.isalpha():
+            for stem in _stems(phrase):
+                for ending in ("", "s", "es", "d", "ed", "ing"):
+                    classes.setdefault(stem + ending, "cue-form")
+    return classes
+
+
+def _stems(word: str) -> set[str]:
+    stems = {word}
+    for ending in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stems.add(word[:-len(ending)])
+    return stems | {stem[:-1] for stem in stems if stem.endswith("e")}
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "d"
+    if not word[0].isalnum():
+        return word[0]
+    if word.isupper():
+        return "X" if len(word) > 1 else "I"
+    if word[0].isupper():
+        return "Xx"
+    return "x" if word.isalpha() else "x-"
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else ("4-6" if n < 7 else "7+")
+
+
+def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[list[str]]:
+    """The CRF features of each token of one sentence."""
+    n = len(spans)
+    words = [text[s:e] for s, e in spans]
+    lower = [w.casefold() for w in words]
+    shapes = [_shape(w) for w in words]
+    classes = _word_classes(lex.lang)
+    # Lexicon cues: the kind each token is part of, "B" on a cue's first token.
+    kinds = [""] * n
+    if lex.pattern is not None and n:
+        first, last = spans[0][0], spans[-1][1]
+        starts = {s: i for i, (s, _) in enumerate(spans)}
+        for match in lex.pattern.finditer(text, first, last):
+            cue = lex.cues.get(" ".join(match.group(0).split()).casefold())
+            i = starts.get(match.start())
+            if cue is None or i is None:
+                continue
+            kinds[i] = "B" + cue.kind
+            while i + 1 < n and spans[i + 1][1] <= match.end():
+                i += 1
+                kinds[i] = "I" + cue.kind
+    cue_at = [i for i, k in enumerate(kinds) if k.startswith("B")]
+    # Inside a quotation: straight quotes toggle, curly ones open and close.
+    inside = []
+    quoted = False
+    for w in words:
+        if w in _OPENING_QUOTES:
+            quoted = True
+        elif w in _CLOSING_QUOTES:
+            quoted = False
+        elif w == '"':
+            quoted = not quoted
+        inside.append(quoted)
+    commas_before = 0
+    commas_total = lower.count(",")
+    has_quote = any(w in _QUOTES for w in words)
+    result = []
+    for i in range(n):
+        w = lower[i]
+        f = [
+            "w=" + w, "s3=" + w[-3:], "s2=" + w[-2:], "p3=" + w[:3], "sh=" + shapes[i],
+            "k=" + kinds[i], "c=" + classes.get(w, ""),
+            "q=" + ("1" if inside[i] else "0"), "sq=" + ("1" if has_quote else "0"),
+            "cb=" + _bucket(commas_before), "ca=" + _bucket(commas_total - commas_before),
+            "i=" + _bucket(i), "r=" + _bucket(n - 1 - i),
+        ]
+        left = [i - c for c in cue_at if c <= i]
+        right = [c - i for c in cue_at if c > i]
+        f.append("dl=" + (_bucket(min(left)) if left else "-"))
+        f.append("dr=" + (_bucket(min(right)) if right else "-"))
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.extend((f"w{d}=" + lower[j], f"sh{d}=" + shapes[j], f"k{d}=" + kinds[j], f"c{d}=" + classes.get(lower[j], "")))
+            else:
+                f.append(f"w{d}=<edge>")
+        if i > 0:
+            f.append("w-1|w=" + lower[i - 1] + "|" + w)
+        if i + 1 < n:
+            f.append("w|w+1=" + w + "|" + lower[i + 1])
+        if w == ",":
+            commas_before += 1
+        result.append(f)
+    return result
+
+
+def tag_spans(text: str, sentence: Sentence, lex: Lexicon) -> list[tuple[str, int, int]]:
+    """(role, start, end) of the cue, source and content spans the model tags in a sentence."""
+    spans = tokens(text, sentence.start, sentence.end)
+    if not spans:
+        return []
+    tags = _tagger(lex.lang).tag(features(text, spans, lex))
+    found: list[tuple[str, int, int]] = []
+    role = None
+    for (start, end), tag in zip(spans, tags):
+        prefix, _, name = tag.partition("-")
+        if prefix == "I" and role == ROLE_OF_TAG[name]:
+            found[-1] = (role, found[-1][1], end)
+        elif prefix in ("B", "I"):
+            role = ROLE_OF_TAG[name]
+            found.append((role, start, end))
+        else:
+            role = None
+    return found
+
+
+def _cue_kind(text: str, start: int, end: int, lex: Lexicon) -> tuple[str, object]:
+    """The lexicon kind of the first lexicon cue inside a tagged cue ("has also said": verb), else "verb"."""
+    if lex.pattern is not None:
+        for match in lex.pattern.finditer(text, start, end):
+            cue = lex.cues.get(" ".join(match.group(0).split()).casefold())
+            if cue is not None and match.end() <= end and cue.kind != "post":
+                return cue.kind, cue
+    return "verb", None
+
+
+def _nearest(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The span closest to [start, end) in characters (before or after it)."""
+    best = None
+    for s, e in spans:
+        gap = s - end if s >= end else start - e
+        if best is None or gap < best[0]:
+            best = (gap, (s, e))
+    return best[1] if best else None
+
+
+
+def _without_skip_words(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """A source without the lexicon's `skip` words at its edges: the rules' convention
+    ("the senator" is cited as "senator"), which PolNeAR does not follow."""
+    words = list(TOKEN.finditer(text, start, end))
+    while len(words) > 1 and words[0].group(0).casefold() in lex.skip:
+        words.pop(0)
+    while len(words) > 1 and words[-1].group(0).casefold() in lex.skip:
+        words.pop()
+    return words[0].start(), words[-1].end()
+
+
+def _intention_to_say(content: str, lex: Lexicon) -> bool:
+    """Content that is an infinitive of a reporting verb ("wants | to say nothing more"): an
+    intention to speak, which reports nothing (the rules do not read "to say" as a cue either).
+    PolNeAR annotates it; 3 of its 2,195 dev contents are such."""
+    words = TOKEN.findall(content, 0, 60)
+    if len(words) < 2 or words[0].casefold() != _INFINITIVE_MARKER:
+        return False
+    cue = lex.cues.get(words[1].casefold())
+    return cue is not None and cue.kind == "verb"
+
+
+def _quoted(text: str, start: int, pos: int) -> bool:
+    """Whether `pos` is inside a quotation opened after `start`."""
+    quoted = False
+    for char in text[start:pos]:
+        if char in _OPENING_QUOTES:
+            quoted = True
+        elif char in _CLOSING_QUOTES:
+            quoted = False
+        elif char == '"':
+            quoted = not quoted
+    return quoted
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Attribution]:
+    """One attribution per tagged cue, with the nearest tagged source and content of its sentence."""
+    result = []
+    for sentence in sentences:
+        found = tag_spans(text, sentence, lex)
+        sources = [(s, e) for role, s, e in found if role == "source"]
+        contents = [(s, e) for role, s, e in found if role == "content"]
+        for role, start, end in found:
+            if role != "cue":
+                continue
+            kind, cue = _cue_kind(text, start, end, lex)
+            cue_span = _span(text, start, end)
+            near = _nearest(sources, start, end)
+            source = _span(text, *_without_skip_words(text, *near, lex)) if near else None
+            near = _nearest(contents, start, end)
+            content = _span(text, *near) if near else None
+            if content is not None and _intention_to_say(content.text, lex):
+                continue
+            if source is not None and source.text.casefold() in lex.speaker and not _quoted(text, sentence.start, start):
+                continue  # "I said ...": the writer's own voice, not a cited source (as the rules read it)
+            if source is not None:
+                entity = resolve_source(source.text, lex)
+            else:
+                entity = anonymous_of_type(cue.anon_type if kind == "hedge" else "source", cue_span.text)
+            result.append(Attribution(sentence.index, kind, cue_span, source, content, entity,
+                                      relay=bool(cue is not None and cue.relay)))
+    return result
+
+
+def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution]) -> list[Attribution]:
+    """Tagged attributions with the rule readings PolNeAR leaves out or that say more than spans.
+
+    Chains and passives keep the document their source saw (`cited`) and relays their flag,
+    so the rule reading replaces a tagged cue that overlaps it; a hedge ("reportedly") is
+    added where no tagged cue overlaps it; a tagged cue takes the source of the rule reading
+    of the same cue when it has none or the rules' lies inside its own; other rule readings
+    are left to the tagger.
+    """
+    def overlaps(a: Attribution, b: Attribution) -> bool:
+        return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
+
+    structured = [r for r in rules if r.cue_kind in ("chain", "passive") or r.relay]
+    kept = []
+    for attribution in tagged:
+        if any(overlaps(attribution, r) for r in structured):
+            continue
+        reading = next((r for r in rules if r.source is not None and overlaps(attribution, r)), None)
+        # A subject far from its cue ("X, who ..., said"), or shared with the cue before it
+        # ("X acknowledged ... but noted"): the rules follow it, a linear-chain tagger rarely does.
+        # Where both find the source, the rules' narrower span inside the tagged one keeps the
+        # project's conventions: the name of an apposition ("Dmitry Peskov, the Kremlin spokesman,").
+        if reading is not None and (attribution.source is None or (
+                attribution.source.start <= reading.source.start and reading.source.end <= attribution.source.end)):
+            attribution = replace(attribution, source=reading.source, entity=reading.entity)
+        kept.append(attribution)
+    hedges = [r for r in rules if r.cue_kind == "hedge" and not any(overlaps(r, t) for t in kept)]
+    return sorted(kept + structured + hedges, key=lambda a: (a.sentence, a.cue.start))

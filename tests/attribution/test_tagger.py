@@ -1,0 +1,85 @@
+"""The trained English attribution tagger: its packaged model, tokens, tags and merge with the rules.
+
+The sentences here were written for these tests.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from crosswire.attribution import extract_attributions, lexicon, tagger
+from crosswire.model import Attribution, SourceEntity, Span
+from crosswire.text.segment import segment
+
+MAX_MODEL_BYTES = 5_000_000
+
+
+def _attributions(text: str) -> tuple[Attribution, ...]:
+    sentences, _ = segment(text, "en")
+    return extract_attributions(text, sentences, "en")
+
+
+def test_the_english_model_ships_with_the_package_and_stays_small() -> None:
+    path = Path(str(tagger.model_path("en")))
+    assert path.is_file()
+    assert path.stat().st_size < MAX_MODEL_BYTES
+
+
+def test_languages_without_a_model_are_read_by_the_rules_alone() -> None:
+    assert not tagger.has_model("id")
+
+
+def test_the_model_loads_once_per_process() -> None:
+    assert tagger._tagger("en") is tagger._tagger("en")
+
+
+def test_tokens_keep_their_offsets_and_split_clitics() -> None:
+    text = "He’s said O’Malley’s aides don't know (U.S. officials)."
+    got = [text[s:e] for s, e in tagger.tokens(text, 0, len(text))]
+    assert got == ["He", "’s", "said", "O’Malley", "’s", "aides", "don't", "know", "(", "U.S", ".", "officials", ")", "."]
+
+
+def test_a_reported_speech_sentence_gets_its_cue_source_and_content() -> None:
+    text = "Senator Maria Lopez said the bill would pass by a wide margin."
+    (attribution,) = _attributions(text)
+    assert attribution.cue.text == "said" and attribution.cue_kind == "verb"
+    assert attribution.source.text == "Senator Maria Lopez" and attribution.entity.kind == "person"
+    assert attribution.content.text == "the bill would pass by a wide margin"
+
+
+def test_a_cue_outside_the_lexicon_is_a_verb() -> None:
+    text = "Republican leaders lambasted the proposal as reckless and expensive."
+    kinds = {a.cue.text: a.cue_kind for a in _attributions(text)}
+    assert "lambasted" not in lexicon("en").cues
+    assert kinds.get("lambasted") == "verb"
+
+
+def _reading(kind: str, cue: tuple[int, int], source: tuple[int, int] | None, text: str, **extra) -> Attribution:
+    span = lambda s: Span(s[0], s[1], text[s[0]:s[1]]) if s else None  # noqa: E731
+    return Attribution(0, kind, span(cue), span(source), None, SourceEntity("anonymous:source", "anonymous", "x"), **extra)
+
+
+def test_rule_readings_merge_without_duplicates() -> None:
+    text = "A memo seen by the Daily Mirror reportedly says the plan changed, Smith said."
+    def at(phrase: str) -> tuple[int, int]:
+        return text.index(phrase), text.index(phrase) + len(phrase)
+
+    seen, hedge, said, smith = at("seen by"), at("reportedly"), at("said."), at("Smith")
+    said = (said[0], said[1] - 1)
+    rules = [
+        _reading("passive", seen, at("Daily Mirror"), text, cited=Span(0, 6, "A memo")),
+        _reading("hedge", hedge, None, text),
+        _reading("verb", said, smith, text),
+    ]
+    tagged = [_reading("verb", at("seen"), None, text), _reading("verb", said, None, text)]
+    merged = tagger.with_rule_readings(tagged, rules)
+    # The passive keeps its cited document over the tagged cue inside it; the hedge is added;
+    # the tagged "said" keeps its cue and takes the rules' source.
+    assert [(a.cue_kind, a.cue.text) for a in merged] == [("passive", "seen by"), ("hedge", "reportedly"), ("verb", "said")]
+    assert merged[0].cited.text == "A memo"
+    assert merged[2].source.text == "Smith"
+
+
+def test_odd_text_gives_attributions_or_none() -> None:
+    for text in ("", "“" * 5000 + "said" + "”" * 5000, '"""', "— ― : said, said, said", "Он сказал 他说 said."):
+        for attribution in _attributions(text):
+            assert 0 <= attribution.cue.start < attribution.cue.end <= len(text)
