@@ -10,7 +10,8 @@ copied from a publisher). Each record has an `id`, `lang` and `text`, and either
 Matching is exact, not lenient: an expected attribution is found when one
 extracted attribution has
 - the cue span text equal to `cue` and the lexicon kind equal to `cue_kind`;
-- the source span text equal to `source` (for a hedge, `source` is null and the
+- the source span text equal to `source` (for a hedge, and for a verb whose subject
+  a pro-drop language leaves out, `"...", añadió`, `source` is null and the
   attribution has no source span);
 - the entity kind equal to `entity` (outlet / institution / person / pronoun /
   anonymous) when the record gives one.

@@ -15,10 +15,41 @@ from dataclasses import dataclass
 from ..errors import CrosswireError
 
 CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
-WORD_KINDS = frozenset({"anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux", "clause", "conj", "agent", "copula"})
+WORD_KINDS = frozenset({
+    "anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux", "clause", "conj", "agent", "copula",
+    "link", "noncue", "unit", "clitic", "grammar",
+})
+# `grammar` phrases: properties of the language that the rules read (see en.tsv).
+GRAMMAR = frozenset({"verb-final", "verb-first", "pro-drop"})
 
 # Scripts written without spaces: cues match anywhere, not on word boundaries.
 _UNSPACED_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+# Languages with a dotted and a dotless i: "İ" lowers to "i" and "I" to "ı", where
+# str.casefold() makes "İ" two characters ("i" and a combining dot).
+_DOTTED_I_LANGS = frozenset({"tr", "az"})
+_DOTTED_I = str.maketrans({"İ": "i", "I": "ı"})
+# Arabic harakat (short vowels, tanween, shadda, sukun, dagger alif) are mostly left
+# unwritten: a word with them is looked up as written, then without them ("مسؤولٌ").
+# Where a lexicon writes them they tell words apart (passive "يُزعم", active "يزعم").
+HARAKAT = "\u064b-\u065f\u0670"
+_NO_HARAKAT = dict.fromkeys([*range(0x064B, 0x0660), 0x0670])
+# A clitic leaves at least this many letters of its word: "في" is no "ف" + "ي".
+_MIN_STEM = 2
+# No word in a word list is longer.
+_MAX_WORD = 64
+
+
+def fold(text: str, lang: str) -> str:
+    """The form lexicon lookups compare: case folded the language's way."""
+    if lang in _DOTTED_I_LANGS:
+        text = text.translate(_DOTTED_I)
+    return text.casefold()
+
+
+def _forms(folded: str) -> tuple[str, ...]:
+    """A folded word as written and, when it has harakat, without them."""
+    bare = folded.translate(_NO_HARAKAT)
+    return (folded,) if bare == folded else (folded, bare)
 
 
 @dataclass(frozen=True)
@@ -28,7 +59,7 @@ class Cue:
     relay: bool = False  # prep only: "dilansir dari X" = the article relays outlet X
     inverted: bool = False  # verb only: a cue only after a quote or comma, source after it
     participle: bool = False  # verb only: "..., saying X": its subject is that of the verb before it
-    until: tuple[str, ...] = ()  # prep only: words that close the source ("据 X 报道")
+    until: tuple[str, ...] = ()  # prep only: folded words that close the source ("据 X 报道")
     anon_type: str = ""  # hedge only: the anonymous source it implies
 
 
@@ -49,12 +80,66 @@ class Lexicon:
     conj: frozenset[str]  # "and", "but": a cue after one shares the subject of the cue before it
     agent: frozenset[str]  # "by": a passive cue's source follows it ("was echoed by X")
     copula: frozenset[str]  # forms of "be": "was asked" is passive, its subject no source
+    link: frozenset[str]  # words inside a name or noun phrase: "of" in "Ministry of Defence"
+    units: frozenset[str]  # unspaced: units after a numeral, left off a source with it ("5日")
+    clitics: tuple[tuple[str, str], ...]  # (proclitic, what replaces it), longest first: ("لل", "ال")
+    grammar: frozenset[str]  # GRAMMAR properties of the language
     unspaced: bool
 
     @functools.cached_property
     def skip_suffixes(self) -> tuple[str, ...]:
         """`skip` entries written "-ly": word endings rather than words."""
         return tuple(word[1:] for word in self.skip if word.startswith("-") and len(word) > 1)
+
+    @functools.cached_property
+    def skip_by_length(self) -> tuple[str, ...]:
+        """`skip` phrases longest first, to strip from the edges of an unspaced source."""
+        return tuple(sorted(self.skip, key=len, reverse=True))
+
+    @functools.cached_property
+    def verb_like(self) -> frozenset[str]:
+        """Words that belong to a clause's verb, never to a noun phrase before it."""
+        return self.aux | self.copula | self.comp | self.clause
+
+    @property
+    def verb_final(self) -> bool:
+        return "verb-final" in self.grammar
+
+    @property
+    def verb_first(self) -> bool:
+        return "verb-first" in self.grammar
+
+    @property
+    def pro_drop(self) -> bool:
+        return "pro-drop" in self.grammar
+
+    def fold(self, text: str) -> str:
+        return fold(text, self.lang)
+
+    def stems(self, folded: str, depth: int = 2):
+        """A folded word without its proclitics ("وللبيت": "للبيت", "البيت"), up to `depth` of them."""
+        for clitic, replacement in self.clitics:
+            if depth and folded.startswith(clitic) and len(folded) - len(clitic) >= _MIN_STEM:
+                stem = replacement + folded[len(clitic):]
+                yield stem
+                yield from self.stems(stem, depth - 1)
+
+    def has(self, words: frozenset[str], word: str) -> bool:
+        """Whether `word`, without its harakat or its proclitics if need be, is one of `words`."""
+        if len(word) > _MAX_WORD:
+            return False  # a run of unspaced script, not a word
+        for form in _forms(self.fold(word)):
+            if form in words or any(stem in words for stem in self.stems(form)):
+                return True
+        return False
+
+    def cue_for(self, phrase: str) -> Cue | None:
+        """The cue a matched phrase is ("قالَ", "فقال": "قال"); None for a `noncue` word."""
+        for form in _forms(self.fold(" ".join(phrase.split()))):
+            cue = self.cues.get(form) or next((self.cues[s] for s in self.stems(form) if s in self.cues), None)
+            if cue is not None:
+                return cue
+        return None
 
 
 def _data_file(lang: str) -> str | None:
@@ -67,7 +152,7 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".tsv")))
 
 
-def _parse_cue(kind: str, phrase: str, note: str, where: str) -> Cue:
+def _parse_cue(kind: str, phrase: str, note: str, where: str, lang: str) -> Cue:
     relay = inverted = participle = False
     until: tuple[str, ...] = ()
     anon_type = ""
@@ -79,7 +164,7 @@ def _parse_cue(kind: str, phrase: str, note: str, where: str) -> Cue:
         elif item == "participle" and kind == "verb":
             participle = True
         elif item.startswith("until=") and kind == "prep":
-            until = tuple(w for w in item[len("until="):].split("|") if w)
+            until = tuple(fold(w, lang) for w in item[len("until="):].split("|") if w)
         elif kind == "hedge" and not anon_type:
             anon_type = item
         else:
@@ -97,7 +182,8 @@ def lexicon(lang: str) -> Lexicon | None:
         return None
     cues: dict[str, Cue] = {}
     anon: dict[str, str] = {}
-    words: dict[str, set[str]] = {kind: set() for kind in WORD_KINDS - {"anon"}}
+    clitics: dict[str, str] = {}
+    words: dict[str, set[str]] = {kind: set() for kind in WORD_KINDS - {"anon", "clitic"}}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -106,51 +192,64 @@ def lexicon(lang: str) -> Lexicon | None:
         if len(fields) < 2 or not fields[1].strip():
             raise CrosswireError("CW501", where, "expected KIND<TAB>PHRASE[<TAB>NOTE]")
         kind, phrase, note = fields[0].strip(), fields[1].strip(), (fields[2] if len(fields) > 2 else "")
-        key = phrase.casefold()
+        key = fold(phrase, lang)
         if kind in CUE_KINDS:
-            cues[key] = _parse_cue(kind, phrase, note, where)
+            cues[key] = _parse_cue(kind, phrase, note, where, lang)
         elif kind == "anon":
             anon[key] = note.strip() or "source"
+        elif kind == "clitic":
+            clitics[key] = fold(note.strip(), lang)
+        elif kind == "grammar" and key not in GRAMMAR:
+            raise CrosswireError("CW501", where, f"unknown grammar property {phrase!r}")
         elif kind in words:
             words[kind].add(key)
         else:
             raise CrosswireError("CW501", where, f"unknown kind {kind!r}")
     unspaced = lang in _UNSPACED_LANGS
+    clitic_order = tuple(sorted(clitics.items(), key=lambda item: len(item[0]), reverse=True))
+    frozen = {kind: frozenset(found) for kind, found in words.items()}
     return Lexicon(
-        lang, cues, _cue_pattern(cues, unspaced), anon,
-        frozenset(words["pronoun"]), frozenset(words["skip"]), frozenset(words["comp"]),
-        frozenset(words["end"]), frozenset(words["det"]), frozenset(words["aux"]), frozenset(words["speaker"]),
-        frozenset(words["clause"]), frozenset(words["conj"]), frozenset(words["agent"]),
-        frozenset(words["copula"]), unspaced,
+        lang, cues, _cue_pattern(cues, frozen["noncue"], clitic_order, unspaced), anon,
+        frozen["pronoun"], frozen["skip"], frozen["comp"], frozen["end"], frozen["det"], frozen["aux"],
+        frozen["speaker"], frozen["clause"], frozen["conj"], frozen["agent"], frozen["copula"],
+        frozen["link"], frozen["unit"], clitic_order, frozen["grammar"], unspaced,
     )
 
 
-def _cue_pattern(cues: dict[str, Cue], unspaced: bool) -> re.Pattern[str] | None:
+def _cue_pattern(cues: dict[str, Cue], noncues: frozenset[str], clitics: tuple[tuple[str, str], ...],
+                 unspaced: bool) -> re.Pattern[str] | None:
     """One regex for all cue phrases, built as a character trie: a few hundred phrases
-    as plain alternatives would each be tried at every position of the text."""
+    as plain alternatives would each be tried at every position of the text.
+
+    `noncue` words are in the trie too, so that a match consumes them whole ("数据"
+    is read as one word, and its 据 is never a cue). A cue may carry proclitics ("فقال").
+    """
     if not cues:
         return None
     trie: dict = {}
-    for cue in cues.values():
+    for key, kind in [*((key, cue.kind) for key, cue in cues.items()), *((word, "noncue") for word in noncues)]:
         node = trie
-        for char in " ".join(cue.phrase.casefold().split()):
+        for char in " ".join(key.split()):
             node = node.setdefault(char, {})
-        node[_END] = _end_condition(cue.kind, unspaced)
+        node.setdefault(_END, _end_condition(kind, unspaced))
     body = _trie_regex(trie)
-    return re.compile(f"(?i:{body})" if unspaced else rf"(?<!\w)(?i:{body})")
+    if clitics:
+        body = "(?:" + "|".join(re.escape(clitic) for clitic, _ in clitics) + "){0,2}" + body
+    return re.compile(f"(?i:{body})" if unspaced else rf"(?<![\w{HARAKAT}])(?i:{body})")
 
 
 _END = ""  # trie key of a phrase's end: no character is the empty string
 
 
 def _end_condition(kind: str, unspaced: bool) -> str:
+    """What may follow a phrase: harakat written on its last letter ("قالَ"), then the word's end."""
     if unspaced:
         return ""
     if kind in ("prep", "passive"):
         # News copy often loses the space after these ("MenurutGedung Putih",
         # "dariexpress.co.uk"): a capital or a domain may follow directly.
-        return r"(?-i:(?!\w)|(?=[A-ZÀ-ÖØ-Þ])|(?=[\w-]+\.[a-z]{2,}))"
-    return r"(?!\w)"
+        return rf"[{HARAKAT}]*(?-i:(?!\w)|(?=[A-ZÀ-ÖØ-Þ])|(?=[\w-]+\.[a-z]{{2,}}))"
+    return rf"[{HARAKAT}]*(?!\w)"
 
 
 def _trie_regex(node: dict) -> str:
