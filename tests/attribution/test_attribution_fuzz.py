@@ -1,10 +1,12 @@
 """Bad input never breaks attribution extraction, in any language with a lexicon.
 
 Property: for any text (random unicode, no sentences, only quotation marks,
-deeply nested quotations, mixed scripts, cue words glued together), segmenting
-it and extracting attributions gives a tuple, possibly empty, and never raises;
-every span of every attribution lies inside the text and its `.text` is
-`text[start:end]`.
+deeply nested quotations, mixed scripts, cue words glued together, one sentence of
+20,000 characters made of cues), segmenting it and extracting attributions gives a
+tuple, possibly empty, and never raises; every span of every attribution lies inside
+the text and its `.text` is `text[start:end]`. The long sentences once took
+quadratic time (half a minute for "said said ..."); they are here so that a slow
+rule shows as a slow test run, without a wall-time assertion.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswire.attribution import available_languages, extract_attributions, lexicon
+from crosswire.attribution.extract import MAX_CUES_PER_SENTENCE
+from crosswire.model import Sentence
 from crosswire.text.segment import segment
 
 LANGUAGES = available_languages()
@@ -29,10 +33,18 @@ FRAGMENTS = sorted({
 })
 
 SPAN_FIELDS = ("cue", "source", "content", "cited")
+LONG_SENTENCE_CHARS = 20_000
+# Sentences that made every cue rescan the sentence: cues without boundaries, quotation
+# marks without an end, a cue after every comma or quotation, fronted preps, appositions.
+PATHOLOGICAL = (
+    "said ", "据", "« ", "قال ", "söyledi, ", '"a b c d e," said X, ', "According to Reuters ",
+    "Laut dem Weißen Haus ", "«No», añadió, ", "Dmitry Peskov, the spokesman, said ", "وفي بيان قال ",
+)
 
 
-def _check(text: str, lang: str) -> None:
-    sentences, _ = segment(text, lang)
+def _check(text: str, lang: str, sentences=None) -> tuple:
+    if sentences is None:
+        sentences, _ = segment(text, lang)
     found = extract_attributions(text, sentences, lang)
     assert isinstance(found, tuple)
     for attribution in found:
@@ -43,6 +55,7 @@ def _check(text: str, lang: str) -> None:
                 continue
             assert 0 <= span.start <= span.end <= len(text), (field, span, lang)
             assert span.text == text[span.start:span.end], (field, span, lang)
+    return found
 
 
 mixed_texts = st.lists(
@@ -100,3 +113,33 @@ def test_empty_and_blank_texts():
     for lang in LANGUAGES:
         for text in ("", " ", "\n\n", "\u200f", "。", "،", "«»", "„“"):
             _check(text, lang)
+
+
+def _one_long_sentence(unit: str) -> tuple[str, tuple[Sentence, ...]]:
+    text = (unit * (LONG_SENTENCE_CHARS // len(unit) + 1))[:LONG_SENTENCE_CHARS]
+    return text, (Sentence(0, 0, len(text), text),)
+
+
+def test_long_pathological_sentences_finish():
+    for unit in PATHOLOGICAL:
+        for lang in ("en", "zh", "ar", "tr", "de", "es", "fr"):
+            text, sentences = _one_long_sentence(unit)
+            _check(text, lang, sentences)
+
+
+def test_the_rules_read_a_bounded_number_of_cues_per_sentence():
+    text, sentences = _one_long_sentence("quelle: Reuters, selon l'AFP, a déclaré X, ")
+    assert len(_check(text, "fr", sentences)) <= MAX_CUES_PER_SENTENCE
+
+
+LONG_FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@LONG_FUZZ
+@given(unit=st.lists(st.sampled_from(FRAGMENTS + list(QUOTES + PUNCTUATION)), min_size=1, max_size=6)
+       .map(lambda parts: " ".join(parts) + " "),
+       lang=st.sampled_from(LANGUAGES))
+def test_a_long_sentence_of_cues_finishes(unit, lang):
+    text, sentences = _one_long_sentence(unit)
+    _check(text, lang, sentences)
+
