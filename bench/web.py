@@ -194,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         ms = timed(timer, args.runs, request)
         p95[name] = percentile(ms, 0.95)
         print(f"{name:<36} {args.runs:>5} {statistics.median(ms):>8.1f} {p95[name]:>8.1f} {max(ms):>8.1f}")
-    gated = [name for name in p95 if name.startswith(("GET  /stories (", "GET  /stories/{id}"))]
+    # The floor is for the stories and story pages; search (?q=) ranks every article vector.
+    gated = [name for name in p95 if name.startswith("GET  /stories") and "?q=" not in name]
     slow = [name for name in gated if p95[name] >= FLOOR_MS]
-    print(f"floor: stories and story pages p95 < {FLOOR_MS:.0f} ms: " + ("met" if not slow else f"missed by {', '.join(slow)}"))
+    print(f"floor: stories and story pages p95 < {FLOOR_MS:.0f} ms: " + ("met" if not slow else f"missed by {'; '.join(slow)}"))
     corpus.close()
     return 0 if not slow else 1
 

@@ -113,11 +113,13 @@ def create_app(
             return templates.TemplateResponse(request, "compare.html.j2", _compare_context())
 
         def stored_pair(corpus: Corpus) -> dict[str, crosswire.Article]:
-            found = {side: corpus.store.article(article_id) for side, article_id in (("a", a), ("b", b))}
-            for side, stored in found.items():
+            found = {}
+            for side, article_id in (("a", a), ("b", b)):
+                stored = corpus.store.article(article_id)
                 if stored is None:
-                    raise CorpusError(str(a if side == "a" else b), "no such article")
-            return {side: stored.article for side, stored in found.items()}
+                    raise CorpusError(str(article_id), "no such article")
+                found[side] = stored.article
+            return found
 
         try:
             articles = with_corpus(app, stored_pair)
