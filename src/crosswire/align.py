@@ -168,8 +168,16 @@ def _cuts(text: str, max_left_words: int | None = None) -> list[int]:
     out = []
     for match in _UNPUNCTUATED_BREAK.finditer(text):
         cut = match.end()
+        # The capital test first, without copying the rest of the text: most breaks are
+        # before a lower-case word, and counting words on both sides of every break was
+        # quadratic in the sentence length.
+        first = cut
+        while first < len(text) and text[first] in "\"“«„(":
+            first += 1
+        if not text[first : first + 1].isupper():
+            continue
         left, right = len(text[:cut].split()), len(text[cut:].split())
-        if text[cut:].lstrip("\"“«„(")[:1].isupper() and MIN_PART_WORDS <= left and right >= MIN_PART_WORDS:
+        if MIN_PART_WORDS <= left and right >= MIN_PART_WORDS:
             if max_left_words is None or left <= max_left_words:
                 out.append(cut)
     return out

@@ -30,18 +30,27 @@ def prepare(article: Article) -> Document:
     return Document(article, tuple(sentences), tuple(skipped))
 
 
-def sentence_facts(doc: Document) -> list[SentenceFacts]:
+_SpanFacts = tuple[list, tuple, tuple]  # words, numbers, dates of one sentence span
+
+
+def sentence_facts(doc: Document, memo: dict[tuple[int, int], _SpanFacts] | None = None) -> list[SentenceFacts]:
+    """`memo` (per article text) keeps each span's words, numbers and dates for a second pass
+    over the same text: after a merged sentence is split, all other sentences are unchanged.
+    Names are always found again, as they depend on the whole article's sentences."""
     text, lang = doc.article.text, doc.article.lang
-    sentence_words = [words(text, s.start, s.end, lang) for s in doc.sentences]
+    memo = {} if memo is None else memo
+    for s in doc.sentences:
+        if (s.start, s.end) not in memo:
+            memo[s.start, s.end] = (
+                words(text, s.start, s.end, lang),
+                tuple(find_numbers(text, lang, s.start, s.end)),
+                tuple(find_dates(text, lang, s.start, s.end)),
+            )
+    spans = [memo[s.start, s.end] for s in doc.sentences]
+    sentence_words = [ws for ws, _, _ in spans]
     return [
-        SentenceFacts(
-            tuple(find_numbers(text, lang, s.start, s.end)),
-            tuple(find_dates(text, lang, s.start, s.end)),
-            tuple(ws),
-            tuple(names),
-            lang,
-        )
-        for s, ws, names in zip(doc.sentences, sentence_words, find_names(sentence_words, lang))
+        SentenceFacts(numbers, dates, tuple(ws), tuple(names), lang)
+        for (ws, numbers, dates), names in zip(spans, find_names(sentence_words, lang))
     ]
 
 
@@ -74,9 +83,9 @@ def _similarities(cache: _VectorCache, pairs: Sequence[tuple[str, str]]) -> list
     return [float(vectors[2 * k] @ vectors[2 * k + 1]) for k in range(len(pairs))]
 
 
-def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache):
+def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache, memos=(None, None)):
     """Facts of each sentence, and the linked groups."""
-    facts_a, facts_b = sentence_facts(doc_a), sentence_facts(doc_b)
+    facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
     texts_a = [s.text for s in doc_a.sentences]
     texts_b = [s.text for s in doc_b.sentences]
     vectors = cache.get(texts_a + texts_b)
@@ -125,14 +134,15 @@ def compare(
     doc_a = prepare(_as_article(a, lang_a, "<a>"))
     doc_b = prepare(_as_article(b, lang_b, "<b>"))
     cache = _VectorCache(enc)
-    facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache)
+    memos: tuple[dict, dict] = ({}, {})
+    facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache, memos)
     split_a, split_b = align_mod.merged_sentence_splits(
         [s.text for s in doc_a.sentences], [s.text for s in doc_b.sentences], groups, enc.calibration,
         lambda pairs: _similarities(cache, pairs),
     )
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
-        facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache)
+        facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache, memos)
     found = link_differences(
         [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups],
         doc_a.article.text,

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from .model import Difference, Span
 from .text.dates import DateMention
-from .text.names import Word, phrases, same_territory, spelling_matches, stop_words
+from .text.names import Word, has_digit, phrases, same_territory, spelling_matches, stop_words
 from .text.numbers import Number, same_number
 
 
@@ -90,10 +90,12 @@ def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str
         else:
             unmatched_a.append(n)
     # A digit glued into a name on the other side ("Mavix2" vs "Mavic 2") is not a lost number.
-    digits_in_words_a = {re.sub(r"\D", "", w.text) for w in a.words if any(c.isdigit() for c in w.text)}
-    digits_in_words_b = {re.sub(r"\D", "", w.text) for w in b.words if any(c.isdigit() for c in w.text)}
-    unmatched_a = [n for n in unmatched_a if n.text not in digits_in_words_b]
-    open_b = [n for n in open_b if n.text not in digits_in_words_a]
+    # Most links have no number left over, so the words are scanned only when one is.
+    if unmatched_a or open_b:
+        digits_in_words_a = {re.sub(r"\D", "", w.text) for w in a.words if has_digit(w.text)}
+        digits_in_words_b = {re.sub(r"\D", "", w.text) for w in b.words if has_digit(w.text)}
+        unmatched_a = [n for n in unmatched_a if n.text not in digits_in_words_b]
+        open_b = [n for n in open_b if n.text not in digits_in_words_a]
     differences = []
     for na, nb in _pair(unmatched_a, open_b, key=lambda n: n.percent):
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))

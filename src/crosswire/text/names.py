@@ -137,8 +137,20 @@ def same_territory(key_a: str, lang_a: str, key_b: str, lang_b: str) -> bool:
     return code is not None and code == territory_keys(lang_b).get(key_b)
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+
+
+# Asked for every word of every sentence, twice when compare aligns again after a
+# split; news repeats its words, so most calls are cache hits.
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
+    return _NOT_KEY.sub("", anyascii(text).lower())
+
+
+@functools.lru_cache(maxsize=65536)
+def has_digit(text: str) -> bool:
+    """Any character str.isdigit() accepts (superscripts too): cached, as it is asked per word."""
+    return any(c.isdigit() for c in text)
 
 
 _SKELETON_RULES = [
@@ -179,11 +191,18 @@ def _script(text: str) -> str:
     return unicodedata.name(text[0], "?").split()[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    # wordfreq.available_languages() globs its data folder on every call (three globs per
+    # call): uncached it was a fifth of a comparison's time, asked once per capitalised word.
+    return frozenset(available_languages())
+
+
 def has_word_frequencies(lang: str, text: str) -> bool:
     """Whether `is_common_word` can judge `text`: wordfreq knows `lang` and the word's
     script has reference languages to compare with. Unspaced languages are left out:
     wordfreq would need a tokenizer (MeCab, jieba) that does not ship with it."""
-    return lang not in _UNSPACED and lang in available_languages() and _script(text) in _REFERENCE_LANGS
+    return lang not in _UNSPACED and lang in _wordfreq_languages() and _script(text) in _REFERENCE_LANGS
 
 
 def _frequent_here_only(lower: str, lang: str, refs: tuple[str, ...]) -> bool:
@@ -216,7 +235,7 @@ def is_common_word(text: str, lang: str) -> bool:
 def _could_be_name(word: Word, lang: str) -> bool:
     if word.text.isdigit() or len(word.key) < 2:
         return False
-    if any(c.isdigit() for c in word.text):
+    if has_digit(word.text):
         return True  # "Mavix2", "G7"
     if lang == "ja" and _KATAKANA.fullmatch(word.text):
         return True
@@ -236,7 +255,7 @@ def find_names(sentences: list[list[Word]], lang: str) -> list[list[Word]]:
     def initial_is_name(w: Word) -> bool:
         return (
             w.key in mid_sentence
-            or any(c.isdigit() for c in w.text)
+            or has_digit(w.text)
             or (has_word_frequencies(lang, w.text) and w.key not in lower_case)
         )
 
