@@ -17,10 +17,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
-from corpus_samples import write_jsonl
 from crosswire.corpus import Corpus
 from crosswire.web import create_app
-from web_samples import HOSTILE_TEXT
+from web_samples import HOSTILE_TEXT, write_jsonl
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -6,11 +6,10 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
-from corpus_samples import ARTICLES, write_jsonl
 from crosswire.corpus import Corpus
 from crosswire.schemas import load_schema
 from crosswire.web import create_app
-from web_samples import BASE_URL
+from web_samples import ARTICLES, BASE_URL, write_jsonl
 
 
 def sample_corpus(folder) -> Corpus:

@@ -10,12 +10,11 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from corpus_samples import ARTICLES, write_jsonl
 from crosswire.corpus import Corpus, StoryArticle
 from crosswire.web import create_app
 from crosswire.web.views import timeline_view
 from test_pages import parse
-from web_samples import BASE_URL, HOSTILE_TEXT
+from web_samples import ARTICLES, BASE_URL, HOSTILE_TEXT, write_jsonl
 
 HOSTILE_ARTICLE = {
     "text": HOSTILE_TEXT, "lang": "en", "title": "<script>alert('title')</script>", "outlet": "<b onmouseover=alert(1)>Evil</b>",
