@@ -1,7 +1,7 @@
 """Development benchmark: crosswire.compare on the fr->de `rewrites` pairs.
 
     python bench/rewrites.py [--file ../shared/data/rewrites/dev.jsonl] [--limit N]
-                             [--encoder use-m] [--json]
+                             [--encoder use-m] [--json] [--profile FILE]
 
 Scores every pair with bench/rewrites_scoring.py (the same definitions as
 ../shared/tools/score_rewrites.py) and prints P/R/F1 per measure, the
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -66,7 +68,14 @@ def progress_iter(items: list, description: str):
             bar.advance(task)
 
 
-def run(records: list[dict], encoder_name: str) -> tuple[dict, dict]:
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process, encoder threads included: on a shared
+    machine wall time depends on the other jobs, CPU time much less."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(records: list[dict], encoder_name: str, profile: str | None = None) -> tuple[dict, dict]:
     import crosswire
     from crosswire.encode import get_encoder
 
@@ -76,11 +85,24 @@ def run(records: list[dict], encoder_name: str) -> tuple[dict, dict]:
     load_s = time.perf_counter() - t0
 
     total = Counts()
-    t0 = time.perf_counter()
+    profiler = None
+    if profile:
+        import cProfile
+
+        # CPU time, not wall: the encoder's own threads count, other processes do not.
+        profiler = cProfile.Profile(time.process_time)
+    load_before = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     for record in progress_iter(records, f"comparing ({encoder_name})"):
+        if profiler:
+            profiler.enable()
         result = crosswire.compare(record["a"]["text"], record["b"]["text"], encoder=encoder_name)
+        if profiler:
+            profiler.disable()
         total += score_pair(record, result.to_dict())
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    if profiler:
+        profiler.dump_stats(profile)
 
     timing = {
         "encoder": encoder_name,
@@ -88,6 +110,9 @@ def run(records: list[dict], encoder_name: str) -> tuple[dict, dict]:
         "seconds": elapsed,
         "sentences_per_s": total.sentences / elapsed if elapsed else 0.0,
         "pairs_per_s": total.pairs / elapsed if elapsed else 0.0,
+        "cpu_seconds": cpu,
+        "sentences_per_cpu_s": total.sentences / cpu if cpu else 0.0,
+        "load_average": [load_before, os.getloadavg()[0]],
     }
     return summary(total), timing
 
@@ -120,8 +145,11 @@ def print_table(result: dict, timing: dict, path: str) -> None:
     print(f"{'sentences/s':<24}{timing['sentences_per_s']:>21.1f}{'':>18}   "
           f"{'>= ' + format(SENTENCES_PER_S_MIN, '.0f'):<12}{mark(ok['sentences_per_s'])}")
     print(f"{'pairs/s':<24}{timing['pairs_per_s']:>21.2f}")
+    print(f"{'sentences/CPU-s':<24}{timing['sentences_per_cpu_s']:>21.1f}")
     print()
-    print(f"compare time {timing['seconds']:.2f} s (end to end, models loaded); "
+    print(f"compare time {timing['seconds']:.2f} s (end to end, models loaded), CPU {timing['cpu_seconds']:.2f} s, "
+          f"1-min load average {timing['load_average'][0]:.2f} -> {timing['load_average'][1]:.2f} "
+          f"on {os.cpu_count()} cores; "
           f"model load + one warm-up comparison {timing['load_s']:.2f} s (not counted)")
     below = [k for k, good in ok.items() if not good]
     print(f"{len(ok) - len(below)}/{len(ok)} floors met" + (f"; below: {', '.join(below)}" if below else ""))
@@ -133,10 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N pairs")
     ap.add_argument("--encoder", default="use-m", help="encoder name (default use-m)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--profile", metavar="FILE",
+                    help="write a cProfile (CPU time) of the timed comparisons to FILE")
     args = ap.parse_args(argv)
 
     records = load_records(args.file, args.limit)
-    result, timing = run(records, args.encoder)
+    result, timing = run(records, args.encoder, args.profile)
     if args.json:
         ok = verdicts(result, timing)
         floors = {m: {"f1_min": F1_FLOORS[m]} for m in MEASURES}

@@ -162,8 +162,17 @@ def _anonymous_type(text: str, lex: Lexicon) -> str | None:
     return best[1] if best else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _word_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
 def _find_word(text: str, phrase: str) -> int:
-    match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+    # Every anonymous noun of the lexicon is tried on every source, and most are absent:
+    # a plain substring test rules them out before the (cached) word-boundary regex.
+    if phrase not in text:
+        return -1
+    match = _word_pattern(phrase).search(text)
     return match.start() if match else -1
 
 
