@@ -193,6 +193,10 @@ def test_split_and_merge_forms_redirect_to_the_story(own_pages):
     response = pages.post(f"/stories/{story_id}/merge", data={"other": new_id}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == f"{BASE_URL}/stories/{story_id}"
     assert corpus.store.story_of(german) == story_id
+    # Split off again: the new story cannot reuse the id, and gets one with a "#".
+    response = pages.post(f"/stories/{story_id}/split", data={"articles": [str(german)]})
+    assert response.status_code == 200 and "%23" in str(response.url)
+    assert "Hochwasser in Arlen" in response.text
 
 
 def test_merge_and_split_forms_report_errors(own_pages):
