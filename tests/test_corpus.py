@@ -184,3 +184,18 @@ def test_unknown_story_is_named_in_the_error(corpus_db):
             corpus.story("nope")
         with pytest.raises(CorpusError, match="no such story"):
             corpus.merge("nope", corpus.stories()[0].id)
+
+
+def test_links_of_a_split_sentence_map_back_to_the_stored_sentence():
+    """compare may split a merged sentence in two; the claim matrix numbers sentences as
+    prepare() does, so both halves must map to the one stored sentence they came from."""
+    from crosswire.compare import prepare
+    from crosswire.corpus import _renumbered
+    from crosswire.model import Article
+
+    doc = prepare(Article("Floods hit Valencia. Rescue teams searched the streets. Schools stay shut.", "en"))
+    starts = [s.start for s in doc.sentences]
+    halves = [{"start": starts[0]}, {"start": starts[1]}, {"start": starts[1] + 13}, {"start": starts[2]}]
+    assert _renumbered([1, 2], halves, doc) == [1]
+    assert _renumbered([3], halves, doc) == [2]
+    assert _renumbered([0, 3], halves, doc) == [0, 2]

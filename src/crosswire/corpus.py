@@ -40,6 +40,7 @@ article relaying another's outlet adds none.
 """
 from __future__ import annotations
 
+import bisect
 import os
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
@@ -510,11 +511,23 @@ class Corpus:
             max(times, key=parse_time) if times else None,
         )
 
-    def _links(self, base: StoredArticle, other: StoredArticle) -> list[dict]:
-        links = self.store.comparison_links(base.id, other.id, self.encoder)
+    def _links(self, base: StoredArticle, other: StoredArticle, docs: dict[int, Document]) -> list[dict]:
+        """The links of compare(base, other), in the sentence numbering of `docs` (prepare()).
+
+        compare may split a merged sentence and so number sentences its own way;
+        each of its sentences lies inside one prepared sentence, found by offset.
+        """
+        cache_key = f"{self.encoder}{COMPARISON_CACHE_VERSION}"
+        links = self.store.comparison_links(base.id, other.id, cache_key)
         if links is None:
-            links = compare(base.article, other.article, encoder=self.encoder).to_dict()["links"]
-            self.store.add_comparison_links(base.id, other.id, self.encoder, links)
+            result = compare(base.article, other.article, encoder=self.encoder).to_dict()
+            links = [
+                dict(link,
+                     a=_renumbered(link["a"], result["a"]["sentences"], docs[base.id]),
+                     b=_renumbered(link["b"], result["b"]["sentences"], docs[other.id]))
+                for link in result["links"]
+            ]
+            self.store.add_comparison_links(base.id, other.id, cache_key, links)
         return links
 
     def _claims(self, originals: list[StoredArticle], docs: dict[int, Document]) -> tuple[Claim, ...]:
@@ -530,7 +543,7 @@ class Corpus:
         unmatched: list[tuple[int, int]] = []  # (article id, sentence) linked to nothing in the base
         for other in others:
             covered: set[int] = set()
-            for link in self._links(base, other):
+            for link in self._links(base, other, docs):
                 covered.update(link["b"])
                 differences = tuple(_difference(d) for d in link["differences"])
                 mark = "changed" if link["status"] == "changed" else "present"
@@ -583,6 +596,20 @@ class Corpus:
             else:
                 groups[best].append((article_id, j))
         return groups
+
+
+# Cached links before this suffix were in compare's own numbering; a new key leaves them unused.
+COMPARISON_CACHE_VERSION = "#prepared-sentences"
+
+
+def _renumbered(indices: list[int], compared: list[dict], doc: Document) -> list[int]:
+    starts = [s.start for s in doc.sentences]
+    found: list[int] = []
+    for index in indices:
+        position = bisect.bisect_right(starts, compared[index]["start"]) - 1
+        if position >= 0 and position not in found:
+            found.append(position)
+    return found
 
 
 def _time_key(value: str | None) -> float:
