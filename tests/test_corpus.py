@@ -9,6 +9,8 @@ adds a forecast.
 """
 import json
 import shutil
+import sqlite3
+from datetime import date
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -176,6 +178,57 @@ def test_split_and_merge_stick_after_more_ingest_and_a_rebuilt_linker(fresh_db, 
     with Corpus(fresh_db) as corpus:
         corpus.ingest([more])  # a re-run: nothing new, nothing re-linked
         assert sorted(s.articles for s in corpus.stories()) == [1, 1, 3]
+
+
+def test_listing_pages_and_counts_agree_with_the_whole_listing(fresh_db, tmp_path):
+    undated = {"text": "Ein Zug ist entgleist.   Niemand wurde verletzt, sagte die Polizei.", "lang": "de", "outlet": "taz"}
+    with Corpus(fresh_db) as corpus:
+        corpus.ingest([write_jsonl(tmp_path / "undated.jsonl", undated)])
+        everything = corpus.stories()
+        assert everything[-1].headline == "Ein Zug ist entgleist."  # untitled: its first sentence; undated: last
+        assert everything[-1].first_seen is None
+        assert [s.headline for s in everything[:2]] == ["Chess champion wins fifth title in Oslo", "Floods in Jakarta kill 12 people"]
+        assert [s for offset in range(0, 3) for s in corpus.stories(limit=1, offset=offset)] == everything
+        assert corpus.stories(limit=2, offset=2) == everything[2:]
+        counts = corpus.story_counts()
+        assert (counts.stories, counts.articles) == (3, 5)
+        assert counts.languages == (("de", 2), ("en", 2), ("id", 1))
+        german = corpus.story_counts(lang="de", until=date(2024, 3, 4))
+        assert (german.stories, german.articles, german.languages) == (1, 3, (("de", 1), ("en", 1), ("id", 1)))
+        assert corpus.story_counts(outlet="TAZ").stories == len(corpus.stories(outlet="TAZ")) == 1
+
+
+def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db):
+    with Corpus(fresh_db) as corpus:
+        listed = corpus.stories()
+    db = sqlite3.connect(fresh_db, isolation_level=None)
+    db.executescript(
+        "BEGIN; DROP TABLE story_summaries; DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved;"
+        " DROP TRIGGER story_member_removed; DROP TRIGGER story_article_changed;"
+        " UPDATE schema_version SET version = 2; COMMIT;"
+    )
+    db.close()
+    with Corpus(fresh_db) as corpus:
+        assert corpus.store.schema_version == 3
+        assert corpus.stories() == listed
+        floods = corpus.stories(lang="de")[0]
+        kompas = next(a.id for a in corpus.story(floods.id).articles if a.outlet == "Kompas")
+        left, new = corpus.split(floods.id, [kompas])
+        assert {s.id: s for s in corpus.stories()} == {**{s.id: s for s in listed}, floods.id: left, new.id: new}
+
+
+def test_article_view_has_its_sentences_story_and_sources(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        floods = corpus.stories(lang="de")[0]
+        german = next(a for a in corpus.story(floods.id).articles if a.lang == "de")
+        view = corpus.article(german.id)
+        assert (view.id, view.story_id, view.stored.article.outlet) == (german.id, floods.id, "Tagesspiegel")
+        assert [s.text for s in view.document.sentences] == [s.text for s in german.sentences]
+        found = view.to_dict()
+        assert (found["id"], found["story"], found["duplicate_of"]) == (german.id, floods.id, None)
+        assert "outlet:reuters" in found["sources"]["cites"]  # "berichtete die Nachrichtenagentur Reuters"
+        with pytest.raises(CorpusError, match="^CW404 999: no such article$"):
+            corpus.article(999)
 
 
 def test_unknown_story_is_named_in_the_error(corpus_db):

@@ -2,8 +2,10 @@
 
     with Corpus("crosswire.db") as corpus:
         corpus.ingest(["folder/"])             # store (crosswire.ingest), then link stories
-        corpus.stories(lang="de")               # [StorySummary], newest first
+        corpus.stories(lang="de", limit=50)     # [StorySummary], newest first
+        corpus.story_counts(lang="de")          # StoryCounts: stories, articles, per language
         corpus.story("17")                      # StoryView: articles, claim matrix, sources
+        corpus.article(31)                      # ArticleView: sentences, story, cited sources
         corpus.search("Überschwemmung Jakarta")  # SearchResults: sentences and stories
         corpus.merge("17", "23"); corpus.split("17", [31, 32])
 
@@ -26,6 +28,12 @@ Merges and splits are stored as overrides (the pins they set, article id -> stor
 and committed before the linker is saved; the pins are re-applied to the linker
 whenever it is opened, so the choice sticks on re-runs and after a rebuild.
 
+The stories listing (`stories`, `story_counts`) reads one summary row per story
+(store table story_summaries), filtered, ordered and paged in SQL. The store's triggers
+drop a story's row whenever its members or their articles change; the missing rows are
+written back at the end of `link`, after a merge or split, and before a listing (a
+database from before the table has none), in one write transaction with the check.
+
 The claim matrix (`story`). Every article of the story (near-duplicates aside) is
 compared (crosswire.compare) with the story's earliest article; the links are cached in
 the `comparisons` table, so a story is compared once per new article, not per view.
@@ -41,6 +49,7 @@ article relaying another's outlet adds none.
 from __future__ import annotations
 
 import bisect
+import json
 import os
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
@@ -56,7 +65,7 @@ from .encode import DEFAULT_ENCODER, get_encoder
 from .errors import CrosswireError
 from .ingest import IngestReport, Progress, ingest
 from .model import Difference, Document, Span
-from .provenance import source_graph
+from .provenance import ArticleSources, article_sources, source_graph
 from .read import DEFAULT_MAX_BYTES
 from .similarity import ArticleProfile, build_profile
 from .stories import STATE_FILE, LinkerConfig, StoryLinker, linking_order, parse_time
@@ -104,6 +113,33 @@ class StorySummary:
             "id": self.id, "headline": self.headline, "languages": list(self.languages),
             "outlets": list(self.outlets), "articles": self.articles, "near_duplicates": self.near_duplicates,
             "first_seen": self.first_seen, "last_seen": self.last_seen,
+        }
+
+
+@dataclass(frozen=True)
+class StoryCounts:
+    stories: int
+    articles: int  # near-duplicates included
+    languages: tuple[tuple[str, int], ...]  # (language, stories with an article in it), most stories first
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    stored: StoredArticle
+    document: Document  # compare.prepare(): sentences and skipped lines, as compare reads the article
+    story_id: str | None
+    sources: ArticleSources  # its publisher and the sources it cites
+
+    @property
+    def id(self) -> int:
+        return self.stored.id
+
+    def to_dict(self) -> dict:
+        """Each side of crosswire.comparison/1 (metadata, sentences, skipped lines), with the
+        story, the near-duplicate original and the cited sources."""
+        return {
+            "id": self.stored.id, "story": self.story_id, "duplicate_of": self.stored.duplicate_of,
+            "article": self.document.to_dict(), "sources": self.sources.to_dict(),
         }
 
 
@@ -320,6 +356,7 @@ class Corpus:
                     if progress is not None:
                         progress(LinkProgress(done, len(pending)))
                 linker.save(self.store.stories_dir)
+        self._refresh_summaries()
         return len(pending)
 
     def _link_one(self, linker: StoryLinker, article_id: int) -> None:
@@ -402,29 +439,53 @@ class Corpus:
         # crash in between is mended when the linker is next opened (pins re-applied).
         self.store.add_override(action, {int(a): s for a, s in pins.items()})
         self._open_linker().save(self.store.stories_dir)
+        self._refresh_summaries()
 
     # -- views -----------------------------------------------------------------------
 
     def stories(
         self, *, lang: str | None = None, outlet: str | None = None, since: date | None = None,
-        until: date | None = None, limit: int | None = None,
+        until: date | None = None, limit: int | None = None, offset: int = 0,
     ) -> list[StorySummary]:
-        """Stories with an article in `lang` / from `outlet`, seen within [since, until],
-        most recently first seen first."""
-        found = []
-        for story_id, members in self._story_members().items():
-            summary = self._summarise(story_id, members)
-            if lang and lang not in summary.languages:
-                continue
-            if outlet and outlet.casefold() not in {o.casefold() for o in summary.outlets}:
-                continue
-            if since and (summary.last_seen or "")[:10] < since.isoformat():
-                continue
-            if until and (summary.first_seen is None or summary.first_seen[:10] > until.isoformat()):
-                continue
-            found.append(summary)
-        found.sort(key=lambda s: (s.first_seen is not None, _time_key(s.first_seen), _id_key(s.id)), reverse=True)
-        return found[:limit] if limit is not None else found
+        """Stories with an article in `lang` / from `outlet` (any case), seen within
+        [since, until], most recently first seen first (undated last, equal times by id,
+        highest first): `limit` of them from the `offset`-th on."""
+        self._refresh_summaries()
+        rows = self.store.story_summaries(**_summary_filter(lang, outlet, since, until), limit=limit, offset=offset)
+        return [
+            StorySummary(story_id, headline, tuple(json.loads(languages)), tuple(json.loads(outlets)), *counts)
+            for story_id, headline, languages, outlets, *counts in rows
+        ]
+
+    def story_counts(
+        self, *, lang: str | None = None, outlet: str | None = None, since: date | None = None,
+        until: date | None = None,
+    ) -> StoryCounts:
+        """How many stories `stories` lists with these filters, their articles, and how many
+        of them have an article in each language."""
+        self._refresh_summaries()
+        stories, articles, languages = self.store.story_summary_counts(**_summary_filter(lang, outlet, since, until))
+        return StoryCounts(stories, articles, tuple(sorted(languages, key=lambda item: (-item[1], item[0]))))
+
+    def article(self, article_id: int) -> ArticleView:
+        """A stored article as compare reads it, with its story and the sources it cites."""
+        stored = self.store.article(article_id)
+        if stored is None:
+            raise CorpusError(str(article_id), "no such article")
+        document = prepare(stored.article)
+        return ArticleView(stored, document, self.store.story_of(article_id), article_sources(document))
+
+    def story_sources(self, story_id: str) -> tuple[ArticleView, ...]:
+        """The story's articles that are sources, in arrival order: near-duplicates are copies."""
+        members = self.store.story_members(story_id)
+        if not members:
+            raise CorpusError(story_id, "no such story")
+        views = []
+        for stored in self.store.articles([article_id for article_id, _linked in members]):
+            if stored.duplicate_of is None:
+                document = prepare(stored.article)
+                views.append(ArticleView(stored, document, story_id, article_sources(document)))
+        return tuple(views)
 
     def story(self, story_id: str) -> StoryView:
         """The story's articles in time order and its claim matrix."""
@@ -476,40 +537,32 @@ class Corpus:
 
     # -- internals -------------------------------------------------------------------
 
-    def _story_members(self) -> dict[str, list[_Member]]:
-        members: dict[str, list[_Member]] = {}
-        for story_id, *row in self.store.story_rows():
-            members.setdefault(story_id, []).append(_Member(*row))
-        return members
-
     def _summary(self, story_id: str) -> StorySummary:
-        members = self._story_members_of(story_id)
-        if not members:
+        found = self._summaries([story_id])
+        if not found:
             raise CorpusError(story_id, "no such story")
-        return self._summarise(story_id, members)
+        return found[0]
 
-    def _story_members_of(self, story_id: str) -> list[_Member]:
-        by_id = {s.id: s for s in self.store.articles([a for a, _ in self.store.story_members(story_id)])}
+    def _summaries(self, story_ids: Sequence[str]) -> list[StorySummary]:
+        """These stories' summaries, built from their members (the ones without articles left out)."""
+        members: dict[str, list[_Member]] = {}
+        for story_id, *row in self.store.story_rows(story_ids):  # by article id within a story
+            members.setdefault(story_id, []).append(_Member(*row))
+        ordered = {story_id: linking_order(found, lambda m: m.published) for story_id, found in members.items()}
+        first_sentences = self.store.first_sentences([found[0].id for found in ordered.values() if not found[0].title])
         return [
-            _Member(s.id, s.article.lang, s.article.outlet, s.article.published, s.article.title, s.duplicate_of)
-            for s in by_id.values()
+            _summarise(story_id, found, found[0].title or _headline(first_sentences[found[0].id]))
+            for story_id, found in ordered.items()
         ]
 
-    def _summarise(self, story_id: str, members: list[_Member]) -> StorySummary:
-        ordered = linking_order(sorted(members, key=lambda m: m.id), lambda m: m.published)
-        earliest = ordered[0]
-        headline = earliest.title or _first_sentence(self.store, earliest.id)
-        times = [m.published for m in ordered if parse_time(m.published) is not None]
-        return StorySummary(
-            story_id,
-            headline,
-            tuple(sorted({m.lang for m in ordered})),
-            tuple(sorted({m.outlet for m in ordered if m.outlet})),
-            len(ordered),
-            sum(m.duplicate_of is not None for m in ordered),
-            min(times, key=parse_time) if times else None,
-            max(times, key=parse_time) if times else None,
-        )
+    def _refresh_summaries(self) -> None:
+        """Write the summary rows of the stories that have none (new, or changed since)."""
+        if not self.store.unsummarised_story_ids():
+            return
+        with self.store.story_rows_transaction():
+            # Asked again under the write lock: another writer may have changed stories since.
+            summaries = self._summaries(self.store.unsummarised_story_ids())
+            self.store.put_story_summaries([_summary_row(s) for s in summaries])
 
     def _links(self, base: StoredArticle, other: StoredArticle, docs: dict[int, Document]) -> list[dict]:
         """The links of compare(base, other), in the sentence numbering of `docs` (prepare()).
@@ -612,21 +665,48 @@ def _renumbered(indices: list[int], compared: list[dict], doc: Document) -> list
     return found
 
 
-def _time_key(value: str | None) -> float:
-    when = parse_time(value)
-    return when.timestamp() if when is not None else 0.0
-
-
 def _id_key(story_id: str) -> tuple[int, str]:
     head, _, tail = story_id.partition("#")
     return (int(head) if head.isdigit() else 0, tail)
 
 
-def _first_sentence(store: SqliteStore, article_id: int) -> str:
-    stored = store.article(article_id)
-    spans = store.sentence_spans(article_id)
-    text = stored.article.text[spans[0][0] : spans[0][1]] if spans else stored.article.text
-    line = " ".join(text.split())
+def _summarise(story_id: str, ordered: list[_Member], headline: str) -> StorySummary:
+    """A story's summary from its members in linking order."""
+    times = [m.published for m in ordered if parse_time(m.published) is not None]
+    return StorySummary(
+        story_id,
+        headline,
+        tuple(sorted({m.lang for m in ordered})),
+        tuple(sorted({m.outlet for m in ordered if m.outlet})),
+        len(ordered),
+        sum(m.duplicate_of is not None for m in ordered),
+        min(times, key=parse_time) if times else None,
+        max(times, key=parse_time) if times else None,
+    )
+
+
+def _summary_row(summary: StorySummary) -> tuple:
+    """The story_summaries row of a summary (store.put_story_summaries)."""
+    first_seen = parse_time(summary.first_seen)
+    return (
+        summary.id, summary.headline, json.dumps(summary.languages, ensure_ascii=False),
+        json.dumps(summary.outlets, ensure_ascii=False),
+        json.dumps(sorted({o.casefold() for o in summary.outlets}), ensure_ascii=False),
+        summary.articles, summary.near_duplicates, summary.first_seen, summary.last_seen,
+        first_seen.isoformat(timespec="microseconds") if first_seen is not None else "", *_id_key(summary.id),
+    )
+
+
+def _summary_filter(lang: str | None, outlet: str | None, since: date | None, until: date | None) -> dict:
+    """The listing filters as store.story_summaries takes them."""
+    return {
+        "lang": lang or None, "outlet_key": outlet.casefold() if outlet else None,
+        "since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
+    }
+
+
+def _headline(first_sentence: str) -> str:
+    line = " ".join(first_sentence.split())
     return line if len(line) <= HEADLINE_CHARS else line[: HEADLINE_CHARS - 1].rstrip() + "…"
 
 

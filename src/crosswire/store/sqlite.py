@@ -166,6 +166,35 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (a, b, encoder)
     ) WITHOUT ROWID;
     """,
+    # 3: a summary row per story (what the stories listing shows), so that the listing is
+    # filtered, ordered and paged in SQL. The triggers drop a story's row whenever its
+    # members or their articles change, whoever writes; crosswire.corpus writes the
+    # missing rows back after linking and before listing (an upgraded file has none yet).
+    """
+    CREATE TABLE story_summaries (
+        story_id TEXT PRIMARY KEY,
+        headline TEXT NOT NULL,
+        languages TEXT NOT NULL,                    -- JSON array, sorted
+        outlets TEXT NOT NULL,                      -- JSON array, sorted
+        outlet_keys TEXT NOT NULL,                  -- JSON array: the outlets casefolded, for the outlet filter
+        articles INTEGER NOT NULL,                  -- near-duplicates included
+        near_duplicates INTEGER NOT NULL,
+        first_seen TEXT,                            -- as published
+        last_seen TEXT,
+        first_seen_utc TEXT NOT NULL,               -- first_seen in UTC as YYYY-MM-DDTHH:MM:SS.ffffff; '' when undated, so listed last
+        id_number INTEGER NOT NULL,                 -- the story id "17#2" as 17 and "2": equal times are listed by id
+        id_tail TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX story_summaries_order ON story_summaries(first_seen_utc, id_number, id_tail);
+    CREATE TRIGGER story_member_added AFTER INSERT ON story_articles
+    BEGIN DELETE FROM story_summaries WHERE story_id = NEW.story_id; END;
+    CREATE TRIGGER story_member_moved AFTER UPDATE ON story_articles
+    BEGIN DELETE FROM story_summaries WHERE story_id IN (OLD.story_id, NEW.story_id); END;
+    CREATE TRIGGER story_member_removed AFTER DELETE ON story_articles
+    BEGIN DELETE FROM story_summaries WHERE story_id = OLD.story_id; END;
+    CREATE TRIGGER story_article_changed AFTER UPDATE ON articles
+    BEGIN DELETE FROM story_summaries WHERE story_id = (SELECT story_id FROM story_articles WHERE article_id = NEW.id); END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -382,7 +411,8 @@ class SqliteStore:
         ).fetchone()
 
     def story_rows_transaction(self):
-        """One transaction around a run of set_story calls (and the linker save inside it)."""
+        """One write transaction around a run of story-row writes: set_story calls and the
+        linker save inside it, or the summary rows of stories that have none."""
         return self._transaction()
 
     def set_story(self, article_id: int, story_id: str, linked: bool) -> None:
@@ -432,12 +462,83 @@ class SqliteStore:
         row = self._db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def story_rows(self) -> list[tuple[str, int, str, str | None, str | None, str | None, int | None]]:
-        """(story id, article id, lang, outlet, published, title, duplicate_of) of every story member."""
+    def story_rows(
+        self, story_ids: Sequence[str]
+    ) -> list[tuple[str, int, str, str | None, str | None, str | None, int | None]]:
+        """(story id, article id, lang, outlet, published, title, duplicate_of) of these
+        stories' members, by story and then by article id."""
+        rows = []
+        for chunk in _chunks(list(story_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self._db.execute(
+                "SELECT sa.story_id, a.id, a.lang, a.outlet, a.published, a.title, a.duplicate_of"
+                f" FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id WHERE sa.story_id IN ({marks})",
+                chunk,
+            ))
+        return sorted(rows, key=lambda row: (row[0], row[1]))
+
+    def first_sentences(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """Article id -> the text of its first sentence (its whole text when it has none)."""
+        found: dict[int, str] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            # substr counts characters, as Python's offsets do: only the sentence leaves SQLite.
+            found.update(self._db.execute(
+                "SELECT a.id, CASE WHEN s.article_id IS NULL THEN a.text"
+                " ELSE substr(a.text, s.start_char + 1, s.end_char - s.start_char) END"
+                " FROM articles AS a LEFT JOIN sentences AS s ON s.article_id = a.id"
+                " AND s.idx = (SELECT min(idx) FROM sentences WHERE article_id = a.id)"
+                f" WHERE a.id IN ({marks})",
+                chunk,
+            ))
+        return found
+
+    def unsummarised_story_ids(self) -> list[str]:
+        """Stories with no summary row: new, or changed since their row was written."""
+        return [row[0] for row in self._db.execute(
+            "SELECT DISTINCT story_id FROM story_articles WHERE story_id NOT IN (SELECT story_id FROM story_summaries)"
+        )]
+
+    def put_story_summaries(self, rows: Sequence[tuple]) -> None:
+        """Summary rows as the story_summaries columns, in order (inside story_rows_transaction)."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO story_summaries (story_id, headline, languages, outlets, outlet_keys, articles,"
+            " near_duplicates, first_seen, last_seen, first_seen_utc, id_number, id_tail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def story_summaries(
+        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
+        until: str | None = None, limit: int | None = None, offset: int = 0,
+    ) -> list[tuple[str, str, str, str, int, int, str | None, str | None]]:
+        """(story id, headline, languages, outlets, articles, near_duplicates, first_seen,
+        last_seen) of the stories that pass the filters (see _summary_filter), first seen
+        most recently first, undated ones last, equal times by story id, highest first."""
+        where, params = _summary_filter(lang, outlet_key, since, until)
         return self._db.execute(
-            "SELECT sa.story_id, a.id, a.lang, a.outlet, a.published, a.title, a.duplicate_of"
-            " FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id ORDER BY sa.story_id, a.id"
+            "SELECT story_id, headline, languages, outlets, articles, near_duplicates, first_seen, last_seen"
+            f" FROM story_summaries AS s {where} ORDER BY first_seen_utc DESC, id_number DESC, id_tail DESC"
+            " LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset],
         ).fetchall()
+
+    def story_summary_counts(
+        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[int, int, list[tuple[str, int]]]:
+        """(stories, their articles, [(language, stories with an article in it)]) of the
+        stories that pass the filters (see _summary_filter)."""
+        where, params = _summary_filter(lang, outlet_key, since, until)
+        stories, articles = self._db.execute(
+            f"SELECT count(*), coalesce(sum(articles), 0) FROM story_summaries AS s {where}", params
+        ).fetchone()
+        languages = self._db.execute(
+            f"SELECT j.value, count(*) FROM story_summaries AS s JOIN json_each(s.languages) AS j {where}"
+            " GROUP BY j.value",
+            params,
+        ).fetchall()
+        return stories, articles, languages
 
     def comparison_links(self, a: int, b: int, encoder: str) -> list[dict] | None:
         row = self._db.execute(
@@ -535,6 +636,28 @@ def _stored_article(row: tuple) -> StoredArticle:
     return StoredArticle(
         article_id, Article(text, lang, source, title, url, outlet, published, json.loads(meta)), duplicate_of
     )
+
+
+def _summary_filter(
+    lang: str | None, outlet_key: str | None, since: str | None, until: str | None
+) -> tuple[str, list[str]]:
+    """The WHERE clause for story_summaries AS s: an article in `lang`, an outlet whose
+    casefolded name is `outlet_key`, last seen on or after `since` and first seen on or
+    before `until` (dates, YYYY-MM-DD, compared with the first ten characters as published)."""
+    clauses, params = [], []
+    if lang:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value = ?)")
+        params.append(lang)
+    if outlet_key:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(s.outlet_keys) WHERE value = ?)")
+        params.append(outlet_key)
+    if since:
+        clauses.append("s.last_seen IS NOT NULL AND substr(s.last_seen, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        clauses.append("s.first_seen IS NOT NULL AND substr(s.first_seen, 1, 10) <= ?")
+        params.append(until)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _chunks(items: list, size: int = 500):

@@ -18,11 +18,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 import crosswire
-from crosswire.compare import prepare
 from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError
 from crosswire.errors import CrosswireError
 from crosswire.model import SCHEMA_ID
-from crosswire.provenance import article_sources
 from crosswire.schemas import load_schema
 from crosswire.web.inputs import article_from_text, upload_label
 from crosswire.web.uploads import ingest_upload
@@ -110,22 +108,6 @@ def date_parameter(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise CrosswireError("CW403", name, f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def article_json(corpus: Corpus, article_id: int) -> dict:
-    """A stored article as `crosswire.comparison/1` writes each side (metadata, sentences,
-    skipped lines), with its story, its near-duplicate original and the sources it cites."""
-    stored = corpus.store.article(article_id)
-    if stored is None:
-        raise CorpusError(str(article_id), "no such article")
-    doc = prepare(stored.article)
-    return {
-        "id": stored.id,
-        "story": corpus.store.story_of(stored.id),
-        "duplicate_of": stored.duplicate_of,
-        "article": doc.to_dict(),
-        "sources": article_sources(doc).to_dict(),
-    }
 
 
 ERROR_RESPONSES = {
@@ -244,13 +226,14 @@ def stories(
     since: Annotated[str | None, Query(description="Only stories last seen on or after this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, Query(description="Only stories first seen on or before this date (YYYY-MM-DD).")] = None,
     limit: Annotated[int | None, Query(ge=1, description="At most this many stories.")] = None,
+    offset: Annotated[int, Query(ge=0, description="Leave out this many first: the next page starts at offset + limit.")] = 0,
 ) -> JSONResponse:
     """The corpus's stories, the most recently first seen first."""
 
     def call(corpus: Corpus) -> dict:
         found = corpus.stories(
             lang=lang or None, outlet=outlet or None, since=date_parameter(since, "since"),
-            until=date_parameter(until, "until"), limit=limit,
+            until=date_parameter(until, "until"), limit=limit, offset=offset,
         )
         return {"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]}
 
@@ -269,7 +252,7 @@ def story(story_id: str, request: Request) -> JSONResponse:
 @router.get("/articles/{article_id}", responses={**NO_CORPUS, 422: ERROR_RESPONSES[422]})
 def article(article_id: int, request: Request) -> JSONResponse:
     """A stored article: metadata and sentences as in crosswire.comparison/1, its story, the sources it cites."""
-    return _corpus_json(request, lambda corpus: article_json(corpus, article_id))
+    return _corpus_json(request, lambda corpus: corpus.article(article_id).to_dict())
 
 
 @router.get(

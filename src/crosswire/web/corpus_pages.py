@@ -9,15 +9,13 @@ with a redirect to the story they leave.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crosswire.compare import prepare
-from crosswire.corpus import Corpus, CorpusError, StorySummary
+from crosswire.corpus import Corpus, CorpusError
 from crosswire.errors import CrosswireError
 from crosswire.web.api import corpus_error_status, date_parameter, error_status, with_corpus
 from crosswire.web.views import article_view, sources_graph_svg, story_view
@@ -42,16 +40,6 @@ def _error_page(request: Request, error: CrosswireError | CorpusError) -> Respon
     return _page(request, "corpus_error.html.j2", {"error": error}, status_code=status)
 
 
-def glance(summaries: list[StorySummary]) -> dict:
-    """Counts at a glance: stories, articles, and stories per language."""
-    languages = Counter(lang for s in summaries for lang in s.languages)
-    return {
-        "stories": len(summaries),
-        "articles": sum(s.articles for s in summaries),
-        "languages": sorted(languages.items(), key=lambda item: (-item[1], item[0])),
-    }
-
-
 @router.get("/stories", response_class=HTMLResponse)
 def stories_page(
     request: Request,
@@ -67,11 +55,12 @@ def stories_page(
     def call(corpus: Corpus) -> dict:
         if filters["q"]:
             return {"search": corpus.search(filters["q"], SEARCH_RESULTS)}
-        found = corpus.stories(
-            lang=filters["lang"] or None, outlet=filters["outlet"] or None,
-            since=date_parameter(filters["since"], "since"), until=date_parameter(filters["until"], "until"),
-        )
-        return {"stories": found}
+        chosen = {
+            "lang": filters["lang"] or None, "outlet": filters["outlet"] or None,
+            "since": date_parameter(filters["since"], "since"), "until": date_parameter(filters["until"], "until"),
+        }
+        shown = corpus.stories(**chosen, limit=STORIES_PER_PAGE, offset=(page - 1) * STORIES_PER_PAGE)
+        return {"stories": shown, "counts": corpus.story_counts(**chosen)}
 
     try:
         found = with_corpus(request.app, call)
@@ -79,10 +68,9 @@ def stories_page(
         return _page(request, "stories.html.j2", {"filters": filters, "error": exc, "search": None, "listing": None}, 422)
     listing = None
     if "stories" in found:
-        summaries = found["stories"]
-        pages = max(1, -(-len(summaries) // STORIES_PER_PAGE))
-        shown = summaries[(page - 1) * STORIES_PER_PAGE : page * STORIES_PER_PAGE]
-        listing = {"stories": shown, "glance": glance(summaries), "page": page, "pages": pages}
+        pages = max(1, -(-found["counts"].stories // STORIES_PER_PAGE))
+        # glance: the counts at a glance (StoryCounts) over every page
+        listing = {"stories": found["stories"], "glance": found["counts"], "page": page, "pages": pages}
     context = {"filters": filters, "error": None, "search": found.get("search"), "listing": listing}
     return _page(request, "stories.html.j2", context)
 
@@ -101,13 +89,10 @@ def story_sources_page(story_id: str, request: Request) -> Response:
     """The provenance graph of the story's articles (near-duplicates are no sources)."""
 
     def call(corpus: Corpus) -> dict:
-        members = corpus.store.story_members(story_id)
-        if not members:
-            raise CorpusError(story_id, "no such story")
-        stored = [s for s in corpus.store.articles([article_id for article_id, _ in members]) if s.duplicate_of is None]
-        docs = {s.id: prepare(s.article) for s in stored}
-        labels = {s.id: f"{s.id} · {s.article.outlet or s.article.lang}" for s in stored}
-        return {"graph": sources_graph_svg(docs, labels), "articles": [article_view(s, docs[s.id], story_id) for s in stored]}
+        views = corpus.story_sources(story_id)
+        docs = {v.id: v.document for v in views}
+        labels = {v.id: f"{v.id} · {v.stored.article.outlet or v.stored.article.lang}" for v in views}
+        return {"graph": sources_graph_svg(docs, labels), "articles": [article_view(v) for v in views]}
 
     try:
         found = with_corpus(request.app, call)
@@ -118,14 +103,8 @@ def story_sources_page(story_id: str, request: Request) -> Response:
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: int, request: Request) -> Response:
-    def call(corpus: Corpus) -> dict:
-        stored = corpus.store.article(article_id)
-        if stored is None:
-            raise CorpusError(str(article_id), "no such article")
-        return article_view(stored, prepare(stored.article), corpus.store.story_of(article_id))
-
     try:
-        view = with_corpus(request.app, call)
+        view = with_corpus(request.app, lambda corpus: article_view(corpus.article(article_id)))
     except (CrosswireError, CorpusError) as exc:
         return _error_page(request, exc)
     return _page(request, "article.html.j2", {"article": view})

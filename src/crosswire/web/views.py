@@ -4,7 +4,7 @@ The compare page shows what `crosswire compare --html` shows, laid out by the sa
 functions (crosswire.render.html), plus an id per difference that ties its marks on
 both sides and its line in the list together, for keyboard navigation (static/compare.js).
 
-The corpus pages show what crosswire.corpus returns (StoryView, StoredArticle), with
+The corpus pages show what crosswire.corpus returns (StoryView, ArticleView), with
 the geometry of the story timeline (an SVG drawn by the template: the CSP allows no
 inline styles, so positions are SVG attributes) and the provenance graph of a story's
 articles drawn by render.svg.
@@ -17,14 +17,13 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from crosswire.corpus import StoryArticle, StoryView
+from crosswire.corpus import ArticleView, StoryArticle, StoryView
 from crosswire.model import Comparison, Difference, Document
-from crosswire.provenance import Edge, Node, article_sources, source_graph
+from crosswire.provenance import Edge, Node, source_graph
 from crosswire.render._common import summary
 from crosswire.render.html import Row, _doc_view, _sources_view, build_rows
 from crosswire.render.svg import provenance_svg
 from crosswire.stories import parse_time
-from crosswire.store import StoredArticle
 
 
 def difference_ids(rows: list[Row]) -> list[dict[str, str]]:
@@ -176,14 +175,14 @@ def sources_graph_svg(docs: dict[int, Document], labels: dict[int, str]) -> Mark
     return provenance_svg(GraphPicture(tuple(graph.nodes.values()), graph.edges))
 
 
-def article_view(stored: StoredArticle, doc: Document, story_id: str | None) -> dict:
+def article_view(article: ArticleView) -> dict:
     """The article page's model: sentences with anchors (s-<index>), metadata, cited sources."""
-    view = _doc_view(doc, str(stored.id))
+    doc = article.document
     return {
-        "id": stored.id,
-        "doc": view,
-        "story_id": story_id,
-        "duplicate_of": stored.duplicate_of,
+        "id": article.id,
+        "doc": _doc_view(doc, str(article.id)),
+        "story_id": article.story_id,
+        "duplicate_of": article.stored.duplicate_of,
         "sentences": [{"anchor": f"s-{s.index}", "text": s.text} for s in doc.sentences],
-        "sources": _sources_view(article_sources(doc), "s", doc),
+        "sources": _sources_view(article.sources, "s", doc),
     }
