@@ -25,6 +25,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ modules, when imported from a test
+from rewrites_scoring import PRF  # noqa: E402  (precision / recall / F1 of counted tp, fp, fn)
+
 ROLES = ("source", "cue", "content")
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polnear"
 
@@ -49,35 +52,10 @@ class Document:
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, other: "Counts") -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
 class Scores:
     documents: int = 0
-    counts: dict[tuple[str, str], Counts] = field(
-        default_factory=lambda: {(role, mode): Counts() for role in ROLES for mode in ("exact", "overlap")})
+    counts: dict[tuple[str, str], PRF] = field(
+        default_factory=lambda: {(role, mode): PRF() for role in ROLES for mode in ("exact", "overlap")})
 
 
 def _core(text: str, start: int, end: int) -> tuple[int, int]:
@@ -136,7 +114,7 @@ def predicted_spans(text: str) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
-def match(text: str, predicted: list[tuple[int, int]], gold: tuple[GoldSpan, ...]) -> tuple[Counts, Counts]:
+def match(text: str, predicted: list[tuple[int, int]], gold: tuple[GoldSpan, ...]) -> tuple[PRF, PRF]:
     """(exact, overlap) counts for one role of one document."""
     gold_cores = [_core(text, g.start, g.end) for g in gold]
     pred_cores = [_core(text, s, e) for s, e in predicted]
@@ -149,7 +127,7 @@ def match(text: str, predicted: list[tuple[int, int]], gold: tuple[GoldSpan, ...
                 exact_pairs[p] = g
                 used.add(g)
                 break
-    exact = Counts(len(exact_pairs), len(predicted) - len(exact_pairs), len(gold) - len(exact_pairs))
+    exact = PRF(len(exact_pairs), len(predicted) - len(exact_pairs), len(gold) - len(exact_pairs))
 
     candidates = []
     for p, (ps, pe) in enumerate(pred_cores):
@@ -166,7 +144,7 @@ def match(text: str, predicted: list[tuple[int, int]], gold: tuple[GoldSpan, ...
         if p not in matched_pred and g not in used:
             matched_pred.add(p)
             used.add(g)
-    overlap = Counts(len(matched_pred), len(predicted) - len(matched_pred), len(gold) - len(used))
+    overlap = PRF(len(matched_pred), len(predicted) - len(matched_pred), len(gold) - len(used))
     return exact, overlap
 
 
@@ -177,8 +155,8 @@ def score(documents: list[Document]) -> Scores:
         predicted = predicted_spans(document.text)
         for role in ROLES:
             exact, overlap = match(document.text, predicted[role], document.gold[role])
-            scores.counts[(role, "exact")].add(exact)
-            scores.counts[(role, "overlap")].add(overlap)
+            scores.counts[(role, "exact")] += exact
+            scores.counts[(role, "overlap")] += overlap
         scores.documents += 1
     return scores
 
