@@ -313,12 +313,16 @@ class Corpus:
 
     def __init__(
         self, db_path: str | os.PathLike[str] = DEFAULT_DB, *, encoder: str = DEFAULT_ENCODER,
-        linker_config: LinkerConfig = LinkerConfig(),
+        linker_config: LinkerConfig = LinkerConfig(), store_comparisons: bool = True,
     ) -> None:
         self.store = SqliteStore(str(db_path))
         self.encoder = encoder
         self._linker_config = linker_config
         self._linker: StoryLinker | None = None
+        # The web app reads without writing: there a story view's comparisons are kept
+        # in this process (the latest COMPARISONS_IN_MEMORY) instead of the database.
+        self._store_comparisons = store_comparisons
+        self._comparisons: OrderedDict[tuple[int, int], list[dict]] = OrderedDict()
 
     def close(self) -> None:
         self.store.close()
@@ -571,7 +575,7 @@ class Corpus:
         each of its sentences lies inside one prepared sentence, found by offset.
         """
         cache_key = f"{self.encoder}{COMPARISON_CACHE_VERSION}"
-        links = self.store.comparison_links(base.id, other.id, cache_key)
+        links = self._comparisons.get((base.id, other.id)) or self.store.comparison_links(base.id, other.id, cache_key)
         if links is None:
             result = compare(base.article, other.article, encoder=self.encoder).to_dict()
             links = [
@@ -580,7 +584,12 @@ class Corpus:
                      b=_renumbered(link["b"], result["b"]["sentences"], docs[other.id]))
                 for link in result["links"]
             ]
-            self.store.add_comparison_links(base.id, other.id, cache_key, links)
+            if self._store_comparisons:
+                self.store.add_comparison_links(base.id, other.id, cache_key, links)
+            else:
+                self._comparisons[(base.id, other.id)] = links
+                while len(self._comparisons) > COMPARISONS_IN_MEMORY:
+                    self._comparisons.popitem(last=False)
         return links
 
     def _claims(self, originals: list[StoredArticle], docs: dict[int, Document]) -> tuple[Claim, ...]:
@@ -653,6 +662,7 @@ class Corpus:
 
 # Cached links before this suffix were in compare's own numbering; a new key leaves them unused.
 COMPARISON_CACHE_VERSION = "#prepared-sentences"
+COMPARISONS_IN_MEMORY = 512
 
 
 def _renumbered(indices: list[int], compared: list[dict], doc: Document) -> list[int]:

@@ -85,10 +85,11 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     if isinstance(db, (str, os.PathLike)):
-        db = Corpus(os.fspath(db), encoder=encoder)
+        # GET requests never write: story views keep their comparisons in memory.
+        db = Corpus(os.fspath(db), encoder=encoder, store_comparisons=False)
     app.state.corpus = db
     # The worker threads share the corpus's one SQLite connection and its in-memory story
-    # linker, so corpus calls take turns (story views write their comparison cache too).
+    # linker, so corpus calls take turns.
     app.state.corpus_lock = threading.Lock()
     app.state.encoder = encoder
     templates = _templates()
