@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from .attribution import extract_attributions, find_outlet, lexicon, outlet_for_domain
@@ -276,13 +277,18 @@ class SourceGraph:
     nodes: dict[str, Node]
     edges: tuple[Edge, ...]
 
-    def claim_sources(self, claim: Mapping[str, tuple[int, ...]]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
-        """For a claim (article id -> its sentence indices): the sources each article
-        gives it, and the claim's root sources over all of them."""
+    @cached_property
+    def _cites(self) -> dict[str, list[str]]:
+        """Source -> the sources it cites; built once, as a story asks for every claim."""
         cites: dict[str, list[str]] = {}
         for edge in self.edges:
             if edge.kind == "cites" and not edge.source.startswith("article:"):
                 cites.setdefault(edge.source, []).append(edge.target)
+        return cites
+
+    def claim_sources(self, claim: Mapping[str, tuple[int, ...]]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+        """For a claim (article id -> its sentence indices): the sources each article
+        gives it, and the claim's root sources over all of them."""
         named = {
             side: sorted({x.entity.key for x in _claim_attributions(self.sources[side], sentences)})
             for side, sentences in claim.items()
@@ -295,7 +301,7 @@ class SourceGraph:
                 for other, publisher in publishers.items():
                     if other != side and starts[side] == [publisher]:
                         starts[side] = starts[other]
-        roots = set().union(*(_roots(start, cites) for keys in starts.values() for start in keys))
+        roots = set().union(*(_roots(start, self._cites) for keys in starts.values() for start in keys))
         return starts, tuple(sorted(roots))
 
 
