@@ -17,7 +17,7 @@ import functools
 import importlib.resources
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pycrfsuite
 
@@ -125,17 +125,7 @@ def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[
                 i += 1
                 kinds[i] = "I" + cue.kind
     cue_at = [i for i, k in enumerate(kinds) if k.startswith("B")]
-    # Inside a quotation: straight quotes toggle, curly ones open and close.
-    inside = []
-    quoted = False
-    for w in words:
-        if w in _OPENING_QUOTES:
-            quoted = True
-        elif w in _CLOSING_QUOTES:
-            quoted = False
-        elif w == '"':
-            quoted = not quoted
-        inside.append(quoted)
+    inside = list(_quote_states(words))
     commas_before = 0
     commas_total = lower.count(",")
     has_quote = any(w in _QUOTES for w in words)
@@ -232,16 +222,25 @@ def _intention_to_say(content: str, lex: Lexicon) -> bool:
     return cue is not None and cue.kind == "verb"
 
 
+def _quote_states(marks: Iterable[str]) -> Iterator[bool]:
+    """After each token or character: whether a quotation is open.
+    Straight quotes toggle, curly ones open and close."""
+    quoted = False
+    for mark in marks:
+        if mark in _OPENING_QUOTES:
+            quoted = True
+        elif mark in _CLOSING_QUOTES:
+            quoted = False
+        elif mark == '"':
+            quoted = not quoted
+        yield quoted
+
+
 def _quoted(text: str, start: int, pos: int) -> bool:
     """Whether `pos` is inside a quotation opened after `start`."""
     quoted = False
-    for char in text[start:pos]:
-        if char in _OPENING_QUOTES:
-            quoted = True
-        elif char in _CLOSING_QUOTES:
-            quoted = False
-        elif char == '"':
-            quoted = not quoted
+    for quoted in _quote_states(text[start:pos]):
+        pass  # keep the state after the last character
     return quoted
 
 
