@@ -198,6 +198,26 @@ def test_listing_pages_and_counts_agree_with_the_whole_listing(fresh_db, tmp_pat
         assert corpus.story_counts(outlet="TAZ").stories == len(corpus.stories(outlet="TAZ")) == 1
 
 
+def test_cli_stories_offset_pages_through_the_listing(corpus_db):
+    from click.testing import CliRunner
+
+    from crosswire.cli import cli
+
+    with Corpus(corpus_db) as corpus:
+        everything = [s.to_dict() for s in corpus.stories()]
+    pages = []
+    for offset in range(len(everything) + 1):
+        result = CliRunner().invoke(
+            cli, ["stories", "--db", str(corpus_db), "--limit", "1", "--offset", str(offset), "--json"],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        pages.extend(json.loads(result.output)["stories"])
+    assert pages == everything  # the page past the end is empty
+    refused = CliRunner().invoke(cli, ["stories", "--db", str(corpus_db), "--offset", "-1"])
+    assert refused.exit_code == 2 and "--offset" in refused.output
+
+
 def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db):
     with Corpus(fresh_db) as corpus:
         listed = corpus.stories()

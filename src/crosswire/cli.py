@@ -366,9 +366,11 @@ def _stories_table(summaries, title: str):
 @click.option("--since", metavar="DATE", help="Only stories last seen on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only stories first seen on or before DATE (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1), help="At most this many stories.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many stories of the listing first (with --limit: one page).")
 @_JSON_OPTION
 def stories(db: str, lang: str | None, outlet: str | None, since: str | None, until: str | None,
-            limit: int | None, as_json: bool) -> None:
+            limit: int | None, offset: int, as_json: bool) -> None:
     """List the corpus's stories, the most recent first.
 
     Each story: its id, the headline of its earliest article, languages,
@@ -380,7 +382,7 @@ def stories(db: str, lang: str | None, outlet: str | None, since: str | None, un
         with _open_corpus(db, DEFAULT_ENCODER) as corpus:
             return corpus.stories(
                 lang=lang, outlet=outlet, since=_date_option(since, "--since"), until=_date_option(until, "--until"),
-                limit=limit,
+                limit=limit, offset=offset,
             )
 
     found = _corpus_errors(run)
