@@ -30,6 +30,9 @@ story, whatever the scores, so a user's merge or split survives a re-run. `merge
 Deterministic: the same articles in the same order give the same stories (the index is
 built single-threaded, in that order). The linker holds no SQL; `save`/`load` write a
 directory (state.json, index.usearch, and profiles.bin when it keeps the profiles).
+The nearest-neighbour search sits behind `NeighbourIndex`: `UsearchIndex` in this
+process by default; a store may answer it itself (the PostgreSQL store, in SQL with
+pgvector), and then keeps the state (`state()`, `from_state`) where it likes.
 """
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ import os
 from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Protocol, Sequence, TypeVar
 
 import numpy as np
 from usearch.index import Index
@@ -68,6 +71,50 @@ class LinkerConfig:
     neighbours: int = 16
     # HNSW build/search breadth: 64 keeps recall@16 at ~1.0 on 512-d news vectors.
     expansion: int = 64
+
+
+class NeighbourIndex(Protocol):
+    """The linked articles' vectors, searched for an article's nearest neighbours."""
+
+    def add(self, article_id: str, vector: np.ndarray) -> None: ...
+
+    def search(self, vector: np.ndarray, count: int) -> list[str]:
+        """Up to `count` linked article ids, nearest (cosine) first."""
+
+
+class UsearchIndex:
+    """NeighbourIndex in this process: a usearch HNSW graph keyed by arrival slot."""
+
+    def __init__(self, expansion: int, *, index: Index | None = None, keys: Sequence[str] = ()) -> None:
+        self._expansion = expansion
+        self._index = index
+        self._keys: list[str] = list(keys)  # slot -> article id
+        if index is not None:
+            index.expansion_search = expansion
+
+    def add(self, article_id: str, vector: np.ndarray) -> None:
+        if self._index is None:
+            self._index = Index(
+                ndim=len(vector), metric="cos", dtype="f16",
+                expansion_add=self._expansion, expansion_search=self._expansion,
+            )
+        # One thread, in arrival order: the graph, and so the neighbours found, are reproducible.
+        self._index.add(len(self._keys), vector, threads=1)
+        self._keys.append(article_id)
+
+    def search(self, vector: np.ndarray, count: int) -> list[str]:
+        if not self._keys:
+            return []
+        hits = self._index.search(vector, min(count, len(self._keys)))
+        return [self._keys[int(key)] for key in hits.keys]
+
+    def to_bytes(self) -> bytes | None:
+        """The graph as usearch saves it; None while empty."""
+        return None if self._index is None else bytes(self._index.save())
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None, expansion: int, keys: Sequence[str]) -> UsearchIndex:
+        return cls(expansion, index=Index.restore(data) if data else None, keys=keys)
 
 
 @dataclass
@@ -105,6 +152,7 @@ class StoryLinker:
         *,
         pins: dict[str, str] | None = None,
         profiles: MutableMapping[str, ArticleProfile] | None = None,
+        index: NeighbourIndex | None = None,
     ) -> None:
         self.config = config
         self.pins: dict[str, str] = dict(pins or {})
@@ -117,7 +165,7 @@ class StoryLinker:
         self.story_of: dict[str, str] = {}
         self._slots: list[str] = []  # index key -> article id
         self._founded: dict[str, int] = {}  # story id -> creation rank, for ties
-        self._index: Index | None = None
+        self.index: NeighbourIndex = UsearchIndex(config.expansion) if index is None else index
 
     def __len__(self) -> int:
         return len(self.story_of)
@@ -134,7 +182,7 @@ class StoryLinker:
             story_id = self.best_story(profile) or self._new_story_id(article_id)
         self._attach(article_id, story_id, profile.published)
         self.profiles[article_id] = profile
-        self._index_add(profile.vector)
+        self.index.add(article_id, profile.vector)
         self._slots.append(article_id)
         return story_id
 
@@ -143,11 +191,9 @@ class StoryLinker:
         the window and share content with it."""
         if not self._slots:
             return {}
-        hits = self._index.search(profile.vector, min(self.config.neighbours, len(self._slots)))
         when = parse_time(profile.published)
         scores: dict[str, float] = {}
-        for key in hits.keys:
-            member = self._slots[int(key)]
+        for member in self.index.search(profile.vector, self.config.neighbours):
             other = self.profiles[member]
             penalty = 0.0
             then = parse_time(other.published)
@@ -221,18 +267,10 @@ class StoryLinker:
         """Write the linker to a directory; each file is replaced atomically."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        state = {
-            "version": STATE_VERSION,
-            "config": asdict(self.config),
-            "pins": self.pins,
-            "stories": [asdict(s) for s in self.stories.values()],
-            "slots": self._slots,
-        }
-        _write_atomic(folder / STATE_FILE, json.dumps(state, ensure_ascii=False).encode("utf-8"))
-        if self._index is not None:
-            tmp = folder / (INDEX_FILE + ".tmp")
-            self._index.save(str(tmp))
-            os.replace(tmp, folder / INDEX_FILE)
+        _write_atomic(folder / STATE_FILE, json.dumps(self.state(), ensure_ascii=False).encode("utf-8"))
+        graph = self.index.to_bytes() if isinstance(self.index, UsearchIndex) else None
+        if graph is not None:
+            _write_atomic(folder / INDEX_FILE, graph)
         if self.owns_profiles:
             blobs = [self.profiles[a].to_bytes() for a in self._slots]
             _write_atomic(folder / PROFILES_FILE, b"".join(len(b).to_bytes(4, "little") + b for b in blobs))
@@ -244,18 +282,10 @@ class StoryLinker:
         """Read a saved linker; pass `profiles` when they live elsewhere (a store)."""
         folder = Path(path)
         state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"{folder / STATE_FILE}: unknown linker state version {state.get('version')}")
-        linker = cls(LinkerConfig(**state["config"]), pins=state["pins"], profiles=profiles)
-        for s in state["stories"]:
-            story = Story(**s)
-            linker.stories[story.id] = story
-            linker._founded[story.id] = len(linker._founded)
-            linker.story_of.update((a, story.id) for a in story.article_ids)
-        linker._slots = list(state["slots"])
-        if linker._slots:
-            linker._index = Index.restore(str(folder / INDEX_FILE))
-            linker._index.expansion_search = linker.config.expansion
+        config = LinkerConfig(**state["config"])
+        graph = (folder / INDEX_FILE).read_bytes() if state["slots"] else None
+        index = UsearchIndex.from_bytes(graph, config.expansion, state["slots"])
+        linker = cls.from_state(state, profiles=profiles, index=index, source=str(folder / STATE_FILE))
         if profiles is None:
             blob = (folder / PROFILES_FILE).read_bytes()
             offset = 0
@@ -263,6 +293,35 @@ class StoryLinker:
                 size = int.from_bytes(blob[offset : offset + 4], "little")
                 linker.profiles[article_id] = ArticleProfile.from_bytes(blob[offset + 4 : offset + 4 + size])
                 offset += 4 + size
+        return linker
+
+    def state(self) -> dict:
+        """The linker's stories, pins and arrival order as JSON-ready data (the index and
+        the profiles apart)."""
+        return {
+            "version": STATE_VERSION,
+            "config": asdict(self.config),
+            "pins": self.pins,
+            "stories": [asdict(s) for s in self.stories.values()],
+            "slots": self._slots,
+        }
+
+    @classmethod
+    def from_state(
+        cls, state: dict, *, profiles: MutableMapping[str, ArticleProfile] | None, index: NeighbourIndex,
+        source: str,
+    ) -> StoryLinker:
+        """A linker from `state()`'s data and the index saved with it; `source` names
+        where the state was read, for the error."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"{source}: unknown linker state version {state.get('version')}")
+        linker = cls(LinkerConfig(**state["config"]), pins=state["pins"], profiles=profiles, index=index)
+        for s in state["stories"]:
+            story = Story(**s)
+            linker.stories[story.id] = story
+            linker._founded[story.id] = len(linker._founded)
+            linker.story_of.update((a, story.id) for a in story.article_ids)
+        linker._slots = list(state["slots"])
         return linker
 
     # -- internals -------------------------------------------------------------------
@@ -293,15 +352,6 @@ class StoryLinker:
         members, story.article_ids = story.article_ids, []
         for article_id in members:
             self._attach(article_id, story.id, self.profiles[article_id].published)
-
-    def _index_add(self, vector: np.ndarray) -> None:
-        if self._index is None:
-            self._index = Index(
-                ndim=len(vector), metric="cos", dtype="f16",
-                expansion_add=self.config.expansion, expansion_search=self.config.expansion,
-            )
-        # One thread, in arrival order: the graph, and so the neighbours found, are reproducible.
-        self._index.add(len(self._slots), vector, threads=1)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
