@@ -24,6 +24,13 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW404 no such story or article in the corpus
 - CW405 a corpus request that cannot be carried out (a split that empties a story, an empty query)
 - CW501 an attribution data file (cues, outlets) has a malformed line
+- CW620 the batch pipeline's engine (Ray Data) is not installed
+- CW621 the Ray cluster could not be started or reached
+- CW622 a batch pipeline worker failed
+- CW623 a batch option that cannot be used (no workers)
+- CW625 the Redis client (redis-py) is not installed
+- CW626 the Redis server could not be reached or refused a command
+- CW627 a stream message is not a usable article (no `article` field)
 """
 from __future__ import annotations
 
@@ -50,6 +57,13 @@ CODES: dict[str, str] = {
     "CW404": "no such story or article",
     "CW405": "corpus request cannot be carried out",
     "CW501": "malformed attribution data file line",
+    "CW620": "batch engine (Ray Data) not installed",
+    "CW621": "Ray cluster could not be started or reached",
+    "CW622": "a batch pipeline worker failed",
+    "CW623": "batch option cannot be used",
+    "CW625": "Redis client not installed",
+    "CW626": "Redis server unreachable or refused a command",
+    "CW627": "stream message is not a usable article",
 }
 
 

@@ -1,0 +1,273 @@
+"""The distributed batch pipeline on Ray Data: `batch_ingest(paths, db)` and `batch_link(db)`.
+
+    report = batch_ingest(["corpus/"], "crosswire.db", BatchOptions(workers=2))
+    linked = batch_link("crosswire.db")
+
+The result is the one `crosswire ingest` gives for the same files (same articles, same
+ids, same near-duplicates, same stories); only where the work runs differs:
+
+1. read (Ray tasks): each input file is read with crosswire's own readers
+   (read.read_file_articles), articles outside --since/--until are left out, and each
+   article is segmented and its facts found (compare.prepare, compare.sentence_facts);
+2. embed (a Ray actor pool, `workers` actors): each actor loads the encoder once and
+   encodes a block of articles' sentences and lead texts per call, then builds the
+   similarity profile and MinHash signature; one ONNX session per worker, not per row;
+3. store (the driver): the rows come back in input order (Ray Data's preserve_order)
+   and are written by the same rules as ingest: an exact copy is recorded as a copy, a
+   near-duplicate is linked to its earliest copy; so article ids and duplicate links do
+   not depend on which worker finished first;
+4. link (the driver, `batch_link`): crosswire.Corpus.link, the same StoryLinker pass in
+   publication order that `crosswire ingest` runs. It is one sequential pass on purpose:
+   each article's story depends on every earlier one, so splitting it across machines
+   would make stories depend on the split.
+
+The same code runs in local mode (no address: Ray starts a private cluster of this
+machine's cores and stops it afterwards) and on a cluster (`address="ray://head:10001"`
+or `"auto"` on a cluster node); every node needs crosswire installed and the input
+paths readable under the same names (a shared file system).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from crosswire.compare import prepare, sentence_facts
+from crosswire.diff import SentenceFacts
+from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
+from crosswire.errors import CrosswireError
+from crosswire.ingest import ARTICLES_PER_BATCH, IngestReport, _facts, content_hash, in_window, shingles
+from crosswire.model import Article, Fact, Sentence
+from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
+from crosswire.similarity import lead_text, profile_from_parts
+from crosswire.store import NewArticle, Store, minhash_signature
+
+__all__ = [
+    "BatchOptions", "OutsideDates", "Prepared", "batch_ingest", "batch_link", "prepare_article", "embed_articles",
+    "store_item",
+]
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    address: str | None = None  # a Ray cluster ("ray://head:10001", "auto"); None: local mode
+    workers: int = 1  # encoder actors, each with its own ONNX session
+    encoder: str = DEFAULT_ENCODER
+    since: date | None = None
+    until: date | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article segmented and its facts found, waiting for its sentence vectors."""
+
+    article: Article
+    content_hash: str
+    sentences: tuple[Sentence, ...]
+    facts: list[tuple[int, Fact]]
+    sentence_facts: list[SentenceFacts]  # for the similarity profile
+
+
+@dataclass(frozen=True)
+class OutsideDates:
+    """An article left out by --since/--until: counted, not stored."""
+
+
+# What travels between the pipeline's stages and reaches the driver.
+Item = Prepared | NewArticle | Rejected | OutsideDates
+
+
+def prepare_article(article: Article) -> Prepared | Rejected:
+    """Segment an article and find its facts (the CPU work before encoding)."""
+    try:
+        doc = prepare(article)
+    except CrosswireError as exc:
+        return Rejected.from_error(exc)
+    found = sentence_facts(doc)
+    facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
+    return Prepared(article, content_hash(article.text), doc.sentences, facts, found)
+
+
+def embed_articles(items: Sequence[Item], encoder: Encoder) -> list[Item]:
+    """Each Prepared article as the NewArticle to store (one encoder call for all of them);
+    other items as they are."""
+    prepared = [item for item in items if isinstance(item, Prepared)]
+    # Each article's sentences, then its lead text (the profile's lead vector), as ingest does.
+    texts = [
+        text
+        for p in prepared
+        for text in (*(s.text for s in p.sentences), lead_text([s.text for s in p.sentences]))
+    ]
+    vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    embedded: dict[int, NewArticle] = {}
+    offset = 0
+    for p in prepared:
+        rows = vectors[offset : offset + len(p.sentences)]
+        lead_vector = vectors[offset + len(p.sentences)]
+        offset += len(p.sentences) + 1
+        profile = profile_from_parts(p.article, rows, lead_vector, p.sentence_facts)
+        embedded[id(p)] = NewArticle(
+            article=p.article, content_hash=p.content_hash, sentences=p.sentences, encoder=encoder.name,
+            vectors=rows, facts=p.facts, signature=minhash_signature(shingles(p.article.text)),
+            profile=profile.to_bytes(), article_vector=profile.vector,
+        )
+    return [embedded.get(id(item), item) for item in items]
+
+
+def store_item(store: Store, item: Item, report: IngestReport) -> None:
+    """Write one pipeline result by ingest's rules and count it in `report`.
+
+    Exact copies are decided here, against what the store holds now, so a copy of an
+    article stored earlier in the same run is recorded as a copy, as in ingest.
+    """
+    if isinstance(item, OutsideDates):
+        report.outside_dates += 1
+    elif isinstance(item, Rejected):
+        report.rejected.append(item)
+    elif isinstance(item, NewArticle):
+        article = item.article
+        seen = store.seen(item.content_hash, article.source)
+        if seen is not None:
+            if seen.from_same_source:
+                report.unchanged += 1
+            else:
+                store.add_copy(seen.article_id, article)
+                report.duplicates += 1
+            return
+        stored = store.add_article(item)
+        report.stored.append(stored.article_id)
+        if stored.is_near_duplicate:
+            report.near_duplicates += 1
+        else:
+            report.ingested += 1
+    else:
+        raise TypeError(f"not a finished pipeline item: {type(item).__name__}")
+
+
+# -- the Ray pipeline ------------------------------------------------------------------
+
+PAYLOAD = "item"  # the one column between stages: a pickled Item (articles are free text, not a table)
+
+
+def _read_file(row: dict[str, Any], options: BatchOptions) -> list[dict[str, bytes]]:
+    """Stage 1 (Ray tasks): one input file -> its articles, prepared, in file order."""
+    out: list[dict[str, bytes]] = []
+    for article in read_file_articles(Path(row["path"]), max_bytes=options.max_bytes):
+        if isinstance(article, Rejected):
+            item: Item = article
+        elif not in_window(article, options.since, options.until):
+            item = OutsideDates()
+        else:
+            item = prepare_article(article)
+        out.append({PAYLOAD: pickle.dumps(item)})
+    return out
+
+
+class _Embed:
+    """Stage 2 (a Ray actor): the encoder, loaded once per actor, embeds a block of rows."""
+
+    def __init__(self, encoder: str, threads: int) -> None:
+        # Before the encoder loads: its ONNX session takes this many intra-op threads.
+        os.environ["CROSSWIRE_THREADS"] = str(threads)
+        self._encoder = get_encoder(encoder)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[bytes]]:
+        items = [pickle.loads(payload) for payload in batch[PAYLOAD]]
+        return {PAYLOAD: [pickle.dumps(item) for item in embed_articles(items, self._encoder)]}
+
+
+def _ray():
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise CrosswireError(
+            "CW620", "ray", "the batch pipeline needs Ray Data; install it with: pip install 'crosswire[scale]'"
+        ) from None
+    return ray
+
+
+def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Item]:
+    """Every input file's items, read and embedded on Ray, in input order."""
+    ray = _ray()
+    started_here = not ray.is_initialized()
+    if started_here:
+        try:
+            if options.address is None:
+                # Local mode: one CPU slot per encoder actor plus one for the read tasks.
+                ray.init(num_cpus=options.workers + 1, include_dashboard=False, log_to_driver=False,
+                         configure_logging=False)
+            else:
+                ray.init(address=options.address, log_to_driver=False, configure_logging=False)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise CrosswireError(
+                "CW621", options.address or "local", f"could not start or reach the Ray cluster ({exc})"
+            ) from None
+    try:
+        context = ray.data.DataContext.get_current()
+        # The driver stores rows as they come: input order keeps ids and duplicate links as ingest's.
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False
+        # Encoder threads per actor: this machine's cores shared by its actors (local mode);
+        # on a cluster each actor's node decides, one actor per CPU slot.
+        threads = max(1, (os.cpu_count() or 1) // options.workers) if options.address is None else 1
+        dataset = (
+            ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, len(files)))
+            .flat_map(_read_file, fn_kwargs={"options": options}, num_cpus=0.5)
+            .map_batches(
+                _Embed, fn_constructor_args=(options.encoder, threads), batch_size=ARTICLES_PER_BATCH,
+                batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=1,
+            )
+        )
+        try:
+            for row in dataset.iter_rows():
+                yield pickle.loads(row[PAYLOAD])
+        except ray.exceptions.RayError as exc:
+            raise CrosswireError("CW622", "batch", f"a pipeline worker failed ({_first_line(exc)})") from None
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def batch_ingest(
+    paths: Sequence[str | os.PathLike[str]], store: Store, options: BatchOptions = BatchOptions(),
+    progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Read, embed (on Ray) and store every article under `paths`; see the module docstring.
+
+    Bad input never stops the run: it is listed in `report.rejected`, as with ingest.
+    Raises CrosswireError CW620-CW622 for Ray, CW2xx for the encoder, CW4xx for the store.
+    """
+    if options.workers < 1:
+        raise CrosswireError("CW623", "--workers", f"needs at least one worker, not {options.workers}")
+    get_encoder(options.encoder)  # an unknown or missing encoder fails here, not inside a worker
+    store_files = [os.path.realpath(f) for f in store.own_files()]
+    files = [
+        str(file) for path in paths for file in input_files(path)
+        if not any(os.path.realpath(file) == f or os.path.realpath(file).startswith(f + os.sep) for f in store_files)
+    ]
+    report = IngestReport(encoder=get_encoder(options.encoder).name, files=len(files))
+    if files:
+        for item in _pipeline_items(files, options):
+            store_item(store, item, report)
+            if progress is not None:
+                progress(report)
+    return report
+
+
+def batch_link(db: str, encoder: str = DEFAULT_ENCODER) -> int:
+    """Link every article in no story yet, as `crosswire ingest` does; returns how many."""
+    from crosswire.corpus import Corpus
+
+    with Corpus(db, encoder=encoder) as corpus:
+        return corpus.link()
