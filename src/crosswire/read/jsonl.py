@@ -47,6 +47,14 @@ def read_jsonl(
                     yield exc
 
 
+def read_json_article(record: bytes | str, source: str) -> Article:
+    """One JSON object, as a JSONL line holds it (a stream message, say) -> Article.
+
+    Raises CrosswireError as read_jsonl reports a bad line (CW104, CW109, CW102-CW108).
+    """
+    return _article(record.encode("utf-8") if isinstance(record, str) else record, source)
+
+
 def _capped_lines(f: BinaryIO, cap: int) -> Iterator[bytes | None]:
     """Each line of `f`, or None for a line longer than `cap` (read past, never held whole)."""
     while True:

@@ -1,0 +1,206 @@
+"""Streaming ingest: `watch(db, WatchOptions(...))` consumes articles from a Redis Stream.
+
+A producer adds one message per article, its `article` field a JSON object as a JSONL
+line holds it (text, and optionally title, url, published, lang, outlet):
+
+    XADD news * article '{"text": "...", "lang": "de", "published": "2024-03-04"}'
+
+N workers (processes, on any machines) share the stream through one consumer group:
+Redis hands each message to one of them. A worker, per round:
+
+1. reclaims messages another consumer has held unacknowledged for `claim_idle_ms`
+   (XAUTOCLAIM): that consumer crashed or hangs, and its messages are retried here;
+   at start it first re-reads its own pending messages (a restart under the same name);
+2. otherwise reads up to `batch` new messages (XREADGROUP, blocking `block_ms`);
+3. embeds the batch's articles in one encoder call and stores each in its own
+   transaction (crosswire.batch.store_item: ingest's rules);
+4. acknowledges the messages (XACK) only after their articles are committed;
+5. links the new articles into stories (crosswire.Corpus.link), one worker at a time
+   (a Redis lock), in publication order as `crosswire ingest` does.
+
+No loss: a message is acknowledged only after its article is committed, so a crash
+leaves it pending, to be reclaimed. No duplicates: each message's article has a source
+of its own (`redis:STREAM/MESSAGE_ID`), and the store keeps one article per content
+hash, so a message retried after its article was committed (a crash between commit and
+XACK) is counted `unchanged` and stored nothing again. A message that is not a usable
+article is counted rejected and acknowledged: retrying it would fail again.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from crosswire.batch import Item, embed_articles, prepare_article, store_item
+from crosswire.encode import DEFAULT_ENCODER, get_encoder
+from crosswire.errors import CrosswireError
+from crosswire.ingest import ARTICLES_PER_BATCH, IngestReport
+from crosswire.read import Rejected
+from crosswire.read.jsonl import read_json_article
+from crosswire.store import open_store
+
+SCHEMA_ID = "crosswire.watch/1"
+ARTICLE_FIELD = b"article"
+# Linking holds this lock; a worker killed while linking frees it after this long.
+LINK_LOCK_TIMEOUT_S = 600
+
+
+def default_consumer() -> str:
+    """host-pid: unique among live workers, and names the machine in XINFO CONSUMERS."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    redis_url: str  # redis://host:port/0, rediss://..., unix:///path/redis.sock
+    stream: str
+    group: str
+    consumer: str = field(default_factory=default_consumer)
+    encoder: str = DEFAULT_ENCODER
+    batch: int = ARTICLES_PER_BATCH  # messages per round: one encoder call
+    block_ms: int = 1000  # how long one read waits for new messages
+    claim_idle_ms: int = 60_000  # a message pending this long on another consumer is retried here
+    max_messages: int | None = None  # stop after handling this many messages
+    idle_exit_s: float | None = None  # stop after this long with no message
+    link: bool = True  # link stories after each round
+
+
+@dataclass
+class WatchReport:
+    consumer: str
+    ingest: IngestReport
+    messages: int = 0  # messages handled and acknowledged
+    reclaimed: int = 0  # of those, taken over from another consumer (or this one's earlier run)
+    linked: int = 0  # articles placed in stories
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA_ID, "consumer": self.consumer, "messages": self.messages,
+            "reclaimed": self.reclaimed, "linked": self.linked, "ingest": self.ingest.to_dict(),
+        }
+
+
+def _redis_client(url: str):
+    try:
+        import redis
+    except ImportError:
+        raise CrosswireError(
+            "CW625", "redis", "crosswire watch needs redis-py; install it with: pip install 'crosswire[scale]'"
+        ) from None
+    try:
+        client = redis.Redis.from_url(url)
+        client.ping()
+    except (ValueError, redis.exceptions.RedisError) as exc:
+        raise CrosswireError("CW626", url, f"could not reach the Redis server ({exc})") from None
+    return client
+
+
+def watch(db: str, options: WatchOptions, should_stop: Callable[[], bool] = lambda: False) -> WatchReport:
+    """Consume the stream into the corpus `db` until a bound in `options` or `should_stop()`.
+
+    Raises CrosswireError: CW625/CW626 for Redis, CW2xx for the encoder, CW4xx for the store.
+    """
+    import redis
+
+    client = _redis_client(options.redis_url)
+    encoder = get_encoder(options.encoder)
+    report = WatchReport(options.consumer, IngestReport(encoder=encoder.name))
+    try:
+        _create_group(client, options)
+        with open_store(db) as store:
+            own_pending = True  # first: this consumer's own unacknowledged messages (a restart)
+            last_message = time.monotonic()
+            while not should_stop():
+                room = options.batch if options.max_messages is None else min(
+                    options.batch, options.max_messages - report.messages
+                )
+                if room <= 0:
+                    break
+                messages, reclaimed, own_pending = _next_messages(client, options, room, own_pending)
+                if not messages:
+                    if options.idle_exit_s is not None and time.monotonic() - last_message >= options.idle_exit_s:
+                        break
+                    continue
+                last_message = time.monotonic()
+                items = [_item(options.stream, message_id, fields) for message_id, fields in messages]
+                stored_before = len(report.ingest.stored)
+                for item in embed_articles(items, encoder):
+                    store_item(store, item, report.ingest)
+                # Only now, with every article of the batch committed.
+                client.xack(options.stream, options.group, *(message_id for message_id, _ in messages))
+                report.messages += len(messages)
+                report.reclaimed += reclaimed
+                if options.link and len(report.ingest.stored) > stored_before:
+                    report.linked += _link(client, db, options)
+    except redis.exceptions.RedisError as exc:
+        raise CrosswireError("CW626", options.redis_url, f"the Redis server refused or dropped a command ({exc})") from None
+    return report
+
+
+def _create_group(client: Any, options: WatchOptions) -> None:
+    """The consumer group, reading the stream from its start; an existing group is kept as it is."""
+    import redis
+
+    try:
+        client.xgroup_create(options.stream, options.group, id="0", mkstream=True)
+    except redis.exceptions.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+def _next_messages(client: Any, options: WatchOptions, count: int, own_pending: bool) -> tuple[list, int, bool]:
+    """(messages, how many of them were reclaimed, whether own pending ones may be left):
+    stale ones first, then this consumer's own pending ones, then new ones."""
+    claimed = client.xautoclaim(
+        options.stream, options.group, options.consumer, min_idle_time=options.claim_idle_ms,
+        start_id="0-0", count=count,
+    )[1]
+    # Entries deleted from the stream while pending come back as (id, None): nothing to ingest.
+    deleted = [message_id for message_id, fields in claimed if fields is None]
+    if deleted:
+        client.xack(options.stream, options.group, *deleted)
+    claimed = [(message_id, fields) for message_id, fields in claimed if fields is not None]
+    if claimed:
+        return claimed, len(claimed), own_pending
+    if own_pending:
+        # Id 0: this consumer's messages delivered before and never acknowledged.
+        pending = _entries(client.xreadgroup(options.group, options.consumer, {options.stream: "0"}, count=count))
+        gone = [message_id for message_id, fields in pending if not fields]  # deleted from the stream
+        if gone:
+            client.xack(options.stream, options.group, *gone)
+        pending = [(message_id, fields) for message_id, fields in pending if fields]
+        if pending:
+            return pending, len(pending), True
+    fresh = _entries(
+        client.xreadgroup(options.group, options.consumer, {options.stream: ">"}, count=count, block=options.block_ms)
+    )
+    return fresh, 0, False
+
+
+def _entries(response: Any) -> list:
+    """XREADGROUP's reply, [[stream, entries]] (RESP2, redis-py's default) -> entries."""
+    return [entry for _stream, entries in response or [] for entry in entries]
+
+
+def _item(stream: str, message_id: bytes, fields: dict[bytes, bytes]) -> Item:
+    """A message -> an article prepared for embedding, or why it cannot be one."""
+    source = f"redis:{stream}/{message_id.decode()}"
+    record = fields.get(ARTICLE_FIELD)
+    if record is None:
+        names = ", ".join(sorted(k.decode("utf-8", "replace") for k in fields)) or "none"
+        return Rejected(source, "CW627", f"a message needs an `article` field holding a JSON article; found fields: {names}")
+    try:
+        article = read_json_article(record, source)
+    except CrosswireError as exc:
+        return Rejected.from_error(exc)
+    return prepare_article(article)
+
+
+def _link(client: Any, db: str, options: WatchOptions) -> int:
+    """Link the articles in no story yet, one worker at a time across the group."""
+    from crosswire.batch import batch_link
+
+    with client.lock(f"crosswire:{options.stream}:{options.group}:link", timeout=LINK_LOCK_TIMEOUT_S):
+        return batch_link(db, options.encoder)
