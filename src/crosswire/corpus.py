@@ -55,7 +55,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -68,9 +67,9 @@ from .model import Difference, Document, Span
 from .provenance import ArticleSources, article_sources, source_graph
 from .read import DEFAULT_MAX_BYTES
 from .similarity import ArticleProfile, build_profile
-from .stories import STATE_FILE, LinkerConfig, StoryLinker, linking_order, parse_time
-from .store import StoredArticle
-from .store.sqlite import DEFAULT_DB, SqliteStore
+from .stories import LinkerConfig, StoryLinker, linking_order, parse_time
+from .store import Store, StoredArticle, open_store
+from .store.sqlite import DEFAULT_DB
 
 STORIES_SCHEMA = "crosswire.stories/1"
 STORY_SCHEMA = "crosswire.story/1"
@@ -276,7 +275,7 @@ class _StoredProfiles(MutableMapping):
     sets is already stored: setting only caches it.
     """
 
-    def __init__(self, store: SqliteStore, encoder: str) -> None:
+    def __init__(self, store: Store, encoder: str) -> None:
         self._store = store
         self._encoder = encoder
         self._cache: OrderedDict[str, ArticleProfile] = OrderedDict()
@@ -315,7 +314,8 @@ class Corpus:
         self, db_path: str | os.PathLike[str] = DEFAULT_DB, *, encoder: str = DEFAULT_ENCODER,
         linker_config: LinkerConfig = LinkerConfig(), store_comparisons: bool = True,
     ) -> None:
-        self.store = SqliteStore(str(db_path))
+        # An SQLite file path, or a postgresql:// URL (store.open_store).
+        self.store = open_store(str(db_path))
         self.encoder = encoder
         self._linker_config = linker_config
         self._linker: StoryLinker | None = None
@@ -348,19 +348,22 @@ class Corpus:
 
     def link(self, progress: Callable[[LinkProgress], None] | None = None) -> int:
         """Link every article in no story yet; returns how many were placed."""
-        linker = self._open_linker()
-        pending = linking_order(self.store.unlinked_articles(), lambda row: row[1])
-        self._build_missing_profiles()
-        for start in range(0, len(pending), LINK_CHECKPOINT):
-            with self.store.story_rows_transaction():
-                for done, (article_id, _published, _duplicate_of) in enumerate(
-                    pending[start : start + LINK_CHECKPOINT], start=start + 1
-                ):
-                    self._link_one(linker, article_id)
-                    if progress is not None:
-                        progress(LinkProgress(done, len(pending)))
-                linker.save(self.store.stories_dir)
-        self._refresh_summaries()
+        with self.store.linking():
+            # Another process may have linked since this one last did: read its saved state.
+            self._linker = None
+            linker = self._open_linker()
+            pending = linking_order(self.store.unlinked_articles(), lambda row: row[1])
+            self._build_missing_profiles()
+            for start in range(0, len(pending), LINK_CHECKPOINT):
+                with self.store.story_rows_transaction():
+                    for done, (article_id, _published, _duplicate_of) in enumerate(
+                        pending[start : start + LINK_CHECKPOINT], start=start + 1
+                    ):
+                        self._link_one(linker, article_id)
+                        if progress is not None:
+                            progress(LinkProgress(done, len(pending)))
+                    self.store.save_linker(linker)
+            self._refresh_summaries()
         return len(pending)
 
     def _link_one(self, linker: StoryLinker, article_id: int) -> None:
@@ -382,18 +385,15 @@ class Corpus:
     def _open_linker(self) -> StoryLinker:
         if self._linker is not None:
             return self._linker
-        folder = Path(self.store.stories_dir)
         profiles = _StoredProfiles(self.store, self.encoder)
-        linker = None
-        if (folder / STATE_FILE).exists():
-            try:
-                linker = StoryLinker.load(folder, profiles=profiles)
-            except (OSError, ValueError, KeyError, RuntimeError):
-                linker = None  # unreadable: rebuilt below from the database
+        try:
+            linker = self.store.load_linker(profiles)
+        except (OSError, ValueError, KeyError, RuntimeError):
+            linker = None  # unreadable: rebuilt below from the database
         pins = {str(a): s for a, s in self.store.override_pins().items()}
         if linker is None or len(linker) < self.store.linked_count():
             self.store.clear_story_rows()
-            linker = StoryLinker(self._linker_config, pins=pins, profiles=profiles)
+            linker = self.store.new_linker(self._linker_config, pins, profiles)
         else:
             # Overrides committed after the last linker save (a crash in between).
             for article_id, story_id in pins.items():
@@ -442,7 +442,7 @@ class Corpus:
         # The override and the moved rows are committed before the linker is saved; a
         # crash in between is mended when the linker is next opened (pins re-applied).
         self.store.add_override(action, {int(a): s for a, s in pins.items()})
-        self._open_linker().save(self.store.stories_dir)
+        self.store.save_linker(self._open_linker())
         self._refresh_summaries()
 
     # -- views -----------------------------------------------------------------------

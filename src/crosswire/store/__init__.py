@@ -1,21 +1,30 @@
 """The corpus store: articles, their sentences, vectors and facts, copies, stories.
 
-`Store` is the interface ingest needs (SQLite now, see store.sqlite); the corpus
-(crosswire.corpus: story linking, views, search) uses the SQLite store's further
-methods. Neither writes SQL of its own.
+`Store` is the whole interface that ingest and the corpus (crosswire.corpus: story
+linking, views, search) use; two engines implement it on one model: SQLite
+(store.sqlite, one file) and PostgreSQL (store.postgres, with pgvector for the story
+linker's nearest-neighbour search). `open_store(url_or_path)` picks the engine: a
+`postgresql://` URL opens PostgreSQL, anything else is an SQLite file path. Neither
+ingest nor the corpus writes SQL of its own.
 """
 from __future__ import annotations
 
 import functools
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, MutableMapping, Protocol, Sequence
 
 import numpy as np
 
 from crosswire.model import Article, Fact, Sentence
 
-__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "minhash_signature", "open_store"]
+if TYPE_CHECKING:
+    from crosswire.similarity import ArticleProfile
+    from crosswire.stories import LinkerConfig, StoryLinker
 
+__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "is_postgres_url", "minhash_signature", "open_store"]
+
+POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
 MINHASH_PERMUTATIONS = 128
 MINHASH_SCHEME = "affine32"  # datasketch's default; stored signatures must be read with it
 
@@ -87,6 +96,13 @@ class Stored:
 
 
 class Store(Protocol):
+    """What ingest and the corpus call; SqliteStore and PostgresStore implement all of it."""
+
+    @property
+    def schema_version(self) -> int: ...
+
+    # -- ingest --
+
     def seen(self, content_hash: str, source: str) -> Seen | None:
         """The stored article with exactly this content, if any."""
 
@@ -96,8 +112,111 @@ class Store(Protocol):
     def add_article(self, new: NewArticle) -> Stored:
         """Store a new article atomically; link it to its earliest near-duplicate."""
 
+    def sentence_vectors(self, article_id: int, encoder: str) -> np.ndarray | None:
+        """The article's sentence vectors (float32, one row per sentence), if stored for `encoder`."""
+
     def own_files(self) -> list[str]:
         """The files the store writes, which ingest must never read as input."""
+
+    # -- the story linker --
+
+    def linking(self) -> AbstractContextManager[None]:
+        """Held around a linking pass: one pass at a time on this corpus."""
+
+    def new_linker(
+        self, config: LinkerConfig, pins: dict[str, str], profiles: MutableMapping[str, ArticleProfile]
+    ) -> StoryLinker:
+        """An empty linker, with the neighbour index this engine keeps."""
+
+    def load_linker(self, profiles: MutableMapping[str, ArticleProfile]) -> StoryLinker | None:
+        """The linker as last saved; None when there is none. Raises OSError, ValueError,
+        KeyError or RuntimeError for a state that cannot be read (rebuilt then)."""
+
+    def save_linker(self, linker: StoryLinker) -> None:
+        """Save the linker (inside story_rows_transaction, with the rows it placed)."""
+
+    def unlinked_articles(self) -> list[tuple[int, str | None, int | None]]:
+        """(id, published, duplicate_of) of the articles in no story yet, in arrival order."""
+
+    def all_articles_for_linking(self) -> list[tuple[int, str | None, int | None]]:
+        """(id, published, duplicate_of) of every article, in arrival order: to re-link from scratch."""
+
+    def linked_count(self) -> int:
+        """How many articles are in the linker's index by the stored story rows."""
+
+    def group_story(self, article_id: int) -> tuple[str, int] | None:
+        """(story id, linked article) of the near-duplicate group of `article_id`, when a
+        member of it is linked."""
+
+    def story_rows_transaction(self) -> AbstractContextManager[object]:
+        """One write transaction around a run of story-row writes and the linker save."""
+
+    def set_story(self, article_id: int, story_id: str, linked: bool) -> None: ...
+
+    def clear_story_rows(self) -> None:
+        """Forget every article's story (before re-linking all); overrides are kept."""
+
+    def add_override(self, action: str, pins: dict[int, str]) -> None:
+        """Record a merge or split and move each pinned article's group: one transaction."""
+
+    def override_pins(self) -> dict[int, str]:
+        """Article id -> story id from every merge and split, later ones winning."""
+
+    # -- articles, profiles, vectors --
+
+    def article(self, article_id: int) -> StoredArticle | None: ...
+
+    def articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
+        """These articles, in the order given (unknown ids left out)."""
+
+    def sentence_spans(self, article_id: int) -> list[tuple[int, int]]: ...
+
+    def profile(self, article_id: int, encoder: str) -> bytes | None: ...
+
+    def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None: ...
+
+    def profiled_ids(self, encoder: str) -> list[int]: ...
+
+    def unprofiled_ids(self, encoder: str) -> list[int]: ...
+
+    def article_vectors(self, encoder: str) -> tuple[np.ndarray, np.ndarray]:
+        """(article ids, float32 article vectors) of every profiled original article."""
+
+    def sentence_vector_rows(self, article_ids: Sequence[int], encoder: str) -> Iterator[tuple[int, np.ndarray]]:
+        """(article id, float32 sentence matrix) for these articles."""
+
+    # -- stories and their listing --
+
+    def story_members(self, story_id: str) -> list[tuple[int, bool]]:
+        """(article id, linked) of a story's articles, in arrival order."""
+
+    def story_of(self, article_id: int) -> str | None: ...
+
+    def story_rows(
+        self, story_ids: Sequence[str]
+    ) -> list[tuple[str, int, str, str | None, str | None, str | None, int | None]]:
+        """(story id, article id, lang, outlet, published, title, duplicate_of) of these
+        stories' members, by story and then by article id."""
+
+    def first_sentences(self, article_ids: Sequence[int]) -> dict[int, str]: ...
+
+    def unsummarised_story_ids(self) -> list[str]: ...
+
+    def put_story_summaries(self, rows: Sequence[tuple]) -> None: ...
+
+    def story_summaries(
+        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
+        until: str | None = None, limit: int | None = None, offset: int = 0,
+    ) -> list[tuple[str, str, str, str, int, int, str | None, str | None]]: ...
+
+    def story_summary_counts(
+        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[int, int, list[tuple[str, int]]]: ...
+
+    def comparison_links(self, a: int, b: int, encoder: str) -> list[dict] | None: ...
+
+    def add_comparison_links(self, a: int, b: int, encoder: str, links: list[dict]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -106,8 +225,17 @@ class Store(Protocol):
     def __exit__(self, *exc_info: object) -> None: ...
 
 
-def open_store(path: str) -> Store:
-    """The default backend: one SQLite file at `path`, created and migrated as needed."""
+def is_postgres_url(url_or_path: str) -> bool:
+    return url_or_path.startswith(POSTGRES_URL_SCHEMES)
+
+
+def open_store(url_or_path: str) -> Store:
+    """The store at `url_or_path`, created and migrated as needed: a PostgreSQL database
+    for a `postgresql://` (or `postgres://`) URL, else one SQLite file at that path."""
+    if is_postgres_url(str(url_or_path)):
+        from crosswire.store.postgres import PostgresStore
+
+        return PostgresStore(str(url_or_path))
     from crosswire.store.sqlite import SqliteStore
 
-    return SqliteStore(path)
+    return SqliteStore(str(url_or_path))

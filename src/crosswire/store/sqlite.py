@@ -21,10 +21,16 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Sequence
 
+from collections.abc import MutableMapping
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
 import numpy as np
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
+from crosswire.similarity import ArticleProfile
+from crosswire.stories import STATE_FILE, LinkerConfig, StoryLinker
 from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle
 
 DEFAULT_DB = "crosswire.db"
@@ -326,6 +332,24 @@ class SqliteStore:
         """Where the story linker's state and index are kept, next to the database."""
         return self.path + STORIES_SUFFIX
 
+    def linking(self) -> AbstractContextManager[None]:
+        """One process links an SQLite corpus at a time (a second linking process is not
+        kept out: the PostgreSQL store is the one for several workers)."""
+        return nullcontext()
+
+    def new_linker(
+        self, config: LinkerConfig, pins: dict[str, str], profiles: MutableMapping[str, ArticleProfile]
+    ) -> StoryLinker:
+        return StoryLinker(config, pins=pins, profiles=profiles)
+
+    def load_linker(self, profiles: MutableMapping[str, ArticleProfile]) -> StoryLinker | None:
+        """The linker saved in stories_dir, if any (its state file and usearch graph)."""
+        folder = Path(self.stories_dir)
+        return StoryLinker.load(folder, profiles=profiles) if (folder / STATE_FILE).exists() else None
+
+    def save_linker(self, linker: StoryLinker) -> None:
+        linker.save(self.stories_dir)
+
     def article(self, article_id: int) -> StoredArticle | None:
         row = self._db.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
@@ -351,6 +375,17 @@ class SqliteStore:
             "SELECT profile FROM profiles WHERE article_id = ? AND encoder = ?", (article_id, encoder)
         ).fetchone()
         return row[0] if row else None
+
+    def profiles(self, article_ids: Sequence[int], encoder: str) -> dict[int, bytes]:
+        """Article id -> stored profile, for those of these articles that have one: one query."""
+        found: dict[int, bytes] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(
+                f"SELECT article_id, profile FROM profiles WHERE encoder = ? AND article_id IN ({marks})",
+                [encoder, *chunk],
+            ))
+        return found
 
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
         """Store a profile built after ingest (for articles stored before profiles existed)."""
@@ -403,10 +438,12 @@ class SqliteStore:
     def group_story(self, article_id: int) -> tuple[str, int] | None:
         """(story id, linked article) of the near-duplicate group of `article_id` (the article,
         its original and the original's other copies), when a member of it is linked."""
+        # The group as "id = root OR duplicate_of = root" finds its members by index; a test on
+        # COALESCE(duplicate_of, id) scanned every article (linking cost grew with the corpus).
         return self._db.execute(
-            "SELECT sa.story_id, sa.article_id FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id"
-            " WHERE sa.linked = 1 AND COALESCE(a.duplicate_of, a.id) ="
-            " (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?) ORDER BY sa.article_id LIMIT 1",
+            f"WITH {_GROUP_ROOT} SELECT sa.story_id, sa.article_id FROM g, articles AS a"
+            " JOIN story_articles AS sa ON sa.article_id = a.id"
+            " WHERE sa.linked = 1 AND (a.id = g.root OR a.duplicate_of = g.root) ORDER BY sa.article_id LIMIT 1",
             (article_id,),
         ).fetchone()
 
@@ -437,9 +474,9 @@ class SqliteStore:
             )
             for article_id, story_id in pins.items():
                 self._db.execute(
-                    "UPDATE story_articles SET story_id = ? WHERE article_id IN (SELECT id FROM articles"
-                    " WHERE COALESCE(duplicate_of, id) = (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?))",
-                    (story_id, article_id),
+                    f"WITH {_GROUP_ROOT} UPDATE story_articles SET story_id = ?2 WHERE article_id IN"
+                    " (SELECT a.id FROM g, articles AS a WHERE a.id = g.root OR a.duplicate_of = g.root)",
+                    (article_id, story_id),
                 )
 
     def override_pins(self) -> dict[int, str]:
@@ -628,6 +665,8 @@ class SqliteStore:
             self._lsh.insert(article_id, _lean(signature))
 
 
+# The near-duplicate group root (the original) of article ?1, as a one-row table g(root).
+_GROUP_ROOT = "g(root) AS (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?1)"
 _ARTICLE_COLUMNS = "id, text, lang, source, title, url, outlet, published, meta, duplicate_of"
 
 
