@@ -24,6 +24,11 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW404 no such story or article in the corpus
 - CW405 a corpus request that cannot be carried out (a split that empties a story, an empty query)
 - CW501 an attribution data file (cues, outlets) has a malformed line
+- CW601 a PostgreSQL corpus could not be reached or opened
+- CW602 a PostgreSQL database that has tables but is not a crosswire corpus
+- CW603 the server has pgvector but the user may not install it (CREATE EXTENSION vector)
+- CW604 the PostgreSQL client packages (psycopg, pgvector) are not installed
+- CW605 `crosswire db start` could not start a local PostgreSQL server
 - CW620 the batch pipeline's engine (Ray Data) is not installed
 - CW621 the Ray cluster could not be started or reached
 - CW622 a batch pipeline worker failed
@@ -57,6 +62,11 @@ CODES: dict[str, str] = {
     "CW404": "no such story or article",
     "CW405": "corpus request cannot be carried out",
     "CW501": "malformed attribution data file line",
+    "CW601": "PostgreSQL corpus could not be reached or opened",
+    "CW602": "PostgreSQL database is not a crosswire corpus",
+    "CW603": "pgvector could not be installed in the database",
+    "CW604": "PostgreSQL client packages not installed",
+    "CW605": "local PostgreSQL server could not be started",
     "CW620": "batch engine (Ray Data) not installed",
     "CW621": "Ray cluster could not be started or reached",
     "CW622": "a batch pipeline worker failed",

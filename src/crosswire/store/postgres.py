@@ -243,10 +243,14 @@ class PostgresStore:
     """crosswire.store.Store on a PostgreSQL database; see the module docstring."""
 
     def __init__(self, url: str, *, near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
-        import psycopg
-
         self.url = url
         self.name = redacted(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise CrosswireError(
+                "CW604", self.name, "the PostgreSQL engine needs psycopg and pgvector: pip install 'crosswire[postgres]'"
+            ) from None
         self._threshold = near_duplicate_threshold
         self._lsh = None  # built on first use from the stored signatures, then caught up
         self._signatures: dict[int, np.ndarray] = {}
