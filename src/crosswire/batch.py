@@ -28,8 +28,10 @@ paths readable under the same names (a shared file system).
 """
 from __future__ import annotations
 
+import logging
 import os
 import pickle
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -152,6 +154,7 @@ def store_item(store: Store, item: Item, report: IngestReport) -> None:
 
 # -- the Ray pipeline ------------------------------------------------------------------
 
+BLOCK_BYTES = 1 << 20
 PAYLOAD = "item"  # the one column between stages: a pickled Item (articles are free text, not a table)
 
 
@@ -202,9 +205,9 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
             if options.address is None:
                 # Local mode: one CPU slot per encoder actor plus one for the read tasks.
                 ray.init(num_cpus=options.workers + 1, include_dashboard=False, log_to_driver=False,
-                         configure_logging=False)
+                         logging_level=logging.WARNING)
             else:
-                ray.init(address=options.address, log_to_driver=False, configure_logging=False)
+                ray.init(address=options.address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise CrosswireError(
                 "CW621", options.address or "local", f"could not start or reach the Ray cluster ({exc})"
@@ -214,6 +217,9 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
         # The driver stores rows as they come: input order keeps ids and duplicate links as ingest's.
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
+        # Small blocks: the articles of one large input file (a JSONL, a WARC) are spread
+        # over the encoder actors instead of all going to one (~30 prepared articles a block).
+        context.target_max_block_size = BLOCK_BYTES
         # Encoder threads per actor: this machine's cores shared by its actors (local mode);
         # on a cluster each actor's node decides, one actor per CPU slot.
         threads = max(1, (os.cpu_count() or 1) // options.workers) if options.address is None else 1
@@ -225,9 +231,14 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
                 batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=1,
             )
         )
+        # Ray Data logs each run's plan at INFO, and warns when there are fewer input blocks
+        # than actors (a corpus of a few files): neither is something a user acts on.
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
         try:
-            for row in dataset.iter_rows():
-                yield pickle.loads(row[PAYLOAD])
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The minimum number of concurrent actors", category=UserWarning)
+                for row in dataset.iter_rows():
+                    yield pickle.loads(row[PAYLOAD])
         except ray.exceptions.RayError as exc:
             raise CrosswireError("CW622", "batch", f"a pipeline worker failed ({_first_line(exc)})") from None
     finally:
@@ -236,7 +247,9 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    """The worker's own exception (a RayTaskError wraps it as `cause`), in one line."""
+    cause = getattr(exc, "cause", None) or exc
+    return f"{type(cause).__name__}: " + (str(cause).strip().splitlines() or [""])[-1]
 
 
 def batch_ingest(

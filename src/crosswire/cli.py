@@ -551,6 +551,141 @@ def search(query: str, db: str, limit: int, encoder: str, as_json: bool) -> None
     console.print(_stories_table([h.story for h in results.stories], "stories"))
 
 
+_SCALE_DB_OPTION = click.option(
+    "--db", metavar="URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+    help="The corpus database (a SQLite file, or as the store accepts it); also CROSSWIRE_DB.",
+)
+
+
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def batch() -> None:
+    """The distributed batch pipeline (Ray Data): ingest and link a large corpus.
+
+    `batch ingest` gives the same articles and stories as `crosswire ingest`;
+    reading and embedding run on Ray workers (local mode by default, a cluster
+    with --address), storing and story linking on this machine. Needs
+    `pip install 'crosswire[scale]'`.
+    """
+
+
+@batch.command("ingest", context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True)
+@_SCALE_DB_OPTION
+@click.option(
+    "--address", metavar="ADDRESS", envvar="RAY_ADDRESS",
+    help="A Ray cluster: ray://HEAD:10001, or auto on a cluster node. Default: local mode on this machine's cores.",
+)
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Encoder workers (Ray actors), each with one ONNX session.")
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD).")
+@click.option("--no-link", is_flag=True, help="Store only; link stories later with `crosswire batch link`.")
+@_ENCODER_OPTION
+@_JSON_OPTION
+def batch_ingest(
+    paths: tuple[str, ...], db: str, address: str | None, workers: int, since: str | None, until: str | None,
+    no_link: bool, encoder: str, as_json: bool,
+) -> None:
+    """Read, embed and store every article under PATH... on Ray, then link stories.
+
+    PATHs are read as by `crosswire ingest` and must be readable under the same
+    names on every Ray node. --json prints crosswire.ingest/1.
+
+    \b
+    Exit codes:
+      0    the run completed (rejected inputs are listed in the summary)
+      2    the database, Ray, an option or the encoder could not be used
+    """
+    from crosswire.batch import BatchOptions, batch_ingest as run_batch_ingest, batch_link
+    from crosswire.store import open_store
+
+    try:
+        options = BatchOptions(
+            address=address, workers=workers, encoder=encoder,
+            since=_date_option(since, "--since"), until=_date_option(until, "--until"),
+        )
+        with open_store(db) as store:
+            report = run_batch_ingest(paths, store, options)
+        linked = 0 if no_link else batch_link(db, encoder)
+    except CrosswireError as exc:
+        _fail(str(exc))
+    if as_json:
+        _write_json(report.to_dict())
+    else:
+        _print_ingest_summary(report, db, Console())
+        Console().print(Text(f"{linked} articles linked into stories"), soft_wrap=True)
+
+
+@batch.command("link", context_settings=CONTEXT_SETTINGS)
+@_SCALE_DB_OPTION
+@_ENCODER_OPTION
+def batch_link_command(db: str, encoder: str) -> None:
+    """Link every article in no story yet, in publication order (as `crosswire ingest` does)."""
+    from crosswire.batch import batch_link
+
+    try:
+        linked = batch_link(db, encoder)
+    except CrosswireError as exc:
+        _fail(str(exc))
+    Console().print(Text(f"{db}: {linked} articles linked into stories"), soft_wrap=True)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--redis", "redis_url", metavar="URL", required=True, help="redis://HOST:PORT/DB, rediss://… or unix:///PATH.sock")
+@click.option("--stream", metavar="NAME", required=True, help="The stream; each message's `article` field is one JSON article.")
+@click.option("--group", metavar="NAME", required=True, help="The consumer group the workers share (created if missing).")
+@_SCALE_DB_OPTION
+@click.option("--consumer", metavar="NAME", help="This worker's name in the group. Default: HOST-PID.")
+@click.option("--batch", "batch_size", type=click.IntRange(1), default=16, show_default=True, help="Messages per round (one encoder call).")
+@click.option(
+    "--claim-idle", type=click.FloatRange(0), default=60.0, show_default=True,
+    help="Seconds a message may stay unacknowledged on another worker before this one retries it.",
+)
+@click.option("--max-messages", type=click.IntRange(1), help="Stop after this many messages.")
+@click.option("--idle-exit", type=click.FloatRange(0), metavar="SECONDS", help="Stop after this long with no message.")
+@_ENCODER_OPTION
+@_JSON_OPTION
+@click.pass_context
+def watch(
+    ctx: click.Context, redis_url: str, stream: str, group: str, db: str, consumer: str | None, batch_size: int,
+    claim_idle: float, max_messages: int | None, idle_exit: float | None, encoder: str, as_json: bool,
+) -> None:
+    """Ingest articles from a Redis Stream as they arrive, and link them into stories.
+
+    Run one or more workers with the same --stream and --group (on any
+    machines): each message goes to one worker, is acknowledged only after its
+    article is committed, and is retried by another worker after --claim-idle
+    seconds if its worker died. Add an article with e.g.
+    `redis-cli XADD news '*' article '{"text": "...", "lang": "en"}'`.
+    Runs until Ctrl-C, --max-messages or --idle-exit. --json prints crosswire.watch/1.
+
+    \b
+    Exit codes:
+      0    stopped by --max-messages or --idle-exit
+      2    Redis, the database or the encoder could not be used
+      130  interrupted (Ctrl-C); every acknowledged message's article is stored
+    """
+    from crosswire.watch import WatchOptions, default_consumer, watch as run_watch
+
+    options = WatchOptions(
+        redis_url=redis_url, stream=stream, group=group, consumer=consumer or default_consumer(), encoder=encoder,
+        batch=batch_size, claim_idle_ms=int(claim_idle * 1000), max_messages=max_messages, idle_exit_s=idle_exit,
+    )
+    try:
+        report = run_watch(db, options)
+    except CrosswireError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        ctx.exit(EXIT_INTERRUPTED)
+    if as_json:
+        _write_json(report.to_dict())
+    else:
+        _print_ingest_summary(report.ingest, db, Console())
+        Console().print(
+            Text(f"{report.messages} messages ({report.reclaimed} reclaimed from other workers), "
+                 f"{report.linked} articles linked"), soft_wrap=True,
+        )
+
+
 def main() -> None:
     """Console-script entry point (`crosswire = "crosswire.cli:main"`)."""
     try:
