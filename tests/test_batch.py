@@ -1,0 +1,109 @@
+"""crosswire batch (Ray Data, local mode) gives what crosswire ingest gives for the same files.
+
+Real Ray (a local cluster of 2 encoder actors), the packaged encoder, real news text
+(tests/scale_corpus.py). Each Ray run costs ~10-20 s of start-up, so the module runs
+the pipeline twice: once through the CLI (ingest, then `batch link`), once again over
+the same database (a re-run stores nothing).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from scale_corpus import snapshot, wmt_articles
+
+from crosswire import Corpus
+from crosswire.batch import BatchOptions, batch_ingest
+from crosswire.errors import CrosswireError
+from crosswire.store import open_store
+
+
+def _write_inputs(folder) -> list[str]:
+    """Two JSONL files, an exact copy and a light edit as .txt files, and an empty file."""
+    articles = wmt_articles()
+    half = len(articles) // 2
+    for name, part in (("a.jsonl", articles[half:]), ("b.jsonl", articles[:half])):  # not in publication order
+        (folder / name).write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in part), encoding="utf-8")
+    loose = folder / "loose"
+    loose.mkdir()
+    (loose / "copy.txt").write_text(articles[0]["text"], encoding="utf-8")
+    (loose / "edit.txt").write_text(articles[3]["text"].replace(".", " !", 1), encoding="utf-8")
+    (loose / "empty.txt").write_text("  \n", encoding="utf-8")
+    return [str(folder / "a.jsonl"), str(folder / "b.jsonl"), str(loose)]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    return _write_inputs(tmp_path_factory.mktemp("batch-inputs"))
+
+
+@pytest.fixture(scope="module")
+def plain(inputs, tmp_path_factory):
+    """`crosswire ingest` of the inputs: the reference."""
+    db = str(tmp_path_factory.mktemp("plain") / "plain.db")
+    with Corpus(db) as corpus:
+        report = corpus.ingest(inputs)
+    return db, report
+
+
+def _crosswire(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "crosswire", *args], capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+@pytest.fixture(scope="module")
+def batched(inputs, tmp_path_factory):
+    """`crosswire batch ingest --no-link` with 2 workers, then `crosswire batch link`."""
+    db = str(tmp_path_factory.mktemp("batch") / "batch.db")
+    ingested = _crosswire("batch", "ingest", *inputs, "--db", db, "--workers", "2", "--no-link", "--json")
+    assert ingested.returncode == 0, ingested.stderr
+    with Corpus(db) as corpus:
+        unlinked_before = len(corpus.store.unlinked_articles())
+    linked = _crosswire("batch", "link", "--db", db)
+    assert linked.returncode == 0, linked.stderr
+    return db, json.loads(ingested.stdout), unlinked_before, linked.stdout
+
+
+def test_batch_gives_the_same_articles_copies_and_stories_as_ingest(plain, batched):
+    plain_db, plain_report = plain
+    batch_db, batch_report, _, _ = batched
+    assert batch_report == plain_report.to_dict()
+    assert plain_report.duplicates == 1 and plain_report.near_duplicates == 1
+    assert [r.code for r in plain_report.rejected] == ["CW102"]
+    assert snapshot(batch_db) == snapshot(plain_db)
+    # Each document's original and translation make one story (the corpus is not trivial).
+    assert len(snapshot(plain_db).stories) == len(wmt_articles()) // 2
+
+
+def test_batch_ingest_no_link_leaves_linking_to_batch_link(batched):
+    _, report, unlinked_before, link_output = batched
+    assert unlinked_before == report["ingested"] + report["near_duplicates"]
+    assert f"{unlinked_before} articles linked" in link_output
+
+
+def test_a_rerun_stores_nothing_new(inputs, batched, tmp_path):
+    batch_db, first, _, _ = batched
+    before = snapshot(batch_db)
+    with open_store(batch_db) as store:
+        report = batch_ingest(inputs, store, BatchOptions(workers=1))
+    assert report.ingested == report.near_duplicates == 0
+    # Everything stored is `unchanged`; the copy read from its other file counts unchanged too.
+    assert report.unchanged == first["ingested"] + first["near_duplicates"] + first["duplicates"]
+    assert snapshot(batch_db) == before
+
+
+def test_an_unknown_encoder_is_named_before_ray_starts(inputs, tmp_path):
+    with open_store(str(tmp_path / "x.db")) as store, pytest.raises(CrosswireError) as error:
+        batch_ingest(inputs, store, BatchOptions(encoder="no-such-encoder"))
+    assert error.value.code == "CW201"
+
+
+def test_no_workers_is_refused(inputs, tmp_path):
+    with open_store(str(tmp_path / "x.db")) as store, pytest.raises(CrosswireError) as error:
+        batch_ingest(inputs, store, BatchOptions(workers=0))
+    assert error.value.code == "CW623" and "--workers" in str(error.value)
