@@ -291,6 +291,23 @@ class _StoredProfiles(MutableMapping):
         self[article_id] = profile
         return profile
 
+    def many(self, article_ids: Sequence[str]) -> list[ArticleProfile]:
+        """These profiles in order: the cached ones, and the rest read in one query."""
+        cached = {a: self._cache[a] for a in article_ids if a in self._cache}
+        missing = [int(a) for a in article_ids if a not in cached]
+        blobs = self._store.profiles(missing, self._encoder) if missing else {}
+        found = []
+        for article_id in article_ids:
+            if article_id in cached:
+                profile = cached[article_id]
+            elif int(article_id) in blobs:
+                profile = ArticleProfile.from_bytes(blobs[int(article_id)])
+            else:
+                raise KeyError(article_id)
+            self[article_id] = profile  # the most recently used now
+            found.append(profile)
+        return found
+
     def __setitem__(self, article_id: str, profile: ArticleProfile) -> None:
         self._cache[article_id] = profile
         self._cache.move_to_end(article_id)

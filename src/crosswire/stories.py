@@ -30,6 +30,10 @@ story, whatever the scores, so a user's merge or split survives a re-run. `merge
 Deterministic: the same articles in the same order give the same stories (the index is
 built single-threaded, in that order). The linker holds no SQL; `save`/`load` write a
 directory (state.json, index.usearch, and profiles.bin when it keeps the profiles).
+Cost per article: the linker keeps each linked article's publication time in memory (a
+few bytes each), so neighbours outside the window are dropped before their profiles are
+read, and the others' profiles are asked for in one call (`Profiles.many`: one query when
+a store holds them), so the cost stays flat however few of them a cache holds.
 The nearest-neighbour search sits behind `NeighbourIndex`: `UsearchIndex` in this
 process by default; a store may answer it itself (the PostgreSQL store, in SQL with
 pgvector), and then keeps the state (`state()`, `from_state`) where it likes.
@@ -39,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence, TypeVar
@@ -71,6 +74,24 @@ class LinkerConfig:
     neighbours: int = 16
     # HNSW build/search breadth: 64 keeps recall@16 at ~1.0 on 512-d news vectors.
     expansion: int = 64
+
+
+class Profiles(Protocol):
+    """Linked articles' profiles by article id, as the linker reads them back."""
+
+    def __getitem__(self, article_id: str) -> ArticleProfile: ...
+
+    def __setitem__(self, article_id: str, profile: ArticleProfile) -> None: ...
+
+    def many(self, article_ids: Sequence[str]) -> list[ArticleProfile]:
+        """The profiles of these articles, in order (a store answers in one query)."""
+
+
+class MemoryProfiles(dict[str, ArticleProfile]):
+    """Profiles held in memory: the linker's own, saved with it (profiles.bin)."""
+
+    def many(self, article_ids: Sequence[str]) -> list[ArticleProfile]:
+        return [self[a] for a in article_ids]
 
 
 class NeighbourIndex(Protocol):
@@ -151,7 +172,7 @@ class StoryLinker:
         config: LinkerConfig = LinkerConfig(),
         *,
         pins: dict[str, str] | None = None,
-        profiles: MutableMapping[str, ArticleProfile] | None = None,
+        profiles: Profiles | None = None,
         index: NeighbourIndex | None = None,
     ) -> None:
         self.config = config
@@ -160,10 +181,11 @@ class StoryLinker:
         # Profiles of linked articles, read back to score neighbours. A store can pass
         # a mapping backed by its tables, so that they need not all sit in memory.
         self.owns_profiles = profiles is None
-        self.profiles: MutableMapping[str, ArticleProfile] = {} if profiles is None else profiles
+        self.profiles: Profiles = MemoryProfiles() if profiles is None else profiles
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}
         self._slots: list[str] = []  # index key -> article id
+        self._published: dict[str, dt.datetime | None] = {}  # article id -> parse_time(published)
         self._founded: dict[str, int] = {}  # story id -> creation rank, for ties
         self.index: NeighbourIndex = UsearchIndex(config.expansion) if index is None else index
 
@@ -184,6 +206,7 @@ class StoryLinker:
         self.profiles[article_id] = profile
         self.index.add(article_id, profile.vector)
         self._slots.append(article_id)
+        self._published[article_id] = parse_time(profile.published)
         return story_id
 
     def candidates(self, profile: ArticleProfile) -> dict[str, float]:
@@ -192,16 +215,18 @@ class StoryLinker:
         if not self._slots:
             return {}
         when = parse_time(profile.published)
-        scores: dict[str, float] = {}
+        in_window: list[tuple[str, float]] = []  # (article id, time penalty)
         for member in self.index.search(profile.vector, self.config.neighbours):
-            other = self.profiles[member]
             penalty = 0.0
-            then = parse_time(other.published)
+            then = self._published[member]
             if when is not None and then is not None:
                 gap = abs((when - then).total_seconds()) / 86400.0
                 if gap > self.config.window_days:
                     continue
                 penalty = self.config.time_weight * gap / self.config.window_days
+            in_window.append((member, penalty))
+        scores: dict[str, float] = {}
+        for (member, penalty), other in zip(in_window, self.profiles.many([m for m, _ in in_window])):
             features = pair_features(profile, other)
             if features[_SHARED] < self.config.min_shared:
                 continue
@@ -277,7 +302,7 @@ class StoryLinker:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike[str], *, profiles: MutableMapping[str, ArticleProfile] | None = None
+        cls, path: str | os.PathLike[str], *, profiles: Profiles | None = None
     ) -> StoryLinker:
         """Read a saved linker; pass `profiles` when they live elsewhere (a store)."""
         folder = Path(path)
@@ -293,6 +318,8 @@ class StoryLinker:
                 size = int.from_bytes(blob[offset : offset + 4], "little")
                 linker.profiles[article_id] = ArticleProfile.from_bytes(blob[offset + 4 : offset + 4 + size])
                 offset += 4 + size
+            if "slot_times" not in state:
+                linker._read_times_from_profiles()
         return linker
 
     def state(self) -> dict:
@@ -304,12 +331,14 @@ class StoryLinker:
             "pins": self.pins,
             "stories": [asdict(s) for s in self.stories.values()],
             "slots": self._slots,
+            # Publication times (as parse_time reads them) in slot order: the time window is
+            # applied before any profile is read back.
+            "slot_times": [t.isoformat() if (t := self._published[a]) is not None else None for a in self._slots],
         }
 
     @classmethod
     def from_state(
-        cls, state: dict, *, profiles: MutableMapping[str, ArticleProfile] | None, index: NeighbourIndex,
-        source: str,
+        cls, state: dict, *, profiles: Profiles | None, index: NeighbourIndex, source: str,
     ) -> StoryLinker:
         """A linker from `state()`'s data and the index saved with it; `source` names
         where the state was read, for the error."""
@@ -322,9 +351,18 @@ class StoryLinker:
             linker._founded[story.id] = len(linker._founded)
             linker.story_of.update((a, story.id) for a in story.article_ids)
         linker._slots = list(state["slots"])
+        if "slot_times" in state:
+            linker._published = {a: parse_time(t) for a, t in zip(linker._slots, state["slot_times"])}
+        elif profiles is not None:  # saved before the times were kept
+            linker._read_times_from_profiles()
         return linker
 
     # -- internals -------------------------------------------------------------------
+
+    def _read_times_from_profiles(self, chunk: int = 500) -> None:
+        for start in range(0, len(self._slots), chunk):
+            ids = self._slots[start : start + chunk]
+            self._published.update((a, parse_time(p.published)) for a, p in zip(ids, self.profiles.many(ids)))
 
     def _new_story_id(self, article_id: str) -> str:
         story_id, n = article_id, 1

@@ -173,6 +173,9 @@ class Store(Protocol):
 
     def profile(self, article_id: int, encoder: str) -> bytes | None: ...
 
+    def profiles(self, article_ids: Sequence[int], encoder: str) -> dict[int, bytes]:
+        """Article id -> stored profile, for those of these articles that have one: one query."""
+
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None: ...
 
     def profiled_ids(self, encoder: str) -> list[int]: ...

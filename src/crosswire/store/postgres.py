@@ -491,6 +491,12 @@ class PostgresStore:
         ).fetchone()
         return bytes(row[0]) if row else None
 
+    def profiles(self, article_ids: Sequence[int], encoder: str) -> dict[int, bytes]:
+        return {article_id: bytes(blob) for article_id, blob in self._db.execute(
+            "SELECT article_id, profile FROM profiles WHERE encoder = %s AND article_id = ANY(%s)",
+            (encoder, list(article_ids)),
+        )}
+
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
         with self._db.transaction():
             self._insert_profile(article_id, encoder, profile, article_vector)

@@ -21,7 +21,6 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Sequence
 
-from collections.abc import MutableMapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
 from crosswire.similarity import ArticleProfile
-from crosswire.stories import STATE_FILE, LinkerConfig, StoryLinker
+from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
 from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle
 
 DEFAULT_DB = "crosswire.db"
@@ -338,11 +337,11 @@ class SqliteStore:
         return nullcontext()
 
     def new_linker(
-        self, config: LinkerConfig, pins: dict[str, str], profiles: MutableMapping[str, ArticleProfile]
+        self, config: LinkerConfig, pins: dict[str, str], profiles: Profiles
     ) -> StoryLinker:
         return StoryLinker(config, pins=pins, profiles=profiles)
 
-    def load_linker(self, profiles: MutableMapping[str, ArticleProfile]) -> StoryLinker | None:
+    def load_linker(self, profiles: Profiles) -> StoryLinker | None:
         """The linker saved in stories_dir, if any (its state file and usearch graph)."""
         folder = Path(self.stories_dir)
         return StoryLinker.load(folder, profiles=profiles) if (folder / STATE_FILE).exists() else None
