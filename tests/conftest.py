@@ -7,6 +7,7 @@ tests that need it fail with the path rather than skip and hide a gap.
 from pathlib import Path
 
 import pytest
+from postgres_servers import pg15_server, pg_server  # noqa: F401  (fixtures: PostgreSQL servers the tests start)
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

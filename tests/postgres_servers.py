@@ -1,0 +1,92 @@
+"""PostgreSQL servers for the tests, started here (imported by tests/conftest.py).
+
+- `pg_server`: PostgreSQL 16 with pgvector from the PyPI package pgserver, on a unix
+  socket in a temporary folder (no TCP port), for the whole session.
+- `pg15_server`: Debian's postgresql-15, which has no pgvector: a throwaway cluster
+  (initdb + pg_ctl) on a unix socket, for the fallback tests.
+- `new_database(server_url)`: an empty database on a server, one per test.
+
+Both servers are stopped and their folders removed at the end of the session.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+DEBIAN_PG15 = Path("/usr/lib/postgresql/15/bin")
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory) -> str:
+    """The URL of a running PostgreSQL 16 + pgvector 0.6 server (pgserver)."""
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset (pgserver falls back to /tmp).
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(tmp_path_factory.mktemp("pgserver"), cleanup_mode="delete")
+    yield server.get_uri()
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def pg15_server(tmp_path_factory) -> str:
+    """The URL of a running Debian postgresql-15 server, which has no pgvector."""
+    if not (DEBIAN_PG15 / "initdb").is_file():
+        pytest.fail(f"{DEBIAN_PG15}/initdb is missing: .ci/install installs postgresql-15 (apt-get)")
+    root = tmp_path_factory.mktemp("pg15")
+    data, socket_dir = root / "data", root / "socket"
+    socket_dir.mkdir()
+    # initdb refuses to run as root: the cluster then belongs to `nobody`.
+    user = "nobody" if os.geteuid() == 0 else None
+    if user is not None:
+        for folder in (*reversed(root.parents), root):
+            folder.chmod(folder.stat().st_mode | 0o055)
+        shutil.chown(root, user)
+        shutil.chown(socket_dir, user)
+    subprocess.run(
+        [DEBIAN_PG15 / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        user=user, check=True, capture_output=True,
+    )
+    subprocess.run(
+        [DEBIAN_PG15 / "pg_ctl", "-D", data, "-l", root / "log", "-w",
+         "-o", f"-k {socket_dir} -h '' -c fsync=off", "start"],
+        user=user, check=True, capture_output=True,
+    )
+    yield f"postgresql://postgres@/postgres?host={quote(str(socket_dir))}"
+    subprocess.run([DEBIAN_PG15 / "pg_ctl", "-D", data, "-m", "immediate", "stop"], user=user, capture_output=True)
+
+
+def new_database(server_url: str) -> str:
+    """Create an empty database on the server; returns its URL."""
+    import psycopg
+
+    name = f"crosswire_test_{os.getpid()}_{next(_database_numbers)}"
+    with psycopg.connect(server_url, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    return database_url(server_url, name)
+
+
+def copy_database(server_url: str, source_url: str) -> str:
+    """A new database on the server with the contents of another (as its template)."""
+    import psycopg
+
+    name = f"crosswire_test_{os.getpid()}_{next(_database_numbers)}"
+    template = source_url.split("/")[-1].split("?")[0]
+    with psycopg.connect(server_url, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return database_url(server_url, name)
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The server URL with another database name (URLs of the form .../dbname?host=...)."""
+    head, _, query = server_url.partition("?")
+    return f"{head.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
