@@ -1,0 +1,155 @@
+"""crosswire watch: Redis Stream consumer groups, acknowledgement after commit, crash recovery.
+
+A real Redis (Debian's redis-server, started here on a unix socket in a temporary
+folder), real worker processes running `crosswire watch`, the packaged encoder and real
+news text (tests/scale_corpus.py: six documents, each a French original and its German
+translation, so six stories).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+import pytest
+import redis
+from scale_corpus import wmt_articles
+
+from crosswire import Corpus
+from crosswire.errors import CrosswireError
+from crosswire.store import open_store
+from crosswire.watch import WatchOptions, watch
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A private redis-server on a unix socket, no persistence; stopped after the module."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: .ci/install installs it (apt-get install -y redis-server)")
+    folder = tmp_path_factory.mktemp("redis")
+    socket_path = folder / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"unix://{socket_path}"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.exceptions.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"redis-server did not start on {socket_path}")
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def _publish(url: str, stream: str, articles: list[dict]) -> list[bytes]:
+    client = redis.Redis.from_url(url)
+    return [client.xadd(stream, {"article": json.dumps(a, ensure_ascii=False)}) for a in articles]
+
+
+def _worker(url: str, stream: str, db: str, consumer: str, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crosswire", "watch", "--redis", url, "--stream", stream, "--group", "ingest",
+         "--db", db, "--consumer", consumer, "--json", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def _stories_by_outlet(db: str) -> list[set[str]]:
+    with Corpus(db) as corpus:
+        stories = defaultdict(set)
+        for summary in corpus.stories():
+            for article_id, _linked in corpus.store.story_members(summary.id):
+                stories[summary.id].add(corpus.store.article(article_id).article.outlet)
+    return sorted(stories.values(), key=sorted)
+
+
+def _expected_stories() -> list[set[str]]:
+    """Each document's original and translation together (outlets `site-src`, `site-ref`)."""
+    by_doc = defaultdict(set)
+    for article in wmt_articles():
+        by_doc[article["published"][:10]].add(article["outlet"])
+    return sorted(by_doc.values(), key=sorted)
+
+
+def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, tmp_path):
+    articles = wmt_articles()
+    _publish(redis_url, "shared", articles)
+    client = redis.Redis.from_url(redis_url)
+    client.xadd("shared", {"headline": "no article field"})
+    client.xadd("shared", {"article": '{"title": "no text"}'})
+    db = str(tmp_path / "watch.db")
+    with open_store(db):
+        pass  # created before two workers race to create it
+    workers = [_worker(redis_url, "shared", db, name, "--batch", "3", "--idle-exit", "3") for name in ("w1", "w2")]
+    reports = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+        reports.append(json.loads(out))
+    assert sum(r["messages"] for r in reports) == len(articles) + 2
+    assert sum(r["ingest"]["ingested"] for r in reports) == len(articles)
+    rejected = sorted(x["code"] for r in reports for x in r["ingest"]["rejected"])
+    assert rejected == ["CW109", "CW627"]
+    assert client.xpending("shared", "ingest")["pending"] == 0
+    assert _stories_by_outlet(db) == _expected_stories()
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(redis_url, tmp_path):
+    articles = wmt_articles()
+    _publish(redis_url, "crash", articles)
+    client = redis.Redis.from_url(redis_url)
+    db = str(tmp_path / "watch.db")
+    # One batch of every message: the worker acknowledges only after storing all of them.
+    doomed = _worker(redis_url, "crash", db, "doomed", "--batch", str(len(articles)))
+    with open_store(db) as store:
+        deadline = time.monotonic() + 240
+        # Kill it once it holds the messages and has committed some of their articles, not yet acknowledged.
+        while not (store.unlinked_articles() and _pending_of(client, "crash", "doomed")):
+            assert doomed.poll() is None, doomed.stderr.read()
+            assert time.monotonic() < deadline, "the worker stored nothing in time"
+            time.sleep(0.002)
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(10)
+        committed_before_kill = len(store.unlinked_articles())
+    held = _pending_of(client, "crash", "doomed")
+    assert held == len(articles), "the kill came after the acknowledgement"
+
+    report = watch(db, WatchOptions(redis_url, "crash", "ingest", consumer="rescuer", claim_idle_ms=200,
+                                    block_ms=200, idle_exit_s=2))
+    assert report.reclaimed == held
+    assert client.xpending("crash", "ingest")["pending"] == 0
+    # No loss, no duplicates: what the dead worker committed is `unchanged`, the rest is new.
+    assert report.ingest.unchanged == committed_before_kill >= 1
+    assert report.ingest.ingested == len(articles) - committed_before_kill
+    with Corpus(db) as corpus:
+        assert not corpus.store.unlinked_articles()
+    assert _stories_by_outlet(db) == _expected_stories()
+
+
+def _pending_of(client, stream: str, consumer: str) -> int:
+    try:
+        consumers = client.xinfo_consumers(stream, "ingest")
+    except redis.exceptions.ResponseError:
+        return 0  # the group is not created yet
+    return next((c["pending"] for c in consumers if c["name"] in (consumer, consumer.encode())), 0)
+
+
+def test_an_unreachable_server_is_named(tmp_path):
+    url = f"unix://{tmp_path / 'nothing.sock'}"
+    with pytest.raises(CrosswireError) as error:
+        watch(str(tmp_path / "x.db"), WatchOptions(url, "s", "g", max_messages=1))
+    assert error.value.code == "CW626" and url in str(error.value)
