@@ -2,24 +2,30 @@
 
     python bench/ingest.py [--articles 1000] [--words 600] [--format txt|jsonl]
                            [--encoder use-m] [--seed 13]
-    python bench/ingest.py --sizes 1000,10000,100000 [--plot /tmp/ingest-growth.png]
+    python bench/ingest.py --growth 100000 [--workdir /work/bench-data/growth] [--every 1000]
+    python bench/ingest.py --report [--workdir ...] [--sizes 1000,10000,100000] [--plot FILE]
 
 Builds a corpus of ~600-word articles from real news text in ../shared/data: English
 PolNeAR articles and the French and German sides of the WMT21 news test documents.
 Each article takes the sentences of one language in a reshuffled order (a fixed seed),
-so articles are distinct and large corpora (10k, 100k) need no more source text. The
-corpus is written to a temporary folder (one .txt per article, or one JSONL file) and
-ingested into a temporary database with the default encoder; both are deleted after.
+so articles are distinct and large corpora (10k, 100k) need no more source text.
 
-Reports: articles/s end to end (reading, language ID, segmentation, facts, MinHash,
-encoding, storing; the encoder's one-time load is timed apart), milliseconds per
-article (wall and CPU), sentences stored, and the process's peak RSS. Floor (issue 4): >= 20
+Throughput (default): the corpus is written to a temporary folder (one .txt per article,
+or one JSONL file) and ingested into a temporary database; both are deleted after.
+Reports articles/s end to end (reading, language ID, segmentation, facts, MinHash,
+encoding, storing; the encoder's one-time load is timed apart), milliseconds per article
+(wall and CPU), sentences stored, and the process's peak RSS. Floor (issue 4): >= 20
 articles/s on 2 cores. Writes nothing into the repository.
 
-Growth (--sizes): each size runs in its own process (so peak RSS is that size's) through
-crosswire.Corpus, story linking included, and reports per-article ingest and linking
-time and peak RSS as a table and a PNG plot (--plot, default /tmp/ingest-growth.png).
-Floors (issue 4): flat per-article linking cost, <= 2 GiB peak RSS at 100k articles.
+Growth (--growth N): one corpus in --workdir (outside the repository) grows to N
+articles through crosswire.Corpus, a window of --every articles at a time (ingest, then
+story linking). After each window a checkpoint line is printed and appended to
+checkpoints.jsonl: articles so far, ms per article over the window by stage (read,
+encode on the worker thread, wait for it, store, link, total), CPU ms per article, RSS
+and peak RSS, load average. A re-run continues after the last checkpoint; a window cut
+off half-way is ingested again, and ingest stores only what is missing. --report prints
+the table at --sizes from the log and writes the PNG plot. Floors (issue 4): flat
+per-article linking cost, <= 2 GiB RSS at 100k articles.
 """
 from __future__ import annotations
 
@@ -95,71 +101,125 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def growth_point(args) -> dict:
-    """Ingest and link one corpus of args.articles through crosswire.Corpus; the figures."""
-    from crosswire.corpus import Corpus
-    from crosswire.encode import get_encoder
-    from crosswire.ingest import reserve_core_for_reading
+def article_text(pools: dict[str, list[str]], n: int, words: int, seed: int) -> str:
+    """Article number `n` of the growth corpus: its own random stream, so a resumed run
+    writes exactly the articles it has not stored yet."""
+    rng = random.Random(seed * 1_000_003 + n)
+    langs = sorted(pools)
+    pool = pools[langs[n % len(langs)]]
+    chosen: list[str] = []
+    while sum(len(s.split()) for s in chosen) < words:
+        chosen.append(pool[rng.randrange(len(pool))])
+    return "\n\n".join(" ".join(chosen[i : i + 3]) for i in range(0, len(chosen), 3))
 
-    reserve_core_for_reading()
-    with tempfile.TemporaryDirectory(prefix="crosswire-bench-") as tmp:
-        folder = Path(tmp) / "corpus"
-        folder.mkdir()
-        write_corpus(folder, articles(sentence_pools(), args.articles, args.words, args.seed), "jsonl")
-        get_encoder(args.encoder)
-        with Corpus(Path(tmp) / "bench.db", encoder=args.encoder) as corpus:
-            linking: list[float] = []
-            start = time.perf_counter()
-            corpus.ingest([folder], link_progress=lambda p: linking.append(time.perf_counter()))
-            total = time.perf_counter() - start
-            stories = len(corpus.stories())
-    link_s = linking[-1] - linking[0] if len(linking) > 1 else 0.0
-    # Linking cost of the last tenth against the first: flat when close to 1.
-    tenth = max(1, len(linking) // 10)
-    first = (linking[tenth] - linking[0]) / tenth if len(linking) > tenth else 0.0
-    last = (linking[-1] - linking[-1 - tenth]) / tenth if len(linking) > tenth else 0.0
-    return {
-        "articles": args.articles, "stories": stories, "total_s": total,
-        "ingest_ms": 1000 * (total - link_s) / args.articles, "link_ms": 1000 * link_s / args.articles,
-        "link_first_tenth_ms": 1000 * first, "link_last_tenth_ms": 1000 * last, "peak_rss_mib": peak_rss_mib(),
-    }
+
+def current_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def read_log(log: Path) -> list[dict]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def growth(args) -> None:
-    import subprocess
+    """Grow one corpus to args.growth articles through crosswire.Corpus, a window of
+    args.every articles at a time; append a checkpoint line per window to the log.
+    Resumes after the last checkpoint (re-ingesting a half-done window stores only what
+    is missing: ingest is idempotent)."""
+    from crosswire.corpus import Corpus
+    from crosswire.encode import get_encoder
+    from crosswire.ingest import ingest, reserve_core_for_reading
 
-    rows = []
-    for size in [int(n) for n in args.sizes.split(",")]:
-        command = [sys.executable, __file__, "--growth-point", "--articles", str(size), "--words", str(args.words),
-                   "--encoder", args.encoder, "--seed", str(args.seed)]
-        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        rows.append(json.loads(out.strip().splitlines()[-1]))
-        print(f"{size:,} articles done, load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
-    print("| articles | stories | total s | ingest ms/article | linking ms/article | linking ms/article, first/last tenth | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
+    reserve_core_for_reading()
+    work = Path(args.workdir)
+    (work / "windows").mkdir(parents=True, exist_ok=True)
+    log = work / "checkpoints.jsonl"
+    done = read_log(log)[-1]["articles"] if read_log(log) else 0
+    pools = sentence_pools()
+    get_encoder(args.encoder)
+    with Corpus(work / "growth.db", encoder=args.encoder) as corpus:
+        while done < args.growth:
+            size = min(args.every, args.growth - done)
+            window = work / "windows" / f"{done:07d}.jsonl"
+            with open(window, "w", encoding="utf-8") as f:
+                for n in range(done, done + size):
+                    f.write(json.dumps({"text": article_text(pools, n, args.words, args.seed)}, ensure_ascii=False) + "\n")
+            wall, cpu = time.perf_counter(), cpu_seconds()
+            report = ingest([window], corpus.store, encoder=args.encoder)
+            linked_from = time.perf_counter()
+            corpus.link()
+            end = time.perf_counter()
+            cpu = cpu_seconds() - cpu
+            window.unlink()
+            done += size
+            t = report.timings
+            per = 1000 / size
+            row = {
+                "articles": done, "window": size, "stored": report.ingested + report.near_duplicates,
+                "ms_per_article": {
+                    "read": t.read * per, "encode": t.encode * per, "wait": t.wait * per, "store": t.store * per,
+                    "link": (end - linked_from) * per, "total": (end - wall) * per,
+                },
+                "cpu_ms_per_article": cpu * per, "rss_mib": current_rss_mib(), "peak_rss_mib": peak_rss_mib(),
+                "db_mib": sum(p.stat().st_size for p in work.glob("growth.db*") if p.is_file()) / 2**20,
+                "load": os.getloadavg()[0], "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(row) + "\n")
+            m = row["ms_per_article"]
+            print(
+                f"{done:,} articles: ms/article read {m['read']:.1f} encode {m['encode']:.1f} (wait {m['wait']:.1f})"
+                f" store {m['store']:.1f} link {m['link']:.2f} total {m['total']:.1f}; CPU {row['cpu_ms_per_article']:.1f} ms;"
+                f" RSS {row['rss_mib']:.0f} MiB (peak {row['peak_rss_mib']:.0f}); load {row['load']:.1f}",
+                flush=True,
+            )
+
+
+def growth_report(args) -> None:
+    """The table at each size in args.sizes that the log has reached, and the PNG plot."""
+    rows = read_log(Path(args.workdir) / "checkpoints.jsonl")
+    if not rows:
+        raise SystemExit(f"no checkpoints in {args.workdir}: run --growth first")
+    marks = [int(n) for n in args.sizes.split(",")]
+    print("| articles | read | encode (overlaps read) | store | link | total | articles/s | CPU ms | RSS MiB (peak) | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for mark in marks:
+        # The window ending at the mark, else the last one reached below it.
+        reached = [r for r in rows if r["articles"] <= mark]
+        if not reached:
+            continue
+        r = reached[-1]
+        m = r["ms_per_article"]
         print(
-            f"| {r['articles']:,} | {r['stories']:,} | {r['total_s']:.0f} | {r['ingest_ms']:.1f} | {r['link_ms']:.2f} | "
-            f"{r['link_first_tenth_ms']:.2f} / {r['link_last_tenth_ms']:.2f} | {r['peak_rss_mib']:.0f} |"
+            f"| {r['articles']:,} | {m['read']:.1f} | {m['encode']:.1f} | {m['store']:.1f} | {m['link']:.2f} | "
+            f"{m['total']:.1f} | {1000 / m['total']:.1f} | {r['cpu_ms_per_article']:.1f} | "
+            f"{r['rss_mib']:.0f} ({r['peak_rss_mib']:.0f}) | {r['load']:.1f} |"
         )
-    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {os.cpu_count()} cores visible")
     worst = max(r["peak_rss_mib"] for r in rows)
-    print(f"peak RSS {worst:.0f} MiB {'within' if worst <= FLOOR_PEAK_RSS_MIB else 'above'} the {FLOOR_PEAK_RSS_MIB} MiB floor")
+    print(f"reached {rows[-1]['articles']:,} articles; peak RSS {worst:.0f} MiB "
+          f"{'within' if worst <= FLOOR_PEAK_RSS_MIB else 'above'} the {FLOOR_PEAK_RSS_MIB} MiB floor")
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     sizes = [r["articles"] for r in rows]
-    left.plot(sizes, [r["ingest_ms"] for r in rows], "o-", label="ingest (read, embed, store)")
-    left.plot(sizes, [r["link_ms"] for r in rows], "s-", label="story linking")
-    left.set(xscale="log", xlabel="articles", ylabel="ms per article", title="time per article")
-    left.legend()
-    right.plot(sizes, [r["peak_rss_mib"] for r in rows], "o-")
-    right.axhline(FLOOR_PEAK_RSS_MIB, color="red", linestyle="--", label="2 GiB floor")
-    right.set(xscale="log", xlabel="articles", ylabel="MiB", title="peak RSS")
-    right.legend()
+    for stage, style in (("read", "o-"), ("encode", "^-"), ("store", "v-"), ("link", "s-"), ("total", "k.-")):
+        left.plot(sizes, [r["ms_per_article"][stage] for r in rows], style, markersize=3, label=stage)
+    left.set(xscale="log", xlabel="articles in the corpus", ylabel="ms per article (window of the last "
+             f"{rows[-1]['window']:,})", title="time per article by stage (encode overlaps read)")
+    left.legend(fontsize="small")
+    right.plot(sizes, [r["rss_mib"] for r in rows], "o-", markersize=3, label="RSS")
+    right.plot(sizes, [r["peak_rss_mib"] for r in rows], "--", label="peak RSS (this process)")
+    right.axhline(FLOOR_PEAK_RSS_MIB, color="red", linestyle=":", label="2 GiB floor")
+    right.set(xscale="log", xlabel="articles in the corpus", ylabel="MiB", title="memory")
+    right.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(args.plot, dpi=100)
     print(f"plot: {args.plot}")
@@ -172,15 +232,18 @@ def main() -> None:
     parser.add_argument("--format", choices=["txt", "jsonl"], default="txt", help="one .txt per article, or one JSONL file")
     parser.add_argument("--encoder", default="use-m")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--sizes", help="growth: comma-separated corpus sizes, e.g. 1000,10000,100000")
-    parser.add_argument("--plot", default="/tmp/ingest-growth.png", help="growth: where to write the PNG plot")
-    parser.add_argument("--growth-point", action="store_true", help=argparse.SUPPRESS)  # one size, JSON out
+    parser.add_argument("--growth", type=int, metavar="N", help="growth: grow the corpus in --workdir to N articles (resumes)")
+    parser.add_argument("--workdir", default="/work/bench-data/growth", help="growth: database and checkpoint log (outside the repository)")
+    parser.add_argument("--every", type=int, default=1000, help="growth: articles per window and checkpoint line")
+    parser.add_argument("--report", action="store_true", help="growth: table and plot from the checkpoint log")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="growth report: the corpus sizes in the table")
+    parser.add_argument("--plot", default="/tmp/ingest-growth.png", help="growth report: where to write the PNG plot")
     args = parser.parse_args()
-    if args.growth_point:
-        print(json.dumps(growth_point(args)))
-        return
-    if args.sizes:
+    if args.growth:
         growth(args)
+        return
+    if args.report:
+        growth_report(args)
         return
 
     import crosswire

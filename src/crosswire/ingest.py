@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,18 @@ SHINGLE_WORDS = 3
 
 
 @dataclass
+class IngestTimings:
+    """Where an ingest's time went, in seconds. The encoder runs on a worker thread while
+    this one reads the next batch, so `encode` overlaps `read`; read + wait + store is
+    the wall time."""
+
+    read: float = 0.0  # reading files, language ID, segmentation, facts, the exact-copy check
+    encode: float = 0.0  # the encoder's busy time (worker thread)
+    wait: float = 0.0  # this thread blocked on the encoder
+    store: float = 0.0  # profiles, MinHash, the near-duplicate check and each article's transaction
+
+
+@dataclass
 class IngestReport:
     encoder: str
     files: int = 0
@@ -55,6 +68,7 @@ class IngestReport:
     outside_dates: int = 0  # left out by since/until (undated articles too, when a window is set)
     rejected: list[Rejected] = field(default_factory=list)
     stored: list[int] = field(default_factory=list)  # ids of the articles added, for story linking
+    timings: IngestTimings = field(default_factory=IngestTimings)  # for benchmarks; not in to_dict
 
     def to_dict(self) -> dict:
         return {
@@ -136,6 +150,7 @@ def ingest(
 
     files = [file for path in paths for file in input_files(path) if not own(file)]
     report = IngestReport(encoder=enc.name, files=len(files))
+    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-encode") as worker:
         batch = _Batch(store, enc, report, worker)
         for done, file in enumerate(files, start=1):
@@ -151,6 +166,8 @@ def ingest(
             if progress is not None:
                 progress(Progress(done, len(files), report))
         batch.finish()
+    timings = report.timings
+    timings.read = time.perf_counter() - started - timings.wait - timings.store
     if progress is not None:
         progress(Progress(len(files), len(files), report))
     return report
@@ -225,15 +242,24 @@ class _Batch:
                 for pending in self._pending
                 for text in (*(s.text for s in pending.sentences), lead_text([s.text for s in pending.sentences]))
             ]
-            self._encoding = (self._pending, self._worker.submit(self._encoder.encode, texts))
+            self._encoding = (self._pending, self._worker.submit(self._timed_encode, texts))
             self._pending = []
+
+    def _timed_encode(self, texts: list[str]):
+        started = time.perf_counter()
+        vectors = self._encoder.encode(texts)
+        self._report.timings.encode += time.perf_counter() - started
+        return vectors
 
     def _store_encoded(self) -> None:
         if self._encoding is None:
             return
         batch, future = self._encoding
         self._encoding = None
+        started = time.perf_counter()
         vectors = future.result()
+        stored_from = time.perf_counter()
+        self._report.timings.wait += stored_from - started
         offset = 0
         for pending in batch:
             rows = vectors[offset : offset + len(pending.sentences)]
@@ -258,6 +284,7 @@ class _Batch:
                 self._report.near_duplicates += 1
             else:
                 self._report.ingested += 1
+        self._report.timings.store += time.perf_counter() - stored_from
 
 
 def _facts(sf: SentenceFacts) -> Sequence[Fact]:

@@ -221,6 +221,8 @@ class SqliteStore:
         self._threshold = near_duplicate_threshold
         self._lsh = None  # built on first use from the stored signatures
         self._signatures: dict[int, np.ndarray] = {}
+        # (state file stamp, linker) of the linker this store last saved or loaded.
+        self._linker_seen: tuple[tuple[int, int, int], StoryLinker] | None = None
         try:
             # isolation_level=None: transactions are explicit (BEGIN ... COMMIT) below.
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -342,12 +344,24 @@ class SqliteStore:
         return StoryLinker(config, pins=pins, profiles=profiles)
 
     def load_linker(self, profiles: Profiles) -> StoryLinker | None:
-        """The linker saved in stories_dir, if any (its state file and usearch graph)."""
-        folder = Path(self.stories_dir)
-        return StoryLinker.load(folder, profiles=profiles) if (folder / STATE_FILE).exists() else None
+        """The linker saved in stories_dir, if any (its state file and usearch graph).
+
+        The one this store last saved or loaded is returned again while its state file is
+        unchanged (no other process saved since): reading it back costs time in proportion
+        to the corpus, once per link call."""
+        state = Path(self.stories_dir) / STATE_FILE
+        if not state.exists():
+            return None
+        stamp = _file_stamp(state)
+        if self._linker_seen is not None and self._linker_seen[0] == stamp:
+            return self._linker_seen[1]
+        linker = StoryLinker.load(state.parent, profiles=profiles)
+        self._linker_seen = (stamp, linker)
+        return linker
 
     def save_linker(self, linker: StoryLinker) -> None:
         linker.save(self.stories_dir)
+        self._linker_seen = (_file_stamp(Path(self.stories_dir) / STATE_FILE), linker)
 
     def article(self, article_id: int) -> StoredArticle | None:
         row = self._db.execute(
@@ -666,6 +680,12 @@ class SqliteStore:
 
 # The near-duplicate group root (the original) of article ?1, as a one-row table g(root).
 _GROUP_ROOT = "g(root) AS (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?1)"
+def _file_stamp(path: Path) -> tuple[int, int, int]:
+    """Changes whenever the file is replaced (a save writes a new file and renames it)."""
+    stat = path.stat()
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 _ARTICLE_COLUMNS = "id, text, lang, source, title, url, outlet, published, meta, duplicate_of"
 
 
