@@ -12,10 +12,13 @@
    scatter them), and a very weak one (below CONFLICT_BELOW) when each side
    names someone or something the other does not: both are signs of two
    sentences on the same topic, not one claim.
-3. Grow links into 1:n / n:1 groups: an unlinked neighbour joins a link when
+3. Fill gaps: unlinked sentences left between the same two links on both sides
+   are linked best pair first from a lower similarity (`gap_min`), as their
+   place in the story vouches for them (see `_fill_gaps`).
+4. Grow links into 1:n / n:1 groups: an unlinked neighbour joins a link when
    the joined text is closer to the other side than the single sentence was
    (a sentence split or merged by the rewrite).
-4. `merged_sentence_splits` finds sentences that segmentation left merged, such as
+5. `merged_sentence_splits` finds sentences that segmentation left merged, such as
    a flattened headline run into the first sentence, by how their halves match the
    other side; compare splits them and aligns again.
 """
@@ -28,6 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .encode import Calibration
+from .text.names import is_common_word, stop_words
 
 ANCHOR_BONUS = 0.04  # per shared anchor, up to MAX_ANCHORS
 MAX_ANCHORS = 3
@@ -105,11 +109,45 @@ def align(
             continue
         taken_a[i], taken_b[j] = len(groups), len(groups)
         groups.append([[i], [j], s])
+    _fill_gaps(score, margin, taken_a, taken_b, groups, calibration.gap_min)
     _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m)
     return sorted(
         (Group(tuple(sorted(a)), tuple(sorted(b)), float(s)) for a, b, s in groups),
         key=lambda g: (g.a[0], g.b[0]),
     )
+
+
+def _fill_gaps(
+    score: np.ndarray, margin: np.ndarray, taken_a: dict[int, int], taken_b: dict[int, int], groups: list, gap_min: float
+) -> None:
+    """Link sentences left between two consecutive links on both sides, best pair first.
+
+    Between the links (i, j) and (i', j'), with i < i' and j < j', the unlinked sentences
+    of A and of B sit in the same place of the story: where a pair of them is the best
+    match left there, a lower similarity is enough (short headlines, loose translations,
+    a sentence whose name was swapped), still clear of each sentence's background
+    (MIN_MARGIN). The pair then splits the gap in two."""
+    n, m = score.shape
+    links = sorted((g[0][0], g[1][0]) for g in groups)
+    stack = [
+        (start_a, end_a, start_b, end_b)
+        for (start_a, start_b), (end_a, end_b) in zip([(-1, -1), *links], [*links, (n, m)])
+        if start_b < end_b  # links out of order (a moved passage) leave no gap between them
+    ]
+    while stack:
+        start_a, end_a, start_b, end_b = stack.pop()
+        free_a = [i for i in range(start_a + 1, end_a) if i not in taken_a]
+        free_b = [j for j in range(start_b + 1, end_b) if j not in taken_b]
+        if not free_a or not free_b:
+            continue
+        sub = score[np.ix_(free_a, free_b)]
+        x, y = divmod(int(sub.argmax()), len(free_b))
+        i, j = free_a[x], free_b[y]
+        if sub[x, y] < gap_min or margin[i, j] < MIN_MARGIN:
+            continue
+        taken_a[i], taken_b[j] = len(groups), len(groups)
+        groups.append([[i], [j], float(sub[x, y])])
+        stack += [(start_a, i, start_b, j), (i, end_a, j, end_b)]
 
 
 def _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m) -> None:
@@ -159,88 +197,141 @@ def _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n
 # flattened headline or subheading runs into the next sentence ("... post-pandémie
 # Diese am Tag", "... de Arnaud Marion Partant du fait que").
 _UNPUNCTUATED_BREAK = re.compile(r"(?<=[^\W_])[\"”»')\]]? (?=[\"“«„(]?[^\W\d_])")
+_QUOTES = "\"“”«»„'()[]"
 MIN_PART_WORDS = 3
-MAX_HEADLINE_WORDS = 30  # a cut on both sides at once only this far into the sentences
+# Headlines and subheadings are short: a sentence is cut only this far in, which also keeps
+# the number of halves to embed (most of a comparison's encoder time) small.
+MAX_HEADLINE_WORDS = 30
 
 
-def _cuts(text: str, max_left_words: int | None = None) -> list[int]:
-    """Offsets in `text` where an unpunctuated line may have ended, each part 3+ words long."""
+def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> list[int]:
+    """Offsets in `text` where an unpunctuated headline may end and a sentence begin: within
+    the first `max_left_words` words, each part 3+ words long, and not where the words
+    around the break read as one phrase. A line does not end in a function word ("... d'un
+    juge de la | Cour suprême"), and two capitalised words are one name ("Jair | Bolsonaro")
+    unless the first is a common word of the language (German nouns) or the second a
+    function word ("rapport Holroyd | Alors que")."""
+    stops = stop_words(lang)
     out = []
     for match in _UNPUNCTUATED_BREAK.finditer(text):
         cut = match.end()
         # The capital test first, without copying the rest of the text: most breaks are
-        # before a lower-case word, and counting words on both sides of every break was
-        # quadratic in the sentence length.
+        # before a lower-case word.
         first = cut
-        while first < len(text) and text[first] in "\"“«„(":
+        while first < len(text) and text[first] in _QUOTES:
             first += 1
         if not text[first : first + 1].isupper():
             continue
-        left, right = len(text[:cut].split()), len(text[cut:].split())
-        if MIN_PART_WORDS <= left and right >= MIN_PART_WORDS:
-            if max_left_words is None or left <= max_left_words:
-                out.append(cut)
+        left = text[:cut].split()
+        if len(left) > max_left_words:
+            break
+        right = text[cut:].split(maxsplit=MIN_PART_WORDS)
+        if len(left) < MIN_PART_WORDS or len(right) < MIN_PART_WORDS:
+            continue
+        previous, following = left[-1].strip(_QUOTES), right[0].strip(_QUOTES)
+        if previous.lower() in stops:
+            continue
+        if previous[:1].isupper() and following.lower() not in stops and not is_common_word(previous, lang):
+            continue
+        out.append(cut)
     return out
 
 
 @dataclass(frozen=True)
 class _Proposal:
     """Ways to split sentence `a` (side A), `b` (side B) or both, and the text pairs that test
-    them: first halves for each option, then second halves, then (for both) the wholes."""
+    them. One side: each option's first half against every candidate sentence of the other
+    side, then its second half against them. Both sides: first halves, second halves, the
+    crossed pairs (A's first half with B's second, A's second with B's first), then the wholes."""
 
     a: int | None
     b: int | None
     options: list[tuple[int | None, int | None]]
     pairs: list[tuple[str, str]]
+    candidates: tuple[int, ...] = ()  # one side: the other side's sentences a half may match
+    partners: frozenset[int] = frozenset()  # ... of which these are linked to the sentence now
+
+
+def _one_side_proposals(
+    side: str, own: Sequence[str], lang: str, other: Sequence[str], own_groups, other_groups
+) -> list[_Proposal]:
+    """A linked sentence whose halves may each match a sentence of the other side: its partner
+    and a sentence next to it, where 'next to' skips sentences that nothing links (a headline
+    followed by sentences the other version dropped)."""
+    out = []
+    for k, text in enumerate(own):
+        if k not in own_groups:
+            continue
+        cuts = _cuts(text, lang)
+        if not cuts:
+            continue
+        partners = frozenset(own_groups[k].b if side == "a" else own_groups[k].a)
+        candidates = tuple(x for x in range(len(other)) if x in partners or x not in other_groups)
+        heads = [text[:c].rstrip() for c in cuts]
+        tails = [text[c:] for c in cuts]
+        pairs = [(half, other[x]) for half in heads + tails for x in candidates]
+        if side == "b":
+            pairs = [(y, x) for x, y in pairs]
+        options = [(c, None) if side == "a" else (None, c) for c in cuts]
+        a, b = (k, None) if side == "a" else (None, k)
+        out.append(_Proposal(a, b, options, pairs, candidates, partners))
+    return out
+
+
+def _best_one_side(p: _Proposal, got: list[float], other_groups) -> tuple[float, int] | None:
+    """(score, option) of the best way to split: the first half matches sentence x, the second
+    sentence y after it, one of them a partner, and only unlinked sentences between them."""
+    n, m = len(p.options), len(p.candidates)
+    best = None
+    for o in range(n):
+        heads, tails = got[o * m : (o + 1) * m], got[(n + o) * m : (n + o + 1) * m]
+        for ix, x in enumerate(p.candidates):
+            for iy in range(ix + 1, m):
+                y = p.candidates[iy]
+                if x not in p.partners and y not in p.partners:
+                    continue
+                if any(z in other_groups for z in range(x + 1, y)):
+                    break  # a linked sentence between them: the halves are not neighbours
+                score = min(heads[ix], tails[iy])
+                if best is None or score > best[0]:
+                    best = (score, o)
+    return best
 
 
 def merged_sentence_splits(
     texts_a: Sequence[str],
     texts_b: Sequence[str],
+    langs: tuple[str, str],
     groups: Sequence[Group],
     calibration: Calibration,
     similarities: Callable[[Sequence[tuple[str, str]]], list[float]],
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Where to split sentences that segmentation left merged: {sentence index: offset in its text} per side.
 
-    A sentence is split where an unpunctuated line may have ended and the halves fit the
-    other side: either two consecutive sentences on the other side, the one it is linked
-    to and its unlinked neighbour (or both of a 1:2 link), each match one half; or the
-    sentence it is linked to splits the same way, each half matching surely and no worse
-    than the wholes (both versions ran the headline into the first sentence)."""
+    A sentence is split where an unpunctuated line may have ended, within its first
+    MAX_HEADLINE_WORDS words (a headline or subheading runs into the sentence after it), and
+    the halves fit the other side: either two sentences there, the one it is linked to and a
+    neighbour that nothing else links, each match one half; or the sentence it is linked to
+    splits the same way, each half matching its counterpart better than the crossed halves,
+    and the second halves no worse than the wholes (both versions ran the headline into the
+    first sentence)."""
     group_a = {i: g for g in groups for i in g.a}
     group_b = {j: g for g in groups for j in g.b}
-    proposals: list[_Proposal] = []
-    for side, own, other, own_groups, other_groups in (
-        ("a", texts_a, texts_b, group_a, group_b),
-        ("b", texts_b, texts_a, group_b, group_a),
-    ):
-        for k, text in enumerate(own):
-            cuts = _cuts(text)
-            if not cuts or k not in own_groups:
-                continue
-            partners = own_groups[k].b if side == "a" else own_groups[k].a
-            for first in sorted({p + d for p in partners for d in (-1, 0)}):
-                second = first + 1
-                if first < 0 or second >= len(other):
-                    continue
-                if any(x not in partners and x in other_groups for x in (first, second)):
-                    continue
-                pairs = [(text[:c].rstrip(), other[first]) for c in cuts] + [(text[c:], other[second]) for c in cuts]
-                if side == "b":
-                    pairs = [(y, x) for x, y in pairs]
-                options = [(c, None) if side == "a" else (None, c) for c in cuts]
-                proposals.append(_Proposal(k if side == "a" else None, k if side == "b" else None, options, pairs))
+    lang_a, lang_b = langs
+    proposals = _one_side_proposals("a", texts_a, lang_a, texts_b, group_a, group_b)
+    proposals += _one_side_proposals("b", texts_b, lang_b, texts_a, group_b, group_a)
     for g in groups:
         if len(g.a) == 1 and len(g.b) == 1:
             i, j = g.a[0], g.b[0]
-            combos = [
-                (x, y) for x in _cuts(texts_a[i], MAX_HEADLINE_WORDS) for y in _cuts(texts_b[j], MAX_HEADLINE_WORDS)
-            ]
+            combos = [(x, y) for x in _cuts(texts_a[i], lang_a) for y in _cuts(texts_b[j], lang_b)]
             if combos:
-                pairs = [(texts_a[i][:x].rstrip(), texts_b[j][:y].rstrip()) for x, y in combos]
-                pairs += [(texts_a[i][x:], texts_b[j][y:]) for x, y in combos]
-                proposals.append(_Proposal(i, j, combos, pairs + [(texts_a[i], texts_b[j])]))
+                ta, tb = texts_a[i], texts_b[j]
+                pairs = [(ta[:x].rstrip(), tb[:y].rstrip()) for x, y in combos]
+                pairs += [(ta[x:], tb[y:]) for x, y in combos]
+                pairs += [(ta[:x].rstrip(), tb[y:]) for x, y in combos]
+                pairs += [(ta[x:], tb[:y].rstrip()) for x, y in combos]
+                pairs.append((ta, tb))
+                proposals.append(_Proposal(i, j, combos, pairs))
 
     scores = similarities([pair for p in proposals for pair in p.pairs]) if proposals else []
     split_a: dict[int, int] = {}
@@ -249,11 +340,20 @@ def merged_sentence_splits(
     for p in proposals:
         got, pos = scores[pos : pos + len(p.pairs)], pos + len(p.pairs)
         n = len(p.options)
-        best = max(range(n), key=lambda x: min(got[x], got[n + x]))
-        low = min(got[best], got[n + best])
-        both = p.a is not None and p.b is not None
-        if low < (calibration.link_sure if both else calibration.link_min) or (both and low < got[-1] - MERGE_GAIN):
-            continue
+        if p.a is not None and p.b is not None:
+            straight = [min(got[x], got[n + x]) for x in range(n)]
+            best = max(range(n), key=lambda x: straight[x] - max(got[2 * n + x], got[3 * n + x]))
+            # Each half matches its counterpart better than the crossed halves do, and the
+            # second halves match no worse than the wholes: the first halves were a line of
+            # their own, not the start of the same sentence cut before a name on both sides.
+            crossed = max(got[2 * n + best], got[3 * n + best])
+            if straight[best] < max(calibration.link_min, crossed + MIN_MARGIN) or got[n + best] < got[-1] - MERGE_GAIN:
+                continue
+        else:
+            found = _best_one_side(p, got, group_b if p.a is not None else group_a)
+            if found is None or found[0] < calibration.link_min:
+                continue
+            best = found[1]
         cut_a, cut_b = p.options[best]
         if cut_a is not None:
             split_a.setdefault(p.a, cut_a)

@@ -137,7 +137,8 @@ def compare(
     memos: tuple[dict, dict] = ({}, {})
     facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache, memos)
     split_a, split_b = align_mod.merged_sentence_splits(
-        [s.text for s in doc_a.sentences], [s.text for s in doc_b.sentences], groups, enc.calibration,
+        [s.text for s in doc_a.sentences], [s.text for s in doc_b.sentences],
+        (doc_a.article.lang, doc_b.article.lang), groups, enc.calibration,
         lambda pairs: _similarities(cache, pairs),
     )
     if split_a or split_b:

@@ -35,6 +35,7 @@ class Calibration:
     link_sure: float  # ... and is accepted without a margin check above this one
     merge_min: float  # a neighbour joins a 1:n group only if it alone reaches this
     word_same: float  # a word pair at or above this is a translation, not a swap
+    gap_min: float  # a pair alone between two links on both sides is linked from this cosine
 
 
 class Encoder(Protocol):
@@ -57,7 +58,7 @@ def _threads() -> int:
 
 # word_same is checked only against the words in the same place of the other sentence
 # (between shared anchor words), where a translation of the name would sit.
-USE_CALIBRATION = Calibration(link_min=0.45, link_sure=0.72, merge_min=0.30, word_same=0.45)
+USE_CALIBRATION = Calibration(link_min=0.45, link_sure=0.72, merge_min=0.30, word_same=0.45, gap_min=0.30)
 
 
 class UseOnnxEncoder:
@@ -136,7 +137,7 @@ class E5SmallEncoder:
 
     name = "e5-small"
     # e5 compresses similarities: unrelated pairs score ~0.75.
-    calibration = Calibration(link_min=0.84, link_sure=0.92, merge_min=0.80, word_same=0.86)
+    calibration = Calibration(link_min=0.84, link_sure=0.92, merge_min=0.80, word_same=0.86, gap_min=0.80)
 
     def __init__(self) -> None:
         try:
@@ -154,7 +155,7 @@ class E5SmallEncoder:
 class SentenceTransformersEncoder:
     """A sentence-transformers model from a local directory the user already has."""
 
-    calibration = Calibration(link_min=0.55, link_sure=0.78, merge_min=0.35, word_same=0.55)
+    calibration = Calibration(link_min=0.55, link_sure=0.78, merge_min=0.35, word_same=0.55, gap_min=0.35)
 
     def __init__(self, path: str) -> None:
         self.name = f"st:{path}"

@@ -7,7 +7,7 @@ HEADLINE_RUN_IN = "Wall Street ends the week lower, weighed by tech Stocks fell 
 
 
 def test_cuts_are_unpunctuated_breaks_before_a_capital():
-    cuts = [HEADLINE_RUN_IN[:c].rstrip() for c in _cuts(HEADLINE_RUN_IN)]
+    cuts = [HEADLINE_RUN_IN[:c].rstrip() for c in _cuts(HEADLINE_RUN_IN, "en")]
     assert "Wall Street ends the week lower, weighed by tech" in cuts
     assert all(len(c.split()) >= 3 for c in cuts)
 
@@ -21,7 +21,7 @@ def test_one_side_merged_is_split_against_two_sentences():
     b = ["Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag."]
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
     table = {(head, b[0]): 0.8, (rest, b[1]): 0.85}
-    split_a, split_b = merged_sentence_splits(a, b, [Group((0,), (0, 1), 0.6)], USE_CALIBRATION, _similarities(table))
+    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0, 1), 0.6)], USE_CALIBRATION, _similarities(table))
     assert split_b == {}
     assert HEADLINE_RUN_IN[: split_a[0]].rstrip() == head
 
@@ -31,7 +31,7 @@ def test_both_sides_merged_split_together():
     b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
     table = {(head, "Wall Street beendet die Woche im Minus"): 0.8, (rest, "Die Kurse fielen am Freitag."): 0.85, (a[0], b[0]): 0.8}
-    split_a, split_b = merged_sentence_splits(a, b, [Group((0,), (0,), 0.8)], USE_CALIBRATION, _similarities(table))
+    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.8)], USE_CALIBRATION, _similarities(table))
     assert a[0][: split_a[0]].rstrip() == head
     assert b[0][: split_b[0]].rstrip() == "Wall Street beendet die Woche im Minus"
 
@@ -40,4 +40,4 @@ def test_no_split_when_halves_fit_worse():
     a = [HEADLINE_RUN_IN]
     b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
     table = {(a[0], b[0]): 0.9}
-    assert merged_sentence_splits(a, b, [Group((0,), (0,), 0.9)], USE_CALIBRATION, _similarities(table)) == ({}, {})
+    assert merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.9)], USE_CALIBRATION, _similarities(table)) == ({}, {})
