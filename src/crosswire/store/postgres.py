@@ -261,8 +261,11 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise CrosswireError("CW601", self.name, f"could not connect ({_first_line(exc)})") from None
         try:
-            self.has_pgvector = self._enable_pgvector()
-            self._migrate()
+            self.has_pgvector = self._migrate()
+            if self.has_pgvector:
+                from pgvector.psycopg import register_vector
+
+                register_vector(self._db)
         except psycopg.Error as exc:
             self._db.close()
             raise CrosswireError("CW601", self.name, f"could not open the database ({_first_line(exc)})") from None
@@ -271,7 +274,8 @@ class PostgresStore:
 
     def _enable_pgvector(self) -> bool:
         """Whether pgvector is installed in this database (installing it when the server
-        has it); False on a server without it, where the linker falls back to usearch."""
+        has it); False on a server without it, where the linker falls back to usearch.
+        Call under MIGRATION_LOCK (two sessions creating it at once collide)."""
         import psycopg
 
         installed = self._db.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone()
@@ -287,19 +291,18 @@ class PostgresStore:
                     "the server has pgvector but this user may not install it: run CREATE EXTENSION vector as the"
                     " database owner once",
                 ) from None
-        from pgvector.psycopg import register_vector
-
-        register_vector(self._db)
         return True
 
     @property
     def schema_version(self) -> int:
         return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
 
-    def _migrate(self) -> None:
+    def _migrate(self) -> bool:
+        """Bring the schema to SCHEMA_VERSION; returns whether pgvector is installed."""
         # Workers opening a new corpus at once: one migrates, the others wait and find it done.
         with self._db.transaction():
             self._db.execute("SELECT pg_advisory_xact_lock(%s, %s)", MIGRATION_LOCK)
+            has_pgvector = self._enable_pgvector()
             tables = {row[0] for row in self._db.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
             )}
@@ -320,6 +323,7 @@ class PostgresStore:
                 self._db.execute(MIGRATIONS[number])
                 self._db.execute("UPDATE schema_version SET version = %s", (number + 1,))
             self._db.execute(LINKER_TABLES)
+        return has_pgvector
 
     # -- ingest ------------------------------------------------------------------------
 
