@@ -33,14 +33,13 @@ import math
 import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator, MutableMapping, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.similarity import ArticleProfile
-from crosswire.stories import LinkerConfig, StoryLinker, UsearchIndex
+from crosswire.stories import LinkerConfig, Profiles, StoryLinker, UsearchIndex
 from crosswire.store import NewArticle, Seen, Stored, StoredArticle
 from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _earliest_key, _lean
 
@@ -255,6 +254,8 @@ class PostgresStore:
         self._lsh = None  # built on first use from the stored signatures, then caught up
         self._signatures: dict[int, np.ndarray] = {}
         self._signatures_upto = 0  # highest article id whose signature is in the LSH index
+        # (linker_state row version (xmin), linker) of the linker this store last saved or loaded.
+        self._linker_seen: tuple[str, StoryLinker] | None = None
         try:
             # autocommit: every transaction below is explicit (`with self._db.transaction()`).
             self._db = psycopg.connect(url, autocommit=True)
@@ -411,33 +412,43 @@ class PostgresStore:
             self._db.execute("SELECT pg_advisory_unlock(%s, %s)", LINKING_LOCK)
 
     def new_linker(
-        self, config: LinkerConfig, pins: dict[str, str], profiles: MutableMapping[str, ArticleProfile]
+        self, config: LinkerConfig, pins: dict[str, str], profiles: Profiles
     ) -> StoryLinker:
         """An empty linker whose neighbour search is pgvector's (else usearch's)."""
         index = PgvectorIndex(self, config.expansion) if self.has_pgvector else UsearchIndex(config.expansion)
         return StoryLinker(config, pins=pins, profiles=profiles, index=index)
 
-    def load_linker(self, profiles: MutableMapping[str, ArticleProfile]) -> StoryLinker | None:
-        """The linker as the last linking pass committed it; None before the first."""
-        row = self._db.execute("SELECT state, graph FROM linker_state WHERE id = 1").fetchone()
-        if row is None:
+    def load_linker(self, profiles: Profiles) -> StoryLinker | None:
+        """The linker as the last linking pass committed it; None before the first.
+
+        The one this store last saved or loaded is returned again while the row is the
+        same version (no other process linked since): reading the state costs time in
+        proportion to the corpus."""
+        version = self._db.execute("SELECT xmin::text FROM linker_state WHERE id = 1").fetchone()
+        if version is None:
             return None
+        if self._linker_seen is not None and self._linker_seen[0] == version[0]:
+            return self._linker_seen[1]
+        row = self._db.execute("SELECT state, graph, xmin::text FROM linker_state WHERE id = 1").fetchone()
         state = json.loads(row[0])
         expansion = LinkerConfig(**state["config"]).expansion
         if self.has_pgvector:
             index = PgvectorIndex(self, expansion)
         else:
             index = UsearchIndex.from_bytes(row[1], expansion, state["slots"])
-        return StoryLinker.from_state(state, profiles=profiles, index=index, source=f"{self.name} linker_state")
+        linker = StoryLinker.from_state(state, profiles=profiles, index=index, source=f"{self.name} linker_state")
+        self._linker_seen = (row[2], linker)
+        return linker
 
     def save_linker(self, linker: StoryLinker) -> None:
         """Write the linker's state (inside story_rows_transaction: committed with the rows)."""
         graph = linker.index.to_bytes() if isinstance(linker.index, UsearchIndex) else None
-        self._db.execute(
+        version = self._db.execute(
             "INSERT INTO linker_state (id, state, graph) VALUES (1, %s, %s)"
-            " ON CONFLICT (id) DO UPDATE SET state = excluded.state, graph = excluded.graph",
+            " ON CONFLICT (id) DO UPDATE SET state = excluded.state, graph = excluded.graph RETURNING xmin::text",
             (json.dumps(linker.state(), ensure_ascii=False), graph),
-        )
+        ).fetchone()[0]
+        self._linker_seen = (version, linker)
 
     def nearest_linked(self, vector: np.ndarray, count: int, expansion: int) -> list[int]:
         """The linked articles nearest `vector` (cosine), by pgvector's HNSW index."""
