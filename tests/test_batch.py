@@ -1,9 +1,10 @@
 """crosswire batch (Ray Data, local mode) gives what crosswire ingest gives for the same files.
 
 Real Ray (a local cluster of 2 encoder actors), the packaged encoder, real news text
-(tests/scale_corpus.py). Each Ray run costs ~10-20 s of start-up, so the module runs
-the pipeline twice: once through the CLI (ingest, then `batch link`), once again over
-the same database (a re-run stores nothing).
+(tests/scale_corpus.py), on SQLite and on PostgreSQL + pgvector (pgserver). Each Ray
+run costs ~10-20 s of start-up, so the pipeline runs twice per engine: through the CLI
+(ingest, then `batch link`), and once more over the same database (a re-run stores
+nothing).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from crosswire import Corpus
 from crosswire.batch import BatchOptions, batch_ingest
 from crosswire.errors import CrosswireError
 from crosswire.store import open_store
+from postgres_servers import new_database
 
 
 def _write_inputs(folder) -> list[str]:
@@ -40,10 +42,19 @@ def inputs(tmp_path_factory):
     return _write_inputs(tmp_path_factory.mktemp("batch-inputs"))
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def new_db(request, tmp_path_factory):
+    """Makes an empty corpus database: SQLite files, or databases on the pgserver PostgreSQL."""
+    if request.param == "sqlite":
+        return lambda name: str(tmp_path_factory.mktemp(name) / f"{name}.db")
+    server = request.getfixturevalue("pg_server")
+    return lambda _name: new_database(server)
+
+
 @pytest.fixture(scope="module")
-def plain(inputs, tmp_path_factory):
+def plain(inputs, new_db):
     """`crosswire ingest` of the inputs: the reference."""
-    db = str(tmp_path_factory.mktemp("plain") / "plain.db")
+    db = new_db("plain")
     with Corpus(db) as corpus:
         report = corpus.ingest(inputs)
     return db, report
@@ -57,9 +68,9 @@ def _crosswire(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def batched(inputs, tmp_path_factory):
+def batched(inputs, new_db):
     """`crosswire batch ingest --no-link` with 2 workers, then `crosswire batch link`."""
-    db = str(tmp_path_factory.mktemp("batch") / "batch.db")
+    db = new_db("batch")
     ingested = _crosswire("batch", "ingest", *inputs, "--db", db, "--workers", "2", "--no-link", "--json")
     assert ingested.returncode == 0, ingested.stderr
     with Corpus(db) as corpus:
@@ -86,7 +97,7 @@ def test_batch_ingest_no_link_leaves_linking_to_batch_link(batched):
     assert f"{unlinked_before} articles linked" in link_output
 
 
-def test_a_rerun_stores_nothing_new(inputs, batched, tmp_path):
+def test_a_rerun_stores_nothing_new(inputs, batched):
     batch_db, first, _, _ = batched
     before = snapshot(batch_db)
     with open_store(batch_db) as store:
