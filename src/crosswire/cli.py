@@ -26,6 +26,7 @@ from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 from crosswire.read.text import text_from_bytes
 from crosswire.render import render_comparison, render_html
 from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError, StoryView
+from crosswire.store import is_postgres_url
 from crosswire.store.sqlite import DEFAULT_DB
 
 EXIT_OK = 0
@@ -210,7 +211,8 @@ def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> No
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
 @click.option(
-    "--db", metavar="FILE", default=DEFAULT_DB, show_default=True, help="The corpus database (SQLite); created if missing."
+    "--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+    help="The corpus database: an SQLite file, or a postgresql:// URL; created if missing. Also CROSSWIRE_DB.",
 )
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD); undated ones are left out.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD); undated ones are left out.")
@@ -277,7 +279,10 @@ def ingest(
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--db", metavar="FILE", help="A corpus database (SQLite) to open; created if missing.")
+@click.option(
+    "--db", metavar="FILE|URL", envvar="CROSSWIRE_DB",
+    help="A corpus database to open (an SQLite file, or a postgresql:// URL); created if missing. Also CROSSWIRE_DB.",
+)
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback lets other machines in."
 )
@@ -321,7 +326,8 @@ def serve(db: str | None, host: str, port: int, encoder: str) -> None:
 
 
 _DB_OPTION = click.option(
-    "--db", metavar="FILE", default=DEFAULT_DB, show_default=True, help="The corpus database (SQLite)."
+    "--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+    help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.",
 )
 _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (schema in the help above).")
 _ENCODER_OPTION = click.option(
@@ -331,7 +337,7 @@ MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
 
 def _open_corpus(db: str, encoder: str) -> Corpus:
-    if not Path(db).is_file():
+    if not is_postgres_url(db) and not Path(db).is_file():
         raise CrosswireError("CW401", db, "no such database; run `crosswire ingest PATH... --db FILE` first")
     return Corpus(db, encoder=encoder)
 
@@ -684,6 +690,47 @@ def watch(
             Text(f"{report.messages} messages ({report.reclaimed} reclaimed from other workers), "
                  f"{report.linked} articles linked"), soft_wrap=True,
         )
+
+
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def db() -> None:
+    """A local PostgreSQL server (with pgvector) for a one-machine trial.
+
+    `crosswire db start` starts PostgreSQL 16 + pgvector from the pgserver package
+    (no network, no root) on a unix socket in --dir, and prints the URL to pass as
+    --db or CROSSWIRE_DB. For several machines, use a server they can all reach
+    (docs/deploy.md).
+    """
+
+
+_PGDATA_OPTION = click.option(
+    "--dir", "folder", metavar="DIR", default="crosswire-pgdata", show_default=True,
+    help="The server's data folder (created if missing).",
+)
+
+
+@db.command("start", context_settings=CONTEXT_SETTINGS)
+@_PGDATA_OPTION
+def db_start(folder: str) -> None:
+    """Start (or find running) the local server; print its corpus URL on stdout."""
+    from crosswire.store.postgres import start_local_server
+
+    try:
+        click.echo(start_local_server(folder))
+    except CrosswireError as exc:
+        _fail(str(exc))
+
+
+@db.command("stop", context_settings=CONTEXT_SETTINGS)
+@_PGDATA_OPTION
+def db_stop(folder: str) -> None:
+    """Stop the local server started with `crosswire db start`."""
+    from crosswire.store.postgres import stop_local_server
+
+    try:
+        stop_local_server(folder)
+    except CrosswireError as exc:
+        _fail(str(exc))
 
 
 def main() -> None:

@@ -3,7 +3,10 @@ Debian's postgresql-15 without pgvector; every corpus result compared with SQLit
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 
 import numpy as np
 import psycopg
@@ -190,3 +193,29 @@ def test_split_merge_and_a_lost_linker_state_on_postgres(server, request, floods
         assert corpus.merge(floods, new.id).articles == 4
     with Corpus(url) as corpus:
         assert sorted(s.articles for s in corpus.stories()) == [1, 4]
+
+
+def crosswire_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "crosswire", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+
+
+def test_cli_db_start_then_ingest_and_list_by_url(tmp_path, seed_path):
+    folder = str(tmp_path / "pgdata")
+    started = crosswire_cli("db", "start", "--dir", folder)
+    assert started.returncode == 0, started.stderr
+    url = started.stdout.strip()
+    assert url.startswith("postgresql://") and url == crosswire_cli("db", "start", "--dir", folder).stdout.strip()
+    try:
+        seeds = str(seed_path("en_wagner_drones.txt").parent)
+        ingested = crosswire_cli("ingest", seeds, "--json", env={"CROSSWIRE_DB": url})
+        assert json.loads(ingested.stdout)["ingested"] == 2, ingested.stderr
+        listed = crosswire_cli("stories", "--json", "--db", url)
+        assert [s["languages"] for s in json.loads(listed.stdout)["stories"]] == [["en", "id"]], listed.stderr
+    finally:
+        assert crosswire_cli("db", "stop", "--dir", folder).returncode == 0
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(url)
+    stopped_again = crosswire_cli("db", "stop", "--dir", str(tmp_path / "nothing"))
+    assert stopped_again.returncode == 2 and "CW605" in stopped_again.stderr

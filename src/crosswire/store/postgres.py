@@ -31,8 +31,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import warnings
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -766,6 +769,48 @@ class PostgresStore:
             (article_ids,),
         ).fetchall()
         return min(rows, key=lambda row: _earliest_key(*row))
+
+
+LOCAL_DATABASE = "crosswire"
+
+
+def _local_server(folder: str, cleanup_mode: str | None):
+    """pgserver's handle on the server of data folder `folder` (started if not running)."""
+    path = Path(folder).expanduser().resolve()
+    try:
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp.
+            warnings.simplefilter("ignore")
+            import pgserver
+
+            path.mkdir(parents=True, exist_ok=True)
+            return pgserver.get_server(path, cleanup_mode=cleanup_mode)
+    except ImportError:
+        raise CrosswireError(
+            "CW604", folder, "crosswire db needs the pgserver package: pip install 'crosswire[postgres]'"
+        ) from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise CrosswireError("CW605", folder, f"could not start PostgreSQL ({_first_line(exc)}); see {path / 'log'}") from None
+
+
+def start_local_server(folder: str) -> str:
+    """Start PostgreSQL 16 + pgvector (the pgserver package) with its data in `folder`,
+    left running after this process exits; returns the URL of its `crosswire` database
+    (created when missing)."""
+    import psycopg
+
+    server = _local_server(folder, cleanup_mode=None)
+    with psycopg.connect(server.get_uri(), autocommit=True) as db:
+        if db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (LOCAL_DATABASE,)).fetchone() is None:
+            db.execute(f"CREATE DATABASE {LOCAL_DATABASE}")
+    return server.get_uri(LOCAL_DATABASE)
+
+
+def stop_local_server(folder: str) -> None:
+    """Stop the server `start_local_server(folder)` started (its data stays in `folder`)."""
+    if not (Path(folder) / "PG_VERSION").is_file():
+        raise CrosswireError("CW605", folder, "no PostgreSQL data folder here; nothing to stop")
+    _local_server(folder, cleanup_mode="stop").cleanup()
 
 
 class PgvectorIndex:
