@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from conftest import SHARED_DATA
+from postgres_servers import new_database
 
 from crosswire import Corpus
 
@@ -32,6 +33,17 @@ def wmt_articles() -> list[dict]:
                 "outlet": f"{doc.get('id').split('.')[0]}-{side}", "published": f"2024-03-{n + 1:02d}T{hour:02d}:00:00",
             })
     return out
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+def empty_db(request, folder) -> str:
+    """An empty corpus database for the test's engine (`request.param`, one of ENGINES):
+    a SQLite file in `folder`, or a new database on the pgserver PostgreSQL."""
+    if request.param == "sqlite":
+        return str(folder / "corpus.db")
+    return new_database(request.getfixturevalue("pg_server"))
 
 
 @dataclass(frozen=True)

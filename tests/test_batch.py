@@ -14,13 +14,12 @@ import subprocess
 import sys
 
 import pytest
-from scale_corpus import snapshot, wmt_articles
+from scale_corpus import ENGINES, empty_db, snapshot, wmt_articles
 
 from crosswire import Corpus
 from crosswire.batch import BatchOptions, batch_ingest
 from crosswire.errors import CrosswireError
 from crosswire.store import open_store
-from postgres_servers import new_database
 
 
 def _write_inputs(folder) -> list[str]:
@@ -42,13 +41,10 @@ def inputs(tmp_path_factory):
     return _write_inputs(tmp_path_factory.mktemp("batch-inputs"))
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=ENGINES)
 def new_db(request, tmp_path_factory):
-    """Makes an empty corpus database: SQLite files, or databases on the pgserver PostgreSQL."""
-    if request.param == "sqlite":
-        return lambda name: str(tmp_path_factory.mktemp(name) / f"{name}.db")
-    server = request.getfixturevalue("pg_server")
-    return lambda _name: new_database(server)
+    """Makes an empty corpus database of the module's engine."""
+    return lambda name: empty_db(request, tmp_path_factory.mktemp(name))
 
 
 @pytest.fixture(scope="module")

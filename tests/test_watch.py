@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import pytest
 import redis
-from scale_corpus import wmt_articles
+from scale_corpus import ENGINES, empty_db, wmt_articles
 
 from crosswire import Corpus
 from crosswire.errors import CrosswireError
@@ -55,6 +55,11 @@ def redis_url(tmp_path_factory):
     process.wait(10)
 
 
+@pytest.fixture(params=ENGINES)
+def db(request, tmp_path) -> str:
+    return empty_db(request, tmp_path)
+
+
 def _publish(url: str, stream: str, articles: list[dict]) -> list[bytes]:
     client = redis.Redis.from_url(url)
     return [client.xadd(stream, {"article": json.dumps(a, ensure_ascii=False)}) for a in articles]
@@ -85,16 +90,16 @@ def _expected_stories() -> list[set[str]]:
     return sorted(by_doc.values(), key=sorted)
 
 
-def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, tmp_path):
+def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, db, request):
+    stream = f"shared-{request.node.callspec.id}"
     articles = wmt_articles()
-    _publish(redis_url, "shared", articles)
+    _publish(redis_url, stream, articles)
     client = redis.Redis.from_url(redis_url)
-    client.xadd("shared", {"headline": "no article field"})
-    client.xadd("shared", {"article": '{"title": "no text"}'})
-    db = str(tmp_path / "watch.db")
+    client.xadd(stream, {"headline": "no article field"})
+    client.xadd(stream, {"article": '{"title": "no text"}'})
     with open_store(db):
         pass  # created before two workers race to create it
-    workers = [_worker(redis_url, "shared", db, name, "--batch", "3", "--idle-exit", "3") for name in ("w1", "w2")]
+    workers = [_worker(redis_url, stream, db, name, "--batch", "3", "--idle-exit", "3") for name in ("w1", "w2")]
     reports = []
     for worker in workers:
         out, err = worker.communicate(timeout=300)
@@ -104,34 +109,34 @@ def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, tmp
     assert sum(r["ingest"]["ingested"] for r in reports) == len(articles)
     rejected = sorted(x["code"] for r in reports for x in r["ingest"]["rejected"])
     assert rejected == ["CW109", "CW627"]
-    assert client.xpending("shared", "ingest")["pending"] == 0
+    assert client.xpending(stream, "ingest")["pending"] == 0
     assert _stories_by_outlet(db) == _expected_stories()
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(redis_url, tmp_path):
+def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(redis_url, db, request):
+    stream = f"crash-{request.node.callspec.id}"
     articles = wmt_articles()
-    _publish(redis_url, "crash", articles)
+    _publish(redis_url, stream, articles)
     client = redis.Redis.from_url(redis_url)
-    db = str(tmp_path / "watch.db")
     # One batch of every message: the worker acknowledges only after storing all of them.
-    doomed = _worker(redis_url, "crash", db, "doomed", "--batch", str(len(articles)))
+    doomed = _worker(redis_url, stream, db, "doomed", "--batch", str(len(articles)))
     with open_store(db) as store:
         deadline = time.monotonic() + 240
         # Kill it once it holds the messages and has committed some of their articles, not yet acknowledged.
-        while not (store.unlinked_articles() and _pending_of(client, "crash", "doomed")):
+        while not (store.unlinked_articles() and _pending_of(client, stream, "doomed")):
             assert doomed.poll() is None, doomed.stderr.read()
             assert time.monotonic() < deadline, "the worker stored nothing in time"
             time.sleep(0.002)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(10)
         committed_before_kill = len(store.unlinked_articles())
-    held = _pending_of(client, "crash", "doomed")
+    held = _pending_of(client, stream, "doomed")
     assert held == len(articles), "the kill came after the acknowledgement"
 
-    report = watch(db, WatchOptions(redis_url, "crash", "ingest", consumer="rescuer", claim_idle_ms=200,
+    report = watch(db, WatchOptions(redis_url, stream, "ingest", consumer="rescuer", claim_idle_ms=200,
                                     block_ms=200, idle_exit_s=2))
     assert report.reclaimed == held
-    assert client.xpending("crash", "ingest")["pending"] == 0
+    assert client.xpending(stream, "ingest")["pending"] == 0
     # No loss, no duplicates: what the dead worker committed is `unchanged`, the rest is new.
     assert report.ingest.unchanged == committed_before_kill >= 1
     assert report.ingest.ingested == len(articles) - committed_before_kill

@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from crosswire.batch import Item, embed_articles, prepare_article, store_item
+from crosswire.corpus import Corpus
 from crosswire.encode import DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.ingest import ARTICLES_PER_BATCH, IngestReport
 from crosswire.read import Rejected
 from crosswire.read.jsonl import read_json_article
-from crosswire.store import open_store
 
 SCHEMA_ID = "crosswire.watch/1"
 ARTICLE_FIELD = b"article"
@@ -109,7 +109,7 @@ def watch(db: str, options: WatchOptions, should_stop: Callable[[], bool] = lamb
     report = WatchReport(options.consumer, IngestReport(encoder=encoder.name))
     try:
         _create_group(client, options)
-        with open_store(db) as store:
+        with Corpus(db, encoder=options.encoder) as corpus:
             own_pending = True  # first: this consumer's own unacknowledged messages (a restart)
             last_message = time.monotonic()
             while not should_stop():
@@ -127,13 +127,13 @@ def watch(db: str, options: WatchOptions, should_stop: Callable[[], bool] = lamb
                 items = [_item(options.stream, message_id, fields) for message_id, fields in messages]
                 stored_before = len(report.ingest.stored)
                 for item in embed_articles(items, encoder):
-                    store_item(store, item, report.ingest)
+                    store_item(corpus.store, item, report.ingest)
                 # Only now, with every article of the batch committed.
                 client.xack(options.stream, options.group, *(message_id for message_id, _ in messages))
                 report.messages += len(messages)
                 report.reclaimed += reclaimed
                 if options.link and len(report.ingest.stored) > stored_before:
-                    report.linked += _link(client, db, options)
+                    report.linked += _link(client, corpus, options)
     except redis.exceptions.RedisError as exc:
         raise CrosswireError("CW626", options.redis_url, f"the Redis server refused or dropped a command ({exc})") from None
     return report
@@ -198,9 +198,10 @@ def _item(stream: str, message_id: bytes, fields: dict[bytes, bytes]) -> Item:
     return prepare_article(article)
 
 
-def _link(client: Any, db: str, options: WatchOptions) -> int:
-    """Link the articles in no story yet, one worker at a time across the group."""
-    from crosswire.batch import batch_link
+def _link(client: Any, corpus: Corpus, options: WatchOptions) -> int:
+    """Link the articles in no story yet, one worker at a time across the group.
 
+    The Redis lock is what keeps two workers' passes apart on SQLite, whose store does not
+    lock linking across processes (PostgreSQL's advisory lock would)."""
     with client.lock(f"crosswire:{options.stream}:{options.group}:link", timeout=LINK_LOCK_TIMEOUT_S):
-        return batch_link(db, options.encoder)
+        return corpus.link()
