@@ -270,6 +270,9 @@ class PostgresStore:
                 from pgvector.psycopg import register_vector
 
                 register_vector(self._db)
+                # The linker's search breadth, as its usearch graph uses it; set outside any
+                # transaction, so that no rollback takes it back.
+                self._db.execute(f"SET hnsw.ef_search = {LinkerConfig().expansion}")
         except psycopg.Error as exc:
             self._db.close()
             raise CrosswireError("CW601", self.name, f"could not open the database ({_first_line(exc)})") from None
@@ -457,13 +460,13 @@ class PostgresStore:
         """The linked articles nearest `vector` (cosine), by pgvector's HNSW index."""
         if self._db.execute("SELECT to_regclass('linker_index')").fetchone()[0] is None:
             return []
+        query = "SELECT article_id FROM linker_index ORDER BY vector <=> %s LIMIT %s"
+        params = (np.asarray(vector, dtype=np.float32), count)
+        if expansion == LinkerConfig().expansion:  # the session's search breadth (set on opening)
+            return [row[0] for row in self._db.execute(query, params)]
         with self._db.transaction():
-            # SET LOCAL: the search breadth of this query only (the linker's expansion).
             self._db.execute(f"SET LOCAL hnsw.ef_search = {int(expansion)}")
-            return [row[0] for row in self._db.execute(
-                "SELECT article_id FROM linker_index ORDER BY vector <=> %s LIMIT %s",
-                (np.asarray(vector, dtype=np.float32), count),
-            )]
+            return [row[0] for row in self._db.execute(query, params)]
 
     def add_linked_vector(self, article_id: int, vector: np.ndarray) -> None:
         """Put a linked article's vector in linker_index (created with the first one's dimension)."""
