@@ -201,3 +201,25 @@ def test_japanese_translation_links_and_number_change():
         assert EN_DRONES[d.a.start : d.a.end] == d.a.text
         assert JA_DRONES[d.b.start : d.b.end] == d.b.text
     assert all(other.status == "same" for other in c.links if other is not link)
+
+
+FR_REFUND = (
+    "Le ministre des Finances a parlé mercredi devant la commission. "
+    "M. Morneau a expliqué qu'il avait remboursé cet argent à l'association le matin même. "
+    "Le gouvernement a refusé de commenter."
+)
+# Translation with the surname swapped; "Herr" (Mr) and "Morgen" (morning) stand where the
+# name stood and near it, and neither translates nor spells it.
+DE_REFUND = (
+    "Der Finanzminister sprach am Mittwoch vor dem Ausschuss. "
+    "Herr Caisse erklärte, dass er das Geld am Morgen an den Verein zurückgezahlt habe. "
+    "Die Regierung lehnte eine Stellungnahme ab."
+)
+
+
+def test_swapped_surname_after_a_title_is_a_name_change():
+    c = crosswire.compare(FR_REFUND, DE_REFUND, lang_a="fr", lang_b="de")
+    link = _link(c, "Morneau", "Caisse")
+    names = [(d.kind, d.a.text, d.b.text) for d in link.differences if d.kind in ("name", "name_variant")]
+    assert names == [("name", "Morneau", "Caisse")]
+    assert _link(c, "Le gouvernement", "Die Regierung").status == "same"

@@ -204,13 +204,17 @@ MIN_PART_WORDS = 3
 MAX_HEADLINE_WORDS = 30
 
 
+def _common_or_function(word: str, lang: str) -> bool:
+    return word.lower() in stop_words(lang) or is_common_word(word, lang)
+
+
 def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> list[int]:
     """Offsets in `text` where an unpunctuated headline may end and a sentence begin: within
     the first `max_left_words` words, each part 3+ words long, and not where the words
     around the break read as one phrase. A line does not end in a function word ("... d'un
     juge de la | Cour suprême"), and two capitalised words are one name ("Jair | Bolsonaro")
-    unless the first is a common word of the language (German nouns) or the second a
-    function word ("rapport Holroyd | Alors que")."""
+    unless one is a common word of the language (German nouns, "Arnaud Marion | Partant du
+    fait") or the second a function word ("rapport Holroyd | Alors que")."""
     stops = stop_words(lang)
     out = []
     for match in _UNPUNCTUATED_BREAK.finditer(text):
@@ -231,7 +235,7 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> lis
         previous, following = left[-1].strip(_QUOTES), right[0].strip(_QUOTES)
         if previous.lower() in stops:
             continue
-        if previous[:1].isupper() and following.lower() not in stops and not is_common_word(previous, lang):
+        if previous[:1].isupper() and not is_common_word(previous, lang) and not _common_or_function(following, lang):
             continue
         out.append(cut)
     return out

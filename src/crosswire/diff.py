@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from .model import Difference, Span
 from .text.dates import DateMention
-from .text.names import Word, has_digit, phrases, same_territory, spelling_matches, stop_words
+from .text.names import Word, has_digit, is_rare_word, phrases, same_territory, spelling_matches, stop_words
 from .text.numbers import Number, same_number
 
 
@@ -154,8 +154,12 @@ def _translation_candidates(ws: Sequence[Word]) -> list[str]:
     return [w.text for w in ws] + [f"{x.text} {y.text}" for x, y in zip(ws, ws[1:])]
 
 
-def _translated(name: Word, ws: Sequence[Word], vectors: dict[str, np.ndarray], threshold: float) -> bool:
-    """Whether one of the words `ws` of the other side translates `name`."""
+def _translated(name: Word, lang: str, ws: Sequence[Word], vectors: dict[str, np.ndarray], threshold: float) -> bool:
+    """Whether one of the words `ws` of the other side translates `name` (of language `lang`).
+    A rare word has no translation: its similarity to single words is noise, and a swapped-in
+    name or a title ("M. Morneau" / "Herr Caisse") scored as high as real translations do."""
+    if is_rare_word(name.text, lang):
+        return False
     candidates = _translation_candidates(ws)
     return bool(candidates) and max(float(vectors[name.text] @ vectors[c]) for c in candidates) >= threshold
 
@@ -190,6 +194,7 @@ class _Place:
     words_a: list[Word]
     words_b: list[Word]
     partners: list[Word]
+    langs: tuple[str, str]
 
     def words_to_embed(self) -> list[str]:
         return [w.text for w in [self.name, *self.partners]] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
@@ -218,7 +223,7 @@ def _places(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: S
         window.sort(key=lambda wb: abs((index_b[wb.start] - low) / (high - low) - rel))
         words_a = [w for w in a.words[left + 1 : right] if id(w) in content_a and w is not wa]
         words_b = [w for w in b.words[low + 1 : high] if id(w) in content_b]
-        out.append(_Place(wa, words_a, words_b, window))
+        out.append(_Place(wa, words_a, words_b, window, (a.lang, b.lang)))
     return out
 
 
@@ -248,7 +253,8 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
     taken: set[int] = set()
     pairs = []
     for place in places:
-        if _translated(place.name, place.words_b, vectors, threshold):
+        lang_a, lang_b = place.langs
+        if _translated(place.name, lang_a, place.words_b, vectors, threshold):
             continue
         wb = next(
             (
@@ -256,7 +262,7 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
                 for wb in place.partners
                 if wb.start not in taken
                 and not (place.name.common and wb.common)
-                and not _translated(wb, place.words_a, vectors, threshold)
+                and not _translated(wb, lang_b, place.words_a, vectors, threshold)
             ),
             None,
         )

@@ -1,7 +1,7 @@
 """Name candidates and cross-spelling / cross-script matching (crosswire.text.names)."""
 import pytest
 
-from crosswire.text.names import find_names, is_common_word, name_key, spelling_match, words
+from crosswire.text.names import find_names, is_common_word, is_rare_word, name_key, spelling_match, words
 
 MATCHED = [
     ("mavix2", "mavic2"),  # typo in a product name ("Mavix2" / "Mavic 2")
@@ -164,3 +164,17 @@ def test_sentence_initial_word_written_in_lower_case_elsewhere_is_not_a_name():
 def test_exonyms_stay_names():
     (word,) = find_names(_article_words(["They flew to Moscow."], "en"), "en")[0]
     assert word.text == "Moscow"
+
+
+@pytest.mark.parametrize(("word", "lang"), [("Morneau", "fr"), ("Lahoud", "fr"), ("Mwènè", "fr")])
+def test_surnames_are_rare_words(word, lang):
+    assert is_rare_word(word, lang)
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [("Conseil", "fr"), ("Bonus", "fr"), ("GNC", "fr"), ("OMT", "fr"), ("Personalaufstockungen", "de"), ("Москва", "ja")],
+)
+def test_words_that_may_be_translated_are_not_rare(word, lang):
+    """Common words, acronyms, compounds, and words wordfreq cannot judge."""
+    assert not is_rare_word(word, lang)

@@ -232,6 +232,24 @@ def is_common_word(text: str, lang: str) -> bool:
     return False
 
 
+RARE_WORD_MAX_ZIPF = 2.5  # under about one in three million words
+
+
+@functools.lru_cache(maxsize=65536)
+def is_rare_word(text: str, lang: str) -> bool:
+    """Whether `text` is too rare in `lang` to have a translation: a surname
+    ("Morneau", "Lahoud") is carried over or transliterated, never translated. False for
+    acronyms (an institution's is translated: "OMT" / "UNWTO", "GNC" / "CNG"), where wordfreq
+    cannot judge, and where the language writes compounds as one word: a rare compound
+    ("Personalaufstockungen") is made of common words, and is translated."""
+    return (
+        not text.isupper()
+        and lang not in _COMPOUNDING
+        and has_word_frequencies(lang, text)
+        and zipf_frequency(text.lower(), lang) < RARE_WORD_MAX_ZIPF
+    )
+
+
 def _could_be_name(word: Word, lang: str) -> bool:
     if word.text.isdigit() or len(word.key) < 2:
         return False
@@ -339,8 +357,12 @@ def phrases(ws: list[Word], names: list[Word]) -> list[tuple[int, int, str, bool
     """Each word, and each adjacent pair that may be a name, as (start, end, key, is_name):
     "Mavic 2" must be able to match "Mavix2", "Maison Blanche" "Maison-Blanche"."""
     name_starts = {w.start for w in names}
-    # A capitalised stop word ("Wagner Group") can still be the other side of a variant.
-    out = [(w.start, w.end, w.key, w.start in name_starts or w.capitalised or is_caseless(w)) for w in ws]
+    # A capitalised stop word ("Wagner Group") can still be the other side of a variant, but
+    # not a common word capitalised as a noun ("Morneau" is no variant of German "Morgen").
+    out = [
+        (w.start, w.end, w.key, w.start in name_starts or (w.capitalised and not w.common) or is_caseless(w))
+        for w in ws
+    ]
     for first, second in zip(ws, ws[1:]):
         if second.start - first.end <= 1 and first.start in name_starts and (
             second.text.isdigit() or second.capitalised
