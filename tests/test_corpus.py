@@ -17,6 +17,9 @@ from jsonschema import Draft202012Validator
 
 from crosswire import Corpus
 from crosswire.corpus import CorpusError
+from crosswire.ingest import extractor_fingerprint
+from crosswire.provenance import article_sources
+from crosswire.store.sqlite import MIGRATIONS
 from crosswire.schemas import load_schema
 
 FLOODS_EN = {
@@ -56,6 +59,10 @@ FLOODS_EN_COPY = {
     "text": FLOODS_EN["text"].replace("Heavy rain", "Torrential rain"),
     "outlet": "Jakarta Globe", "url": "https://jakartaglobe.id/floods", "published": "2024-03-04T18:00:00",
 }
+
+
+# Version 1's attributions table (never written), as a file from before version 4 has it.
+V1_ATTRIBUTIONS = MIGRATIONS[0][MIGRATIONS[0].index("CREATE TABLE attributions") :].split(";")[0]
 
 
 def write_jsonl(path, *articles) -> str:
@@ -225,16 +232,48 @@ def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db
     db.executescript(
         "BEGIN; DROP TABLE story_summaries; DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved;"
         " DROP TRIGGER story_member_removed; DROP TRIGGER story_article_changed;"
+        f" DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
         " UPDATE schema_version SET version = 2; COMMIT;"
     )
     db.close()
     with Corpus(fresh_db) as corpus:
-        assert corpus.store.schema_version == 3
+        assert corpus.store.schema_version == 4
         assert corpus.stories() == listed
         floods = corpus.stories(lang="de")[0]
         kompas = next(a.id for a in corpus.story(floods.id).articles if a.outlet == "Kompas")
         left, new = corpus.split(floods.id, [kompas])
         assert {s.id: s for s in corpus.stories()} == {**{s.id: s for s in listed}, floods.id: left, new.id: new}
+
+
+def test_views_read_the_attributions_stored_at_ingest(fresh_db, monkeypatch):
+    with Corpus(fresh_db) as corpus:
+        floods = corpus.stories(lang="de")[0]
+        view = corpus.story(floods.id).to_dict()  # compares the articles (cached) and extracts nothing
+        sources = corpus.story_sources(floods.id)
+        stored = corpus.store.attributions([v.id for v in sources], extractor_fingerprint())
+        assert sorted(stored) == sorted(v.id for v in sources)
+        assert {v.stored.article.outlet: stored[v.id] == article_sources(v.document).attributions for v in sources} == {
+            "Reuters": True, "Tagesspiegel": True, "Kompas": True,
+        }
+        german = next(v.id for v in sources if v.stored.article.lang == "de")
+        assert "outlet:reuters" in {a.entity.key for a in stored[german]}  # "berichtete die Nachrichtenagentur Reuters"
+        # Cached comparisons and stored attributions: a story view extracts nothing again.
+        with monkeypatch.context() as patch:
+            patch.setattr("crosswire.provenance.extract_attributions", _no_extraction)
+            assert corpus.story(floods.id).to_dict() == view
+            assert corpus.story_sources(floods.id) == sources
+    db = sqlite3.connect(fresh_db)
+    db.execute("UPDATE attribution_sets SET extractor = 'an older crosswire'")
+    db.commit()
+    db.close()
+    with Corpus(fresh_db) as corpus:  # stored by another extractor: extracted again, the same views
+        assert corpus.store.attributions([v.id for v in sources], extractor_fingerprint()) == {}
+        assert corpus.story(floods.id).to_dict() == view
+        assert corpus.story_sources(floods.id) == sources
+
+
+def _no_extraction(*args, **kwargs):
+    raise AssertionError("attributions extracted again")
 
 
 def test_article_view_has_its_sentences_story_and_sources(corpus_db):

@@ -62,7 +62,7 @@ import numpy as np
 from .compare import compare, prepare
 from .encode import DEFAULT_ENCODER, get_encoder
 from .errors import CrosswireError
-from .ingest import IngestReport, Progress, ingest
+from .ingest import IngestReport, Progress, extractor_fingerprint, ingest
 from .model import Difference, Document, Span
 from .provenance import ArticleSources, article_sources, source_graph
 from .read import DEFAULT_MAX_BYTES
@@ -494,19 +494,18 @@ class Corpus:
         if stored is None:
             raise CorpusError(str(article_id), "no such article")
         document = prepare(stored.article)
-        return ArticleView(stored, document, self.store.story_of(article_id), article_sources(document))
+        sources = self._article_sources({article_id: document})[article_id]
+        return ArticleView(stored, document, self.store.story_of(article_id), sources)
 
     def story_sources(self, story_id: str) -> tuple[ArticleView, ...]:
         """The story's articles that are sources, in arrival order: near-duplicates are copies."""
         members = self.store.story_members(story_id)
         if not members:
             raise CorpusError(story_id, "no such story")
-        views = []
-        for stored in self.store.articles([article_id for article_id, _linked in members]):
-            if stored.duplicate_of is None:
-                document = prepare(stored.article)
-                views.append(ArticleView(stored, document, story_id, article_sources(document)))
-        return tuple(views)
+        originals = [s for s in self.store.articles([article_id for article_id, _ in members]) if s.duplicate_of is None]
+        docs = {s.id: prepare(s.article) for s in originals}
+        sources = self._article_sources(docs)
+        return tuple(ArticleView(s, docs[s.id], story_id, sources[s.id]) for s in originals)
 
     def story(self, story_id: str) -> StoryView:
         """The story's articles in time order and its claim matrix."""
@@ -585,6 +584,12 @@ class Corpus:
             summaries = self._summaries(self.store.unsummarised_story_ids())
             self.store.put_story_summaries([_summary_row(s) for s in summaries])
 
+    def _article_sources(self, docs: dict[int, Document]) -> dict[int, ArticleSources]:
+        """Each article's sources (provenance.article_sources) with the attributions stored at
+        ingest, extracted again only for articles stored without them or by another extractor."""
+        stored = self.store.attributions(list(docs), extractor_fingerprint())
+        return {article_id: article_sources(doc, stored.get(article_id)) for article_id, doc in docs.items()}
+
     def _links(self, base: StoredArticle, other: StoredArticle, docs: dict[int, Document]) -> list[dict]:
         """The links of compare(base, other), in the sentence numbering of `docs` (prepare()).
 
@@ -634,7 +639,8 @@ class Corpus:
             introducers.append(group[0][0])
             texts.append(docs[group[0][0]].sentences[group[0][1]].text)
         graph = source_graph({str(k): v for k, v in docs.items()},
-                             {str(s.id): s.article.outlet or s.article.title or f"article {s.id}" for s in originals})
+                             {str(s.id): s.article.outlet or s.article.title or f"article {s.id}" for s in originals},
+                             {str(k): v for k, v in self._article_sources(docs).items()})
         claims = []
         for row, introducer, text in zip(rows, introducers, texts):
             cells = tuple(

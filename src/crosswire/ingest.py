@@ -8,31 +8,36 @@ For each article read (see read.read_articles):
    `duplicate` recorded as a copy of the stored article;
 3. sentences (text.segment), facts (numbers, dates, names) and a MinHash signature of
    word 3-grams are computed;
-4. sentence vectors, and the vector of each article's lead text, are computed for a
+4. its attributions (provenance.article_sources: who it cites and relays);
+5. sentence vectors, and the vector of each article's lead text, are computed for a
    batch of articles at once (one encoder call, on a worker thread while the next batch
    is prepared); with them the article's similarity profile (similarity.ArticleProfile),
    which story linking reads back from the store;
-5. each article is stored in its own transaction; the store links a near-duplicate to
-   the earliest copy it holds.
+6. each article is stored in its own transaction (its attributions with it, marked
+   with `extractor_fingerprint`); the store links a near-duplicate to the earliest copy
+   it holds.
 
 Story linking is a separate step after ingest (crosswire.corpus.Corpus.ingest runs
 both): it takes the articles in no story yet and places them in publication order.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from crosswire.compare import prepare, sentence_facts
 from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.model import Article, Fact, Sentence
+from crosswire.model import Article, Attribution, Fact, Sentence
+from crosswire.provenance import article_sources
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
 from crosswire.similarity import lead_text, profile_from_parts
 from crosswire.store import NewArticle, Store, minhash_signature
@@ -50,7 +55,7 @@ class IngestTimings:
     this one reads the next batch, so `encode` overlaps `read`; read + wait + store is
     the wall time."""
 
-    read: float = 0.0  # reading files, language ID, segmentation, facts, the exact-copy check
+    read: float = 0.0  # reading files, language ID, segmentation, facts, attributions, the exact-copy check
     encode: float = 0.0  # the encoder's busy time (worker thread)
     wait: float = 0.0  # this thread blocked on the encoder
     store: float = 0.0  # profiles, MinHash, the near-duplicate check and each article's transaction
@@ -101,6 +106,19 @@ def shingles(text: str) -> list[bytes]:
     if len(words) < SHINGLE_WORDS:
         return [" ".join(words).encode("utf-8")]
     return [" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)]
+
+
+@functools.cache
+def extractor_fingerprint() -> str:
+    """Names the code and data attributions are extracted with: a hash of every file of the
+    crosswire package (the extractor, its lexicons and tagger model, and the segmenter and
+    reader it depends on). Attributions stored by another fingerprint are extracted again
+    when read, so a view never depends on which crosswire ingested an article."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def in_window(article: Article, since: date | None, until: date | None) -> bool:
@@ -182,6 +200,7 @@ class _Pending:
     sentences: tuple[Sentence, ...]
     facts: list[tuple[int, Fact]]
     sentence_facts: list[SentenceFacts]  # for the similarity profile
+    attributions: tuple[Attribution, ...]
 
 
 class _Batch:
@@ -220,7 +239,8 @@ class _Batch:
             return
         found = sentence_facts(doc)
         facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
-        self._pending.append(_Pending(article, digest, doc.sentences, facts, found))
+        attributions = article_sources(doc).attributions
+        self._pending.append(_Pending(article, digest, doc.sentences, facts, found, attributions))
         if len(self._pending) >= ARTICLES_PER_BATCH:
             self._send()
 
@@ -277,6 +297,8 @@ class _Batch:
                     signature=minhash_signature(shingles(pending.article.text)),
                     profile=profile.to_bytes(),
                     article_vector=profile.vector,
+                    attributions=pending.attributions,
+                    attribution_extractor=extractor_fingerprint(),
                 )
             )
             self._report.stored.append(stored.article_id)

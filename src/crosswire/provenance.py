@@ -19,7 +19,7 @@ relaying one report count as 1.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -129,12 +129,16 @@ class Provenance:
         }
 
 
-def article_sources(doc: Document) -> ArticleSources:
-    """Publisher, publication date and the attributions of one article that name a source."""
+def article_sources(doc: Document, attributions: Sequence[Attribution] | None = None) -> ArticleSources:
+    """Publisher, publication date and the attributions of one article that name a source;
+    `attributions`: what this found for the article before (a corpus stores them at
+    ingest), so they are not extracted again."""
     article = doc.article
-    attributions = tuple(
-        a for a in extract_attributions(article.text, doc.sentences, article.lang) if a.entity.kind != "other"
-    )
+    if attributions is None:
+        attributions = [
+            a for a in extract_attributions(article.text, doc.sentences, article.lang) if a.entity.kind != "other"
+        ]
+    attributions = tuple(attributions)
     publisher, evidence, span = _publisher(doc)
     published, published_span = _published(doc)
     return ArticleSources(publisher, evidence, span, published, published_span, attributions)
@@ -305,9 +309,17 @@ class SourceGraph:
         return starts, tuple(sorted(roots))
 
 
-def source_graph(docs: Mapping[str, Document], labels: Mapping[str, str] | None = None) -> SourceGraph:
-    """The sources of each article and the graph joining them (ids are the mapping's keys)."""
-    sources = {side: _with_quote_continuations(doc, article_sources(doc)) for side, doc in docs.items()}
+def source_graph(
+    docs: Mapping[str, Document], labels: Mapping[str, str] | None = None,
+    known: Mapping[str, ArticleSources] | None = None,
+) -> SourceGraph:
+    """The sources of each article and the graph joining them (ids are the mapping's keys);
+    `known`: article_sources of some of the articles, found before."""
+    known = known or {}
+    sources = {
+        side: _with_quote_continuations(doc, known[side] if side in known else article_sources(doc))
+        for side, doc in docs.items()
+    }
     nodes, edges = _graph({
         side: (sources[side], doc.article.text, (labels or {}).get(side, f"article {side}"))
         for side, doc in docs.items()

@@ -58,9 +58,44 @@ def test_version_1_file_gains_the_story_tables_and_keeps_its_articles(tmp_path):
     db.close()
     with SqliteStore(str(path)) as s:
         s.add_article(new_article("Floods in Jakarta killed 12 people on Monday.", "a.txt"))
-        assert s.schema_version == SCHEMA_VERSION == 3
+        assert s.schema_version == SCHEMA_VERSION == 4
         assert s.unprofiled_ids("use-m") == [1]  # stored without a profile: built when linked
         assert s.unlinked_articles() == [(1, None, None)]
+
+
+def test_attributions_round_trip_and_belong_to_their_extractor(tmp_path):
+    from dataclasses import replace
+
+    from crosswire.compare import prepare
+    from crosswire.provenance import article_sources
+
+    doc = prepare(Article(BASE, "en", source="a.txt"))
+    found = article_sources(doc).attributions
+    assert {a.entity.kind for a in found} >= {"anonymous", "person"}  # "Officials ... according to", "Talvik told"
+    with SqliteStore(str(tmp_path / "c.db")) as s:
+        stored = s.add_article(replace(new_article(BASE, "a.txt"), attributions=found, attribution_extractor="x1"))
+        bare = s.add_article(new_article(OTHER, "b.txt"))  # stored without attributions
+    with SqliteStore(str(tmp_path / "c.db")) as s:
+        assert s.attributions([stored.article_id, bare.article_id], "x1") == {stored.article_id: found}
+        assert s.attributions([stored.article_id], "x2") == {}  # another extractor's: extract again
+
+
+def test_version_3_file_gains_the_attribution_tables_and_keeps_its_articles(tmp_path):
+    path = tmp_path / "v3.db"
+    with SqliteStore(str(path)) as s:
+        s.add_article(new_article(BASE, "a.txt"))
+    db = sqlite3.connect(path, isolation_level=None)
+    # Back to version 3 as it was: version 1's (never written) attributions table.
+    v1_attributions = MIGRATIONS[0][MIGRATIONS[0].index("CREATE TABLE attributions") :].split(";")[0]
+    db.executescript(
+        f"BEGIN; DROP TABLE attributions; DROP TABLE attribution_sets; {v1_attributions};"
+        " UPDATE schema_version SET version = 3; COMMIT;"
+    )
+    db.close()
+    with SqliteStore(str(path)) as s:
+        assert s.schema_version == 4
+        assert s.article(1).article.text == BASE
+        assert s.attributions([1], "x1") == {}
 
 
 def test_newer_schema_refused(tmp_path):

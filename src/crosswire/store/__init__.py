@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, MutableMapping, Protocol, 
 
 import numpy as np
 
-from crosswire.model import Article, Fact, Sentence
+from crosswire.model import Article, Attribution, Fact, Sentence
 
 if TYPE_CHECKING:
     from crosswire.similarity import ArticleProfile
@@ -63,6 +63,10 @@ class NewArticle:
     # linking and search; None leaves them to be built when the article is linked.
     profile: bytes | None = None
     article_vector: np.ndarray | None = None
+    # provenance.article_sources(...).attributions, and the fingerprint of the extractor
+    # that found them (ingest.extractor_fingerprint); None stores none.
+    attributions: Sequence[Attribution] | None = None
+    attribution_extractor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,10 @@ class Store(Protocol):
 
     def profiles(self, article_ids: Sequence[int], encoder: str) -> dict[int, bytes]:
         """Article id -> stored profile, for those of these articles that have one: one query."""
+
+    def attributions(self, article_ids: Sequence[int], extractor: str) -> dict[int, tuple[Attribution, ...]]:
+        """Article id -> its attributions as stored at ingest, for those of these articles
+        whose stored set `extractor` wrote."""
 
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None: ...
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from crosswire.errors import CrosswireError
-from crosswire.model import Article
+from crosswire.model import Article, Attribution, SourceEntity, Span
 from crosswire.similarity import ArticleProfile
 from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
 from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle
@@ -200,6 +200,43 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER story_article_changed AFTER UPDATE ON articles
     BEGIN DELETE FROM story_summaries WHERE story_id = (SELECT story_id FROM story_articles WHERE article_id = NEW.id); END;
     """,
+    # 4: attributions stored at ingest, in the article's transaction, so that story and
+    # article views do not extract them again. Version 1's attributions table was never
+    # written, so it is replaced. Every span is a pair of character offsets into
+    # articles.text (its text is text[start:end]). A stored set is used only by the
+    # extractor that wrote it (attribution_sets.extractor, ingest.extractor_fingerprint):
+    # after an upgrade the views extract again, as for an article stored before version 4.
+    """
+    DROP TABLE attributions;
+    CREATE TABLE attribution_sets (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        extractor TEXT NOT NULL                     -- fingerprint of the code and data that found them
+    );
+    -- model.Attribution, one row each, in the order provenance.article_sources gave them.
+    CREATE TABLE attributions (
+        article_id INTEGER NOT NULL REFERENCES attribution_sets(article_id),
+        idx INTEGER NOT NULL,
+        sentence_idx INTEGER NOT NULL,
+        cue_kind TEXT NOT NULL,                     -- prep | post | verb | chain | passive | hedge
+        cue_start INTEGER NOT NULL,
+        cue_end INTEGER NOT NULL,
+        source_start INTEGER,                       -- the source as written; NULL when none (a hedge)
+        source_end INTEGER,
+        content_start INTEGER,                      -- what is attributed; NULL when not found
+        content_end INTEGER,
+        entity_key TEXT NOT NULL,                   -- model.SourceEntity: "outlet:reuters", "anonymous:report"
+        entity_kind TEXT NOT NULL,
+        entity_name TEXT NOT NULL,
+        cited_start INTEGER,                        -- a chain's document ("X reviewed <Y>"); else NULL
+        cited_end INTEGER,
+        cited_key TEXT,
+        cited_kind TEXT,
+        cited_name TEXT,
+        relay INTEGER NOT NULL,                     -- 1: the article relays this outlet ("dilansir dari X")
+        PRIMARY KEY (article_id, idx)
+    ) WITHOUT ROWID;
+    CREATE INDEX attributions_entity ON attributions(entity_key);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -311,6 +348,8 @@ class SqliteStore:
             )
             if new.profile is not None:
                 self._insert_profile(article_id, new.encoder, new.profile, new.article_vector)
+            if new.attributions is not None:
+                self._insert_attributions(article_id, new.attribution_extractor, new.attributions)
         self._index(article_id, new.signature)
         return Stored(article_id, duplicate_of, root[0] if new_is_earlier else None)
 
@@ -398,6 +437,29 @@ class SqliteStore:
                 f"SELECT article_id, profile FROM profiles WHERE encoder = ? AND article_id IN ({marks})",
                 [encoder, *chunk],
             ))
+        return found
+
+    def attributions(self, article_ids: Sequence[int], extractor: str) -> dict[int, tuple[Attribution, ...]]:
+        """Article id -> its attributions as stored at ingest, for those of these articles
+        whose set `extractor` wrote (the others have none stored, or an older extractor's)."""
+        found: dict[int, tuple[Attribution, ...]] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            texts = dict(self._db.execute(
+                "SELECT s.article_id, a.text FROM attribution_sets AS s JOIN articles AS a ON a.id = s.article_id"
+                f" WHERE s.extractor = ? AND s.article_id IN ({marks})",
+                [extractor, *chunk],
+            ))
+            rows: dict[int, list[Attribution]] = {article_id: [] for article_id in texts}
+            for article_id, *row in self._db.execute(
+                "SELECT article_id, sentence_idx, cue_kind, cue_start, cue_end, source_start, source_end,"
+                " content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end, cited_key,"
+                f" cited_kind, cited_name, relay FROM attributions WHERE article_id IN ({marks}) ORDER BY article_id, idx",
+                chunk,
+            ):
+                if article_id in rows:
+                    rows[article_id].append(_attribution(texts[article_id], *row))
+            found.update((article_id, tuple(found_rows)) for article_id, found_rows in rows.items())
         return found
 
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
@@ -637,6 +699,17 @@ class SqliteStore:
             (article_id, encoder, np.asarray(article_vector, dtype="<f2").tobytes()),
         )
 
+    def _insert_attributions(self, article_id: int, extractor: str, attributions: Sequence[Attribution]) -> None:
+        self._db.execute(
+            "INSERT INTO attribution_sets (article_id, extractor) VALUES (?, ?)", (article_id, extractor)
+        )
+        self._db.executemany(
+            "INSERT INTO attributions (article_id, idx, sentence_idx, cue_kind, cue_start, cue_end, source_start,"
+            " source_end, content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end,"
+            " cited_key, cited_kind, cited_name, relay) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, idx, *_attribution_row(a)) for idx, a in enumerate(attributions)],
+        )
+
     def _insert_copy(self, article_id: int, article: Article) -> None:
         self._db.execute(
             "INSERT OR IGNORE INTO copies (article_id, source, url, outlet, published) VALUES (?, ?, ?, ?, ?)",
@@ -680,6 +753,37 @@ class SqliteStore:
 
 # The near-duplicate group root (the original) of article ?1, as a one-row table g(root).
 _GROUP_ROOT = "g(root) AS (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?1)"
+def _attribution_row(a: Attribution) -> tuple:
+    """The attributions columns after (article_id, idx)."""
+    def offsets(span: Span | None) -> tuple[int | None, int | None]:
+        return (span.start, span.end) if span is not None else (None, None)
+
+    cited = a.cited_entity
+    return (
+        a.sentence, a.cue_kind, a.cue.start, a.cue.end, *offsets(a.source), *offsets(a.content),
+        a.entity.key, a.entity.kind, a.entity.name, *offsets(a.cited),
+        cited.key if cited else None, cited.kind if cited else None, cited.name if cited else None, int(a.relay),
+    )
+
+
+def _attribution(
+    text: str, sentence: int, cue_kind: str, cue_start: int, cue_end: int, source_start: int | None,
+    source_end: int | None, content_start: int | None, content_end: int | None, entity_key: str, entity_kind: str,
+    entity_name: str, cited_start: int | None, cited_end: int | None, cited_key: str | None, cited_kind: str | None,
+    cited_name: str | None, relay: int,
+) -> Attribution:
+    """An attributions row back as model.Attribution, its spans cut from the article text."""
+    def span(start: int | None, end: int | None) -> Span | None:
+        return Span(start, end, text[start:end]) if start is not None else None
+
+    return Attribution(
+        sentence, cue_kind, span(cue_start, cue_end), span(source_start, source_end),
+        span(content_start, content_end), SourceEntity(entity_key, entity_kind, entity_name),
+        span(cited_start, cited_end),
+        SourceEntity(cited_key, cited_kind, cited_name) if cited_key is not None else None, bool(relay),
+    )
+
+
 def _file_stamp(path: Path) -> tuple[int, int, int]:
     """Changes whenever the file is replaced (a save writes a new file and renames it)."""
     stat = path.stat()
