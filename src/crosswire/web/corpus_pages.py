@@ -92,7 +92,8 @@ def story_sources_page(story_id: str, request: Request) -> Response:
         views = corpus.story_sources(story_id)
         docs = {v.id: v.document for v in views}
         labels = {v.id: f"{v.id} · {v.stored.article.outlet or v.stored.article.lang}" for v in views}
-        return {"graph": sources_graph_svg(docs, labels), "articles": [article_view(v) for v in views]}
+        known = {v.id: v.sources for v in views}
+        return {"graph": sources_graph_svg(docs, labels, known), "articles": [article_view(v) for v in views]}
 
     try:
         found = with_corpus(request.app, call)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from crosswire.corpus import ArticleView, StoryArticle, StoryView
 from crosswire.model import Comparison, Difference, Document
-from crosswire.provenance import Edge, Node, source_graph
+from crosswire.provenance import ArticleSources, Edge, Node, source_graph
 from crosswire.render._common import summary
 from crosswire.render.html import Row, _doc_view, _sources_view, build_rows
 from crosswire.render.svg import provenance_svg
@@ -169,9 +169,15 @@ class GraphPicture:
     edges: tuple[Edge, ...]
 
 
-def sources_graph_svg(docs: dict[int, Document], labels: dict[int, str]) -> Markup:
-    """The provenance graph of a story's articles (publishers, what they relay and cite)."""
-    graph = source_graph({str(k): doc for k, doc in docs.items()}, {str(k): label for k, label in labels.items()})
+def sources_graph_svg(
+    docs: dict[int, Document], labels: dict[int, str], known: dict[int, ArticleSources] | None = None
+) -> Markup:
+    """The provenance graph of a story's articles (publishers, what they relay and cite);
+    `known`: their sources as the corpus holds them, so that nothing is extracted again."""
+    graph = source_graph(
+        {str(k): doc for k, doc in docs.items()}, {str(k): label for k, label in labels.items()},
+        {str(k): sources for k, sources in (known or {}).items()},
+    )
     return provenance_svg(GraphPicture(tuple(graph.nodes.values()), graph.edges))
 
 
