@@ -1,6 +1,8 @@
 """Scale-out benchmarks (issue 6).
 
     python bench/scale.py batch [--articles 400] [--workers 1,2] [--format txt|jsonl] [--plot docs/img/scale-batch.png]
+    python bench/scale.py postgres-ingest [--articles 300]
+    python bench/scale.py pgvector [--sizes 10000,100000] [--queries 200] [--plot docs/img/scale-pgvector.png]
 
 `batch`: throughput of the Ray Data batch pipeline (crosswire.batch) in local mode with
 1 and 2 encoder workers, against plain `crosswire.ingest` on the same corpus (bench/
@@ -12,6 +14,20 @@ workers) read with psutil before Ray stops, so Ray's own overhead is counted; Ra
 start-up (a local cluster) is timed apart. Prints the 1-minute load average: the
 machine is shared, so compare CPU seconds rather than wall time when it is above the
 core count. Writes nothing into the repository except the plot, when asked.
+
+`postgres-ingest`: the same corpus through `Corpus.ingest` (ingest, then story linking)
+into a fresh SQLite file and into a fresh PostgreSQL + pgvector database (pgserver, a
+unix socket on this machine): articles/s overall, the store's share (IngestReport
+timings: MinHash, the near-duplicate check and each article's transaction) and the
+linking pass, with CPU seconds of this process (the PostgreSQL server's own CPU is not
+in them: it is another process; its work shows in the wall time).
+
+`pgvector`: story-linking query latency in pgvector at each size: the linker's own
+query (PostgresStore.nearest_linked: 16 neighbours, hnsw.ef_search 64) against
+linker_index filled with SYNTHETIC 512-d vectors (USE-m's dimension): clusters of
+unit vectors around random centres, 20 vectors a cluster, as stories group articles.
+Reports the HNSW build time (m 16, ef_construction 64, after a bulk COPY), query p50
+and p95 and recall@16 against exact search.
 """
 from __future__ import annotations
 
@@ -22,6 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -114,6 +131,170 @@ def plot_batch(rows: list[dict], path: str, count: int) -> None:
     print(f"plot: {path}")
 
 
+def _local_postgres(folder: Path) -> str:
+    """A PostgreSQL 16 + pgvector server (pgserver) with its data in `folder`; its URL."""
+    from crosswire.store.postgres import start_local_server
+
+    return start_local_server(str(folder))
+
+
+def _stop_postgres(folder: Path) -> None:
+    from crosswire.store.postgres import stop_local_server
+
+    stop_local_server(str(folder))
+
+
+def _fresh_database(server_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name}")
+        db.execute(f"CREATE DATABASE {name}")
+    head, _, query = server_url.partition("?")
+    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+
+
+def postgres_ingest_run(corpus: Path, db: str, engine: str, count: int) -> dict:
+    from crosswire import Corpus
+    from crosswire.ingest import reserve_core_for_reading
+
+    reserve_core_for_reading()
+    with Corpus(db) as c:
+        start_cpu, start = time.process_time(), time.perf_counter()
+        report = c.ingest([corpus])
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        stories = len(c.stories())
+    assert report.ingested + report.near_duplicates == count, report.to_dict()
+    return {
+        "engine": engine, "articles": count, "wall_s": wall, "articles_per_s": count / wall, "cpu_s": cpu,
+        "store_ms_per_article": 1000 * report.timings.store / count, "stories": stories,
+    }
+
+
+def postgres_ingest_bench(args: argparse.Namespace) -> None:
+    texts = list(articles(sentence_pools(), args.articles, args.words, args.seed))
+    with tempfile.TemporaryDirectory(prefix="crosswire-scale-pg-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        write_corpus(corpus, texts, "txt")
+        server = _local_postgres(Path(tmp) / "pgdata")
+        try:
+            rows = [
+                postgres_ingest_run(corpus, str(Path(tmp) / "bench.db"), "SQLite", len(texts)),
+                postgres_ingest_run(corpus, _fresh_database(server, "bench_ingest"), "PostgreSQL+pgvector", len(texts)),
+            ]
+        finally:
+            _stop_postgres(Path(tmp) / "pgdata")
+    print(f"{len(texts)} articles of ~{args.words} words (txt), ingest + linking, {os.cpu_count()} cores, "
+          f"load average (1 min) {os.getloadavg()[0]:.2f}")
+    print(f"{'engine':<20} {'articles/s':>10} {'wall s':>8} {'CPU s':>7} {'store ms/article':>17} {'stories':>8}")
+    for r in rows:
+        print(f"{r['engine']:<20} {r['articles_per_s']:>10.1f} {r['wall_s']:>8.1f} {r['cpu_s']:>7.1f} "
+              f"{r['store_ms_per_article']:>17.1f} {r['stories']:>8}")
+
+
+def synthetic_vectors(count: int, dim: int, seed: int) -> np.ndarray:
+    """Unit vectors in clusters of ~20 around random centres (float32)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((max(1, count // 20), dim)).astype(np.float32)
+    vectors = centres[rng.integers(0, len(centres), count)] + 0.6 * rng.standard_normal((count, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def pgvector_point(server: str, size: int, queries: int, seed: int) -> dict:
+    """Fill linker_index with `size` synthetic vectors, build HNSW, time the linker's query."""
+    from pgvector.psycopg import register_vector
+
+    from crosswire.stories import LinkerConfig
+    from crosswire.store.postgres import HNSW_M, PostgresStore
+
+    dim, neighbours, expansion = 512, LinkerConfig().neighbours, LinkerConfig().expansion
+    vectors = synthetic_vectors(size, dim, seed)
+    probes = synthetic_vectors(queries, dim, seed + 1)
+    url = _fresh_database(server, f"bench_pgvector_{size}")
+    with PostgresStore(url) as store:
+        db = store._db  # the bench fills the table directly: no articles behind these vectors
+        register_vector(db)
+        db.execute(f"CREATE TABLE linker_index (article_id BIGINT PRIMARY KEY, vector vector({dim}) NOT NULL)")
+        started = time.perf_counter()
+        with db.cursor() as cursor, cursor.copy(
+            "COPY linker_index (article_id, vector) FROM STDIN WITH (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(["int8", "vector"])
+            for i, v in enumerate(vectors):
+                copy.write_row((i, v))
+        load_s = time.perf_counter() - started
+        db.execute("SET maintenance_work_mem = '4GB'")
+        db.execute(f"SET max_parallel_maintenance_workers = {max(0, (os.cpu_count() or 2) - 1)}")
+        started = time.perf_counter()
+        db.execute(
+            f"CREATE INDEX linker_index_hnsw ON linker_index USING hnsw (vector vector_cosine_ops)"
+            f" WITH (m = {HNSW_M}, ef_construction = {expansion})"
+        )
+        build_s = time.perf_counter() - started
+        db.execute("ANALYZE linker_index")
+        latencies, recalls = [], []
+        for probe in probes:
+            started = time.perf_counter()
+            found = store.nearest_linked(probe, neighbours, expansion)
+            latencies.append(time.perf_counter() - started)
+            exact = np.argpartition(-(vectors @ probe), neighbours)[:neighbours]
+            recalls.append(len(set(found) & set(exact.tolist())) / neighbours)
+    with psycopg_connect(server) as admin:
+        admin.execute(f"DROP DATABASE bench_pgvector_{size}")
+    ms = 1000 * np.array(latencies)
+    return {
+        "vectors": size, "load_s": load_s, "build_s": build_s, "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)), "recall": float(np.mean(recalls)),
+    }
+
+
+def psycopg_connect(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def pgvector_bench(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="crosswire-scale-pgvector-", dir=args.work) as tmp:
+        server = _local_postgres(Path(tmp) / "pgdata")
+        try:
+            rows = []
+            for size in (int(s) for s in args.sizes.split(",")):
+                rows.append(pgvector_point(server, size, args.queries, args.seed))
+                r = rows[-1]
+                print(f"{r['vectors']:>9} vectors: COPY {r['load_s']:.1f} s, HNSW build {r['build_s']:.1f} s, "
+                      f"query p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms, recall@16 {r['recall']:.3f} "
+                      f"(load average {os.getloadavg()[0]:.2f})", flush=True)
+        finally:
+            _stop_postgres(Path(tmp) / "pgdata")
+    if args.plot:
+        plot_pgvector(rows, args.plot)
+
+
+def plot_pgvector(rows: list[dict], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    sizes = [r["vectors"] for r in rows]
+    left.plot(sizes, [r["p50_ms"] for r in rows], "o-", label="p50")
+    left.plot(sizes, [r["p95_ms"] for r in rows], "s--", label="p95")
+    left.set_ylabel("story-linking query, ms")
+    right.plot(sizes, [r["build_s"] for r in rows], "o-", color="#a52")
+    right.set_ylabel("HNSW build, s")
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xlabel("vectors in linker_index (synthetic, 512-d)")
+    left.legend()
+    fig.suptitle(f"pgvector 0.6.2 (PostgreSQL 16, pgserver), {os.cpu_count()} cores", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"plot: {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -125,6 +306,18 @@ def main(argv: list[str] | None = None) -> None:
     batch.add_argument("--seed", type=int, default=13)
     batch.add_argument("--plot", help="write a PNG plot here (e.g. docs/img/scale-batch.png)")
     batch.set_defaults(run=batch_bench)
+    pg_ingest = commands.add_parser("postgres-ingest", help="articles/s into PostgreSQL against SQLite")
+    pg_ingest.add_argument("--articles", type=int, default=300)
+    pg_ingest.add_argument("--words", type=int, default=600)
+    pg_ingest.add_argument("--seed", type=int, default=13)
+    pg_ingest.set_defaults(run=postgres_ingest_bench)
+    pgvector = commands.add_parser("pgvector", help="story-linking query latency in pgvector by corpus size")
+    pgvector.add_argument("--sizes", default="10000,100000", help="comma-separated vector counts")
+    pgvector.add_argument("--queries", type=int, default=200)
+    pgvector.add_argument("--seed", type=int, default=7)
+    pgvector.add_argument("--work", help="folder for the server's data (default: the system's temp folder)")
+    pgvector.add_argument("--plot", help="write a PNG plot here (e.g. docs/img/scale-pgvector.png)")
+    pgvector.set_defaults(run=pgvector_bench)
     args = parser.parse_args(argv)
     args.run(args)
 
