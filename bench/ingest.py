@@ -21,7 +21,9 @@ Growth (--growth N): one corpus in --workdir (outside the repository) grows to N
 articles through crosswire.Corpus, a window of --every articles at a time (ingest, then
 story linking). After each window a checkpoint line is printed and appended to
 checkpoints.jsonl: articles so far, ms per article over the window by stage (read,
-encode on the worker thread, wait for it, store, link, total), CPU ms per article, RSS
+encode on the worker thread, wait for it, store, link, total), CPU ms per article (all
+threads, and linking's alone: wall time on a shared machine says as much about the
+neighbours), RSS
 and peak RSS, load average. A re-run continues after the last checkpoint; a window cut
 off half-way is ingested again, and ingest stores only what is missing. --report prints
 the table at --sizes from the log and writes the PNG plot. Floors (issue 4): flat
@@ -151,9 +153,9 @@ def growth(args) -> None:
                     f.write(json.dumps({"text": article_text(pools, n, args.words, args.seed)}, ensure_ascii=False) + "\n")
             wall, cpu = time.perf_counter(), cpu_seconds()
             report = ingest([window], corpus.store, encoder=args.encoder)
-            linked_from = time.perf_counter()
+            linked_from, link_cpu = time.perf_counter(), time.thread_time()
             corpus.link()
-            end = time.perf_counter()
+            end, link_cpu = time.perf_counter(), time.thread_time() - link_cpu
             cpu = cpu_seconds() - cpu
             window.unlink()
             done += size
@@ -165,7 +167,7 @@ def growth(args) -> None:
                     "read": t.read * per, "encode": t.encode * per, "wait": t.wait * per, "store": t.store * per,
                     "link": (end - linked_from) * per, "total": (end - wall) * per,
                 },
-                "cpu_ms_per_article": cpu * per, "rss_mib": current_rss_mib(), "peak_rss_mib": peak_rss_mib(),
+                "cpu_ms_per_article": cpu * per, "link_cpu_ms_per_article": link_cpu * per, "rss_mib": current_rss_mib(), "peak_rss_mib": peak_rss_mib(),
                 "db_mib": sum(p.stat().st_size for p in work.glob("growth.db*") if p.is_file()) / 2**20,
                 "load": os.getloadavg()[0], "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
@@ -174,7 +176,8 @@ def growth(args) -> None:
             m = row["ms_per_article"]
             print(
                 f"{done:,} articles: ms/article read {m['read']:.1f} encode {m['encode']:.1f} (wait {m['wait']:.1f})"
-                f" store {m['store']:.1f} link {m['link']:.2f} total {m['total']:.1f}; CPU {row['cpu_ms_per_article']:.1f} ms;"
+                f" store {m['store']:.1f} link {m['link']:.2f} (CPU {row['link_cpu_ms_per_article']:.2f}) total {m['total']:.1f};"
+                f" CPU {row['cpu_ms_per_article']:.1f} ms;"
                 f" RSS {row['rss_mib']:.0f} MiB (peak {row['peak_rss_mib']:.0f}); load {row['load']:.1f}",
                 flush=True,
             )
@@ -186,7 +189,7 @@ def growth_report(args) -> None:
     if not rows:
         raise SystemExit(f"no checkpoints in {args.workdir}: run --growth first")
     marks = [int(n) for n in args.sizes.split(",")]
-    print("| articles | read | encode (overlaps read) | store | link | total | articles/s | CPU ms | RSS MiB (peak) | load |")
+    print("| articles | read | encode (overlaps read) | store | link (CPU) | total | articles/s | CPU ms | RSS MiB (peak) | load |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for mark in marks:
         # The window ending at the mark, else the last one reached below it.
@@ -196,7 +199,8 @@ def growth_report(args) -> None:
         r = reached[-1]
         m = r["ms_per_article"]
         print(
-            f"| {r['articles']:,} | {m['read']:.1f} | {m['encode']:.1f} | {m['store']:.1f} | {m['link']:.2f} | "
+            f"| {r['articles']:,} | {m['read']:.1f} | {m['encode']:.1f} | {m['store']:.1f} | "
+            f"{m['link']:.2f} ({r['link_cpu_ms_per_article']:.2f}) | "
             f"{m['total']:.1f} | {1000 / m['total']:.1f} | {r['cpu_ms_per_article']:.1f} | "
             f"{r['rss_mib']:.0f} ({r['peak_rss_mib']:.0f}) | {r['load']:.1f} |"
         )
@@ -212,6 +216,7 @@ def growth_report(args) -> None:
     sizes = [r["articles"] for r in rows]
     for stage, style in (("read", "o-"), ("encode", "^-"), ("store", "v-"), ("link", "s-"), ("total", "k.-")):
         left.plot(sizes, [r["ms_per_article"][stage] for r in rows], style, markersize=3, label=stage)
+    left.plot(sizes, [r["link_cpu_ms_per_article"] for r in rows], "s:", markersize=3, label="link, CPU")
     left.set(xscale="log", xlabel="articles in the corpus", ylabel="ms per article (window of the last "
              f"{rows[-1]['window']:,})", title="time per article by stage (encode overlaps read)")
     left.legend(fontsize="small")
