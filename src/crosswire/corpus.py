@@ -44,7 +44,10 @@ claims too, introduced by the first article that has them; later articles' sente
 join such a claim when their stored vectors are as close as a sure sentence link
 (the encoder's `link_sure`). The independent-source count of a claim is the number of
 root sources (provenance.source_graph) over the articles where it is present: an
-article relaying another's outlet adds none.
+article relaying another's outlet adds none. Each article's attributions are those
+ingest stored with it (store.attributions); an article stored without them, or by
+another extractor (ingest.extractor_fingerprint), has them extracted again, so a view
+never depends on when an article was ingested.
 """
 from __future__ import annotations
 
