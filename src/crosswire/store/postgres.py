@@ -41,10 +41,10 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from crosswire.errors import CrosswireError
-from crosswire.model import Article
+from crosswire.model import Article, Attribution
 from crosswire.stories import LinkerConfig, Profiles, StoryLinker, UsearchIndex
 from crosswire.store import NewArticle, Seen, Stored, StoredArticle
-from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _earliest_key, _lean
+from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _earliest_key, _lean
 
 # Advisory lock keys (two int4s: crosswire's namespace, then what is locked).
 LOCK_NAMESPACE = 0x63770000
@@ -216,6 +216,37 @@ MIGRATIONS: tuple[str, ...] = (
     END $$;
     CREATE TRIGGER story_article_changed AFTER UPDATE ON articles
         FOR EACH ROW EXECUTE FUNCTION story_article_changed();
+    """,
+    # 4: store.sqlite MIGRATIONS[3].
+    """
+    DROP TABLE attributions;
+    CREATE TABLE attribution_sets (
+        article_id BIGINT PRIMARY KEY REFERENCES articles(id),
+        extractor TEXT NOT NULL
+    );
+    CREATE TABLE attributions (
+        article_id BIGINT NOT NULL REFERENCES attribution_sets(article_id),
+        idx INTEGER NOT NULL,
+        sentence_idx INTEGER NOT NULL,
+        cue_kind TEXT NOT NULL,
+        cue_start INTEGER NOT NULL,
+        cue_end INTEGER NOT NULL,
+        source_start INTEGER,
+        source_end INTEGER,
+        content_start INTEGER,
+        content_end INTEGER,
+        entity_key TEXT NOT NULL,
+        entity_kind TEXT NOT NULL,
+        entity_name TEXT NOT NULL,
+        cited_start INTEGER,
+        cited_end INTEGER,
+        cited_key TEXT,
+        cited_kind TEXT,
+        cited_name TEXT,
+        relay INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE INDEX attributions_entity ON attributions(entity_key);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -392,6 +423,8 @@ class PostgresStore:
                         copy.write_row((article_id, i, f.kind, f.start, f.end, f.text, str(f.value)))
             if new.profile is not None:
                 self._insert_profile(article_id, new.encoder, new.profile, new.article_vector)
+            if new.attributions is not None:
+                self._insert_attributions(article_id, new.attribution_extractor, new.attributions)
             self._remember_signature(article_id, new.signature)
         return Stored(article_id, duplicate_of, root[0] if new_is_earlier else None)
 
@@ -517,6 +550,24 @@ class PostgresStore:
             "SELECT article_id, profile FROM profiles WHERE encoder = %s AND article_id = ANY(%s)",
             (encoder, list(article_ids)),
         )}
+
+    def attributions(self, article_ids: Sequence[int], extractor: str) -> dict[int, tuple[Attribution, ...]]:
+        """Article id -> its attributions as stored at ingest, for those of these articles
+        whose set `extractor` wrote (the others have none stored, or an older extractor's)."""
+        texts = dict(self._db.execute(
+            "SELECT s.article_id, a.text FROM attribution_sets AS s JOIN articles AS a ON a.id = s.article_id"
+            " WHERE s.extractor = %s AND s.article_id = ANY(%s)",
+            (extractor, list(article_ids)),
+        ).fetchall())
+        rows: dict[int, list[Attribution]] = {article_id: [] for article_id in texts}
+        for article_id, *row in self._db.execute(
+            "SELECT article_id, sentence_idx, cue_kind, cue_start, cue_end, source_start, source_end,"
+            " content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end, cited_key,"
+            " cited_kind, cited_name, relay FROM attributions WHERE article_id = ANY(%s) ORDER BY article_id, idx",
+            (list(texts),),
+        ):
+            rows[article_id].append(_attribution(texts[article_id], *row))
+        return {article_id: tuple(found) for article_id, found in rows.items()}
 
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
         with self._db.transaction():
@@ -731,6 +782,17 @@ class PostgresStore:
             " ON CONFLICT (article_id, encoder) DO UPDATE SET vector = excluded.vector",
             (article_id, encoder, np.asarray(article_vector, dtype="<f2").tobytes()),
         )
+
+    def _insert_attributions(self, article_id: int, extractor: str, attributions: Sequence[Attribution]) -> None:
+        self._db.execute("INSERT INTO attribution_sets (article_id, extractor) VALUES (%s, %s)", (article_id, extractor))
+        with self._db.cursor() as cursor:
+            with cursor.copy(
+                "COPY attributions (article_id, idx, sentence_idx, cue_kind, cue_start, cue_end, source_start,"
+                " source_end, content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end,"
+                " cited_key, cited_kind, cited_name, relay) FROM STDIN"
+            ) as copy:
+                for idx, attribution in enumerate(attributions):
+                    copy.write_row((article_id, idx, *_attribution_row(attribution)))
 
     def _insert_copy(self, article_id: int, article: Article) -> None:
         self._db.execute(
