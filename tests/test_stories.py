@@ -97,6 +97,26 @@ def test_save_and_load_round_trip(profiles, tmp_path):
     assert loaded.add("chips-fr", profiles["chips-fr"]) == linker.add("chips-fr", profiles["chips-fr"]) == "chips-en"
 
 
+def test_a_state_saved_without_publication_times_reads_them_from_the_profiles(profiles, tmp_path):
+    import json
+
+    from crosswire.stories import MemoryProfiles
+
+    linker, _ = link(profiles, order=("flood-en", "chips-en", "flood-de"))
+    linker.save(tmp_path / "linker")
+    state_file = tmp_path / "linker" / "state.json"
+    state = json.loads(state_file.read_text())
+    assert state["slot_times"] == ["2024-10-29T00:00:00", "2024-10-29T00:00:00", "2024-10-30T00:00:00"]
+    del state["slot_times"]  # as a linker saved before the times were kept
+    state_file.write_text(json.dumps(state))
+    for loaded in (StoryLinker.load(tmp_path / "linker"),
+                   StoryLinker.load(tmp_path / "linker", profiles=MemoryProfiles(linker.profiles))):
+        assert loaded.state() == linker.state()
+        # The window still applies: the French version two months later starts its own story.
+        late = dataclasses.replace(profiles["chips-fr"], published="2024-12-31")
+        assert loaded.add("chips-fr", late) == "chips-fr"
+
+
 def test_linking_order_is_by_publication_then_input(profiles):
     items = [("c", "2024-10-31"), ("a", None), ("b", "2024-10-29T08:00:00+02:00"), ("d", "2024-10-31")]
     assert [i for i, _ in linking_order(items, lambda item: item[1])] == ["b", "c", "d", "a"]
