@@ -200,6 +200,21 @@ class _Place:
         return [w.text for w in [self.name, *self.partners]] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
 
 
+MAX_ANCHOR_SKIPS = 1  # anchors out of order passed over on each side of a name
+
+
+def _ordered_anchor_pairs(anchors: dict[int, int], p: int, n_a: int, n_b: int) -> list[tuple[int, int]]:
+    """Anchored A words around word p, one on each side (-1 and n_a for the sentence ends),
+    whose B matches are in the same order, nearest pairs first. Up to MAX_ANCHOR_SKIPS
+    anchors on each side may be passed over: a cognate matched out of place ("groupe
+    britannique Reckitt Benckiser" / "britischen Dombrovskis Benckiser Group")."""
+    before = sorted((i for i in anchors if i < p), reverse=True) + [-1]
+    after = sorted(i for i in anchors if i > p) + [n_a]
+    target = {**anchors, -1: -1, n_a: n_b}
+    pairs = [(x, y) for x in before[: MAX_ANCHOR_SKIPS + 1] for y in after[: MAX_ANCHOR_SKIPS + 1]]
+    return sorted(((x, y) for x, y in pairs if target[x] < target[y]), key=lambda xy: xy[1] - xy[0])
+
+
 def _places(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[_Place]:
     """The place of each unexplained A name that has unexplained B names in it."""
     anchors = _anchors(a, b)
@@ -209,12 +224,12 @@ def _places(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: S
     out = []
     for wa in missing_a:
         p = index_a[wa.start]
-        left = max((i for i in anchors if i < p), default=-1)
-        right = min((i for i in anchors if i > p), default=len(a.words))
+        bounds = _ordered_anchor_pairs(anchors, p, len(a.words), len(b.words))
+        if not bounds:
+            continue  # anchors cross on every side: the clause was reordered, no safe place
+        left, right = bounds[0]
         low = anchors[left] if left >= 0 else -1
         high = anchors[right] if right < len(a.words) else len(b.words)
-        if low >= high:
-            continue  # anchors cross: the clause was reordered, no safe place
         window = [wb for wb in missing_b if low < index_b[wb.start] < high]
         if not window:
             continue
