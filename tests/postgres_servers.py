@@ -13,12 +13,16 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
 import subprocess
 import warnings
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
+
+from crosswire.store import is_postgres_url
+from crosswire.store.sqlite import STORIES_SUFFIX
 
 DEBIAN_PG15 = Path("/usr/lib/postgresql/15/bin")
 _database_numbers = itertools.count(1)
@@ -80,7 +84,7 @@ def copy_database(server_url: str, source_url: str) -> str:
     import psycopg
 
     name = f"crosswire_test_{os.getpid()}_{next(_database_numbers)}"
-    template = source_url.split("/")[-1].split("?")[0]
+    template = urlsplit(source_url).path.lstrip("/")
     with psycopg.connect(server_url, autocommit=True) as db:
         db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return database_url(server_url, name)
@@ -90,3 +94,35 @@ def database_url(server_url: str, name: str) -> str:
     """The server URL with another database name (URLs of the form .../dbname?host=...)."""
     head, _, query = server_url.partition("?")
     return f"{head.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+def copy_corpus(db: str, folder: Path) -> str:
+    """A copy of a corpus to change in one test: the SQLite file with its linker folder
+    (into `folder`), or a new PostgreSQL database made from the first as a template."""
+    if is_postgres_url(db):
+        return copy_database(database_url(db, "postgres"), db)
+    copy = str(folder / Path(db).name)
+    shutil.copy(db, copy)
+    shutil.copytree(db + STORIES_SUFFIX, copy + STORIES_SUFFIX)
+    return copy
+
+
+def lose_linker_state(db: str) -> None:
+    """Remove the saved story linker (its folder beside an SQLite file, its rows in PostgreSQL)."""
+    if is_postgres_url(db):
+        execute(db, "DELETE FROM linker_state")
+    else:
+        shutil.rmtree(db + STORIES_SUFFIX)
+
+
+def execute(db: str, script: str) -> None:
+    """Run SQL statements on a corpus database of either engine, in one transaction."""
+    if is_postgres_url(db):
+        import psycopg
+
+        with psycopg.connect(db) as connection:  # commits on leaving the block
+            connection.execute(script)
+    else:
+        connection = sqlite3.connect(db, isolation_level=None)
+        connection.executescript(f"BEGIN; {script}; COMMIT;")
+        connection.close()

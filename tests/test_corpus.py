@@ -8,17 +8,18 @@ article's outlet, in that sentence; the Indonesian one drops the schools sentenc
 adds a forecast.
 """
 import json
-import shutil
-import sqlite3
 from datetime import date
 
 import pytest
 from jsonschema import Draft202012Validator
+from postgres_servers import copy_corpus, execute, lose_linker_state
+from scale_corpus import ENGINES, empty_db
 
 from crosswire import Corpus
 from crosswire.corpus import CorpusError
 from crosswire.ingest import extractor_fingerprint
 from crosswire.provenance import article_sources
+from crosswire.store import is_postgres_url
 from crosswire.store.sqlite import MIGRATIONS
 from crosswire.schemas import load_schema
 
@@ -70,12 +71,13 @@ def write_jsonl(path, *articles) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def corpus_db(request, tmp_path_factory):
+    """The corpus in each engine: a SQLite file, and a PostgreSQL + pgvector database."""
     folder = tmp_path_factory.mktemp("corpus")
     # Input order is not publication order: linking sorts by date.
     path = write_jsonl(folder / "news.jsonl", FLOODS_ID, CHESS_EN, FLOODS_EN, FLOODS_DE)
-    db = folder / "crosswire.db"
+    db = empty_db(request, folder)
     with Corpus(db) as corpus:
         corpus.ingest([path])
     return db
@@ -87,11 +89,8 @@ def ids_by_outlet(corpus):
 
 @pytest.fixture()
 def fresh_db(corpus_db, tmp_path):
-    """A copy of the ingested corpus, linker folder included, for tests that change it."""
-    db = tmp_path / "crosswire.db"
-    shutil.copy(corpus_db, db)
-    shutil.copytree(str(corpus_db) + ".stories", str(db) + ".stories")
-    return db
+    """A copy of the ingested corpus, linker state included, for tests that change it."""
+    return copy_corpus(corpus_db, tmp_path)
 
 
 def test_ingest_links_the_event_across_languages_and_keeps_the_other_apart(corpus_db):
@@ -177,7 +176,7 @@ def test_split_and_merge_stick_after_more_ingest_and_a_rebuilt_linker(fresh_db, 
         assert copy.duplicate_of == ids["Reuters"] and copy.id not in view.matrix_articles
         merged = corpus.merge(floods, new.id)
         assert merged.articles == 4
-    shutil.rmtree(str(fresh_db) + ".stories")  # the linker state lost: rebuilt with the overrides as pins
+    lose_linker_state(fresh_db)  # rebuilt with the overrides as pins
     with Corpus(fresh_db) as corpus:
         corpus.link()
         assert sorted(s.articles for s in corpus.stories()) == [1, 4]
@@ -228,14 +227,18 @@ def test_cli_stories_offset_pages_through_the_listing(corpus_db):
 def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db):
     with Corpus(fresh_db) as corpus:
         listed = corpus.stories()
-    db = sqlite3.connect(fresh_db, isolation_level=None)
-    db.executescript(
-        "BEGIN; DROP TABLE story_summaries; DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved;"
-        " DROP TRIGGER story_member_removed; DROP TRIGGER story_article_changed;"
-        f" DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
-        " UPDATE schema_version SET version = 2; COMMIT;"
-    )
-    db.close()
+    if is_postgres_url(fresh_db):  # triggers belong to tables there, and call functions
+        version_3 = (
+            "DROP TABLE story_summaries; DROP TRIGGER story_article_changed ON articles;"
+            " DROP FUNCTION story_member_changed CASCADE; DROP FUNCTION story_article_changed"
+        )
+    else:
+        version_3 = (
+            "DROP TABLE story_summaries; DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved;"
+            " DROP TRIGGER story_member_removed; DROP TRIGGER story_article_changed"
+        )
+    execute(fresh_db, f"{version_3}; DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
+                      " UPDATE schema_version SET version = 2")
     with Corpus(fresh_db) as corpus:
         assert corpus.store.schema_version == 4
         assert corpus.stories() == listed
@@ -262,10 +265,7 @@ def test_views_read_the_attributions_stored_at_ingest(fresh_db, monkeypatch):
             patch.setattr("crosswire.provenance.extract_attributions", _no_extraction)
             assert corpus.story(floods.id).to_dict() == view
             assert corpus.story_sources(floods.id) == sources
-    db = sqlite3.connect(fresh_db)
-    db.execute("UPDATE attribution_sets SET extractor = 'an older crosswire'")
-    db.commit()
-    db.close()
+    execute(fresh_db, "UPDATE attribution_sets SET extractor = 'an older crosswire'")
     with Corpus(fresh_db) as corpus:  # stored by another extractor: extracted again, the same views
         assert corpus.store.attributions([v.id for v in sources], extractor_fingerprint()) == {}
         assert corpus.story(floods.id).to_dict() == view
