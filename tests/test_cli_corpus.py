@@ -8,6 +8,7 @@ from jsonschema import Draft202012Validator
 from crosswire.cli import cli
 from crosswire.schemas import load_schema
 
+from scale_corpus import ENGINES, empty_db
 from test_corpus import CHESS_EN, FLOODS_DE, FLOODS_EN, FLOODS_ID, write_jsonl
 
 
@@ -18,11 +19,12 @@ def run(*args: str, code: int = 0):
     return result
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def db(request, tmp_path_factory):
+    """The corpus as --db names it: a SQLite file, or a postgresql:// URL."""
     folder = tmp_path_factory.mktemp("cli-corpus")
     path = write_jsonl(folder / "news.jsonl", FLOODS_EN, FLOODS_DE, FLOODS_ID, CHESS_EN)
-    db = str(folder / "crosswire.db")
+    db = empty_db(request, folder)
     out = run("ingest", path, "--db", db).output
     assert "4 ingested" in out and "2 stories" in out
     return db
