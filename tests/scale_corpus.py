@@ -13,6 +13,7 @@ from conftest import SHARED_DATA
 from postgres_servers import new_database
 
 from crosswire import Corpus
+from crosswire.ingest import extractor_fingerprint
 
 DOCUMENTS = 6
 SEGMENTS = 12
@@ -49,6 +50,7 @@ def empty_db(request, folder) -> str:
 @dataclass(frozen=True)
 class Snapshot:
     articles: tuple[tuple[int, str, int | None], ...]  # (id, source, duplicate_of)
+    attributions: tuple[tuple[int, tuple], ...]  # (id, its attributions as stored at ingest)
     stories: tuple[tuple[str, tuple[int, ...]], ...]  # (story id, its article ids)
 
 
@@ -60,4 +62,8 @@ def snapshot(db: str) -> Snapshot:
         ))
         ids = sorted(a for _story, members in stories for a in members)
         stored = [corpus.store.article(a) for a in ids]
-    return Snapshot(tuple((s.id, s.article.source, s.duplicate_of) for s in stored), stories)
+        attributions = corpus.store.attributions(ids, extractor_fingerprint())
+    return Snapshot(
+        tuple((s.id, s.article.source, s.duplicate_of) for s in stored),
+        tuple(sorted(attributions.items())), stories,
+    )

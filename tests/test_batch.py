@@ -83,6 +83,8 @@ def test_batch_gives_the_same_articles_copies_and_stories_as_ingest(plain, batch
     assert plain_report.duplicates == 1 and plain_report.near_duplicates == 1
     assert [r.code for r in plain_report.rejected] == ["CW102"]
     assert snapshot(batch_db) == snapshot(plain_db)
+    # Every article's attributions are stored with it, as ingest stores them.
+    assert len(snapshot(batch_db).attributions) == len(snapshot(batch_db).articles)
     # Each document's original and translation make one story (the corpus is not trivial).
     assert len(snapshot(plain_db).stories) == len(wmt_articles()) // 2
 

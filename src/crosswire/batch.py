@@ -43,8 +43,11 @@ from crosswire.compare import prepare, sentence_facts
 from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.ingest import ARTICLES_PER_BATCH, IngestReport, _facts, content_hash, in_window, shingles
-from crosswire.model import Article, Fact, Sentence
+from crosswire.ingest import (
+    ARTICLES_PER_BATCH, IngestReport, _facts, content_hash, extractor_fingerprint, in_window, shingles,
+)
+from crosswire.model import Article, Attribution, Fact, Sentence
+from crosswire.provenance import article_sources
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
 from crosswire.similarity import lead_text, profile_from_parts
 from crosswire.store import NewArticle, Store, minhash_signature
@@ -74,6 +77,7 @@ class Prepared:
     sentences: tuple[Sentence, ...]
     facts: list[tuple[int, Fact]]
     sentence_facts: list[SentenceFacts]  # for the similarity profile
+    attributions: tuple[Attribution, ...]  # provenance.article_sources: who it cites and relays
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,15 @@ Item = Prepared | NewArticle | Rejected | OutsideDates
 
 
 def prepare_article(article: Article) -> Prepared | Rejected:
-    """Segment an article and find its facts (the CPU work before encoding)."""
+    """Segment an article, find its facts and attributions (the CPU work before encoding),
+    as ingest does."""
     try:
         doc = prepare(article)
     except CrosswireError as exc:
         return Rejected.from_error(exc)
     found = sentence_facts(doc)
     facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
-    return Prepared(article, content_hash(article.text), doc.sentences, facts, found)
+    return Prepared(article, content_hash(article.text), doc.sentences, facts, found, article_sources(doc).attributions)
 
 
 def embed_articles(items: Sequence[Item], encoder: Encoder) -> list[Item]:
@@ -118,6 +123,7 @@ def embed_articles(items: Sequence[Item], encoder: Encoder) -> list[Item]:
             article=p.article, content_hash=p.content_hash, sentences=p.sentences, encoder=encoder.name,
             vectors=rows, facts=p.facts, signature=minhash_signature(shingles(p.article.text)),
             profile=profile.to_bytes(), article_vector=profile.vector,
+            attributions=p.attributions, attribution_extractor=extractor_fingerprint(),
         )
     return [embedded.get(id(item), item) for item in items]
 
