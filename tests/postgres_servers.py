@@ -126,3 +126,14 @@ def execute(db: str, script: str) -> None:
         connection = sqlite3.connect(db, isolation_level=None)
         connection.executescript(f"BEGIN; {script}; COMMIT;")
         connection.close()
+
+
+def query_value(db: str, sql: str):
+    """The first column of the first row of a query, on a corpus database of either engine."""
+    if is_postgres_url(db):
+        import psycopg
+
+        with psycopg.connect(db) as connection:
+            return connection.execute(sql).fetchone()[0]
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql).fetchone()[0]

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
+import pytest
+from postgres_servers import query_value
+from scale_corpus import ENGINES, empty_db
 from read.corpus_samples import (
     DE_PARAGRAPHS,
     EN_PARAGRAPHS,
@@ -52,15 +55,19 @@ def mixed_folder(root: Path) -> Path:
 
 
 def count(db: str, sql: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchone()[0]
+    return query_value(db, sql)
 
 
-def test_mixed_folder_then_idempotent_rerun(tmp_path):
+@pytest.fixture(params=ENGINES)
+def db(request, tmp_path) -> str:
+    """An empty corpus database in each engine: a SQLite file, or a postgresql:// URL."""
+    return empty_db(request, tmp_path)
+
+
+def test_mixed_folder_then_idempotent_rerun(tmp_path, db):
     folder = mixed_folder(tmp_path / "in")
-    db = str(tmp_path / "c.db")
     seen_progress = []
-    with SqliteStore(db) as store:
+    with crosswire.open_store(db) as store:
         report = crosswire.ingest([folder], store, progress=lambda p: seen_progress.append((p.files_done, p.files_total)))
         assert seen_progress[-1] == (7, 7) and seen_progress == sorted(seen_progress)
         assert (report.files, report.ingested, report.duplicates, report.near_duplicates) == (7, 4, 1, 1)
@@ -103,9 +110,8 @@ def _run_cli(args: list[str]):
     return CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
 
 
-def test_cli_json_matches_schema_and_summary(tmp_path):
+def test_cli_json_matches_schema_and_summary(tmp_path, db):
     folder = mixed_folder(tmp_path / "in")
-    db = str(tmp_path / "cli.db")
     result = _run_cli(["ingest", str(folder), "--db", db, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
