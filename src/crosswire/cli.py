@@ -26,7 +26,7 @@ from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 from crosswire.read.text import text_from_bytes
 from crosswire.render import render_comparison, render_html
 from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError, StoryView
-from crosswire.store import is_postgres_url
+from crosswire.store import display_name, is_postgres_url
 from crosswire.store.sqlite import DEFAULT_DB
 
 EXIT_OK = 0
@@ -197,7 +197,7 @@ def _write_json(data: dict) -> None:
 
 
 def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> None:
-    line = Text(f"{db}: ", style="bold")
+    line = Text(f"{display_name(db)}: ", style="bold")
     line.append(
         f"{report.ingested} ingested, {report.near_duplicates} near-duplicates, {report.duplicates} duplicates, "
         f"{report.unchanged} unchanged, {report.outside_dates} outside the dates, "
@@ -395,7 +395,7 @@ def stories(db: str, lang: str | None, outlet: str | None, since: str | None, un
     if as_json:
         _write_json({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]})
     else:
-        Console().print(_stories_table(found, f"{len(found)} stories in {db}"))
+        Console().print(_stories_table(found, f"{len(found)} stories in {display_name(db)}"))
 
 
 def _render_story(view: StoryView, console: Console) -> None:
@@ -632,7 +632,7 @@ def batch_link_command(db: str, encoder: str) -> None:
         linked = batch_link(db, encoder)
     except CrosswireError as exc:
         _fail(str(exc))
-    Console().print(Text(f"{db}: {linked} articles linked into stories"), soft_wrap=True)
+    Console().print(Text(f"{display_name(db)}: {linked} articles linked into stories"), soft_wrap=True)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

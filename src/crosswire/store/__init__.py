@@ -10,6 +10,7 @@ ingest nor the corpus writes SQL of its own.
 from __future__ import annotations
 
 import functools
+import re
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, MutableMapping, Protocol, Sequence
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from crosswire.similarity import ArticleProfile
     from crosswire.stories import LinkerConfig, StoryLinker
 
-__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "is_postgres_url", "minhash_signature", "open_store"]
+__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "display_name", "is_postgres_url", "minhash_signature", "open_store"]
 
 POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
 MINHASH_PERMUTATIONS = 128
@@ -238,6 +239,13 @@ class Store(Protocol):
 
 def is_postgres_url(url_or_path: str) -> bool:
     return url_or_path.startswith(POSTGRES_URL_SCHEMES)
+
+
+def display_name(url_or_path: str) -> str:
+    """How to name a database in output and errors: a URL with its password hidden."""
+    if not is_postgres_url(url_or_path):
+        return url_or_path
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url_or_path)
 
 
 def open_store(url_or_path: str) -> Store:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import subprocess
 import warnings
 from contextlib import contextmanager
@@ -43,7 +42,7 @@ import numpy as np
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution
 from crosswire.stories import LinkerConfig, Profiles, StoryLinker, UsearchIndex
-from crosswire.store import NewArticle, Seen, Stored, StoredArticle
+from crosswire.store import NewArticle, Seen, Stored, StoredArticle, display_name
 from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _earliest_key, _lean
 
 # Advisory lock keys (two int4s: crosswire's namespace, then what is locked).
@@ -263,11 +262,6 @@ CREATE TABLE IF NOT EXISTS linker_state (
 """
 
 
-def redacted(url: str) -> str:
-    """The URL with its password hidden, to name the database in errors and output."""
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -277,7 +271,7 @@ class PostgresStore:
 
     def __init__(self, url: str, *, near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
         self.url = url
-        self.name = redacted(url)
+        self.name = display_name(url)
         try:
             import psycopg
         except ImportError:

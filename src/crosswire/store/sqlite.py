@@ -28,7 +28,6 @@ import numpy as np
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution, SourceEntity, Span
-from crosswire.similarity import ArticleProfile
 from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
 from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle
 
