@@ -242,16 +242,26 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> lis
 
 
 @dataclass(frozen=True)
+class _Option:
+    """One way to split: the cut in A's sentence, B's or both, the text pairs that test its
+    first halves, and those that test the rest."""
+
+    cut_a: int | None
+    cut_b: int | None
+    head_pairs: list[tuple[str, str]]
+    tail_pairs: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class _Proposal:
-    """Ways to split sentence `a` (side A), `b` (side B) or both, and the text pairs that test
-    them. One side: each option's first half against every candidate sentence of the other
-    side, then its second half against them. Both sides: first halves, second halves, the
-    crossed pairs (A's first half with B's second, A's second with B's first), then the wholes."""
+    """Ways to split sentence `a` (side A), `b` (side B) or both. One side: each option's first
+    half, then its second half, against every candidate sentence of the other side. Both
+    sides: the first halves; then the second halves, the crossed pairs (A's first half with
+    B's second, A's second with B's first) and the wholes."""
 
     a: int | None
     b: int | None
-    options: list[tuple[int | None, int | None]]
-    pairs: list[tuple[str, str]]
+    options: list[_Option]
     candidates: tuple[int, ...] = ()  # one side: the other side's sentences a half may match
     partners: frozenset[int] = frozenset()  # ... of which these are linked to the sentence now
 
@@ -271,34 +281,73 @@ def _one_side_proposals(
             continue
         partners = frozenset(own_groups[k].b if side == "a" else own_groups[k].a)
         candidates = tuple(x for x in range(len(other)) if x in partners or x not in other_groups)
-        heads = [text[:c].rstrip() for c in cuts]
-        tails = [text[c:] for c in cuts]
-        pairs = [(half, other[x]) for half in heads + tails for x in candidates]
-        if side == "b":
-            pairs = [(y, x) for x, y in pairs]
-        options = [(c, None) if side == "a" else (None, c) for c in cuts]
-        a, b = (k, None) if side == "a" else (None, k)
-        out.append(_Proposal(a, b, options, pairs, candidates, partners))
+        if not _neighbour_pairs(candidates, partners, other_groups):
+            continue
+
+        def against(half: str) -> list[tuple[str, str]]:
+            return [(half, other[x]) if side == "a" else (other[x], half) for x in candidates]
+
+        options = [
+            _Option(c if side == "a" else None, c if side == "b" else None, against(text[:c].rstrip()), against(text[c:]))
+            for c in cuts
+        ]
+        out.append(_Proposal(k if side == "a" else None, k if side == "b" else None, options, candidates, partners))
     return out
 
 
-def _best_one_side(p: _Proposal, got: list[float], other_groups) -> tuple[float, int] | None:
+def _both_sides_proposal(i: int, j: int, text_a: str, text_b: str, langs: tuple[str, str]) -> _Proposal | None:
+    options = []
+    for x in _cuts(text_a, langs[0]):
+        for y in _cuts(text_b, langs[1]):
+            head_a, tail_a, head_b, tail_b = text_a[:x].rstrip(), text_a[x:], text_b[:y].rstrip(), text_b[y:]
+            tails = [(tail_a, tail_b), (head_a, tail_b), (tail_a, head_b), (text_a, text_b)]
+            options.append(_Option(x, y, [(head_a, head_b)], tails))
+    return _Proposal(i, j, options) if options else None
+
+
+def _neighbour_pairs(candidates: tuple[int, ...], partners: frozenset[int], other_groups) -> list[tuple[int, int]]:
+    """(ix, iy) indices into `candidates` of sentences x < y that the two halves may match: one
+    of them a partner, and only unlinked sentences between them."""
+    out = []
+    for ix, x in enumerate(candidates):
+        for iy in range(ix + 1, len(candidates)):
+            y = candidates[iy]
+            if any(z in other_groups for z in range(x + 1, y)):
+                break  # a linked sentence between them: the halves are not neighbours
+            if x in partners or y in partners:
+                out.append((ix, iy))
+    return out
+
+
+def _best_one_side(p: _Proposal, heads: list[list[float]], tails: list[list[float] | None], other_groups):
     """(score, option) of the best way to split: the first half matches sentence x, the second
-    sentence y after it, one of them a partner, and only unlinked sentences between them."""
-    n, m = len(p.options), len(p.candidates)
+    a sentence y after it (`_neighbour_pairs`)."""
     best = None
-    for o in range(n):
-        heads, tails = got[o * m : (o + 1) * m], got[(n + o) * m : (n + o + 1) * m]
-        for ix, x in enumerate(p.candidates):
-            for iy in range(ix + 1, m):
-                y = p.candidates[iy]
-                if x not in p.partners and y not in p.partners:
-                    continue
-                if any(z in other_groups for z in range(x + 1, y)):
-                    break  # a linked sentence between them: the halves are not neighbours
-                score = min(heads[ix], tails[iy])
-                if best is None or score > best[0]:
-                    best = (score, o)
+    pairs = _neighbour_pairs(p.candidates, p.partners, other_groups)
+    for o, (head, tail) in enumerate(zip(heads, tails)):
+        if tail is None:
+            continue
+        for ix, iy in pairs:
+            score = min(head[ix], tail[iy])
+            if best is None or score > best[0]:
+                best = (score, o)
+    return best
+
+
+def _best_both_sides(heads: list[list[float]], tails: list[list[float] | None], calibration: Calibration) -> int | None:
+    """The option where each half matches its counterpart better than the crossed halves do, and
+    the second halves match no worse than the wholes: the first halves were a line of their own,
+    not the start of the same sentence cut before a name on both sides."""
+    best, best_gain = None, 0.0
+    for o, (head, tail) in enumerate(zip(heads, tails)):
+        if tail is None:
+            continue
+        (first,), (second, cross_ab, cross_ba, whole) = head, tail
+        straight, crossed = min(first, second), max(cross_ab, cross_ba)
+        if straight < max(calibration.link_min, crossed + MIN_MARGIN) or second < whole - MERGE_GAIN:
+            continue
+        if best is None or straight - crossed > best_gain:
+            best, best_gain = o, straight - crossed
     return best
 
 
@@ -316,51 +365,52 @@ def merged_sentence_splits(
     MAX_HEADLINE_WORDS words (a headline or subheading runs into the sentence after it), and
     the halves fit the other side: either two sentences there, the one it is linked to and a
     neighbour that nothing else links, each match one half; or the sentence it is linked to
-    splits the same way, each half matching its counterpart better than the crossed halves,
-    and the second halves no worse than the wholes (both versions ran the headline into the
-    first sentence)."""
+    splits the same way (both versions ran the headline into the first sentence; see
+    `_best_both_sides`).
+
+    First halves are embedded first: second halves are nearly whole sentences, and embedding
+    them is most of the cost, so only options whose first half matches something are tested
+    further."""
     group_a = {i: g for g in groups for i in g.a}
     group_b = {j: g for g in groups for j in g.b}
-    lang_a, lang_b = langs
-    proposals = _one_side_proposals("a", texts_a, lang_a, texts_b, group_a, group_b)
-    proposals += _one_side_proposals("b", texts_b, lang_b, texts_a, group_b, group_a)
-    for g in groups:
-        if len(g.a) == 1 and len(g.b) == 1:
-            i, j = g.a[0], g.b[0]
-            combos = [(x, y) for x in _cuts(texts_a[i], lang_a) for y in _cuts(texts_b[j], lang_b)]
-            if combos:
-                ta, tb = texts_a[i], texts_b[j]
-                pairs = [(ta[:x].rstrip(), tb[:y].rstrip()) for x, y in combos]
-                pairs += [(ta[x:], tb[y:]) for x, y in combos]
-                pairs += [(ta[:x].rstrip(), tb[y:]) for x, y in combos]
-                pairs += [(ta[x:], tb[:y].rstrip()) for x, y in combos]
-                pairs.append((ta, tb))
-                proposals.append(_Proposal(i, j, combos, pairs))
+    proposals = _one_side_proposals("a", texts_a, langs[0], texts_b, group_a, group_b)
+    proposals += _one_side_proposals("b", texts_b, langs[1], texts_a, group_b, group_a)
+    proposals += filter(None, (
+        _both_sides_proposal(g.a[0], g.b[0], texts_a[g.a[0]], texts_b[g.b[0]], langs)
+        for g in groups
+        if len(g.a) == 1 and len(g.b) == 1
+    ))
+    options = [o for p in proposals for o in p.options]
+    heads = _chunks(similarities([pair for o in options for pair in o.head_pairs]), [len(o.head_pairs) for o in options])
+    promising = [max(h) >= calibration.link_min for h in heads]
+    tested = [o for o, keep in zip(options, promising) if keep]
+    tail_scores = iter(_chunks(similarities([pair for o in tested for pair in o.tail_pairs]), [len(o.tail_pairs) for o in tested]))
+    tails = [next(tail_scores) if keep else None for keep in promising]
 
-    scores = similarities([pair for p in proposals for pair in p.pairs]) if proposals else []
     split_a: dict[int, int] = {}
     split_b: dict[int, int] = {}
     pos = 0
     for p in proposals:
-        got, pos = scores[pos : pos + len(p.pairs)], pos + len(p.pairs)
         n = len(p.options)
+        p_heads, p_tails, pos = heads[pos : pos + n], tails[pos : pos + n], pos + n
         if p.a is not None and p.b is not None:
-            straight = [min(got[x], got[n + x]) for x in range(n)]
-            best = max(range(n), key=lambda x: straight[x] - max(got[2 * n + x], got[3 * n + x]))
-            # Each half matches its counterpart better than the crossed halves do, and the
-            # second halves match no worse than the wholes: the first halves were a line of
-            # their own, not the start of the same sentence cut before a name on both sides.
-            crossed = max(got[2 * n + best], got[3 * n + best])
-            if straight[best] < max(calibration.link_min, crossed + MIN_MARGIN) or got[n + best] < got[-1] - MERGE_GAIN:
-                continue
+            best = _best_both_sides(p_heads, p_tails, calibration)
         else:
-            found = _best_one_side(p, got, group_b if p.a is not None else group_a)
-            if found is None or found[0] < calibration.link_min:
-                continue
-            best = found[1]
-        cut_a, cut_b = p.options[best]
-        if cut_a is not None:
-            split_a.setdefault(p.a, cut_a)
-        if cut_b is not None:
-            split_b.setdefault(p.b, cut_b)
+            found = _best_one_side(p, p_heads, p_tails, group_b if p.a is not None else group_a)
+            best = found[1] if found is not None and found[0] >= calibration.link_min else None
+        if best is None:
+            continue
+        option = p.options[best]
+        if option.cut_a is not None:
+            split_a.setdefault(p.a, option.cut_a)
+        if option.cut_b is not None:
+            split_b.setdefault(p.b, option.cut_b)
     return split_a, split_b
+
+
+def _chunks(values: list[float], sizes: list[int]) -> list[list[float]]:
+    out, pos = [], 0
+    for size in sizes:
+        out.append(values[pos : pos + size])
+        pos += size
+    return out

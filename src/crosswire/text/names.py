@@ -205,11 +205,18 @@ def has_word_frequencies(lang: str, text: str) -> bool:
     return lang not in _UNSPACED and lang in _wordfreq_languages() and _script(text) in _REFERENCE_LANGS
 
 
+# wordfreq tokenizes the word on every call; the same words (and the parts of German
+# compounds) are asked about in every reference language, article after article.
+@functools.lru_cache(maxsize=262144)
+def _zipf(word: str, lang: str) -> float:
+    return zipf_frequency(word, lang)
+
+
 def _frequent_here_only(lower: str, lang: str, refs: tuple[str, ...]) -> bool:
-    own = zipf_frequency(lower, lang)
+    own = _zipf(lower, lang)
     if own < COMMON_WORD_MIN_ZIPF:
         return False
-    return own - max(zipf_frequency(lower, other) for other in refs if other != lang) >= COMMON_WORD_MIN_LEAD
+    return own - max(_zipf(lower, other) for other in refs if other != lang) >= COMMON_WORD_MIN_LEAD
 
 
 @functools.lru_cache(maxsize=65536)
@@ -246,7 +253,7 @@ def is_rare_word(text: str, lang: str) -> bool:
         not text.isupper()
         and lang not in _COMPOUNDING
         and has_word_frequencies(lang, text)
-        and zipf_frequency(text.lower(), lang) < RARE_WORD_MAX_ZIPF
+        and _zipf(text.lower(), lang) < RARE_WORD_MAX_ZIPF
     )
 
 
