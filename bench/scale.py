@@ -196,9 +196,14 @@ def postgres_ingest_bench(args: argparse.Namespace) -> None:
 def synthetic_vectors(count: int, dim: int, seed: int) -> np.ndarray:
     """Unit vectors in clusters of ~20 around random centres (float32)."""
     rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((max(1, count // 20), dim)).astype(np.float32)
-    vectors = centres[rng.integers(0, len(centres), count)] + 0.6 * rng.standard_normal((count, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    centres = rng.standard_normal((max(1, count // 20), dim), dtype=np.float32)
+    vectors = np.empty((count, dim), dtype=np.float32)
+    for start in range(0, count, 100_000):  # in slices: 1M vectors stay at 2 GB, no float64 copies
+        end = min(count, start + 100_000)
+        chunk = centres[rng.integers(0, len(centres), end - start)]
+        chunk += 0.6 * rng.standard_normal((end - start, dim), dtype=np.float32)
+        vectors[start:end] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    return vectors
 
 
 def pgvector_point(server: str, size: int, queries: int, seed: int) -> dict:
@@ -209,8 +214,10 @@ def pgvector_point(server: str, size: int, queries: int, seed: int) -> dict:
     from crosswire.store.postgres import HNSW_M, PostgresStore
 
     dim, neighbours, expansion = 512, LinkerConfig().neighbours, LinkerConfig().expansion
-    vectors = synthetic_vectors(size, dim, seed)
-    probes = synthetic_vectors(queries, dim, seed + 1)
+    # The probes are drawn with the stored vectors (same clusters) and left out of the
+    # table: new articles of stories already linked, as the linker meets them.
+    drawn = synthetic_vectors(size + queries, dim, seed)
+    vectors, probes = drawn[:size], drawn[size:]
     url = _fresh_database(server, f"bench_pgvector_{size}")
     with PostgresStore(url) as store:
         db = store._db  # the bench fills the table directly: no articles behind these vectors
