@@ -2,6 +2,7 @@
 Debian's postgresql-15 without pgvector; every corpus result compared with SQLite's."""
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sqlite3
@@ -17,7 +18,7 @@ from test_corpus import CHESS_EN, FLOODS_DE, FLOODS_EN, FLOODS_EN_COPY, FLOODS_I
 from crosswire import Corpus
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Sentence
-from crosswire.store import NewArticle, minhash_signature, open_store
+from crosswire.store import NewArticle, Store, minhash_signature, open_store
 from crosswire.store.postgres import SCHEMA_VERSION, PostgresStore
 from crosswire.store.sqlite import SCHEMA_VERSION as SQLITE_SCHEMA_VERSION
 from crosswire.store.sqlite import SqliteStore
@@ -219,3 +220,9 @@ def test_cli_db_start_then_ingest_and_list_by_url(tmp_path, seed_path):
         psycopg.connect(url)
     stopped_again = crosswire_cli("db", "stop", "--dir", str(tmp_path / "nothing"))
     assert stopped_again.returncode == 2 and "CW605" in stopped_again.stderr
+
+
+def test_both_engines_implement_the_whole_store_interface():
+    wanted = {name for name, _ in inspect.getmembers(Store, inspect.isfunction)} | {"schema_version"}
+    for engine in (SqliteStore, PostgresStore):
+        assert wanted <= set(dir(engine)), (engine.__name__, wanted - set(dir(engine)))
