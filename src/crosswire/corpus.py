@@ -56,6 +56,7 @@ import json
 import os
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable, Sequence
@@ -426,33 +427,40 @@ class Corpus:
 
     def merge(self, into: str, other: str) -> StorySummary:
         """Move every article of story `other` into story `into`, for good."""
-        self._require_linked()
-        linker = self._open_linker()
-        for story_id in (into, other):
-            if story_id not in linker.stories:
-                raise CorpusError(story_id, "no such story")
-        self._record("merge", linker.merge(into, other))
+        with self._changing_stories() as linker:
+            for story_id in (into, other):
+                if story_id not in linker.stories:
+                    raise CorpusError(story_id, "no such story")
+            self._record("merge", linker.merge(into, other))
         return self._summary(into)
 
     def split(self, story_id: str, article_ids: Sequence[int]) -> tuple[StorySummary, StorySummary]:
         """Move these articles of a story (with their near-duplicates) into a new story, for
         good; returns (what is left, the new story)."""
-        self._require_linked()
-        linker = self._open_linker()
-        if story_id not in linker.stories:
-            raise CorpusError(story_id, "no such story")
-        linked: list[str] = []
-        for article_id in article_ids:
-            group = self.store.group_story(article_id)
-            if group is None or group[0] != story_id:
-                raise CorpusError(str(article_id), f"not an article of story {story_id}")
-            if str(group[1]) not in linked:
-                linked.append(str(group[1]))
-        if len(linked) == len(linker.stories[story_id].article_ids):
-            raise CorpusError(story_id, "a split must leave at least one article in the story")
-        pins = linker.split(linked)
-        self._record("split", pins)
+        with self._changing_stories() as linker:
+            if story_id not in linker.stories:
+                raise CorpusError(story_id, "no such story")
+            linked: list[str] = []
+            for article_id in article_ids:
+                group = self.store.group_story(article_id)
+                if group is None or group[0] != story_id:
+                    raise CorpusError(str(article_id), f"not an article of story {story_id}")
+                if str(group[1]) not in linked:
+                    linked.append(str(group[1]))
+            if len(linked) == len(linker.stories[story_id].article_ids):
+                raise CorpusError(story_id, "a split must leave at least one article in the story")
+            pins = linker.split(linked)
+            self._record("split", pins)
         return self._summary(story_id), self._summary(pins[linked[0]])
+
+    @contextmanager
+    def _changing_stories(self) -> Iterator[StoryLinker]:
+        """The linker for a merge or split, under the store's linking lock and read afresh:
+        another process may have linked since this one last looked."""
+        with self.store.linking():
+            self._require_linked()
+            self._linker = None
+            yield self._open_linker()
 
     def _require_linked(self) -> None:
         if self.store.unlinked_articles():
