@@ -274,6 +274,7 @@ class PostgresStore:
         self.name = display_name(url)
         try:
             import psycopg
+            from pgvector.psycopg import register_vector
         except ImportError:
             raise CrosswireError(
                 "CW604", self.name, "the PostgreSQL engine needs psycopg and pgvector: pip install 'crosswire[postgres]'"
@@ -292,8 +293,6 @@ class PostgresStore:
         try:
             self.has_pgvector = self._migrate()
             if self.has_pgvector:
-                from pgvector.psycopg import register_vector
-
                 register_vector(self._db)
                 # The linker's search breadth, as its usearch graph uses it; set outside any
                 # transaction, so that no rollback takes it back.
@@ -301,6 +300,9 @@ class PostgresStore:
         except psycopg.Error as exc:
             self._db.close()
             raise CrosswireError("CW601", self.name, f"could not open the database ({_first_line(exc)})") from None
+        except CrosswireError:
+            self._db.close()
+            raise
 
     # -- opening ----------------------------------------------------------------------
 
