@@ -269,18 +269,27 @@ class _Proposal:
 def _one_side_proposals(
     side: str, own: Sequence[str], lang: str, other: Sequence[str], own_groups, other_groups
 ) -> list[_Proposal]:
-    """A linked sentence whose halves may each match a sentence of the other side: its partner
-    and a sentence next to it, where 'next to' skips sentences that nothing links (a headline
-    followed by sentences the other version dropped)."""
+    """A sentence whose halves may each match a sentence of the other side. A linked sentence:
+    its partner and a sentence next to it, where 'next to' skips sentences that nothing links
+    (a headline followed by sentences the other version dropped). An unlinked one: two
+    unlinked sentences in its gap, between the links before and after it."""
+
+    def other_side(g: Group) -> tuple[int, ...]:
+        return g.b if side == "a" else g.a
+
     out = []
     for k, text in enumerate(own):
-        if k not in own_groups:
-            continue
         cuts = _cuts(text, lang)
         if not cuts:
             continue
-        partners = frozenset(own_groups[k].b if side == "a" else own_groups[k].a)
-        candidates = tuple(x for x in range(len(other)) if x in partners or x not in other_groups)
+        if k in own_groups:
+            partners = frozenset(other_side(own_groups[k]))
+            low, high = -1, len(other)
+        else:
+            partners = frozenset()
+            low = max((max(other_side(g)) for i, g in own_groups.items() if i < k), default=-1)
+            high = min((min(other_side(g)) for i, g in own_groups.items() if i > k), default=len(other))
+        candidates = tuple(x for x in range(low + 1, high) if x in partners or x not in other_groups)
         if not _neighbour_pairs(candidates, partners, other_groups):
             continue
 
@@ -307,14 +316,14 @@ def _both_sides_proposal(i: int, j: int, text_a: str, text_b: str, langs: tuple[
 
 def _neighbour_pairs(candidates: tuple[int, ...], partners: frozenset[int], other_groups) -> list[tuple[int, int]]:
     """(ix, iy) indices into `candidates` of sentences x < y that the two halves may match: one
-    of them a partner, and only unlinked sentences between them."""
+    of them a partner (if there are partners), and only unlinked sentences between them."""
     out = []
     for ix, x in enumerate(candidates):
         for iy in range(ix + 1, len(candidates)):
             y = candidates[iy]
             if any(z in other_groups for z in range(x + 1, y)):
                 break  # a linked sentence between them: the halves are not neighbours
-            if x in partners or y in partners:
+            if not partners or x in partners or y in partners:
                 out.append((ix, iy))
     return out
 

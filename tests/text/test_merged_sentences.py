@@ -41,3 +41,23 @@ def test_no_split_when_halves_fit_worse():
     b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
     table = {(a[0], b[0]): 0.9}
     assert merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.9)], USE_CALIBRATION, _similarities(table)) == ({}, {})
+
+
+def test_unlinked_merged_sentence_is_split_against_two_unlinked_sentences_in_its_gap():
+    a = ["Markets opened calmly.", HEADLINE_RUN_IN, "Oil prices were flat."]
+    b = ["Die Märkte öffneten ruhig.", "Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag.", "Der Ölpreis blieb stabil."]
+    head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
+    table = {(head, b[1]): 0.7, (rest, b[2]): 0.75}
+    groups = [Group((0,), (0,), 0.9), Group((2,), (3,), 0.9)]
+    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table))
+    assert split_b == {}
+    assert HEADLINE_RUN_IN[: split_a[1]].rstrip() == head
+
+
+def test_unlinked_sentence_is_not_split_against_sentences_outside_its_gap():
+    a = ["Markets opened calmly.", HEADLINE_RUN_IN, "Oil prices were flat."]
+    b = ["Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag.", "Die Märkte öffneten ruhig.", "Der Ölpreis blieb stabil."]
+    head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
+    table = {(head, b[0]): 0.7, (rest, b[1]): 0.75}
+    groups = [Group((0,), (2,), 0.9), Group((2,), (3,), 0.9)]
+    assert merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})

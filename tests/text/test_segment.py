@@ -211,3 +211,15 @@ def test_finders_never_raise_on_arbitrary_text(text, lang):
     for w in ws:
         assert text[w.start : w.end] == w.text
     find_names([ws], lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La crise est due au Covid-19. Le texte a été approuvé.", "fr"),  # a number inside a word
+        ("Die Krise kam mit Covid-19. Der Text wurde angenommen.", "de"),
+        ("Le Royaume-Uni a un score de 76. Ainsi, la France mène.", "fr"),  # French writes no period ordinals
+    ],
+)
+def test_a_period_after_a_number_that_is_no_ordinal_ends_the_sentence(text, lang):
+    assert len(texts(text, lang)) == 2

@@ -38,7 +38,13 @@ _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
 _DATELINE = re.compile(r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )")
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[A-ZÀ-ÖØ-Þ0-9])")
-_ORDINAL = re.compile(r"(?<![\d.,])\d{1,2}\.$")
+# "am 12. Juli", "der 3. Weg": in these languages a period after a one- or two-digit number
+# standing as a word makes it an ordinal; elsewhere ("un score de 76. Ainsi") it ends a
+# sentence, and so does a number inside a word anywhere ("le Covid-19. Le texte").
+_ORDINAL = re.compile(r"(?<![\w.,-])\d{1,2}\.$")
+_ORDINAL_PERIOD_LANGS = {
+    "de", "lb", "da", "nb", "nn", "no", "is", "fi", "et", "lv", "cs", "sk", "pl", "sl", "hr", "sr", "bs", "hu", "tr",
+}
 # Where every noun is capitalised (NOUNS_CAPITALISED), a capital after a lower-case
 # word says nothing about a sentence start, but a capitalised article still does.
 _ARTICLE_AFTER_LOWER = re.compile(r"(?<=[a-zß-ÿ]) (Der|Die|Das|Ein|Eine|Den|Dem|Des) ")
@@ -117,6 +123,10 @@ def _ends_with_abbreviation(piece: str, abbrevs: frozenset[str]) -> bool:
     return (len(word) == 1 and word.isupper()) or word in abbrevs
 
 
+def _ends_with_ordinal(piece: str, lang: str) -> bool:
+    return lang in _ORDINAL_PERIOD_LANGS and _ORDINAL.search(piece) is not None
+
+
 def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
     block = text[start:end]
     spans: list[list[int]] = []
@@ -129,7 +139,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
         cursor = piece_end
         if spans and (
             _ends_with_abbreviation(block[spans[-1][0] : spans[-1][1]], abbrevs)
-            or _ORDINAL.search(block[spans[-1][0] : spans[-1][1]])
+            or _ends_with_ordinal(block[spans[-1][0] : spans[-1][1]], lang)
             or _STARTS_LOWER.match(block[found:piece_end])
         ):
             spans[-1][1] = piece_end
@@ -143,8 +153,7 @@ def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: froz
     cuts = [m.end() for m in _DATELINE.finditer(text, start, end)]
     for match in _STOP_BEFORE_CAPITAL.finditer(text, start, end):
         before = text[start : match.start()].rstrip("\"”»'")
-        # "am 12. Juli", "der 3. Weg": a period after a one- or two-digit number is an ordinal.
-        if not _ends_with_abbreviation(before, abbrevs) and not _ORDINAL.search(before):
+        if not _ends_with_abbreviation(before, abbrevs) and not _ends_with_ordinal(before, lang):
             cuts.append(match.end())
     if lang in NOUNS_CAPITALISED:
         cuts += [m.start(1) for m in _ARTICLE_AFTER_LOWER.finditer(text, start, end)]
