@@ -1,5 +1,8 @@
 """Where diff looks for the partner of a name that the other side does not spell (crosswire.diff)."""
-from crosswire.diff import _ordered_anchor_pairs
+import pytest
+
+from crosswire.diff import _ordered_anchor_pairs, _same_acronym
+from crosswire.text.names import Word, name_key
 
 
 def test_nearest_anchors_in_order_come_first():
@@ -16,3 +19,17 @@ def test_an_anchor_matched_out_of_place_is_passed_over():
 
 def test_no_place_when_every_nearby_anchor_crosses():
     assert _ordered_anchor_pairs({0: 9, 1: 8, 5: 2, 6: 1}, 3, 8, 10) == []
+
+
+def _word(text: str) -> Word:
+    return Word(0, len(text), text, name_key(text), text[0].isupper(), False, False)
+
+
+@pytest.mark.parametrize(("a", "b"), [("GPL", "LPG"), ("GPLc", "LPG"), ("OTAN", "NATO"), ("GNC", "CNG")])
+def test_acronyms_of_the_same_letters_are_one_name(a, b):
+    assert _same_acronym(_word(a), _word(b))
+
+
+@pytest.mark.parametrize(("a", "b"), [("SNCF", "DB"), ("GPL", "Gel"), ("LDDS", "Stéphane")])
+def test_other_pairs_are_not_the_same_acronym(a, b):
+    assert not _same_acronym(_word(a), _word(b))

@@ -200,6 +200,7 @@ class _Place:
         return [w.text for w in [self.name, *self.partners]] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
 
 
+MAX_ACRONYM_LETTERS = 6
 MAX_ANCHOR_SKIPS = 1  # anchors out of order passed over on each side of a name
 
 
@@ -260,10 +261,23 @@ def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
     return _NameCheck(variants, _places(missing_a, missing_b, a, b) if missing_b else [])
 
 
+def _is_acronym(word: Word) -> bool:
+    return sum(c.isupper() for c in word.text) >= 2 and len(word.key) <= MAX_ACRONYM_LETTERS
+
+
+def _same_acronym(x: Word, y: Word) -> bool:
+    """Acronyms made of the same letters, one's within the other's, name the same thing in two
+    languages, the words of the full name in another order ("GPL" / "LPG", "OTAN" / "NATO")."""
+    if not (_is_acronym(x) and _is_acronym(y)):
+        return False
+    letters_x, letters_y = set(x.key), set(y.key)
+    return letters_x <= letters_y or letters_y <= letters_x
+
+
 def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: float) -> list[tuple[Word, Word]]:
     """Pair each A name with the nearest B name in its place, each B name once, unless a
-    word in the place translates either of them, or both are common words capitalised
-    ("Conseil" / "Council"). A name with no partner there was dropped or paraphrased,
+    word in the place translates either of them, both are common words capitalised
+    ("Conseil" / "Council"), or both are the same acronym (`_same_acronym`). A name with no partner there was dropped or paraphrased,
     not swapped."""
     taken: set[int] = set()
     pairs = []
@@ -277,6 +291,7 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
                 for wb in place.partners
                 if wb.start not in taken
                 and not (place.name.common and wb.common)
+                and not _same_acronym(place.name, wb)
                 and not _translated(wb, lang_b, place.words_a, vectors, threshold)
             ),
             None,

@@ -166,8 +166,10 @@ def test_exonyms_stay_names():
     assert word.text == "Moscow"
 
 
-@pytest.mark.parametrize(("word", "lang"), [("Morneau", "fr"), ("Lahoud", "fr"), ("Mwènè", "fr")])
-def test_surnames_are_rare_words(word, lang):
+@pytest.mark.parametrize(
+    ("word", "lang"), [("Morneau", "fr"), ("Lahoud", "fr"), ("Mwènè", "fr"), ("Atout", "de"), ("Caisse", "de")]
+)
+def test_surnames_and_foreign_words_are_rare_words(word, lang):
     assert is_rare_word(word, lang)
 
 

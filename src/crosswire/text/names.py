@@ -68,6 +68,7 @@ COMMON_WORD_MIN_LEAD = 1.5  # ... and 30 times more frequent there than in any r
 # "Wirtschaft(s)" and "Akteure" are, though the compound itself is rare.
 _COMPOUNDING = {"de", "nl", "sv", "da", "nb", "fi", "is"}
 COMPOUND_HEAD_MIN = 6  # shorter heads ("-berg", "-burg", "-stadt") end many place names
+MIN_COMPOUND_LETTERS = 3 + COMPOUND_HEAD_MIN  # a modifier of three letters or more, then the head
 
 
 @dataclass(frozen=True)
@@ -247,11 +248,12 @@ def is_rare_word(text: str, lang: str) -> bool:
     """Whether `text` is too rare in `lang` to have a translation: a surname
     ("Morneau", "Lahoud") is carried over or transliterated, never translated. False for
     acronyms (an institution's is translated: "OMT" / "UNWTO", "GNC" / "CNG"), where wordfreq
-    cannot judge, and where the language writes compounds as one word: a rare compound
-    ("Personalaufstockungen") is made of common words, and is translated."""
+    cannot judge, and for words long enough to be compounds in a language that writes them as
+    one word: a rare compound ("Personalaufstockungen") is made of common words, and is
+    translated."""
     return (
         not text.isupper()
-        and lang not in _COMPOUNDING
+        and (lang not in _COMPOUNDING or len(text) < MIN_COMPOUND_LETTERS)
         and has_word_frequencies(lang, text)
         and _zipf(text.lower(), lang) < RARE_WORD_MAX_ZIPF
     )
