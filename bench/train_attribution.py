@@ -2,6 +2,7 @@
 
     python bench/train_attribution.py [--iterations 150] [--c1 1.0] [--c2 0.01] [--min-freq 3]
                                       [--data ../shared/data/polnear] [--out PATH]
+                                      [--holdout [--marginals 0.3,0.4,0.5]]
 
 Reads `train/` only (dev is for reporting; a held-out part is measured
 elsewhere), tags each sentence of crosswire's own segmentation with BIO tags
@@ -10,12 +11,19 @@ L-BFGS and L1 + L2 regularisation (L1 prunes most feature weights to zero,
 which keeps the model file small), writes the model to
 src/crosswire/attribution/data/models/en.crfsuite and prints the training time,
 the model size and the dev scores of extract_attributions (bench/polnear.py).
+
+--holdout chooses hyper-parameters without dev: it trains on four fifths of train
+(every fifth document by name is left out), writes the model to --out (a temporary
+file by default, never the packaged one) and scores the fifth left out, once per
+--marginals value (tagger.MIN_ROLE_MARGINAL for cues and sources alike).
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
+from unittest import mock
 from pathlib import Path
 
 import pycrfsuite
@@ -24,13 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from polnear import DEFAULT_DATA, Document, load_split, print_table, score  # noqa: E402
 
-from crosswire.attribution import lexicon  # noqa: E402
+from crosswire.attribution import lexicon, tagger  # noqa: E402
 from crosswire.attribution.tagger import TAG_OF_ROLE, features, model_path, tokens  # noqa: E402
 from crosswire.text.segment import segment  # noqa: E402
 
 # Where a token falls in two gold spans (annotations of one text by several passes), the
 # narrower role wins: a cue inside a content span is still a cue.
 ROLE_PRIORITY = ("content", "source", "cue")
+# --holdout leaves out every HOLDOUT_EVERY-th train document (sorted by name).
+HOLDOUT_EVERY = 5
 
 
 def sequences(document: Document, lex) -> list[tuple[list[list[str]], list[str]]]:
@@ -64,15 +74,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-freq", type=int, default=3, help="drop features seen fewer times in train")
     ap.add_argument("--limit", type=int, default=0, help="only the first N train documents (quick trials)")
     ap.add_argument("--out", type=Path, default=None, help="model file (default: the packaged en.crfsuite)")
+    ap.add_argument("--holdout", action="store_true", help="train on four fifths of train, score the fifth left out")
+    ap.add_argument("--marginals", default="", help="with --holdout: MIN_ROLE_MARGINAL values to score, comma-separated")
     args = ap.parse_args(argv)
 
     lex = lexicon("en")
-    out = args.out or Path(str(model_path("en")))
+    if args.holdout:
+        out = args.out or Path(tempfile.mkdtemp()) / "holdout.crfsuite"
+    else:
+        out = args.out or Path(str(model_path("en")))
     out.parent.mkdir(parents=True, exist_ok=True)
+    documents = load_split(args.data / "train", args.limit)
+    held_out = documents[::HOLDOUT_EVERY] if args.holdout else []
     trainer = pycrfsuite.Trainer(verbose=False)
     started = time.perf_counter()
     count = 0
-    for document in load_split(args.data / "train", args.limit):
+    held_out_names = {document.name for document in held_out}
+    for document in documents:
+        if document.name in held_out_names:
+            continue
         for xseq, yseq in sequences(document, lex):
             trainer.append(xseq, yseq)
             count += 1
@@ -87,10 +107,25 @@ def main(argv: list[str] | None = None) -> int:
           f"({args.iterations} iterations, c1={args.c1}, c2={args.c2}, min freq {args.min_freq})")
     print(f"model: {out} ({out.stat().st_size / 1e6:.2f} MB)")
     print()
-    if args.out is None:
+    if args.holdout:
+        score_held_out(held_out, out, [float(m) for m in args.marginals.split(",") if m])
+    elif args.out is None:
         dev = args.data / "dev"
         print_table(score(load_split(dev)), dev)
     return 0
+
+
+def score_held_out(documents: list[Document], model: Path, marginals: list[float]) -> None:
+    """Scores of the model on the held-out documents, with the packaged MIN_ROLE_MARGINAL and each of `marginals`."""
+    tagger._tagger.cache_clear()
+    with mock.patch.object(tagger, "model_path", lambda lang: model):
+        for marginal in [None, *marginals]:
+            floors = dict.fromkeys(tagger.MIN_ROLE_MARGINAL, marginal) if marginal is not None else {}
+            with mock.patch.dict(tagger.MIN_ROLE_MARGINAL, floors):
+                print(f"held-out fifth of train, MIN_ROLE_MARGINAL {dict(tagger.MIN_ROLE_MARGINAL)}:")
+                print_table(score(documents), Path(f"{len(documents)} train documents"))
+                print()
+    tagger._tagger.cache_clear()
 
 
 if __name__ == "__main__":
