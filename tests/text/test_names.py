@@ -180,3 +180,8 @@ def test_surnames_and_foreign_words_are_rare_words(word, lang):
 def test_words_that_may_be_translated_are_not_rare(word, lang):
     """Common words, acronyms, compounds, and words wordfreq cannot judge."""
     assert not is_rare_word(word, lang)
+
+
+def test_sentence_initial_acronym_is_a_name_though_its_letters_spell_a_common_word():
+    names = find_names(_article_words(["UNIS avait reconnu avoir versé de l'argent."], "fr"), "fr")
+    assert [w.text for w in names[0]] == ["UNIS"]

@@ -184,7 +184,9 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
         if not key:
             continue
         capitalised = token[0].isupper()
-        found.append(Word(offset, match.end(), token, key, capitalised, initial, capitalised and is_common_word(token, lang)))
+        # An all-capital word is an acronym ("UNIS"), not a common word, wherever it stands.
+        common = capitalised and not (len(token) >= 2 and token.isupper()) and is_common_word(token, lang)
+        found.append(Word(offset, match.end(), token, key, capitalised, initial, common))
     return found
 
 
