@@ -185,3 +185,8 @@ def test_words_that_may_be_translated_are_not_rare(word, lang):
 def test_sentence_initial_acronym_is_a_name_though_its_letters_spell_a_common_word():
     names = find_names(_article_words(["UNIS avait reconnu avoir versé de l'argent."], "fr"), "fr")
     assert [w.text for w in names[0]] == ["UNIS"]
+
+
+def test_a_word_with_an_inner_capital_is_a_name_in_german():
+    names = find_names(_article_words(["Die Aufsicht übernahm die BaFin am Montag."], "de"), "de")
+    assert [w.text for w in names[0]] == ["BaFin"]

@@ -169,6 +169,10 @@ def skeleton(key: str) -> str:
     return key.rstrip("aeiou") or key
 
 
+def _inner_capital(token: str) -> bool:
+    return any(c.isupper() for c in token[1:])
+
+
 def words(text: str, start: int, end: int, lang: str) -> list[Word]:
     """Words of text[start:end] (one sentence), with offsets into `text`."""
     found: list[Word] = []
@@ -184,8 +188,9 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
         if not key:
             continue
         capitalised = token[0].isupper()
-        # An all-capital word is an acronym ("UNIS"), not a common word, wherever it stands.
-        common = capitalised and not (len(token) >= 2 and token.isupper()) and is_common_word(token, lang)
+        # A capital after the first letter makes an acronym or a brand ("UNIS", "BaFin"), not a
+        # common word, wherever it stands.
+        common = capitalised and not _inner_capital(token) and is_common_word(token, lang)
         found.append(Word(offset, match.end(), token, key, capitalised, initial, common))
     return found
 
