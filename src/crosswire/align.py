@@ -344,16 +344,20 @@ def _best_one_side(p: _Proposal, heads: list[list[float]], tails: list[list[floa
 
 
 def _best_both_sides(heads: list[list[float]], tails: list[list[float] | None], calibration: Calibration) -> int | None:
-    """The option where each half matches its counterpart better than the crossed halves do, and
-    the second halves match no worse than the wholes: the first halves were a line of their own,
-    not the start of the same sentence cut before a name on both sides."""
+    """The option where each half matches its counterpart better than the crossed halves do,
+    and either the first halves match surely or the second halves match no worse than the
+    wholes: the first halves were a line of their own ("Réformer le livret A et le LDDS"), not
+    the start of the same sentence cut before a name on both sides ("... le chef de la
+    diplomatie américaine | Mike Pompeo avait appelé ...")."""
     best, best_gain = None, 0.0
     for o, (head, tail) in enumerate(zip(heads, tails)):
         if tail is None:
             continue
         (first,), (second, cross_ab, cross_ba, whole) = head, tail
         straight, crossed = min(first, second), max(cross_ab, cross_ba)
-        if straight < max(calibration.link_min, crossed + MIN_MARGIN) or second < whole - MERGE_GAIN:
+        if straight < max(calibration.link_min, crossed + MIN_MARGIN):
+            continue
+        if straight < calibration.link_sure and second < whole - MERGE_GAIN:
             continue
         if best is None or straight - crossed > best_gain:
             best, best_gain = o, straight - crossed

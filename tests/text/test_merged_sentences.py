@@ -61,3 +61,19 @@ def test_unlinked_sentence_is_not_split_against_sentences_outside_its_gap():
     table = {(head, b[0]): 0.7, (rest, b[1]): 0.75}
     groups = [Group((0,), (2,), 0.9), Group((2,), (3,), 0.9)]
     assert merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})
+
+
+def test_both_sides_split_when_the_first_halves_match_surely_though_the_wholes_match_better():
+    a = [HEADLINE_RUN_IN]
+    b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
+    head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
+    table = {
+        (head, "Wall Street beendet die Woche im Minus"): 0.75,
+        (rest, "Die Kurse fielen am Freitag."): 0.8,
+        (head, "Die Kurse fielen am Freitag."): 0.3,
+        (rest, "Wall Street beendet die Woche im Minus"): 0.4,
+        (a[0], b[0]): 0.85,
+    }
+    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.85)], USE_CALIBRATION, _similarities(table))
+    assert a[0][: split_a[0]].rstrip() == head
+    assert b[0][: split_b[0]].rstrip() == "Wall Street beendet die Woche im Minus"
