@@ -42,8 +42,8 @@ import numpy as np
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution
 from crosswire.stories import LinkerConfig, Profiles, StoryLinker, UsearchIndex
-from crosswire.store import NewArticle, Seen, Stored, StoredArticle, display_name
-from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _earliest_key, _lean
+from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle, display_name
+from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _earliest_key
 
 # Advisory lock keys (two int4s: crosswire's namespace, then what is locked).
 LOCK_NAMESPACE = 0x63770000
@@ -920,6 +920,12 @@ def _summary_filter(
         clauses.append("s.first_seen IS NOT NULL AND substr(s.first_seen, 1, 10) <= %s")
         params.append(until)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _lean(signature: np.ndarray):
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=1, hashvalues=signature, scheme=MINHASH_SCHEME)
 
 
 def _first_line(exc: Exception) -> str:
