@@ -316,8 +316,8 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution]) 
     Chains and passives keep the document their source saw (`cited`) and relays their flag,
     so the rule reading replaces a tagged cue that overlaps it; a hedge ("reportedly") is
     added where no tagged cue overlaps it; a tagged cue takes the source of the rule reading
-    of the same cue when it has none or the rules' lies inside its own; other rule readings
-    are left to the tagger.
+    of the same cue when it has none or the rules' opens its own; other rule readings are
+    left to the tagger.
     """
     def overlaps(a: Attribution, b: Attribution) -> bool:
         return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
@@ -330,10 +330,13 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution]) 
         reading = next((r for r in rules if r.source is not None and overlaps(attribution, r)), None)
         # A subject far from its cue ("X, who ..., said"), or shared with the cue before it
         # ("X acknowledged ... but noted"): the rules follow it, a linear-chain tagger rarely does.
-        # Where both find the source, the rules' narrower span inside the tagged one keeps the
-        # project's conventions: the name of an apposition ("Dmitry Peskov, the Kremlin spokesman,").
+        # Where both find the source and the rules' span opens the tagged one, the rules' keeps
+        # the project's convention in every language: the name of an apposition ("Dmitry Peskov,
+        # the Kremlin spokesman,": "Dmitry Peskov"; PolNeAR marks the whole). A rules' span
+        # further inside is mostly a clause cut in the wrong place ("Stacy Baker of Columbia,
+        # South Carolina": "South Carolina"), and the tagged source stays.
         if reading is not None and (attribution.source is None or (
-                attribution.source.start <= reading.source.start and reading.source.end <= attribution.source.end)):
+                attribution.source.start == reading.source.start and reading.source.end <= attribution.source.end)):
             attribution = replace(attribution, source=reading.source, entity=reading.entity)
         kept.append(attribution)
     hedges = [r for r in rules if r.cue_kind == "hedge" and not any(overlaps(r, t) for t in kept)]
