@@ -161,6 +161,7 @@ def store_item(store: Store, item: Item, report: IngestReport) -> None:
 # -- the Ray pipeline ------------------------------------------------------------------
 
 BLOCK_BYTES = 1 << 20
+READ_CPUS = 0.5  # a read task's CPU request: two read while an actor encodes on a 1-CPU slot
 PAYLOAD = "item"  # the one column between stages: a pickled Item (articles are free text, not a table)
 
 
@@ -209,7 +210,7 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
     if started_here:
         try:
             if options.address is None:
-                # Local mode: one CPU slot per encoder actor plus one for the read tasks.
+                # Local mode: one CPU slot per encoder actor plus one for the read tasks (see READ_CPUS).
                 ray.init(num_cpus=options.workers + 1, include_dashboard=False, log_to_driver=False,
                          logging_level=logging.WARNING)
             else:
@@ -219,6 +220,14 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
                 "CW621", options.address or "local", f"could not start or reach the Ray cluster ({exc})"
             ) from None
     try:
+        cpus = ray.cluster_resources().get("CPU", 0)
+        if cpus < options.workers + READ_CPUS:
+            # Each actor holds a CPU for the whole run: with none left the read tasks never start.
+            raise CrosswireError(
+                "CW623", "--workers",
+                f"{options.workers} encoder workers need {options.workers + READ_CPUS:g} CPUs in the Ray cluster "
+                f"(one each, and {READ_CPUS:g} for reading); it has {cpus:g}",
+            )
         context = ray.data.DataContext.get_current()
         # The driver stores rows as they come: input order keeps ids and duplicate links as ingest's.
         context.execution_options.preserve_order = True
@@ -231,7 +240,7 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
         threads = max(1, (os.cpu_count() or 1) // options.workers) if options.address is None else 1
         dataset = (
             ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, len(files)))
-            .flat_map(_read_file, fn_kwargs={"options": options}, num_cpus=0.5)
+            .flat_map(_read_file, fn_kwargs={"options": options}, num_cpus=READ_CPUS)
             .map_batches(
                 _Embed, fn_constructor_args=(options.encoder, threads), batch_size=ARTICLES_PER_BATCH,
                 batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=1,
