@@ -98,6 +98,30 @@ def test_version_3_file_gains_the_attribution_tables_and_keeps_its_articles(tmp_
         assert s.attributions([1], "x1") == {}
 
 
+def test_band_index_finds_what_datasketch_lsh_finds():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from crosswire.store.sqlite import _BandIndex
+
+    rng = np.random.default_rng(0)
+    originals = [rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32) for _ in range(40)]
+    signatures = []
+    for n in range(2000):  # copies of 40 originals, each with up to 60% of its values redrawn
+        signature = originals[n % 40].copy()
+        redrawn = rng.random(128) < rng.random() * 0.6
+        signature[redrawn] = rng.integers(0, 2**32, int(redrawn.sum()), dtype=np.uint64).astype(np.uint32)
+        signatures.append(signature)
+    bands, lsh = _BandIndex(0.8, 128), MinHashLSH(threshold=0.8, num_perm=128)
+    for n, signature in enumerate(signatures):
+        bands.add(n, signature)
+        lsh.insert(n, LeanMinHash(seed=1, hashvalues=signature, scheme="affine32"))
+    for signature in signatures[::7]:
+        expected = set(lsh.query(LeanMinHash(seed=1, hashvalues=signature, scheme="affine32")))
+        assert bands.candidates(signature) == expected
+        # As read back from the database (little-endian uint32 bytes): the same keys.
+        assert bands.candidates(np.frombuffer(signature.astype("<u4").tobytes(), dtype="<u4")) == expected
+
+
 def test_newer_schema_refused(tmp_path):
     path = tmp_path / "new.db"
     SqliteStore(str(path)).close()
