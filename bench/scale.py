@@ -125,7 +125,8 @@ def plot_batch(rows: list[dict], path: str, count: int) -> None:
     right.set_ylabel("CPU ms per article (all processes)")
     for ax in (left, right):
         ax.tick_params(axis="x", labelsize=8)
-    fig.suptitle(f"crosswire batch ingest, local mode, {count} articles, {os.cpu_count()} cores", fontsize=10)
+    fig.suptitle(f"crosswire batch ingest, local mode, {count} articles, {os.cpu_count()} cores "
+                 f"(load average {os.getloadavg()[0]:.1f})", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"plot: {path}")
