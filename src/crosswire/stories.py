@@ -137,6 +137,21 @@ class UsearchIndex:
     def from_bytes(cls, data: bytes | None, expansion: int, keys: Sequence[str]) -> UsearchIndex:
         return cls(expansion, index=Index.restore(data) if data else None, keys=keys)
 
+    def save_file(self, path: Path) -> None:
+        """Replace the file with the graph, written by usearch straight to disk: to_bytes
+        would hold one more copy of it in memory (~130 MB at 100k articles). Nothing while empty."""
+        if self._index is not None:
+            tmp = path.with_name(path.name + ".tmp")
+            self._index.save(str(tmp))
+            os.replace(tmp, path)
+
+    @classmethod
+    def from_file(cls, path: Path, expansion: int, keys: Sequence[str]) -> UsearchIndex:
+        index = Index.restore(str(path)) if keys else None
+        if keys and index is None:  # usearch answers a missing file with None
+            raise FileNotFoundError(f"{path}: no usearch index")
+        return cls(expansion, index=index, keys=keys)
+
 
 @dataclass
 class Story:
@@ -293,9 +308,8 @@ class StoryLinker:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(folder / STATE_FILE, json.dumps(self.state(), ensure_ascii=False).encode("utf-8"))
-        graph = self.index.to_bytes() if isinstance(self.index, UsearchIndex) else None
-        if graph is not None:
-            _write_atomic(folder / INDEX_FILE, graph)
+        if isinstance(self.index, UsearchIndex):
+            self.index.save_file(folder / INDEX_FILE)
         if self.owns_profiles:
             blobs = [self.profiles[a].to_bytes() for a in self._slots]
             _write_atomic(folder / PROFILES_FILE, b"".join(len(b).to_bytes(4, "little") + b for b in blobs))
@@ -308,8 +322,7 @@ class StoryLinker:
         folder = Path(path)
         state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
         config = LinkerConfig(**state["config"])
-        graph = (folder / INDEX_FILE).read_bytes() if state["slots"] else None
-        index = UsearchIndex.from_bytes(graph, config.expansion, state["slots"])
+        index = UsearchIndex.from_file(folder / INDEX_FILE, config.expansion, state["slots"])
         linker = cls.from_state(state, profiles=profiles, index=index, source=str(folder / STATE_FILE))
         if profiles is None:
             blob = (folder / PROFILES_FILE).read_bytes()
