@@ -42,8 +42,8 @@ import numpy as np
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution
 from crosswire.stories import LinkerConfig, Profiles, StoryLinker, UsearchIndex
-from crosswire.store import MINHASH_SCHEME, NewArticle, Seen, Stored, StoredArticle, display_name
-from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _earliest_key
+from crosswire.store import NewArticle, Seen, Stored, StoredArticle, display_name
+from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _BandIndex, _earliest_key
 
 # Advisory lock keys (two int4s: crosswire's namespace, then what is locked).
 LOCK_NAMESPACE = 0x63770000
@@ -280,9 +280,8 @@ class PostgresStore:
                 "CW604", self.name, "the PostgreSQL engine needs psycopg and pgvector: pip install 'crosswire[postgres]'"
             ) from None
         self._threshold = near_duplicate_threshold
-        self._lsh = None  # built on first use from the stored signatures, then caught up
-        self._signatures: dict[int, np.ndarray] = {}
-        self._signatures_upto = 0  # highest article id whose signature is in the LSH index
+        self._bands: _BandIndex | None = None  # built on first use from the stored signatures, then caught up
+        self._signatures_upto = 0  # highest article id whose signature is in the band index
         # (linker_state row version (xmin), linker) of the linker this store last saved or loaded.
         self._linker_seen: tuple[str, StoryLinker] | None = None
         try:
@@ -800,25 +799,22 @@ class PostgresStore:
     def _near_duplicates(self, signature: np.ndarray) -> list[int]:
         """Stored articles (any worker's, committed) whose estimated Jaccard similarity
         with `signature` reaches the threshold. Call under ARTICLES_LOCK."""
-        lsh = self._catch_up(len(signature))
-        return [i for i in lsh.query(_lean(signature)) if np.mean(self._signatures[i] == signature) >= self._threshold]
+        bands = self._catch_up(len(signature))
+        return [i for i in bands.candidates(signature) if np.mean(bands.signatures[i] == signature) >= self._threshold]
 
-    def _catch_up(self, num_perm: int):
-        """The LSH index with every signature stored so far, by any process."""
-        if self._lsh is None:
-            from datasketch import MinHashLSH
-
-            self._lsh = MinHashLSH(threshold=self._threshold, num_perm=num_perm)
+    def _catch_up(self, num_perm: int) -> _BandIndex:
+        """The band index (store.sqlite's) with every signature stored so far, by any process."""
+        if self._bands is None:
+            self._bands = _BandIndex(self._threshold, num_perm)
         for article_id, blob in self._db.execute(
             "SELECT id, minhash FROM articles WHERE id > %s ORDER BY id", (self._signatures_upto,)
         ):
             self._remember_signature(article_id, np.frombuffer(blob, dtype="<u4"))
-        return self._lsh
+        return self._bands
 
     def _remember_signature(self, article_id: int, signature: np.ndarray) -> None:
-        if self._lsh is not None and article_id not in self._signatures:
-            self._signatures[article_id] = signature
-            self._lsh.insert(article_id, _lean(signature))
+        if self._bands is not None and article_id not in self._bands.signatures:
+            self._bands.add(article_id, signature)
             self._signatures_upto = max(self._signatures_upto, article_id)
 
     def _earliest_root(self, article_ids: list[int]) -> tuple[int, str | None] | None:
@@ -920,12 +916,6 @@ def _summary_filter(
         clauses.append("s.first_seen IS NOT NULL AND substr(s.first_seen, 1, 10) <= %s")
         params.append(until)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _lean(signature: np.ndarray):
-    from datasketch import LeanMinHash
-
-    return LeanMinHash(seed=1, hashvalues=signature, scheme=MINHASH_SCHEME)
 
 
 def _first_line(exc: Exception) -> str:
