@@ -7,14 +7,17 @@ first 12 segments of each side keep encoding cheap.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from dataclasses import dataclass
 
-from conftest import SHARED_DATA
 from postgres_servers import new_database
 
 from crosswire import Corpus
 from crosswire.ingest import extractor_fingerprint
 
+# As tests/conftest.py has it; not imported from there, because a run that starts in
+# tests/web/ has that folder's conftest under the name `conftest`.
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DOCUMENTS = 6
 SEGMENTS = 12
 
