@@ -167,15 +167,10 @@ def test_empty_and_blank_input():
     assert segment("\n\n   \n", "en") == ([], [])
 
 
-@pytest.mark.xfail(strict=True, reason="library gap: German 'z. B.' written with a space splits after 'z.'")
 def test_spaced_german_abbreviation():
     assert texts("Die Firma macht z. B. Drohnen. Ja.", "de") == ["Die Firma macht z. B. Drohnen.", "Ja."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library gap: a sentence that ends in an abbreviation ('U.S.', 'a.m.') is joined to the next one",
-)
 def test_sentence_ending_in_abbreviation():
     assert texts("He lives in the U.S. He works there.", "en") == ["He lives in the U.S.", "He works there."]
 
@@ -223,3 +218,7 @@ def test_finders_never_raise_on_arbitrary_text(text, lang):
 )
 def test_a_period_after_a_number_that_is_no_ordinal_ends_the_sentence(text, lang):
     assert len(texts(text, lang)) == 2
+
+
+def test_dotted_acronym_before_a_name_part_does_not_end_the_sentence():
+    assert texts("The U.S. Army left. It won.", "en") == ["The U.S. Army left.", "It won."]

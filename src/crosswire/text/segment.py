@@ -118,9 +118,20 @@ def _ends_with_abbreviation(piece: str, abbrevs: frozenset[str]) -> bool:
     if not match:
         return False
     word = match.group(1).lstrip("(\"'“«")
-    # A single capital letter is an initial ("J. Smith"); dotted acronyms are
-    # looked up without their last period ("U.S." -> "U.S").
-    return (len(word) == 1 and word.isupper()) or word in abbrevs
+    # A single letter is an initial ("J. Smith") or part of a spaced abbreviation (German
+    # "z. B.", "d. h."); dotted acronyms are looked up without their last period ("U.S." -> "U.S").
+    return (len(word) == 1 and word.isalpha()) or word in abbrevs
+
+
+def _acronym_ends_sentence(piece: str, following: str, lang: str) -> bool:
+    """A dotted acronym ("U.S.") still ends a sentence when the next piece opens with a
+    capitalised function word ("... in the U.S. He works there"), which never continues
+    a name ("U.S. President", "U.S. Army")."""
+    match = _LAST_WORD.search(piece)
+    if not match or "." not in match.group(1):
+        return False
+    first = following.split(maxsplit=1)[0].strip("\"“«„'(") if following.strip() else ""
+    return first[:1].isupper() and first.lower() in stop_words(lang)
 
 
 def _ends_with_ordinal(piece: str, lang: str) -> bool:
@@ -137,9 +148,10 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
             continue
         piece_end = found + len(piece.strip())
         cursor = piece_end
+        previous = block[spans[-1][0] : spans[-1][1]] if spans else ""
         if spans and (
-            _ends_with_abbreviation(block[spans[-1][0] : spans[-1][1]], abbrevs)
-            or _ends_with_ordinal(block[spans[-1][0] : spans[-1][1]], lang)
+            (_ends_with_abbreviation(previous, abbrevs) and not _acronym_ends_sentence(previous, block[found:piece_end], lang))
+            or _ends_with_ordinal(previous, lang)
             or _STARTS_LOWER.match(block[found:piece_end])
         ):
             spans[-1][1] = piece_end
