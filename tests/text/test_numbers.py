@@ -119,20 +119,9 @@ def test_same_number_across_locales():
     assert same_number(en, idn) and same_number(en, fr)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library gap: a space-separated numeral in a language whose group mark is not a space "
-    "keeps only its first part; the following number is swallowed and lost",
-)
 def test_year_followed_by_count_keeps_both_numbers():
-    # "In 2014 300 soldiers died" -> only [2014]; 300 disappears.
     assert [n.value for n in find_numbers("In 2014 300 soldiers died", "en")] == [2014, 300]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library gap: full-width comma (U+FF0C) is not a group separator; "
-    "'２，５００台' reads as 2 and 500 instead of 2500",
-)
 def test_fullwidth_grouped_numeral():
     assert [n.value for n in find_numbers("２，５００台", "ja")] == [2500]

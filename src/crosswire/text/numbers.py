@@ -25,7 +25,9 @@ from ..model import Fact
 _SPACES = "\u00a0\u202f\u2009 "
 # A numeral: digits with optional inner separators; not glued to a preceding
 # letter ("Mavix2", "G7" are names, not numbers).
-_NUMERAL = re.compile(r"(?<![^\W\d_])(?<![\d.,])[-−–]?\d(?:[\d]|[.,'’\u00a0\u202f\u2009 ](?=\d))*")
+_NUMERAL = re.compile(r"(?<![^\W\d_])(?<![\d.,，．])[-−–]?\d(?:[\d]|[.,，．'’\u00a0\u202f\u2009 ](?=\d))*")
+# Full-width marks in CJK text ("２，５００") read as their ASCII forms, one character for one.
+_FULL_WIDTH_MARKS = str.maketrans("，．", ",.")
 _PERCENT = re.compile(r"\s?(%|％|pour\s?cent|per\s?cent|percent|prozent|persen|por\s?ciento|per\s?cento|procent|процент\w*)", re.I)
 _CJK_MULTIPLIER = {"万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "千": 1_000, "百": 100}
 _SCALE_WORDS = {
@@ -73,7 +75,7 @@ def parse_numeral(raw: str, lang: str) -> Decimal | None:
     body = raw.lstrip("-−–")
     for space in _SPACES:
         body = body.replace(space, " ")
-    body = body.replace("’", "'")
+    body = body.replace("’", "'").translate(_FULL_WIDTH_MARKS)
     seps = [c for c in body if not c.isdigit()]
     if not seps:
         digits, frac = body, ""
@@ -116,28 +118,38 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
     end = len(text) if end is None else end
     found: list[Number] = []
     for match in _NUMERAL.finditer(text, start, end):
-        raw = match.group().rstrip(" '’\u00a0\u202f\u2009.,")
-        # A space only groups digits in languages whose group mark is a space.
+        raw = match.group().rstrip(" '’\u00a0\u202f\u2009.,，．")
+        # A space only groups digits in languages whose group mark is a space; elsewhere the
+        # parts are numbers of their own ("In 2014 300 soldiers died").
         if " " in raw and separators(lang)[1] != " ":
-            raw = raw.split(" ")[0]
-        value = parse_numeral(raw, lang)
-        if value is None:
-            # Not one well-formed number ("1.2.3"): fall back to its leading run of digits.
-            raw = re.match(r"[-−–]?\d+", raw).group()
-            value = parse_numeral(raw, lang)
-        s, e = match.start(), match.start() + len(raw)
-        tail = text[e : min(end, e + 16)]
-        if tail[:1] in _CJK_MULTIPLIER:
-            value *= _CJK_MULTIPLIER[tail[0]]
-            e += 1
-            tail = tail[1:]
-        percent = bool(_PERCENT.match(tail))
-        scale = 1
-        word = _SCALE_AFTER.match(tail)
-        if word and word.group(1).lower().rstrip(".") in _SCALE_WORDS:
-            scale = _SCALE_WORDS[word.group(1).lower().rstrip(".")]
-        found.append(Number(s, e, text[s:e], value, scale, percent))
+            offset = match.start()
+            for part in raw.split(" "):
+                found.append(_number(text, offset, part, lang, end))
+                offset += len(part) + 1
+        else:
+            found.append(_number(text, match.start(), raw, lang, end))
     return found
+
+
+def _number(text: str, s: int, raw: str, lang: str, end: int) -> Number:
+    """The number written `raw` at text[s:], with a CJK multiplier, percent sign or scale word after it."""
+    value = parse_numeral(raw, lang)
+    if value is None:
+        # Not one well-formed number ("1.2.3"): fall back to its leading run of digits.
+        raw = re.match(r"[-−–]?\d+", raw).group()
+        value = parse_numeral(raw, lang)
+    e = s + len(raw)
+    tail = text[e : min(end, e + 16)]
+    if tail[:1] in _CJK_MULTIPLIER:
+        value *= _CJK_MULTIPLIER[tail[0]]
+        e += 1
+        tail = tail[1:]
+    percent = bool(_PERCENT.match(tail))
+    scale = 1
+    word = _SCALE_AFTER.match(tail)
+    if word and word.group(1).lower().rstrip(".") in _SCALE_WORDS:
+        scale = _SCALE_WORDS[word.group(1).lower().rstrip(".")]
+    return Number(s, e, text[s:e], value, scale, percent)
 
 
 def same_number(a: Number, b: Number) -> bool:
