@@ -87,7 +87,11 @@ def test_dates_come_back_in_text_order():
     assert [d.iso for d in find_dates(text, "id")] == ["2023-01-31", "2023-01-30", "2023-02-01"]
 
 
-@pytest.mark.xfail(strict=True, reason="library gap: Korean 년/월/일 dates are not recognised (only 年月日)")
 def test_korean_date():
     (date,) = find_dates("2023년 1월 31일", "ko")
     assert date.iso == "2023-01-31"
+
+
+def test_korean_month_and_day_without_year():
+    (date,) = find_dates("지난 3월 5일 발표했다", "ko")
+    assert (date.month, date.day, date.year) == (3, 5, None)

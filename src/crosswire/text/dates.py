@@ -79,6 +79,8 @@ def _month_regex(lang: str) -> re.Pattern[str]:
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d])")
 _CJK = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?")
+# Korean writes the same units in Hangul, with spaces between them: "2023년 1월 31일".
+_KOREAN = re.compile(r"(?:(\d{4})년\s?)?(\d{1,2})월(?:\s?(\d{1,2})일)?")
 # Languages that write numeric dates month first.
 _MONTH_FIRST = {"en"}
 
@@ -114,8 +116,10 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
             day, month = month, day
         add(match.start(), match.end(), year, month, day)
     if lang in {"ja", "zh", "ko"}:
-        for match in _CJK.finditer(text, start, end):
-            add(match.start(), match.end(), int(match[1]) if match[1] else None, int(match[2]), int(match[3]) if match[3] else None)
+        for pattern in (_CJK, _KOREAN) if lang == "ko" else (_CJK,):
+            for match in pattern.finditer(text, start, end):
+                year, day = (int(match[1]) if match[1] else None), (int(match[3]) if match[3] else None)
+                add(match.start(), match.end(), year, int(match[2]), day)
     months = month_names(lang)
     for match in _month_regex(lang).finditer(text, start, end):
         name = (match["m1"] or match["m2"] or match["m3"]).lower().rstrip(".")
