@@ -77,7 +77,7 @@ def batch_run(corpus: Path, workers: int | None, count: int) -> dict:
             import ray
 
             # Started here, as batch_ingest would, so that its workers' CPU can be read before it stops.
-            ray.init(num_cpus=workers + 1, include_dashboard=False, log_to_driver=False)
+            ray.init(address="local", num_cpus=workers + 1, include_dashboard=False, log_to_driver=False)
             ray_start_s = time.perf_counter() - start
             with open_store(db) as store:
                 report = batch_ingest([corpus], store, BatchOptions(workers=workers))

@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 from scale_corpus import ENGINES, empty_db, snapshot, wmt_articles
 
@@ -95,15 +97,20 @@ def test_batch_ingest_no_link_leaves_linking_to_batch_link(batched):
     assert f"{unlinked_before} articles linked" in link_output
 
 
-def test_a_rerun_stores_nothing_new(inputs, batched):
+def test_a_rerun_stores_nothing_new_and_reads_a_url_like_its_file(inputs, batched):
+    """Again over the same inputs, the first JSONL file named by a file:// URL (read through
+    fsspec, as s3:// or gs:// objects are): its articles are copies from another source."""
     batch_db, first, _, _ = batched
     before = snapshot(batch_db)
+    url = Path(inputs[0]).resolve().as_uri()
     with open_store(batch_db) as store:
-        report = batch_ingest(inputs, store, BatchOptions(workers=1))
+        report = batch_ingest([url, *inputs[1:]], store, BatchOptions(workers=1))
     assert report.ingested == report.near_duplicates == 0
-    # Everything stored is `unchanged`; the copy read from its other file counts unchanged too.
-    assert report.unchanged == first["ingested"] + first["near_duplicates"] + first["duplicates"]
-    assert snapshot(batch_db) == before
+    from_url = len(Path(inputs[0]).read_text(encoding="utf-8").splitlines())
+    assert report.duplicates == from_url
+    # Everything else is `unchanged`; the copy read from its other file counts unchanged too.
+    assert report.unchanged == first["ingested"] + first["near_duplicates"] + first["duplicates"] - from_url
+    assert snapshot(batch_db).stories == before.stories
 
 
 def test_an_unknown_encoder_is_named_before_ray_starts(inputs, tmp_path):

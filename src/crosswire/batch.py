@@ -1,14 +1,16 @@
 """The distributed batch pipeline on Ray Data: `batch_ingest(paths, db)` and `batch_link(db)`.
 
-    report = batch_ingest(["corpus/"], "crosswire.db", BatchOptions(workers=2))
+    with open_store("crosswire.db") as store:
+        report = batch_ingest(["corpus/", "s3://bucket/crawl/"], store, BatchOptions(workers=2))
     linked = batch_link("crosswire.db")
 
 The result is the one `crosswire ingest` gives for the same files (same articles, same
 ids, same near-duplicates, same stories); only where the work runs differs:
 
-1. read (Ray tasks): each input file is read with crosswire's own readers
-   (read.read_file_articles), articles outside --since/--until are left out, and each
-   article is segmented and its facts found (compare.prepare, compare.sentence_facts);
+1. read (Ray tasks): each input file (a local path, or an fsspec URL) is read with
+   crosswire's own readers (read.read_file_articles), articles outside --since/--until
+   are left out, and each article is segmented and its facts and attributions found
+   (compare.prepare, compare.sentence_facts, provenance.article_sources), as ingest does;
 2. embed (a Ray actor pool, `workers` actors): each actor loads the encoder once and
    encodes a block of articles' sentences and lead texts per call, then builds the
    similarity profile and MinHash signature; one ONNX session per worker, not per row;
@@ -22,15 +24,17 @@ ids, same near-duplicates, same stories); only where the work runs differs:
    would make stories depend on the split.
 
 The same code runs in local mode (no address: Ray starts a private cluster of this
-machine's cores and stops it afterwards) and on a cluster (`address="ray://head:10001"`
-or `"auto"` on a cluster node); every node needs crosswire installed and the input
-paths readable under the same names (a shared file system).
+machine's cores and stops it afterwards) and on a cluster (`address="HEAD:6379"`, or
+`"auto"` on a cluster node); every node needs crosswire installed and the input paths
+readable under the same names (a shared file system, or object-store URLs).
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import pickle
+import tempfile
 import warnings
 from dataclasses import dataclass
 from datetime import date
@@ -60,7 +64,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class BatchOptions:
-    address: str | None = None  # a Ray cluster ("ray://head:10001", "auto"); None: local mode
+    address: str | None = None  # a Ray cluster ("HEAD:6379", or "auto" on a cluster node); None: local mode
     workers: int = 1  # encoder actors, each with its own ONNX session
     encoder: str = DEFAULT_ENCODER
     since: date | None = None
@@ -168,7 +172,7 @@ PAYLOAD = "item"  # the one column between stages: a pickled Item (articles are 
 def _read_file(row: dict[str, Any], options: BatchOptions) -> list[dict[str, bytes]]:
     """Stage 1 (Ray tasks): one input file -> its articles, prepared, in file order."""
     out: list[dict[str, bytes]] = []
-    for article in read_file_articles(Path(row["path"]), max_bytes=options.max_bytes):
+    for article in _file_articles(row["path"], options.max_bytes):
         if isinstance(article, Rejected):
             item: Item = article
         elif not in_window(article, options.since, options.until):
@@ -177,6 +181,54 @@ def _read_file(row: dict[str, Any], options: BatchOptions) -> list[dict[str, byt
             item = prepare_article(article)
         out.append({PAYLOAD: pickle.dumps(item)})
     return out
+
+
+def _is_url(path: str) -> bool:
+    return "://" in path
+
+
+def _file_articles(path: str, max_bytes: int) -> Iterator[Article | Rejected]:
+    """read.read_file_articles, for a local path or an fsspec URL (s3://, gs://, file://...).
+
+    A URL's object is copied to a local temporary file (its name ends as the URL's does,
+    so its kind is recognised as a local file's would be) and read from there; every
+    source then names the URL, not the copy.
+    """
+    if not _is_url(path):
+        yield from read_file_articles(Path(path), max_bytes=max_bytes)
+        return
+    import fsspec
+
+    suffix = "".join(Path(path.rsplit("/", 1)[-1]).suffixes[-2:])
+    with tempfile.TemporaryDirectory(prefix="crosswire-batch-") as folder:
+        local = Path(folder) / f"object{suffix}"
+        try:
+            with fsspec.open(path, "rb") as remote, open(local, "wb") as copy:
+                # One byte past the limit: the reader then refuses it with CW105, naming the URL.
+                copy.write(remote.read(max_bytes + 1))
+        except OSError as exc:
+            yield Rejected(path, "CW113", f"could not read the object ({exc})")
+            return
+        for item in read_file_articles(local, max_bytes=max_bytes):
+            source = item.source.replace(str(local), path, 1)
+            yield dataclasses.replace(item, source=source)
+
+
+def _input_files(path: str | os.PathLike[str]) -> list[str]:
+    """read.input_files, for a local path or an fsspec URL: a folder's (prefix's) files in
+    name order, hidden ones left out."""
+    if not _is_url(str(path)):
+        return [str(file) for file in input_files(path)]
+    import fsspec
+
+    try:
+        fs, root = fsspec.core.url_to_fs(str(path))
+        if not fs.isdir(root):
+            return [str(path)]
+        found = sorted(fs.find(root))
+    except (OSError, ValueError, ImportError) as exc:
+        raise CrosswireError("CW624", str(path), f"could not list the objects under this URL ({exc})") from None
+    return [fs.unstrip_protocol(f) for f in found if not any(part.startswith(".") for part in f[len(root):].split("/"))]
 
 
 class _Embed:
@@ -211,8 +263,9 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
         try:
             if options.address is None:
                 # Local mode: one CPU slot per encoder actor plus one for the read tasks (see READ_CPUS).
-                ray.init(num_cpus=options.workers + 1, include_dashboard=False, log_to_driver=False,
-                         logging_level=logging.WARNING)
+                # address="local": a new private Ray, even where a cluster runs on this machine.
+                ray.init(address="local", num_cpus=options.workers + 1, include_dashboard=False,
+                         log_to_driver=False, logging_level=logging.WARNING)
             else:
                 ray.init(address=options.address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -255,14 +308,14 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
                 for row in dataset.iter_rows():
                     yield pickle.loads(row[PAYLOAD])
         except ray.exceptions.RayError as exc:
-            raise CrosswireError("CW622", "batch", f"a pipeline worker failed ({_first_line(exc)})") from None
+            raise CrosswireError("CW622", "batch", f"a pipeline worker failed ({_worker_error(exc)})") from None
     finally:
         if started_here:
             ray.shutdown()
 
 
-def _first_line(exc: BaseException) -> str:
-    """The worker's own exception (a RayTaskError wraps it as `cause`), in one line."""
+def _worker_error(exc: BaseException) -> str:
+    """The worker's own exception (a RayTaskError wraps it as `cause`): its type and last line."""
     cause = getattr(exc, "cause", None) or exc
     return f"{type(cause).__name__}: " + (str(cause).strip().splitlines() or [""])[-1]
 
@@ -281,8 +334,9 @@ def batch_ingest(
     get_encoder(options.encoder)  # an unknown or missing encoder fails here, not inside a worker
     store_files = [os.path.realpath(f) for f in store.own_files()]
     files = [
-        str(file) for path in paths for file in input_files(path)
-        if not any(os.path.realpath(file) == f or os.path.realpath(file).startswith(f + os.sep) for f in store_files)
+        file for path in paths for file in _input_files(path)
+        if _is_url(file)
+        or not any(os.path.realpath(file) == f or os.path.realpath(file).startswith(f + os.sep) for f in store_files)
     ]
     report = IngestReport(encoder=get_encoder(options.encoder).name, files=len(files))
     if files:

@@ -579,7 +579,7 @@ def batch() -> None:
 @_SCALE_DB_OPTION
 @click.option(
     "--address", metavar="ADDRESS", envvar="RAY_ADDRESS",
-    help="A Ray cluster: ray://HEAD:10001, or auto on a cluster node. Default: local mode on this machine's cores.",
+    help="A Ray cluster: HEAD:6379, or auto on a cluster node. Default: local mode on this machine's cores.",
 )
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Encoder workers (Ray actors), each with one ONNX session.")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
@@ -594,7 +594,8 @@ def batch_ingest(
     """Read, embed and store every article under PATH... on Ray, then link stories.
 
     PATHs are read as by `crosswire ingest` and must be readable under the same
-    names on every Ray node. --json prints crosswire.ingest/1.
+    names on every Ray node; a PATH may also be a URL (s3://, gs://, file://)
+    that fsspec opens. --json prints crosswire.ingest/1.
 
     \b
     Exit codes:

@@ -33,6 +33,7 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW621 the Ray cluster could not be started or reached
 - CW622 a batch pipeline worker failed
 - CW623 a batch option that cannot be used (no workers)
+- CW624 the objects under an input URL could not be listed
 - CW625 the Redis client (redis-py) is not installed
 - CW626 the Redis server could not be reached or refused a command
 - CW627 a stream message is not a usable article (no `article` field)
@@ -71,6 +72,7 @@ CODES: dict[str, str] = {
     "CW621": "Ray cluster could not be started or reached",
     "CW622": "a batch pipeline worker failed",
     "CW623": "batch option cannot be used",
+    "CW624": "input URL could not be listed",
     "CW625": "Redis client not installed",
     "CW626": "Redis server unreachable or refused a command",
     "CW627": "stream message is not a usable article",
