@@ -95,7 +95,6 @@ def test_katakana_names_in_japanese():
     assert [w.text for w in names[0]] == ["プーチン"]
 
 
-@pytest.mark.xfail(strict=True, reason="library gap: common cross-language spellings of the same person/place are not matched")
 @pytest.mark.parametrize(
     ("a", "b"),
     [
@@ -104,7 +103,7 @@ def test_katakana_names_in_japanese():
         ("kyiv", "kiev"),
     ],
 )
-def test_transliteration_gaps(a, b):
+def test_transliterations_match(a, b):
     assert spelling_match(a, b) is not None
 
 

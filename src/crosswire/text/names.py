@@ -154,9 +154,12 @@ def has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
+# Transliterations of one name differ in voicing ("Zelensky" / German "Selenskyj", "Gaddafi"
+# / French "Kadhafi"), in digraphs, and in "y", "j" or "i" for the same vowel or glide.
 _SKELETON_RULES = [
-    ("sch", "s"), ("zh", "j"), ("sh", "s"), ("ch", "s"), ("kh", "h"), ("ph", "f"), ("th", "t"),
-    ("ck", "k"), ("w", "v"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"), ("ou", "u"),
+    ("sch", "s"), ("zh", "j"), ("sh", "s"), ("ch", "s"), ("kh", "h"), ("ph", "f"), ("th", "t"), ("dh", "d"),
+    ("ck", "k"), ("w", "v"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"), ("j", "i"), ("ie", "i"), ("ou", "u"),
+    ("z", "s"), ("g", "k"),
 ]
 
 
