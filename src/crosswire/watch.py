@@ -31,7 +31,7 @@ import os
 import socket
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from crosswire.batch import Item, embed_articles, prepare_article, store_item
 from crosswire.corpus import Corpus
@@ -97,8 +97,8 @@ def _redis_client(url: str):
     return client
 
 
-def watch(db: str, options: WatchOptions, should_stop: Callable[[], bool] = lambda: False) -> WatchReport:
-    """Consume the stream into the corpus `db` until a bound in `options` or `should_stop()`.
+def watch(db: str, options: WatchOptions) -> WatchReport:
+    """Consume the stream into the corpus `db` until a bound in `options` (or Ctrl-C).
 
     Raises CrosswireError: CW625/CW626 for Redis, CW2xx for the encoder, CW4xx for the store.
     """
@@ -112,7 +112,7 @@ def watch(db: str, options: WatchOptions, should_stop: Callable[[], bool] = lamb
         with Corpus(db, encoder=options.encoder) as corpus:
             own_pending = True  # first: this consumer's own unacknowledged messages (a restart)
             last_message = time.monotonic()
-            while not should_stop():
+            while True:
                 room = options.batch if options.max_messages is None else min(
                     options.batch, options.max_messages - report.messages
                 )
