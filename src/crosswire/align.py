@@ -254,10 +254,10 @@ class _Option:
 
 @dataclass(frozen=True)
 class _Proposal:
-    """Ways to split sentence `a` (side A), `b` (side B) or both. One side: each option's first
-    half, then its second half, against every candidate sentence of the other side. Both
-    sides: the first halves; then the second halves, the crossed pairs (A's first half with
-    B's second, A's second with B's first) and the wholes."""
+    """Ways to split sentence `a` (side A), `b` (side B) or both. One side: each option tests
+    its first half, then its second half, against every candidate sentence of the other side.
+    Both sides: the first halves; then the second halves, the crossed pairs (A's first half
+    with B's second, A's second with B's first) and the wholes."""
 
     a: int | None
     b: int | None
