@@ -79,6 +79,29 @@ def test_rule_readings_merge_without_duplicates() -> None:
     assert merged[2].source.text == "Smith"
 
 
+def test_a_cue_the_model_half_believes_in_is_read_with_its_likely_source() -> None:
+    # The model's single best tag sequence reads nothing here; "believes" is a cue and
+    # "The governor" a source by their marginals (tagger.MIN_ROLE_MARGINAL).
+    text = "The governor believes the new bridge will open in May."
+    found = {a.cue.text: a.source.text if a.source else None for a in _attributions(text)}
+    assert found == {"believes": "governor"}
+
+
+def test_a_rule_source_replaces_a_tagged_one_only_where_it_opens_it() -> None:
+    text = "Paula Roe of Dayton, Ohio, said the plant would close, and Jon Hale, a union steward, said so too."
+    def at(phrase: str, start: int = 0) -> tuple[int, int]:
+        return text.index(phrase, start), text.index(phrase, start) + len(phrase)
+
+    first_said, second_said = at("said"), at("said", text.index("steward"))
+    rules = [_reading("verb", first_said, at("Ohio"), text), _reading("verb", second_said, at("Jon Hale"), text)]
+    tagged = [_reading("verb", first_said, at("Paula Roe of Dayton, Ohio"), text),
+              _reading("verb", second_said, at("Jon Hale, a union steward"), text)]
+    merged = tagger.with_rule_readings(tagged, rules)
+    # A rule span cut inside the tagged source is a clause boundary misread: the tagged one
+    # stays. A rule span that opens it is the name of an apposition: the project's convention.
+    assert [a.source.text for a in merged] == ["Paula Roe of Dayton, Ohio", "Jon Hale"]
+
+
 def test_odd_text_gives_attributions_or_none() -> None:
     for text in ("", "“" * 5000 + "said" + "”" * 5000, '"""', "— ― : said, said, said", "Он сказал 他说 said."):
         for attribution in _attributions(text):
