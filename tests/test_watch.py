@@ -121,10 +121,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(
     # One batch of every message: the worker acknowledges only after storing all of them.
     doomed = _worker(redis_url, stream, db, "doomed", "--batch", str(len(articles)))
     with open_store(db) as store:
-        deadline = time.monotonic() + 240
+        # Generous: a loaded 2-core machine can take minutes to start the worker and encode.
+        deadline = time.monotonic() + 900
         # Kill it once it holds the messages and has committed some of their articles, not yet acknowledged.
         while not (store.unlinked_articles() and _pending_of(client, stream, "doomed")):
             assert doomed.poll() is None, doomed.stderr.read()
+            # It links only after acknowledging: linked articles mean the moment was missed.
+            assert not store.linked_count(), "the worker stored, acknowledged and linked its batch between two looks"
             assert time.monotonic() < deadline, "the worker stored nothing in time"
             time.sleep(0.002)
         doomed.send_signal(signal.SIGKILL)
