@@ -187,7 +187,8 @@ def test_click_through_to_the_provenance_graph(page, base_url, seed_path):
     graph = page.locator("#provenance svg.provenance")
     assert graph.is_visible()
     box = graph.bounding_box()
-    assert 0 <= box["y"] < page.viewport_size["height"]  # scrolled into view
+    # Scrolled into view: the anchor may leave the graph's top a sub-pixel above the viewport.
+    assert -1 < box["y"] < page.viewport_size["height"]
     assert page.locator("#provenance svg g.node.article").count() == 2
     assert "Daily Express" in page.locator("#provenance").inner_text()
 
