@@ -123,13 +123,22 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(
     with open_store(db) as store:
         # Generous: a loaded 2-core machine can take minutes to start the worker and encode.
         deadline = time.monotonic() + 900
-        # Kill it once it holds the messages and has committed some of their articles, not yet acknowledged.
-        while not (store.unlinked_articles() and _pending_of(client, stream, "doomed")):
+        while not _pending_of(client, stream, "doomed"):  # it has read the messages
             assert doomed.poll() is None, doomed.stderr.read()
-            # It links only after acknowledging: linked articles mean the moment was missed.
-            assert not store.linked_count(), "the worker stored, acknowledged and linked its batch between two looks"
+            assert time.monotonic() < deadline, "the worker read nothing in time"
+            time.sleep(0.01)
+        # From here it runs in slices of a few milliseconds and is frozen (SIGSTOP) while we
+        # look, so it is caught between its first commit and its acknowledgement however
+        # loaded the machine is.
+        while True:
+            doomed.send_signal(signal.SIGSTOP)
+            if store.unlinked_articles():
+                break
+            # It links only after acknowledging: linked articles would mean the moment passed.
+            assert not store.linked_count(), "the worker stored, acknowledged and linked its batch in one slice"
             assert time.monotonic() < deadline, "the worker stored nothing in time"
-            time.sleep(0.002)
+            doomed.send_signal(signal.SIGCONT)
+            time.sleep(0.003)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(10)
         committed_before_kill = len(store.unlinked_articles())
