@@ -10,10 +10,11 @@ ids, same near-duplicates, same stories); only where the work runs differs:
 1. read (Ray tasks): each input file (a local path, or an fsspec URL) is read with
    crosswire's own readers (read.read_file_articles), articles outside --since/--until
    are left out, and each article is segmented and its facts and attributions found
-   (compare.prepare, compare.sentence_facts, provenance.article_sources), as ingest does;
+   (ingest.prepare_article, the function ingest itself calls);
 2. embed (a Ray actor pool, `workers` actors): each actor loads the encoder once and
    encodes a block of articles' sentences and lead texts per call, then builds the
-   similarity profile and MinHash signature; one ONNX session per worker, not per row;
+   rows to store (ingest.new_articles: similarity profile, MinHash signature); one ONNX
+   session per worker, not per row;
 3. store (the driver): the rows come back in input order (Ray Data's preserve_order)
    and are written by the same rules as ingest: an exact copy is recorded as a copy, a
    near-duplicate is linked to its earliest copy; so article ids and duplicate links do
@@ -43,21 +44,18 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from crosswire.compare import prepare, sentence_facts
-from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.ingest import (
-    ARTICLES_PER_BATCH, IngestReport, _facts, content_hash, extractor_fingerprint, in_window, shingles,
+    ARTICLES_PER_BATCH, IngestReport, PreparedArticle, encoder_texts, in_window, new_articles, store_new_article,
 )
-from crosswire.model import Article, Attribution, Fact, Sentence
-from crosswire.provenance import article_sources
+from crosswire.ingest import prepare_article as ingest_prepare
+from crosswire.model import Article
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
-from crosswire.similarity import lead_text, profile_from_parts
-from crosswire.store import NewArticle, Store, minhash_signature
+from crosswire.store import NewArticle, Store
 
 __all__ = [
-    "BatchOptions", "OutsideDates", "Prepared", "batch_ingest", "batch_link", "prepare_article", "embed_articles",
+    "BatchOptions", "OutsideDates", "batch_ingest", "batch_link", "prepare_article", "embed_articles",
     "store_item",
 ]
 
@@ -73,62 +71,29 @@ class BatchOptions:
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """An article segmented and its facts found, waiting for its sentence vectors."""
-
-    article: Article
-    content_hash: str
-    sentences: tuple[Sentence, ...]
-    facts: list[tuple[int, Fact]]
-    sentence_facts: list[SentenceFacts]  # for the similarity profile
-    attributions: tuple[Attribution, ...]  # provenance.article_sources: who it cites and relays
-
-
-@dataclass(frozen=True)
 class OutsideDates:
     """An article left out by --since/--until: counted, not stored."""
 
 
 # What travels between the pipeline's stages and reaches the driver.
-Item = Prepared | NewArticle | Rejected | OutsideDates
+Item = PreparedArticle | NewArticle | Rejected | OutsideDates
 
 
-def prepare_article(article: Article) -> Prepared | Rejected:
-    """Segment an article, find its facts and attributions (the CPU work before encoding),
-    as ingest does."""
+def prepare_article(article: Article) -> PreparedArticle | Rejected:
+    """ingest.prepare_article, with a refused article as its Rejected item."""
     try:
-        doc = prepare(article)
+        return ingest_prepare(article)
     except CrosswireError as exc:
         return Rejected.from_error(exc)
-    found = sentence_facts(doc)
-    facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
-    return Prepared(article, content_hash(article.text), doc.sentences, facts, found, article_sources(doc).attributions)
 
 
 def embed_articles(items: Sequence[Item], encoder: Encoder) -> list[Item]:
-    """Each Prepared article as the NewArticle to store (one encoder call for all of them);
+    """Each PreparedArticle as the NewArticle to store (one encoder call for all of them);
     other items as they are."""
-    prepared = [item for item in items if isinstance(item, Prepared)]
-    # Each article's sentences, then its lead text (the profile's lead vector), as ingest does.
-    texts = [
-        text
-        for p in prepared
-        for text in (*(s.text for s in p.sentences), lead_text([s.text for s in p.sentences]))
-    ]
+    prepared = [item for item in items if isinstance(item, PreparedArticle)]
+    texts = encoder_texts(prepared)
     vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-    embedded: dict[int, NewArticle] = {}
-    offset = 0
-    for p in prepared:
-        rows = vectors[offset : offset + len(p.sentences)]
-        lead_vector = vectors[offset + len(p.sentences)]
-        offset += len(p.sentences) + 1
-        profile = profile_from_parts(p.article, rows, lead_vector, p.sentence_facts)
-        embedded[id(p)] = NewArticle(
-            article=p.article, content_hash=p.content_hash, sentences=p.sentences, encoder=encoder.name,
-            vectors=rows, facts=p.facts, signature=minhash_signature(shingles(p.article.text)),
-            profile=profile.to_bytes(), article_vector=profile.vector,
-            attributions=p.attributions, attribution_extractor=extractor_fingerprint(),
-        )
+    embedded = {id(p): new for p, new in zip(prepared, new_articles(prepared, vectors, encoder.name))}
     return [embedded.get(id(item), item) for item in items]
 
 
@@ -145,19 +110,13 @@ def store_item(store: Store, item: Item, report: IngestReport) -> None:
     elif isinstance(item, NewArticle):
         article = item.article
         seen = store.seen(item.content_hash, article.source)
-        if seen is not None:
-            if seen.from_same_source:
-                report.unchanged += 1
-            else:
-                store.add_copy(seen.article_id, article)
-                report.duplicates += 1
-            return
-        stored = store.add_article(item)
-        report.stored.append(stored.article_id)
-        if stored.is_near_duplicate:
-            report.near_duplicates += 1
+        if seen is None:
+            store_new_article(store, item, report)
+        elif seen.from_same_source:
+            report.unchanged += 1
         else:
-            report.ingested += 1
+            store.add_copy(seen.article_id, article)
+            report.duplicates += 1
     else:
         raise TypeError(f"not a finished pipeline item: {type(item).__name__}")
 

@@ -32,6 +32,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+import numpy as np
+
 from crosswire.compare import prepare, sentence_facts
 from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
@@ -192,15 +194,70 @@ def ingest(
 
 
 @dataclass(frozen=True)
-class _Pending:
-    """An article segmented and its facts found, waiting for its sentence vectors."""
+class PreparedArticle:
+    """An article segmented, its facts and attributions found: the CPU work before encoding."""
 
     article: Article
     content_hash: str
     sentences: tuple[Sentence, ...]
     facts: list[tuple[int, Fact]]
     sentence_facts: list[SentenceFacts]  # for the similarity profile
-    attributions: tuple[Attribution, ...]
+    attributions: tuple[Attribution, ...]  # provenance.article_sources: who it cites and relays
+
+
+def prepare_article(article: Article, digest: str | None = None) -> PreparedArticle:
+    """Segment `article` and find its facts and attributions; raises CrosswireError (CW301...)."""
+    doc = prepare(article)
+    found = sentence_facts(doc)
+    facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
+    return PreparedArticle(
+        article, digest or content_hash(article.text), doc.sentences, facts, found, article_sources(doc).attributions
+    )
+
+
+def encoder_texts(prepared: Sequence[PreparedArticle]) -> list[str]:
+    """What to encode for these articles, in order: each one's sentences, then its lead
+    text (the similarity profile's lead vector)."""
+    return [
+        text
+        for p in prepared
+        for text in (*(s.text for s in p.sentences), lead_text([s.text for s in p.sentences]))
+    ]
+
+
+def new_articles(prepared: Sequence[PreparedArticle], vectors: np.ndarray, encoder: str) -> list[NewArticle]:
+    """The rows to store for `prepared`, given the vectors of `encoder_texts(prepared)`."""
+    rows_out: list[NewArticle] = []
+    offset = 0
+    for p in prepared:
+        rows = vectors[offset : offset + len(p.sentences)]
+        lead_vector = vectors[offset + len(p.sentences)]
+        offset += len(p.sentences) + 1
+        profile = profile_from_parts(p.article, rows, lead_vector, p.sentence_facts)
+        rows_out.append(NewArticle(
+            article=p.article,
+            content_hash=p.content_hash,
+            sentences=p.sentences,
+            encoder=encoder,
+            vectors=rows,
+            facts=p.facts,
+            signature=minhash_signature(shingles(p.article.text)),
+            profile=profile.to_bytes(),
+            article_vector=profile.vector,
+            attributions=p.attributions,
+            attribution_extractor=extractor_fingerprint(),
+        ))
+    return rows_out
+
+
+def store_new_article(store: Store, new: NewArticle, report: IngestReport) -> None:
+    """Store one article and count it in `report` (new, or a near-duplicate of an earlier one)."""
+    stored = store.add_article(new)
+    report.stored.append(stored.article_id)
+    if stored.is_near_duplicate:
+        report.near_duplicates += 1
+    else:
+        report.ingested += 1
 
 
 class _Batch:
@@ -216,8 +273,8 @@ class _Batch:
         self._encoder = encoder
         self._report = report
         self._worker = worker
-        self._pending: list[_Pending] = []
-        self._encoding: tuple[list[_Pending], Future] | None = None
+        self._pending: list[PreparedArticle] = []
+        self._encoding: tuple[list[PreparedArticle], Future] | None = None
 
     def add(self, article: Article) -> None:
         digest = content_hash(article.text)
@@ -233,14 +290,10 @@ class _Batch:
                 self._report.duplicates += 1
             return
         try:
-            doc = prepare(article)
+            self._pending.append(prepare_article(article, digest))
         except CrosswireError as exc:
             self._report.rejected.append(Rejected.from_error(exc))
             return
-        found = sentence_facts(doc)
-        facts = [(index, fact) for index, sf in enumerate(found) for fact in _facts(sf)]
-        attributions = article_sources(doc).attributions
-        self._pending.append(_Pending(article, digest, doc.sentences, facts, found, attributions))
         if len(self._pending) >= ARTICLES_PER_BATCH:
             self._send()
 
@@ -249,20 +302,14 @@ class _Batch:
         self._send()
         self._store_encoded()
 
-    def _in_flight(self) -> list[_Pending]:
+    def _in_flight(self) -> list[PreparedArticle]:
         return self._encoding[0] if self._encoding else []
 
     def _send(self) -> None:
         """Store the batch being encoded, then start encoding the pending one."""
         self._store_encoded()
         if self._pending:
-            # Each article's sentences, then its lead text (the profile's lead vector).
-            texts = [
-                text
-                for pending in self._pending
-                for text in (*(s.text for s in pending.sentences), lead_text([s.text for s in pending.sentences]))
-            ]
-            self._encoding = (self._pending, self._worker.submit(self._timed_encode, texts))
+            self._encoding = (self._pending, self._worker.submit(self._timed_encode, encoder_texts(self._pending)))
             self._pending = []
 
     def _timed_encode(self, texts: list[str]):
@@ -280,32 +327,8 @@ class _Batch:
         vectors = future.result()
         stored_from = time.perf_counter()
         self._report.timings.wait += stored_from - started
-        offset = 0
-        for pending in batch:
-            rows = vectors[offset : offset + len(pending.sentences)]
-            lead_vector = vectors[offset + len(pending.sentences)]
-            offset += len(pending.sentences) + 1
-            profile = profile_from_parts(pending.article, rows, lead_vector, pending.sentence_facts)
-            stored = self._store.add_article(
-                NewArticle(
-                    article=pending.article,
-                    content_hash=pending.content_hash,
-                    sentences=pending.sentences,
-                    encoder=self._encoder.name,
-                    vectors=rows,
-                    facts=pending.facts,
-                    signature=minhash_signature(shingles(pending.article.text)),
-                    profile=profile.to_bytes(),
-                    article_vector=profile.vector,
-                    attributions=pending.attributions,
-                    attribution_extractor=extractor_fingerprint(),
-                )
-            )
-            self._report.stored.append(stored.article_id)
-            if stored.is_near_duplicate:
-                self._report.near_duplicates += 1
-            else:
-                self._report.ingested += 1
+        for new in new_articles(batch, vectors, self._encoder.name):
+            store_new_article(self._store, new, self._report)
         self._report.timings.store += time.perf_counter() - stored_from
 
 
