@@ -14,7 +14,7 @@ The public API:
     with crosswire.Corpus("crosswire.db") as corpus:  # ingest + story linking, views, search
         corpus.ingest(["folder/"]); corpus.stories(); corpus.story("17"); corpus.search("query")
 """
-from .compare import compare
+from .compare import compare, compare_many
 from .corpus import Corpus, SearchResults, StorySummary, StoryView
 from .errors import CrosswireError
 from .model import Article, Comparison, Difference, Link, Sentence, Span
@@ -27,5 +27,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Article", "Comparison", "CrosswireError", "Difference", "Link", "Sentence", "Span",
     "Corpus", "IngestReport", "Rejected", "SearchResults", "Store", "StorySummary", "StoryView",
-    "compare", "ingest", "open_store", "read_articles", "read_path", "read_string", "similarity", "__version__",
+    "compare", "compare_many", "ingest", "open_store", "read_articles", "read_path", "read_string", "similarity", "__version__",
 ]

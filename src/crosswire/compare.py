@@ -5,8 +5,10 @@ Holds no state between calls beyond the encoder, which loads once per process.
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -168,3 +170,30 @@ def compare(
         enc.name,
         prov,
     )
+
+
+def compare_many(
+    pairs: Iterable[tuple[str | Article, str | Article]],
+    *,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    workers: int = 3,
+) -> Iterator[Comparison]:
+    """`compare` each (a, b) pair, yielding the comparisons in input order.
+
+    `workers` threads share one encoder: onnxruntime releases the GIL, so one pair's
+    encoding overlaps another's Python work (alignment, differences). The default, 3,
+    was the fastest on 2 cores (rewrites dev, 74 pairs: 1 thread 5.2 s, 2 3.7 s,
+    3 3.3 s, 4 3.3-3.6 s). Each pair is encoded in the same batches as by `compare`,
+    so the results are identical to calling `compare` on each pair (the int8
+    encoder's output depends on its batch).
+    """
+    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    ahead = 2 * max(1, workers)  # pairs in flight: bounded, so a long stream is not held in memory
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        pending: deque[Future[Comparison]] = deque()
+        for a, b in pairs:
+            pending.append(pool.submit(compare, a, b, encoder=enc))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
