@@ -57,13 +57,13 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .compare import compare, prepare
+from .compare import compare_many, prepare
 from .encode import DEFAULT_ENCODER, get_encoder
 from .errors import CrosswireError
 from .ingest import IngestReport, Progress, extractor_fingerprint, ingest
@@ -601,21 +601,30 @@ class Corpus:
         stored = self.store.attributions(list(docs), extractor_fingerprint())
         return {article_id: article_sources(doc, stored.get(article_id)) for article_id, doc in docs.items()}
 
-    def _links(self, base: StoredArticle, other: StoredArticle, docs: dict[int, Document]) -> list[dict]:
-        """The links of compare(base, other), in the sentence numbering of `docs` (prepare()).
+    def _links(
+        self, base: StoredArticle, others: Sequence[StoredArticle], docs: dict[int, Document]
+    ) -> dict[int, list[dict]]:
+        """Per other article, the links of compare(base, other), in the sentence numbering
+        of `docs` (prepare()). Pairs not cached are compared together (compare_many).
 
         compare may split a merged sentence and so number sentences its own way;
         each of its sentences lies inside one prepared sentence, found by offset.
         """
         cache_key = f"{self.encoder}{COMPARISON_CACHE_VERSION}"
-        links = self._comparisons.get((base.id, other.id)) or self.store.comparison_links(base.id, other.id, cache_key)
-        if links is None:
-            result = compare(base.article, other.article, encoder=self.encoder).to_dict()
+        found: dict[int, list[dict]] = {}
+        for other in others:
+            links = self._comparisons.get((base.id, other.id)) or self.store.comparison_links(base.id, other.id, cache_key)
+            if links is not None:
+                found[other.id] = links
+        missing = [other for other in others if other.id not in found]
+        results = compare_many(((base.article, other.article) for other in missing), encoder=self.encoder)
+        for other, result in zip(missing, results):
+            compared = result.to_dict()
             links = [
                 dict(link,
-                     a=_renumbered(link["a"], result["a"]["sentences"], docs[base.id]),
-                     b=_renumbered(link["b"], result["b"]["sentences"], docs[other.id]))
-                for link in result["links"]
+                     a=_renumbered(link["a"], compared["a"]["sentences"], docs[base.id]),
+                     b=_renumbered(link["b"], compared["b"]["sentences"], docs[other.id]))
+                for link in compared["links"]
             ]
             if self._store_comparisons:
                 self.store.add_comparison_links(base.id, other.id, cache_key, links)
@@ -623,7 +632,8 @@ class Corpus:
                 self._comparisons[(base.id, other.id)] = links
                 while len(self._comparisons) > COMPARISONS_IN_MEMORY:
                     self._comparisons.popitem(last=False)
-        return links
+            found[other.id] = links
+        return found
 
     def _claims(self, originals: list[StoredArticle], docs: dict[int, Document]) -> tuple[Claim, ...]:
         base = originals[0]
@@ -636,9 +646,10 @@ class Corpus:
         introducers: list[int] = [base.id] * len(rows)
         texts = [s.text for s in base_doc.sentences]
         unmatched: list[tuple[int, int]] = []  # (article id, sentence) linked to nothing in the base
+        links_of = self._links(base, others, docs)
         for other in others:
             covered: set[int] = set()
-            for link in self._links(base, other, docs):
+            for link in links_of[other.id]:
                 covered.update(link["b"])
                 differences = tuple(_difference(d) for d in link["differences"])
                 mark = "changed" if link["status"] == "changed" else "present"
