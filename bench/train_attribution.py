@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def score_held_out(documents: list[Document], model: Path, marginals: list[float]) -> None:
     """Scores of the model on the held-out documents, with the packaged MIN_ROLE_MARGINAL and each of `marginals`."""
-    tagger._tagger.cache_clear()
+    tagger.forget_loaded_models()
     with mock.patch.object(tagger, "model_path", lambda lang: model):
         for marginal in [None, *marginals]:
             floors = dict.fromkeys(tagger.MIN_ROLE_MARGINAL, marginal) if marginal is not None else {}
@@ -125,7 +125,7 @@ def score_held_out(documents: list[Document], model: Path, marginals: list[float
                 print(f"held-out fifth of train, MIN_ROLE_MARGINAL {dict(tagger.MIN_ROLE_MARGINAL)}:")
                 print_table(score(documents), Path(f"{len(documents)} train documents"))
                 print()
-    tagger._tagger.cache_clear()
+    tagger.forget_loaded_models()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ The sentences here were written for these tests.
 """
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from crosswire.attribution import extract_attributions, lexicon, tagger
@@ -28,8 +30,29 @@ def test_languages_without_a_model_are_read_by_the_rules_alone() -> None:
     assert not tagger.has_model("id")
 
 
-def test_the_model_loads_once_per_process() -> None:
+def test_the_model_loads_once_per_thread() -> None:
     assert tagger._tagger("en") is tagger._tagger("en")
+
+
+def test_threads_tagging_at_once_get_the_serial_tags() -> None:
+    # A pycrfsuite Tagger keeps the last sentence for its marginals: one Tagger shared by
+    # threads (compare_many) read another thread's sentence and failed or mistagged.
+    text = " ".join(
+        f"The minister told reporters on day {n} that {n} soldiers had left the city, according to officials."
+        if n % 2 else f"Officials said {n} people were hurt."
+        for n in range(40)
+    )
+    sentences, _ = segment(text, "en")
+    lex = lexicon("en")
+    serial = [tagger.tag_spans(text, s, lex) for s in sentences]
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads interleave between tag() and marginal() at once
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            for _ in range(5):
+                assert list(pool.map(lambda s: tagger.tag_spans(text, s, lex), sentences)) == serial
+    finally:
+        sys.setswitchinterval(switch_interval)
 
 
 def test_tokens_keep_their_offsets_and_split_clitics() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+import threading
 from dataclasses import replace
 from typing import Iterable, Iterator, Sequence
 
@@ -53,12 +54,24 @@ def has_model(lang: str) -> bool:
     return model_path(lang).is_file()
 
 
-@functools.lru_cache(maxsize=None)
+# A Tagger keeps the last tagged sentence for marginal(), so threads that compare
+# articles at once (compare.compare_many) each need their own.
+_taggers_of_thread = threading.local()
+
+
 def _tagger(lang: str) -> pycrfsuite.Tagger:
-    tagger = pycrfsuite.Tagger()
-    with importlib.resources.as_file(model_path(lang)) as path:
-        tagger.open(str(path))
-    return tagger
+    taggers = _taggers_of_thread.__dict__.setdefault("by_lang", {})
+    if lang not in taggers:
+        tagger = pycrfsuite.Tagger()
+        with importlib.resources.as_file(model_path(lang)) as path:
+            tagger.open(str(path))
+        taggers[lang] = tagger
+    return taggers[lang]
+
+
+def forget_loaded_models() -> None:
+    """Make this thread reload its models from model_path (bench/train_attribution.py swaps model files)."""
+    _taggers_of_thread.__dict__.pop("by_lang", None)
 
 
 def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
