@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from crosswire.corpus import Corpus
 from crosswire.schemas import load_schema
+from crosswire.web import api as api_module
 from crosswire.web import create_app
 from web_samples import ARTICLES, BASE_URL, write_jsonl
 
@@ -52,6 +53,12 @@ def test_stories_is_the_cli_json(api, corpus):
     assert flood["languages"] == ["de", "en", "fr"] and flood["headline"] == ARTICLES[0]["title"]
 
 
+def test_stories_comes_a_page_at_a_time(api, corpus):
+    # The test corpus has fewer stories than a page: the page size is checked through its bounds.
+    assert api.get(f"/api/stories?limit={api_module.MAX_STORIES_PAGE + 1}").status_code == 422
+    assert len(api.get("/api/stories").json()["stories"]) == min(api_module.STORIES_PAGE, len(corpus.stories()))
+
+
 @pytest.mark.parametrize(
     ("query", "headlines"),
     [
@@ -62,6 +69,7 @@ def test_stories_is_the_cli_json(api, corpus):
         ("until=2024-03-01", [ARTICLES[3]["title"]]),
         ("lang=ja", []),
         ("limit=1", [ARTICLES[0]["title"]]),
+        ("limit=1&offset=1", [ARTICLES[3]["title"]]),
     ],
 )
 def test_stories_filters(api, query, headlines):
