@@ -101,7 +101,7 @@ def test_version_3_file_gains_the_attribution_tables_and_keeps_its_articles(tmp_
 def test_band_index_finds_what_datasketch_lsh_finds():
     from datasketch import LeanMinHash, MinHashLSH
 
-    from crosswire.store.sqlite import _BandIndex
+    from crosswire.store.near_duplicates import BandIndex
 
     rng = np.random.default_rng(0)
     originals = [rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32) for _ in range(40)]
@@ -111,7 +111,7 @@ def test_band_index_finds_what_datasketch_lsh_finds():
         redrawn = rng.random(128) < rng.random() * 0.6
         signature[redrawn] = rng.integers(0, 2**32, int(redrawn.sum()), dtype=np.uint64).astype(np.uint32)
         signatures.append(signature)
-    bands, lsh = _BandIndex(0.8, 128), MinHashLSH(threshold=0.8, num_perm=128)
+    bands, lsh = BandIndex(0.8, 128), MinHashLSH(threshold=0.8, num_perm=128)
     for n, signature in enumerate(signatures):
         bands.add(n, signature)
         lsh.insert(n, LeanMinHash(seed=1, hashvalues=signature, scheme="affine32"))

@@ -29,11 +29,9 @@ by the server when a worker dies.
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import warnings
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -43,7 +41,10 @@ from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution
 from crosswire.stories import LinkerConfig, Profiles, StoryLinker, UsearchIndex
 from crosswire.store import NewArticle, Seen, Stored, StoredArticle, display_name
-from crosswire.store.sqlite import NEAR_DUPLICATE_THRESHOLD, _attribution, _attribution_row, _BandIndex, _earliest_key
+from crosswire.store.near_duplicates import NEAR_DUPLICATE_THRESHOLD, BandIndex, earliest_key, placement
+from crosswire.store.rows import (
+    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, attribution_from_row, attribution_row, stored_article, utc_now,
+)
 
 # Advisory lock keys (two int4s: crosswire's namespace, then what is locked).
 LOCK_NAMESPACE = 0x63770000
@@ -262,10 +263,6 @@ CREATE TABLE IF NOT EXISTS linker_state (
 """
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class PostgresStore:
     """crosswire.store.Store on a PostgreSQL database; see the module docstring."""
 
@@ -280,7 +277,7 @@ class PostgresStore:
                 "CW604", self.name, "the PostgreSQL engine needs psycopg and pgvector: pip install 'crosswire[postgres]'"
             ) from None
         self._threshold = near_duplicate_threshold
-        self._bands: _BandIndex | None = None  # built on first use from the stored signatures, then caught up
+        self._bands: BandIndex | None = None  # built on first use from the stored signatures, then caught up
         self._signatures_upto = 0  # highest article id whose signature is in the band index
         # (linker_state row version (xmin), linker) of the linker this store last saved or loaded.
         self._linker_seen: tuple[str, StoryLinker] | None = None
@@ -381,24 +378,22 @@ class PostgresStore:
                 # Another worker stored this very text after our seen() check: one article, this a copy.
                 self._insert_copy(stored[0], art)
                 return Stored(stored[0], None)
-            root = self._earliest_root(self._near_duplicates(new.signature))
-            # Ids are drawn under the lock, so the newcomer's will be the highest: it sorts last on ties.
-            new_is_earlier = root is not None and _earliest_key(math.inf, art.published) < _earliest_key(*root)
-            duplicate_of = None if root is None or new_is_earlier else root[0]
+            # Ids are drawn under the lock, so the newcomer's will be the highest, as placement assumes.
+            placed = placement(self._earliest_root(self._near_duplicates(new.signature)), art.published)
             article_id = self._db.execute(
                 "INSERT INTO articles (content_hash, text, lang, source, title, url, outlet, published, meta,"
                 " duplicate_of, minhash, ingested_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 " RETURNING id",
                 (
                     new.content_hash, art.text, art.lang, art.source, art.title, art.url, art.outlet,
-                    art.published, json.dumps(art.meta, ensure_ascii=False, default=str), duplicate_of,
-                    new.signature.astype("<u4").tobytes(), _now(),
+                    art.published, json.dumps(art.meta, ensure_ascii=False, default=str), placed.duplicate_of,
+                    new.signature.astype("<u4").tobytes(), utc_now(),
                 ),
             ).fetchone()[0]
-            if new_is_earlier:
+            if placed.displaced is not None:
                 self._db.execute(
                     "UPDATE articles SET duplicate_of = %s WHERE id = %s OR duplicate_of = %s",
-                    (article_id, root[0], root[0]),
+                    (article_id, placed.displaced, placed.displaced),
                 )
             self._insert_copy(article_id, art)
             with self._db.cursor() as cursor:
@@ -421,7 +416,7 @@ class PostgresStore:
             if new.attributions is not None:
                 self._insert_attributions(article_id, new.attribution_extractor, new.attributions)
             self._remember_signature(article_id, new.signature)
-        return Stored(article_id, duplicate_of, root[0] if new_is_earlier else None)
+        return Stored(article_id, placed.duplicate_of, placed.displaced)
 
     def sentence_vectors(self, article_id: int, encoder: str) -> np.ndarray | None:
         row = self._db.execute(
@@ -517,14 +512,14 @@ class PostgresStore:
     # -- stories and the corpus views --------------------------------------------------
 
     def article(self, article_id: int) -> StoredArticle | None:
-        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,)).fetchone()
-        return _stored_article(row) if row else None
+        row = self._db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,)).fetchone()
+        return stored_article(row) if row else None
 
     def articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
         found = {
-            row[0]: _stored_article(row)
+            row[0]: stored_article(row)
             for row in self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ANY(%s)", (list(article_ids),)
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY(%s)", (list(article_ids),)
             )
         }
         return [found[i] for i in article_ids if i in found]
@@ -556,12 +551,11 @@ class PostgresStore:
         ).fetchall())
         rows: dict[int, list[Attribution]] = {article_id: [] for article_id in texts}
         for article_id, *row in self._db.execute(
-            "SELECT article_id, sentence_idx, cue_kind, cue_start, cue_end, source_start, source_end,"
-            " content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end, cited_key,"
-            " cited_kind, cited_name, relay FROM attributions WHERE article_id = ANY(%s) ORDER BY article_id, idx",
+            f"SELECT article_id, {ATTRIBUTION_COLUMNS} FROM attributions WHERE article_id = ANY(%s)"
+            " ORDER BY article_id, idx",
             (list(texts),),
         ):
-            rows[article_id].append(_attribution(texts[article_id], *row))
+            rows[article_id].append(attribution_from_row(texts[article_id], *row))
         return {article_id: tuple(found) for article_id, found in rows.items()}
 
     def add_profile(self, article_id: int, encoder: str, profile: bytes, article_vector: np.ndarray) -> None:
@@ -635,7 +629,7 @@ class PostgresStore:
         with self._db.transaction():
             self._db.execute(
                 "INSERT INTO story_overrides (action, pins, created_at) VALUES (%s, %s, %s)",
-                (action, json.dumps({str(k): v for k, v in pins.items()}), _now()),
+                (action, json.dumps({str(k): v for k, v in pins.items()}), utc_now()),
             )
             for article_id, story_id in pins.items():
                 self._db.execute(
@@ -781,13 +775,9 @@ class PostgresStore:
     def _insert_attributions(self, article_id: int, extractor: str, attributions: Sequence[Attribution]) -> None:
         self._db.execute("INSERT INTO attribution_sets (article_id, extractor) VALUES (%s, %s)", (article_id, extractor))
         with self._db.cursor() as cursor:
-            with cursor.copy(
-                "COPY attributions (article_id, idx, sentence_idx, cue_kind, cue_start, cue_end, source_start,"
-                " source_end, content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end,"
-                " cited_key, cited_kind, cited_name, relay) FROM STDIN"
-            ) as copy:
+            with cursor.copy(f"COPY attributions (article_id, idx, {ATTRIBUTION_COLUMNS}) FROM STDIN") as copy:
                 for idx, attribution in enumerate(attributions):
-                    copy.write_row((article_id, idx, *_attribution_row(attribution)))
+                    copy.write_row((article_id, idx, *attribution_row(attribution)))
 
     def _insert_copy(self, article_id: int, article: Article) -> None:
         self._db.execute(
@@ -799,13 +789,12 @@ class PostgresStore:
     def _near_duplicates(self, signature: np.ndarray) -> list[int]:
         """Stored articles (any worker's, committed) whose estimated Jaccard similarity
         with `signature` reaches the threshold. Call under ARTICLES_LOCK."""
-        bands = self._catch_up(len(signature))
-        return [i for i in bands.candidates(signature) if np.mean(bands.signatures[i] == signature) >= self._threshold]
+        return self._catch_up(len(signature)).near_duplicates(signature)
 
-    def _catch_up(self, num_perm: int) -> _BandIndex:
-        """The band index (store.sqlite's) with every signature stored so far, by any process."""
+    def _catch_up(self, num_perm: int) -> BandIndex:
+        """The band index with every signature stored so far, by any process."""
         if self._bands is None:
-            self._bands = _BandIndex(self._threshold, num_perm)
+            self._bands = BandIndex(self._threshold, num_perm)
         for article_id, blob in self._db.execute(
             "SELECT id, minhash FROM articles WHERE id > %s ORDER BY id", (self._signatures_upto,)
         ):
@@ -825,7 +814,7 @@ class PostgresStore:
             " ON root.id = COALESCE(a.duplicate_of, a.id) WHERE a.id = ANY(%s)",
             (article_ids,),
         ).fetchall()
-        return min(rows, key=lambda row: _earliest_key(*row))
+        return min(rows, key=lambda row: earliest_key(*row))
 
 
 LOCAL_DATABASE = "crosswire"
@@ -886,16 +875,6 @@ class PgvectorIndex:
 
     def search(self, vector: np.ndarray, count: int) -> list[str]:
         return [str(i) for i in self._store.nearest_linked(vector, count, self._expansion)]
-
-
-_ARTICLE_COLUMNS = "id, text, lang, source, title, url, outlet, published, meta, duplicate_of"
-
-
-def _stored_article(row: tuple) -> StoredArticle:
-    article_id, text, lang, source, title, url, outlet, published, meta, duplicate_of = row
-    return StoredArticle(
-        article_id, Article(text, lang, source, title, url, outlet, published, json.loads(meta)), duplicate_of
-    )
 
 
 def _summary_filter(

@@ -16,9 +16,7 @@ kept current as articles are added.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
-from datetime import datetime, timezone
 from typing import Sequence
 
 from contextlib import AbstractContextManager, nullcontext
@@ -27,14 +25,15 @@ from pathlib import Path
 import numpy as np
 
 from crosswire.errors import CrosswireError
-from crosswire.model import Article, Attribution, SourceEntity, Span
+from crosswire.model import Article, Attribution
 from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
 from crosswire.store import NewArticle, Seen, Stored, StoredArticle
+from crosswire.store.near_duplicates import NEAR_DUPLICATE_THRESHOLD, BandIndex, earliest_key, placement
+from crosswire.store.rows import (
+    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, attribution_from_row, attribution_row, stored_article, utc_now,
+)
 
 DEFAULT_DB = "crosswire.db"
-# Jaccard similarity of word 3-gram shingles at or above which two texts are one article
-# lightly edited (a changed word costs ~3 shingles, so ~0.9 for a few edits in 600 words).
-NEAR_DUPLICATE_THRESHOLD = 0.8
 # The story linker's folder (state.json, index.usearch) is the database path plus this.
 STORIES_SUFFIX = ".stories"
 
@@ -240,22 +239,13 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _earliest_key(article_id: float, published: str | None) -> tuple[bool, str, float]:
-    """Sort key for "earliest copy": dated before undated, then by date, then by arrival."""
-    return (published is None, published or "", article_id)
-
-
 class SqliteStore:
     """crosswire.store.Store on one SQLite file."""
 
     def __init__(self, path: str = DEFAULT_DB, *, near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD):
         self.path = str(path)
         self._threshold = near_duplicate_threshold
-        self._bands: _BandIndex | None = None  # built on first use from the stored signatures
+        self._bands: BandIndex | None = None  # built on first use from the stored signatures
         # (state file stamp, linker) of the linker this store last saved or loaded.
         self._linker_seen: tuple[tuple[int, int, int], StoryLinker] | None = None
         try:
@@ -308,26 +298,23 @@ class SqliteStore:
 
     def add_article(self, new: NewArticle) -> Stored:
         art = new.article
-        matches = self._near_duplicates(new.signature)
+        matches = self._load_index(len(new.signature)).near_duplicates(new.signature)
         with self._transaction():
-            root = self._earliest_root(matches)
-            # The newcomer's id is not known yet, but it will be the highest: it sorts last on ties.
-            new_is_earlier = root is not None and _earliest_key(math.inf, art.published) < _earliest_key(*root)
-            duplicate_of = None if root is None or new_is_earlier else root[0]
+            placed = placement(self._earliest_root(matches), art.published)
             article_id = self._db.execute(
                 "INSERT INTO articles (content_hash, text, lang, source, title, url, outlet, published, meta,"
                 " duplicate_of, minhash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.content_hash, art.text, art.lang, art.source, art.title, art.url, art.outlet,
-                    art.published, json.dumps(art.meta, ensure_ascii=False, default=str), duplicate_of,
-                    new.signature.astype("<u4").tobytes(), _now(),
+                    art.published, json.dumps(art.meta, ensure_ascii=False, default=str), placed.duplicate_of,
+                    new.signature.astype("<u4").tobytes(), utc_now(),
                 ),
             ).lastrowid
-            if new_is_earlier:
+            if placed.displaced is not None:
                 # The newcomer predates the copy stored so far: it becomes the one the others point to.
                 self._db.execute(
                     "UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?",
-                    (article_id, root[0], root[0]),
+                    (article_id, placed.displaced, placed.displaced),
                 )
             self._insert_copy(article_id, art)
             self._db.executemany(
@@ -349,7 +336,7 @@ class SqliteStore:
             if new.attributions is not None:
                 self._insert_attributions(article_id, new.attribution_extractor, new.attributions)
         self._index(article_id, new.signature)
-        return Stored(article_id, duplicate_of, root[0] if new_is_earlier else None)
+        return Stored(article_id, placed.duplicate_of, placed.displaced)
 
     def sentence_vectors(self, article_id: int, encoder: str) -> np.ndarray | None:
         """The article's sentence vectors (float32, one row per sentence), if stored for `encoder`."""
@@ -402,17 +389,17 @@ class SqliteStore:
 
     def article(self, article_id: int) -> StoredArticle | None:
         row = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        return _stored_article(row) if row else None
+        return stored_article(row) if row else None
 
     def articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
         """These articles, in the order given (unknown ids left out)."""
         found: dict[int, StoredArticle] = {}
         for chunk in _chunks(list(article_ids)):
             marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
-                found[row[0]] = _stored_article(row)
+            for row in self._db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
+                found[row[0]] = stored_article(row)
         return [found[i] for i in article_ids if i in found]
 
     def sentence_spans(self, article_id: int) -> list[tuple[int, int]]:
@@ -450,13 +437,12 @@ class SqliteStore:
             ))
             rows: dict[int, list[Attribution]] = {article_id: [] for article_id in texts}
             for article_id, *row in self._db.execute(
-                "SELECT article_id, sentence_idx, cue_kind, cue_start, cue_end, source_start, source_end,"
-                " content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end, cited_key,"
-                f" cited_kind, cited_name, relay FROM attributions WHERE article_id IN ({marks}) ORDER BY article_id, idx",
+                f"SELECT article_id, {ATTRIBUTION_COLUMNS} FROM attributions WHERE article_id IN ({marks})"
+                " ORDER BY article_id, idx",
                 chunk,
             ):
                 if article_id in rows:
-                    rows[article_id].append(_attribution(texts[article_id], *row))
+                    rows[article_id].append(attribution_from_row(texts[article_id], *row))
             found.update((article_id, tuple(found_rows)) for article_id, found_rows in rows.items())
         return found
 
@@ -543,7 +529,7 @@ class SqliteStore:
         with self._transaction():
             self._db.execute(
                 "INSERT INTO story_overrides (action, pins, created_at) VALUES (?, ?, ?)",
-                (action, json.dumps({str(k): v for k, v in pins.items()}), _now()),
+                (action, json.dumps({str(k): v for k, v in pins.items()}), utc_now()),
             )
             for article_id, story_id in pins.items():
                 self._db.execute(
@@ -702,10 +688,9 @@ class SqliteStore:
             "INSERT INTO attribution_sets (article_id, extractor) VALUES (?, ?)", (article_id, extractor)
         )
         self._db.executemany(
-            "INSERT INTO attributions (article_id, idx, sentence_idx, cue_kind, cue_start, cue_end, source_start,"
-            " source_end, content_start, content_end, entity_key, entity_kind, entity_name, cited_start, cited_end,"
-            " cited_key, cited_kind, cited_name, relay) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(article_id, idx, *_attribution_row(a)) for idx, a in enumerate(attributions)],
+            f"INSERT INTO attributions (article_id, idx, {ATTRIBUTION_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, idx, *attribution_row(a)) for idx, a in enumerate(attributions)],
         )
 
     def _insert_copy(self, article_id: int, article: Article) -> None:
@@ -713,11 +698,6 @@ class SqliteStore:
             "INSERT OR IGNORE INTO copies (article_id, source, url, outlet, published) VALUES (?, ?, ?, ?, ?)",
             (article_id, article.source, article.url, article.outlet, article.published),
         )
-
-    def _near_duplicates(self, signature: np.ndarray) -> list[int]:
-        """Stored articles whose estimated Jaccard similarity with `signature` reaches the threshold."""
-        bands = self._load_index(len(signature))
-        return [i for i in bands.candidates(signature) if np.mean(bands.signatures[i] == signature) >= self._threshold]
 
     def _earliest_root(self, article_ids: list[int]) -> tuple[int, str | None] | None:
         """(id, published) of the earliest of these articles' originals."""
@@ -729,11 +709,11 @@ class SqliteStore:
             f" ON root.id = COALESCE(a.duplicate_of, a.id) WHERE a.id IN ({marks})",
             article_ids,
         ).fetchall()
-        return min(rows, key=lambda row: _earliest_key(*row))
+        return min(rows, key=lambda row: earliest_key(*row))
 
-    def _load_index(self, num_perm: int) -> _BandIndex:
+    def _load_index(self, num_perm: int) -> BandIndex:
         if self._bands is None:
-            self._bands = _BandIndex(self._threshold, num_perm)
+            self._bands = BandIndex(self._threshold, num_perm)
             for article_id, blob in self._db.execute("SELECT id, minhash FROM articles"):
                 self._index(article_id, np.frombuffer(blob, dtype="<u4"))
         return self._bands
@@ -743,100 +723,14 @@ class SqliteStore:
             self._bands.add(article_id, signature)
 
 
-class _BandIndex:
-    """MinHash LSH: the articles that share a band of their signature with a new one.
-
-    The bands are datasketch MinHashLSH's for the threshold (b bands of r rows, chosen to
-    balance missed and false candidates), but each band is kept as the hash of its
-    values -> article ids: measured on 20,000 signatures, 0.7 MiB per 1,000 articles
-    (signatures included) where MinHashLSH took 3.9 MiB (each band's bytes and a set per
-    key), ~300 MiB less at 100k articles, with the same candidates. Equal bands have
-    equal hashes, so no candidate is missed; a collision only adds a candidate, which the
-    caller's full-signature check drops.
-    """
-
-    def __init__(self, threshold: float, num_perm: int) -> None:
-        from datasketch import MinHashLSH
-
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._rows = lsh.r
-        self._tables: list[dict[int, int | list[int]]] = [{} for _ in range(lsh.b)]
-        self.signatures: dict[int, np.ndarray] = {}
-
-    def _keys(self, signature: np.ndarray) -> list[int]:
-        # As stored (uint32): a signature read back from the database keys like a new one.
-        values, r = np.asarray(signature, dtype="<u4"), self._rows
-        return [hash(values[i * r : (i + 1) * r].tobytes()) for i in range(len(self._tables))]
-
-    def add(self, article_id: int, signature: np.ndarray) -> None:
-        self.signatures[article_id] = signature
-        for table, key in zip(self._tables, self._keys(signature)):
-            found = table.get(key)
-            if found is None:
-                table[key] = article_id  # most bands hold one article: no list for them
-            elif isinstance(found, list):
-                found.append(article_id)
-            else:
-                table[key] = [found, article_id]
-
-    def candidates(self, signature: np.ndarray) -> set[int]:
-        found: set[int] = set()
-        for table, key in zip(self._tables, self._keys(signature)):
-            hit = table.get(key)
-            if isinstance(hit, list):
-                found.update(hit)
-            elif hit is not None:
-                found.add(hit)
-        return found
-
-
 # The near-duplicate group root (the original) of article ?1, as a one-row table g(root).
 _GROUP_ROOT = "g(root) AS (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = ?1)"
-def _attribution_row(a: Attribution) -> tuple:
-    """The attributions columns after (article_id, idx)."""
-    def offsets(span: Span | None) -> tuple[int | None, int | None]:
-        return (span.start, span.end) if span is not None else (None, None)
-
-    cited = a.cited_entity
-    return (
-        a.sentence, a.cue_kind, a.cue.start, a.cue.end, *offsets(a.source), *offsets(a.content),
-        a.entity.key, a.entity.kind, a.entity.name, *offsets(a.cited),
-        cited.key if cited else None, cited.kind if cited else None, cited.name if cited else None, int(a.relay),
-    )
-
-
-def _attribution(
-    text: str, sentence: int, cue_kind: str, cue_start: int, cue_end: int, source_start: int | None,
-    source_end: int | None, content_start: int | None, content_end: int | None, entity_key: str, entity_kind: str,
-    entity_name: str, cited_start: int | None, cited_end: int | None, cited_key: str | None, cited_kind: str | None,
-    cited_name: str | None, relay: int,
-) -> Attribution:
-    """An attributions row back as model.Attribution, its spans cut from the article text."""
-    def span(start: int | None, end: int | None) -> Span | None:
-        return Span(start, end, text[start:end]) if start is not None else None
-
-    return Attribution(
-        sentence, cue_kind, span(cue_start, cue_end), span(source_start, source_end),
-        span(content_start, content_end), SourceEntity(entity_key, entity_kind, entity_name),
-        span(cited_start, cited_end),
-        SourceEntity(cited_key, cited_kind, cited_name) if cited_key is not None else None, bool(relay),
-    )
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int]:
     """Changes whenever the file is replaced (a save writes a new file and renames it)."""
     stat = path.stat()
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-_ARTICLE_COLUMNS = "id, text, lang, source, title, url, outlet, published, meta, duplicate_of"
-
-
-def _stored_article(row: tuple) -> StoredArticle:
-    article_id, text, lang, source, title, url, outlet, published, meta, duplicate_of = row
-    return StoredArticle(
-        article_id, Article(text, lang, source, title, url, outlet, published, json.loads(meta)), duplicate_of
-    )
 
 
 def _summary_filter(
