@@ -106,7 +106,15 @@ class Store(Protocol):
     @property
     def schema_version(self) -> int: ...
 
+    @property
+    def location(self) -> str:
+        """What open_store opened (a file path or a URL): another process opens this store with it."""
+
     # -- ingest --
+
+    def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
+        """Those of these content hashes that a stored article has: one query (in slices
+        where the engine limits bound parameters)."""
 
     def seen(self, content_hash: str, source: str) -> Seen | None:
         """The stored article with exactly this content, if any."""

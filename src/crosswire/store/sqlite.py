@@ -284,6 +284,19 @@ class SqliteStore:
                 f"BEGIN; {MIGRATIONS[number]}; UPDATE schema_version SET version = {number + 1}; COMMIT;"
             )
 
+    @property
+    def location(self) -> str:
+        return self.path
+
+    def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(content_hashes)):
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self._db.execute(
+                f"SELECT content_hash FROM articles WHERE content_hash IN ({marks})", chunk
+            ))
+        return found
+
     def seen(self, content_hash: str, source: str) -> Seen | None:
         row = self._db.execute(
             "SELECT id, EXISTS (SELECT 1 FROM copies WHERE article_id = articles.id AND source = ?)"
