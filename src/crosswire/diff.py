@@ -57,15 +57,17 @@ def _inside(x, spans) -> bool:
 
 
 def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str):
-    """Date changes, and the dates whose digits numbers must no longer compare."""
+    """Date changes, and the dates on each side whose digits numbers must no longer compare
+    (kept apart: offsets into A mean nothing in B)."""
     open_b = list(b.dates)
     unmatched_a = []
-    settled = []  # dates whose numbers are accounted for
+    settled_a, settled_b = [], []  # dates whose numbers are accounted for
     for date in a.dates:
         match = next((d for d in open_b if date.agrees_with(d)), None)
         if match:
             open_b.remove(match)
-            settled += [date, match]
+            settled_a.append(date)
+            settled_b.append(match)
         else:
             unmatched_a.append(date)
     differences = []
@@ -74,13 +76,15 @@ def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: s
         # "05.05.2816") is reported as a number; another month is a different date.
         kind = "number" if da.month == db.month else "date"
         differences.append(Difference(kind, _span(text_a, da.start, da.end), _span(text_b, db.start, db.end), f"dates {da.iso} vs {db.iso}"))
-        settled += [da, db]
-    return differences, settled
+        settled_a.append(da)
+        settled_b.append(db)
+    return differences, (settled_a, settled_b)
 
 
 def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str, text_b: str):
-    nums_a = [n for n in a.numbers if not _inside(n, settled)]
-    nums_b = [n for n in b.numbers if not _inside(n, settled)]
+    settled_a, settled_b = settled
+    nums_a = [n for n in a.numbers if not _inside(n, settled_a)]
+    nums_b = [n for n in b.numbers if not _inside(n, settled_b)]
     open_b = list(nums_b)
     unmatched_a = []
     for n in nums_a:

@@ -125,3 +125,57 @@ def test_year_followed_by_count_keeps_both_numbers():
 
 def test_fullwidth_grouped_numeral():
     assert [n.value for n in find_numbers("２，５００台", "ja")] == [2500]
+
+
+# Other scripts and numbering systems (tests/test_compare_scripts.py runs them through compare).
+SCRIPT_CASES = [
+    # Arabic-Indic and Persian digits, with Arabic's own group "٬" and decimal "٫" marks and percent sign.
+    ("١٢٬٥٠٠ شخص", "ar", [("١٢٬٥٠٠", "12500", 1, False)]),
+    ("٣٫٥ مليون يورو", "ar", [("٣٫٥", "3.5", 10**6, False)]),
+    ("إلى ٨٥٪ من المنازل", "ar", [("٨٥", "85", 1, True)]),
+    ("۱۲٬۵۰۰ نفر", "fa", [("۱۲٬۵۰۰", "12500", 1, False)]),
+    ("۳٫۵ میلیون یورو", "fa", [("۳٫۵", "3.5", 10**6, False)]),
+    ("۸۵ درصد خانوارها", "fa", [("۸۵", "85", 1, True)]),
+    # Devanagari digits; Indian grouping in lakhs; lakh and crore as scale words.
+    ("१२,५०० लोग", "hi", [("१२,५००", "12500", 1, False)]),
+    ("1,00,000 रुपये", "hi", [("1,00,000", "100000", 1, False)]),
+    ("12,34,567 votes", "en", [("12,34,567", "1234567", 1, False)]),
+    ("35 लाख यूरो", "hi", [("35", "35", 10**5, False)]),
+    ("2 करोड़ लोग", "hi", [("2", "2", 10**7, False)]),
+    ("85 प्रतिशत", "hi", [("85", "85", 1, True)]),
+    # Thai digits, and a Thai scale word glued to the next word.
+    ("๑๒,๕๐๐ คน", "th", [("๑๒,๕๐๐", "12500", 1, False)]),
+    ("3.5 ล้านยูโร", "th", [("3.5", "3.5", 10**6, False)]),
+    # Chinese and Japanese: a numeral right after a Han character or a full-width comma,
+    # multipliers stacked ("万亿") or followed by a smaller numeral ("1万2500").
+    ("耗资350万欧元", "zh", [("350万", "3500000", 1, False)]),
+    ("破坏，1.25万人", "zh", [("1.25万", "12500", 1, False)]),
+    ("1.2万亿元", "zh", [("1.2万亿", "1200000000000", 1, False)]),
+    ("1万2500人", "ja", [("1万2500", "12500", 1, False)]),
+    ("3億5000万円", "ja", [("3億5000万", "350000000", 1, False)]),
+    # Korean writes the same multipliers in Hangul, often with a space before the smaller part.
+    ("350만 유로", "ko", [("350만", "3500000", 1, False)]),
+    ("1만 2500명", "ko", [("1만 2500", "12500", 1, False)]),
+    ("2억 명", "ko", [("2억", "200000000", 1, False)]),
+    # Scale words of Cyrillic, Greek, Vietnamese, Hebrew; Swahili puts its own before the number.
+    ("3,5 млн євро", "uk", [("3,5", "3.5", 10**6, False)]),
+    ("2 мільярди", "uk", [("2", "2", 10**9, False)]),
+    ("3,5 εκατ. ευρώ", "el", [("3,5", "3.5", 10**6, False)]),
+    ("3,5 triệu euro", "vi", [("3,5", "3.5", 10**6, False)]),
+    ("3.5 מיליון אירו", "he", [("3.5", "3.5", 10**6, False)]),
+    ("euro milioni 3.5", "sw", [("3.5", "3.5", 10**6, False)]),
+    # Percent before the number: Turkish "%85", Swahili "asilimia 85".
+    ("hanelerin %85'ine", "tr", [("85", "85", 1, True)]),
+    ("asilimia 85 ya kaya", "sw", [("85", "85", 1, True)]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), SCRIPT_CASES, ids=[f"{c[1]}:{c[0]}" for c in SCRIPT_CASES])
+def test_find_numbers_in_other_scripts(text, lang, expected):
+    test_find_numbers(text, lang, expected)
+
+
+def test_lakh_and_million_are_the_same_amount():
+    (lakh,) = find_numbers("35 लाख", "hi")
+    (million,) = find_numbers("3.5 million", "en")
+    assert same_number(lakh, million)

@@ -6,7 +6,10 @@ Three steps, each fixing what the previous one gets wrong on news text:
    across a blank line: "posting advertisements on\\n\\nlocal media.").
    Blocks that are page furniture (data/boilerplate.txt) are skipped.
 2. Blocks -> pieces with sentencex, which covers ~300 languages and splits
-   scripts without spaces (Japanese, Chinese) on their own punctuation.
+   scripts without spaces (Japanese, Chinese) on their own punctuation. Thai
+   ends a sentence with no mark at all, only a space, which it also puts between
+   clauses: there pythainlp's CRF sentence model (crfcut, shipped in the package)
+   tells the two apart.
 3. Pieces -> sentences: a piece that ends in a known abbreviation ("Bpk.",
    "U.S.", "St.") or an initial ("J.") is joined to the next one, and so is a
    piece followed by one that starts in lower case.
@@ -27,6 +30,7 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 
+from pythainlp.tokenize import sent_tokenize as thai_sentences
 from sentencex import segment as sentencex_segment
 
 from ..model import Sentence, Skipped
@@ -142,7 +146,8 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
     block = text[start:end]
     spans: list[list[int]] = []
     cursor = 0
-    for piece in sentencex_segment(lang, block):
+    pieces = thai_sentences(block, engine="crfcut") if lang == "th" else sentencex_segment(lang, block)
+    for piece in pieces:
         found = block.find(piece.strip(), cursor) if piece.strip() else -1
         if found < 0:
             continue
