@@ -222,3 +222,38 @@ def test_a_period_after_a_number_that_is_no_ordinal_ends_the_sentence(text, lang
 
 def test_dotted_acronym_before_a_name_part_does_not_end_the_sentence():
     assert texts("The U.S. Army left. It won.", "en") == ["The U.S. Army left.", "It won."]
+
+
+# Sentence ends of other scripts: Arabic/Persian "؟", Hindi danda "।", Greek ";" (its question
+# mark), full-width CJK marks after a closing quote; and Thai, which marks no sentence end at all.
+SCRIPT_CASES = [
+    ("ar", "هل ستبقى المدارس مغلقة؟ قالت السلطات إنها ستبقى مغلقة. وأضافت أن ٣٫٥ مليون يورو خصصت!", 3),
+    ("fa", "آیا مدارس تعطیل می‌مانند؟ مقامات گفتند بله. این خبر مهم است.", 3),
+    ("hi", "मार्कोवा ने कहा कि स्कूल बंद रहेंगे। उन्होंने कहा कि 35 लाख यूरो खर्च होंगे। क्या यह सही है?", 3),
+    ("el", "Τι θα γίνει με τα σχολεία; Η κ. Μάρκοβα είπε ότι θα μείνουν κλειστά. Το κόστος είναι 3,5 εκατ. ευρώ.", 3),
+    ("zh", "他说：“水位上涨很快。”学校停课！会持续吗？是的。", 4),
+    ("ja", "彼は「水位は速く上昇した」と語った。学校は休校！本当か？はい。", 4),
+    ("th", "เอเลนา มาร์โควา ผู้ว่าการภูมิภาค กล่าวว่าการซ่อมแซมจะมีค่าใช้จ่าย 3.5 ล้านยูโร โรงเรียนในเมืองจะปิดจนถึงวันจันทร์", 2),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "count"), SCRIPT_CASES, ids=[c[0] for c in SCRIPT_CASES])
+def test_sentence_ends_of_other_scripts(lang, text, count):
+    sentences, skipped = segment(text, lang)
+    assert len(sentences) == count
+    assert_well_formed(text, sentences, skipped)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("hi", "डॉ. शर्मा ने कहा कि स्कूल बंद रहेंगे।"),
+        ("vi", "TP. Hồ Chí Minh có mưa lớn."),
+        ("sw", "Dkt. Juma alisema hivyo."),
+        ("es", "La Dra. López respondió a EE. UU. ayer."),
+        ("pt", "A Dra. Costa também falou."),
+        ("el", "Η κ. Μάρκοβα είπε ότι το κόστος είναι 3,5 εκατ. ευρώ."),
+    ],
+)
+def test_titles_and_abbreviations_of_more_languages_do_not_end_sentences(lang, text):
+    assert texts(text, lang) == [text]
