@@ -306,11 +306,14 @@ class _Batch:
         return self._encoding[0] if self._encoding else []
 
     def _send(self) -> None:
-        """Store the batch being encoded, then start encoding the pending one."""
-        self._store_encoded()
+        """Start encoding the pending batch, then store the one encoded before it: the
+        encoder is the slowest stage, so storing overlaps its next call instead of
+        leaving it idle (storing order, and so every stored row, is unchanged)."""
+        previous, self._encoding = self._encoding, None
         if self._pending:
             self._encoding = (self._pending, self._worker.submit(self._timed_encode, encoder_texts(self._pending)))
             self._pending = []
+        self._store_batch(previous)
 
     def _timed_encode(self, texts: list[str]):
         started = time.perf_counter()
@@ -319,10 +322,13 @@ class _Batch:
         return vectors
 
     def _store_encoded(self) -> None:
-        if self._encoding is None:
+        encoding, self._encoding = self._encoding, None
+        self._store_batch(encoding)
+
+    def _store_batch(self, encoding: tuple[list[PreparedArticle], Future] | None) -> None:
+        if encoding is None:
             return
-        batch, future = self._encoding
-        self._encoding = None
+        batch, future = encoding
         started = time.perf_counter()
         vectors = future.result()
         stored_from = time.perf_counter()
