@@ -95,3 +95,34 @@ def test_korean_date():
 def test_korean_month_and_day_without_year():
     (date,) = find_dates("지난 3월 5일 발표했다", "ko")
     assert (date.month, date.day, date.year) == (3, 5, None)
+
+
+# One date, as news in other languages and scripts writes it.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("เมื่อวันที่ 5 มีนาคม 2567 ความเสียหาย", "th"),  # Buddhist Era year
+        ("לעזוב את בתיהם ב-5 במרץ 2024.", "he"),  # "in" glued to the month
+        ("Ngày 5 tháng 3 năm 2024, thiệt hại", "vi"),  # numbered months
+        ("في ٥ آذار ٢٠٢٤", "ar"),  # Levantine month name, Arabic-Indic digits
+        ("في ٥ مارس ٢٠٢٤", "ar"),
+        ("در ۵ مارس ۲۰۲۴", "fa"),  # Persian digits
+        ("5 मार्च 2024 को", "hi"),
+        ("5 марта 2024 года", "ru"),  # genitive month
+        ("5 березня 2024 року", "uk"),
+        ("στις 5 Μαρτίου 2024", "el"),
+        ("tarehe 5 Machi 2024", "sw"),
+        ("5 Mart 2024'te", "tr"),
+        ("2024年3月5日", "zh"),
+        ("2024年3月5日", "ja"),
+    ],
+)
+def test_dates_in_other_scripts(text, lang):
+    (date,) = find_dates(text, lang)
+    assert date.iso == "2024-03-05"
+    assert text[date.start : date.end] == date.text
+
+
+def test_levantine_month_of_two_words():
+    (date,) = find_dates("في ١ تشرين الثاني ٢٠٢٣", "ar")
+    assert date.iso == "2023-11-01"

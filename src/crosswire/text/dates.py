@@ -46,9 +46,17 @@ class DateMention:
         )
 
 
+# Syrian, Lebanese, Jordanian and Iraqi news name the months in their Syriac-derived forms,
+# which CLDR's Arabic does not list ("٥ آذار ٢٠٢٤" = "٥ مارس ٢٠٢٤").
+_LEVANTINE_MONTHS = {
+    "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6,
+    "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
+}
+
+
 @functools.lru_cache(maxsize=64)
 def month_names(lang: str) -> dict[str, int]:
-    names: dict[str, int] = {}
+    names: dict[str, int] = dict(_LEVANTINE_MONTHS) if lang == "ar" else {}
     for code in {lang, "en"}:
         try:
             locale = Locale.parse(code)
@@ -66,6 +74,9 @@ def month_names(lang: str) -> dict[str, int]:
 @functools.lru_cache(maxsize=64)
 def _month_regex(lang: str) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(n) for n in month_names(lang)), key=len, reverse=True))
+    # Hebrew writes "in" as a prefix of the month: "ב-5 במרץ 2024".
+    if lang == "he":
+        alternatives = f"(?:[בל]-?)?(?:{alternatives})"
     day = r"(?P<d1>\d{1,2})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?"
     year = r"(?:,?\s+(?:de\s+)?(?P<y>\d{4}))?"
     return re.compile(
@@ -81,8 +92,16 @@ _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d])")
 _CJK = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?")
 # Korean writes the same units in Hangul, with spaces between them: "2023년 1월 31일".
 _KOREAN = re.compile(r"(?:(\d{4})년\s?)?(\d{1,2})월(?:\s?(\d{1,2})일)?")
+# Vietnamese numbers its months: "ngày 5 tháng 3 năm 2024", "5 tháng 3".
+_VIETNAMESE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|,)\s*(\d{4}))?", re.IGNORECASE)
 # Languages that write numeric dates month first.
 _MONTH_FIRST = {"en"}
+# Thai news counts years in the Buddhist Era, 543 years ahead (2567 BE = 2024 CE).
+BUDDHIST_ERA_OFFSET = 543
+_BUDDHIST_ERA_LANGS = {"th"}
+# A Buddhist Era year in the range of news: 2400 BE is 1857 CE, well before any Thai press
+# dates a story; no Common Era year in news reaches it.
+_BUDDHIST_ERA_FROM = 2400
 
 
 def _valid(year: int | None, month: int | None, day: int | None) -> bool:
@@ -103,6 +122,8 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
     taken: list[tuple[int, int]] = []
 
     def add(s: int, e: int, y: int | None, m: int | None, d: int | None) -> None:
+        if y and lang in _BUDDHIST_ERA_LANGS and y >= _BUDDHIST_ERA_FROM:
+            y -= BUDDHIST_ERA_OFFSET
         if _valid(y, m, d) and not any(s < te and ts < e for ts, te in taken):
             found.append(DateMention(s, e, text[s:e], y, m, d))
             taken.append((s, e))
@@ -120,9 +141,14 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
             for match in pattern.finditer(text, start, end):
                 year, day = (int(match[1]) if match[1] else None), (int(match[3]) if match[3] else None)
                 add(match.start(), match.end(), year, int(match[2]), day)
+    if lang == "vi":
+        for match in _VIETNAMESE.finditer(text, start, end):
+            add(match.start(), match.end(), int(match[3]) if match[3] else None, int(match[2]), int(match[1]))
     months = month_names(lang)
     for match in _month_regex(lang).finditer(text, start, end):
         name = (match["m1"] or match["m2"] or match["m3"]).lower().rstrip(".")
+        if lang == "he" and name not in months:
+            name = name.lstrip("בל-")
         day = match["d1"] or match["d2"]
         year = match["y"] or match["y2"] or match["y3"]
         add(match.start(), match.end(), int(year) if year else None, months.get(name), int(day) if day else None)
