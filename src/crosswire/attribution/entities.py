@@ -18,7 +18,7 @@ from typing import Iterable, TypeVar
 
 from ..model import SourceEntity
 from ..text.names import name_key, territory_keys
-from .lexicon import Lexicon
+from .lexicon import Lexicon, lexicon
 
 _DOMAIN = re.compile(r"(?<![\w@-])((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}))(?![\w-])", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:(?:the|la|le|les|el|los|las|il|lo|der|die|das|den|dem|des|o|a|os|as)\s+|l['’]\s*)", re.IGNORECASE)
@@ -187,6 +187,14 @@ def _named_part(text: str, lex: Lexicon) -> str | None:
 
 def resolve_source(text: str, lex: Lexicon) -> SourceEntity:
     """Normalise the text of a source span to an entity."""
+    return _resolved_source(text, lex.lang)
+
+
+# Sources recur ("he", "Trump", "the White House") and each lookup runs the outlet and
+# institution patterns: ingest extracts attributions from every article.
+@functools.lru_cache(maxsize=1 << 14)
+def _resolved_source(text: str, lang: str) -> SourceEntity:
+    lex = lexicon(lang)
     clean = _EDGE_NOISE.sub("", text.strip())
     outlet = find_outlet(clean)
     if outlet:

@@ -123,13 +123,37 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else ("4-6" if n < 7 else "7+")
 
 
+# A sentence's positions and counts as features, bucketed (see _bucket); past the last
+# entry every count is "7+".
+_BUCKETS = tuple(_bucket(n) for n in range(8))
+_NEIGHBOURS = (-2, -1, 1, 2)
+
+
+def _bucketed(prefix: str) -> tuple[str, ...]:
+    return tuple(prefix + bucket for bucket in _BUCKETS)
+
+
+_POSITION, _REST, _COMMAS_BEFORE, _COMMAS_AFTER = _bucketed("i="), _bucketed("r="), _bucketed("cb="), _bucketed("ca=")
+_NEAREST_LEFT, _NEAREST_RIGHT = _bucketed("dl="), _bucketed("dr=")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_features(word: str, lang: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]]]:
+    """The features a word gives on its own token, and on its neighbours' at each offset:
+    they depend on the word alone, and most words recur, so they are built once."""
+    w = word.casefold()
+    shape = _shape(word)
+    word_class = _word_classes(lang).get(w, "")
+    own = ("w=" + w, "s3=" + w[-3:], "s2=" + w[-2:], "p3=" + w[:3], "sh=" + shape, "c=" + word_class)
+    return own, {d: (f"w{d}=" + w, f"sh{d}=" + shape, f"c{d}=" + word_class) for d in _NEIGHBOURS}
+
+
 def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[list[str]]:
     """The CRF features of each token of one sentence."""
     n = len(spans)
     words = [text[s:e] for s, e in spans]
     lower = [w.casefold() for w in words]
-    shapes = [_shape(w) for w in words]
-    classes = _word_classes(lex.lang)
+    own = [_word_features(w, lex.lang) for w in words]
     # Lexicon cues: the kind each token is part of, "B" on a cue's first token.
     kinds = [""] * n
     if lex.pattern is not None and n:
@@ -148,32 +172,29 @@ def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[
     inside = list(_quote_states(words))
     commas_before = 0
     commas_total = lower.count(",")
-    has_quote = any(w in _QUOTES for w in words)
+    has_quote = "sq=" + ("1" if any(w in _QUOTES for w in words) else "0")
+    last = len(_BUCKETS) - 1
     result = []
     for i in range(n):
-        w = lower[i]
-        f = [
-            "w=" + w, "s3=" + w[-3:], "s2=" + w[-2:], "p3=" + w[:3], "sh=" + shapes[i],
-            "k=" + kinds[i], "c=" + classes.get(w, ""),
-            "q=" + ("1" if inside[i] else "0"), "sq=" + ("1" if has_quote else "0"),
-            "cb=" + _bucket(commas_before), "ca=" + _bucket(commas_total - commas_before),
-            "i=" + _bucket(i), "r=" + _bucket(n - 1 - i),
-        ]
+        f = [*own[i][0], "k=" + kinds[i], "q=" + ("1" if inside[i] else "0"), has_quote,
+             _COMMAS_BEFORE[min(commas_before, last)], _COMMAS_AFTER[min(commas_total - commas_before, last)],
+             _POSITION[min(i, last)], _REST[min(n - 1 - i, last)]]
         left = [i - c for c in cue_at if c <= i]
         right = [c - i for c in cue_at if c > i]
-        f.append("dl=" + (_bucket(min(left)) if left else "-"))
-        f.append("dr=" + (_bucket(min(right)) if right else "-"))
-        for d in (-2, -1, 1, 2):
+        f.append(_NEAREST_LEFT[min(min(left), last)] if left else "dl=-")
+        f.append(_NEAREST_RIGHT[min(min(right), last)] if right else "dr=-")
+        for d in _NEIGHBOURS:
             j = i + d
             if 0 <= j < n:
-                f.extend((f"w{d}=" + lower[j], f"sh{d}=" + shapes[j], f"k{d}=" + kinds[j], f"c{d}=" + classes.get(lower[j], "")))
+                f.extend(own[j][1][d])
+                f.append(f"k{d}=" + kinds[j])
             else:
                 f.append(f"w{d}=<edge>")
         if i > 0:
-            f.append("w-1|w=" + lower[i - 1] + "|" + w)
+            f.append("w-1|w=" + lower[i - 1] + "|" + lower[i])
         if i + 1 < n:
-            f.append("w|w+1=" + w + "|" + lower[i + 1])
-        if w == ",":
+            f.append("w|w+1=" + lower[i] + "|" + lower[i + 1])
+        if lower[i] == ",":
             commas_before += 1
         result.append(f)
     return result
