@@ -16,7 +16,16 @@ from rapidfuzz import fuzz
 
 from .model import Difference, Span
 from .text.dates import DateMention
-from .text.names import Word, has_digit, is_rare_word, phrases, same_territory, spelling_matches, stop_words
+from .text.names import (
+    Word,
+    cross_script_variant,
+    has_digit,
+    is_rare_word,
+    phrases,
+    same_territory,
+    spelling_matches,
+    stop_words,
+)
 from .text.numbers import Number, same_number
 
 
@@ -132,9 +141,14 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
     found: dict[int, list[tuple[str, int]]] = {}
     for i, j in matches:
         found.setdefault(i, []).append((matches[i, j], j))
+    other_text = {w.start: w.text for w in other.words}  # a phrase's script is its first word's
     variants, missing = [], []
     for i, w in enumerate(own.names):
-        kinds = found.get(i, [])
+        kinds = found.get(i, []) or [
+            ("variant", j)
+            for j, (start, _, key, _) in enumerate(other_phrases)
+            if cross_script_variant(w.text, w.key, other_text[start], key)
+        ]
         if any(k == "same" or same_territory(w.key, own.lang, other_phrases[j][2], other.lang) for k, j in kinds):
             continue
         variant = max(

@@ -1,7 +1,15 @@
 """Name candidates and cross-spelling / cross-script matching (crosswire.text.names)."""
 import pytest
 
-from crosswire.text.names import find_names, is_common_word, is_rare_word, name_key, spelling_match, words
+from crosswire.text.names import (
+    cross_script_variant,
+    find_names,
+    is_common_word,
+    is_rare_word,
+    name_key,
+    spelling_match,
+    words,
+)
 
 MATCHED = [
     ("mavix2", "mavic2"),  # typo in a product name ("Mavix2" / "Mavic 2")
@@ -189,3 +197,35 @@ def test_sentence_initial_acronym_is_a_name_though_its_letters_spell_a_common_wo
 def test_a_word_with_an_inner_capital_is_a_name_in_german():
     names = find_names(_article_words(["Die Aufsicht übernahm die BaFin am Montag."], "de"), "de")
     assert [w.text for w in names[0]] == ["BaFin"]
+
+
+def test_devanagari_words_keep_their_vowel_signs():
+    text = "मार्कोवा ने कहा"
+    assert [w.text for w in words(text, 0, len(text), "hi")] == ["मार्कोवा", "ने", "कहा"]
+    assert name_key("मार्कोवा") == "markova"
+
+
+def test_katakana_name_parts_are_separate_words():
+    text = "州知事のエレナ・マルコワ氏は"
+    assert [w.text for w in words(text, 0, len(text), "ja") if w.text.isalpha()][-3:-1] == ["エレナ", "マルコワ"]
+
+
+def test_greek_ou_is_one_vowel():
+    assert name_key("Οδησσού") == "odissou"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Odesa", "Οδησσού"), ("Elena", "Олена"), ("Markova", "Μάρκοβα"), ("Petrenko", "Петренко")],
+)
+def test_one_name_in_two_scripts(a, b):
+    assert cross_script_variant(a, name_key(a), b, name_key(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Markova", "Петренко"), ("Odesa", "Kiev"), ("Elena", "Olena"), ("Anna", "Анна")],
+)
+def test_not_one_name_in_two_scripts(a, b):
+    # Another name; the same script (spelling_match decides there); too few consonants to tell.
+    assert not cross_script_variant(a, name_key(a), b, name_key(b))

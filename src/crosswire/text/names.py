@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+import regex
 import stopwordsiso
 import unicodedata
 import zoneinfo
@@ -42,15 +43,19 @@ from wordfreq import available_languages, zipf_frequency
 # or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
 # words: each part of "Jean-Baptiste" or "BCG-Studie" is matched on its own, and
 # `phrases` joins the parts again where the whole is the name ("Maison-Blanche").
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\d*|\d+")
+# Letters carry their combining marks: Devanagari vowel signs and viramas ("मार्कोवा") are
+# marks, not letters, and would otherwise cut a word into single consonants.
+_WORD = regex.compile(r"[^\W\d_](?:[^\W\d_]|\p{M})*(?:['’][^\W\d_](?:[^\W\d_]|\p{M})*)*\d*|\d+")
 # French/Italian/Catalan elision: "l'Italie" -> "Italie", "C'est" -> "est".
 _ELISION = re.compile(r"^(?:[A-Za-z]|[Qq]u)['’](?=\w)")
 _ELIDING_LANGS = {"fr", "it", "ca"}
-_KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
+# Katakana without "・" (U+30FB), which separates the parts of a foreign name ("エレナ・マルコワ"):
+# each part is matched on its own, as the words of a Latin name are.
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ffー]{2,}")
 # Where text has no spaces, runs of one script stand in for words; hiragana
 # runs (mostly particles and endings) are left out.
 _SCRIPT_RUN = re.compile(
-    r"[\u30a0-\u30ffー]+|[\u3400-\u9fff]+|[\uac00-\ud7af]+|[\u0e00-\u0e7f]+"
+    r"[\u30a1-\u30fa\u30fc-\u30ffー]+|[\u3400-\u9fff]+|[\uac00-\ud7af]+|[\u0e00-\u0e7f]+"
     r"|[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+\d*|\d+"
 )
 _UNSPACED = {"ja", "zh", "th", "ko"}
@@ -139,13 +144,15 @@ def same_territory(key_a: str, lang_a: str, key_b: str, lang_b: str) -> bool:
 
 
 _NOT_KEY = re.compile(r"[^a-z0-9]")
+# Greek "ου" is one vowel, "ou" (ELOT 743); anyascii spells it "oy" ("Οδησσού" -> "odissoy").
+_GREEK_OU = re.compile(r"ο[υύ]", re.IGNORECASE)
 
 
 # Asked for every word of every sentence, twice when compare aligns again after a
 # split; news repeats its words, so most calls are cache hits.
 @functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    return _NOT_KEY.sub("", anyascii(text).lower())
+    return _NOT_KEY.sub("", anyascii(_GREEK_OU.sub("ou", text)).lower())
 
 
 @functools.lru_cache(maxsize=65536)
@@ -334,6 +341,31 @@ def spelling_match(key: str, other: str) -> str | None:
     if same_stem(a, b) and key.isalpha() and other.isalpha():
         return "same"  # a derived form: "Chinese"/"China"
     return None
+
+
+def script_of(text: str) -> str:
+    """The Unicode script of a word's first character ("LATIN", "GREEK", "CYRILLIC", "ARABIC")."""
+    return _script(text)
+
+
+def _consonants(key: str) -> str:
+    """The consonants of a key's skeleton, a vowel start kept as "_": what transliterations
+    of one name into Latin agree on when they disagree on its vowels."""
+    skel = skeleton(key)
+    return ("_" if skel[:1] in "aeiou" else "") + re.sub(r"[aeiou]", "", skel)
+
+
+MIN_CROSS_SCRIPT_CONSONANTS = 2
+
+
+def cross_script_variant(a: str, key_a: str, b: str, key_b: str) -> bool:
+    """Two names in different scripts whose transliterations agree on their consonants:
+    scripts render a foreign name's vowels their own way ("Odesa" / Greek "Οδησσού",
+    "Elena" / Ukrainian "Олена"), so within one linked claim they are one name spelled twice."""
+    if script_of(a) == script_of(b):
+        return False
+    ca, cb = _consonants(key_a), _consonants(key_b)
+    return ca == cb and len(ca.lstrip("_")) >= MIN_CROSS_SCRIPT_CONSONANTS
 
 
 def spelling_matches(keys_a: Sequence[str], keys_b: Sequence[str]) -> dict[tuple[int, int], str]:
