@@ -109,13 +109,52 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
     found: list[Attribution] = []
     for sentence in sentences:
         found.extend(_in_sentence(text, sentence, lex, found))
+    bylines = _quotation_bylines(text, sentences, lex)
     if has_model(lang):
         # The trained tagger reads cues and sources as PolNeAR annotates them; the rules add the rest.
-        merged: list[Attribution] = []
-        for attribution in with_rule_readings(tagged_attributions(text, sentences, lex), found):
-            merged.append(_resolve_pronoun(attribution, merged))
-        found = merged
-    return tuple(found)
+        tagged = with_rule_readings(tagged_attributions(text, sentences, lex), found)
+        found = []
+        for attribution in tagged:
+            found.append(_resolve_pronoun(attribution, found))
+    found.extend(b for b in bylines if not any(_same_cue(b, a) for a in found))
+    return tuple(sorted(found, key=lambda a: (a.sentence, a.cue.start)))
+
+
+# A quotation signed after a dash: "“... our greatest shame.” ― Sonya Herridge". The name runs
+# to the end of its line (a full stop at most after it), so a dash inside a sentence is no byline.
+_BYLINE = re.compile(r"([\"”»」』])[^\S\n]*([―—–])[^\S\n]*((?:[^\W\d_][\w.’'\-]*[^\S\n]*){1,5}?)\.?[^\S\n]*(?=\n|$)")
+_OPENING_FOR = {'"': '"', "”": "“", "»": "«", "」": "「", "』": "『"}
+MAX_QUOTATION_CHARS = 4000
+
+
+def _quotation_bylines(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Attribution]:
+    """Attributions of quotations signed with a dash and a name: the dash is the cue, the name
+    the source, the quotation before it (back to its opening mark, within MAX_QUOTATION_CHARS)
+    the content. The name's words must each be capitalised."""
+    if lex.unspaced or not sentences:
+        return []
+    starts = [sentence.start for sentence in sentences]
+    result = []
+    for match in _BYLINE.finditer(text, sentences[0].start, sentences[-1].end):
+        name = match.group(3).strip().rstrip(".")
+        if not name or not all(_capitalised(word) for word in name.split()):
+            continue
+        index = bisect.bisect_right(starts, match.start(2)) - 1
+        if index < 0 or match.start(2) >= sentences[index].end:
+            continue
+        closing = match.start(1)
+        opening = text.rfind(_OPENING_FOR[match.group(1)], max(0, closing - MAX_QUOTATION_CHARS), closing)
+        content = _span(text, opening + 1, closing) if opening >= 0 else None
+        source = _span(text, match.start(3), match.start(3) + len(name))
+        if source is None:
+            continue
+        result.append(Attribution(sentences[index].index, "prep", _span(text, match.start(2), match.end(2)),
+                                  source, content, _entity(source.text, lex)))
+    return result
+
+
+def _same_cue(a: Attribution, b: Attribution) -> bool:
+    return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
 
 
 def _in_sentence(text: str, sentence: Sentence, lex: Lexicon, earlier: list[Attribution]) -> list[Attribution]:
