@@ -2,7 +2,7 @@
 
     python bench/scale.py batch [--articles 400] [--workers 1,2] [--format txt|jsonl] [--plot docs/img/scale-batch.png]
     python bench/scale.py postgres-ingest [--articles 300]
-    python bench/scale.py pgvector [--sizes 10000,100000] [--queries 200] [--plot docs/img/scale-pgvector.png]
+    python bench/scale.py pgvector [--sizes 10000,100000] [--ef-search 64,128,256] [--queries 200] [--plot docs/img/scale-pgvector.png]
 
 `batch`: throughput of the Ray Data batch pipeline (crosswire.batch) in local mode with
 1 and 2 encoder workers, against plain `crosswire.ingest` on the same corpus (bench/
@@ -23,15 +23,17 @@ linking pass, with CPU seconds of this process (the PostgreSQL server's own CPU 
 in them: it is another process; its work shows in the wall time).
 
 `pgvector`: story-linking query latency in pgvector at each size: the linker's own
-query (PostgresStore.nearest_linked: 16 neighbours, hnsw.ef_search 64) against
-linker_index filled with SYNTHETIC 512-d vectors (USE-m's dimension): clusters of
-unit vectors around random centres, 20 vectors a cluster, as stories group articles.
-Reports the HNSW build time (m 16, ef_construction 64, after a bulk COPY), query p50
-and p95 and recall@16 against exact search.
+query (PostgresStore.nearest_linked: 16 neighbours) against linker_index filled with
+SYNTHETIC 512-d vectors (USE-m's dimension): clusters of unit vectors around random
+centres, 20 vectors a cluster, as stories group articles. Reports the HNSW build time
+(m 16, ef_construction 64, after a bulk COPY), then, on that one index, query p50 and
+p95 and recall@16 against exact search for each hnsw.ef_search in --ef-search ("linker"
+is the value the linker's query sets: postgres.linker_ef_search).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -207,8 +209,9 @@ def synthetic_vectors(count: int, dim: int, seed: int) -> np.ndarray:
     return vectors
 
 
-def pgvector_point(server: str, size: int, queries: int, seed: int) -> dict:
-    """Fill linker_index with `size` synthetic vectors, build HNSW, time the linker's query."""
+def pgvector_point(server: str, size: int, queries: int, seed: int, ef_searches: list[int]) -> dict:
+    """Fill linker_index with `size` synthetic vectors, build HNSW, time the linker's query
+    at each hnsw.ef_search."""
     from pgvector.psycopg import register_vector
 
     from crosswire.stories import LinkerConfig
@@ -219,6 +222,7 @@ def pgvector_point(server: str, size: int, queries: int, seed: int) -> dict:
     # table: new articles of stories already linked, as the linker meets them.
     drawn = synthetic_vectors(size + queries, dim, seed)
     vectors, probes = drawn[:size], drawn[size:]
+    exact = [set(np.argpartition(-(vectors @ probe), neighbours)[:neighbours].tolist()) for probe in probes]
     url = _fresh_database(server, f"bench_pgvector_{size}")
     with PostgresStore(url) as store:
         db = store._db  # the bench fills the table directly: no articles behind these vectors
@@ -241,20 +245,22 @@ def pgvector_point(server: str, size: int, queries: int, seed: int) -> dict:
         )
         build_s = time.perf_counter() - started
         db.execute("ANALYZE linker_index")
-        latencies, recalls = [], []
-        for probe in probes:
-            started = time.perf_counter()
-            found = store.nearest_linked(probe, neighbours, expansion)
-            latencies.append(time.perf_counter() - started)
-            exact = np.argpartition(-(vectors @ probe), neighbours)[:neighbours]
-            recalls.append(len(set(found) & set(exact.tolist())) / neighbours)
+        points = []
+        for ef in ef_searches:
+            latencies, recalls = [], []
+            for probe, truth in zip(probes, exact):
+                started = time.perf_counter()
+                found = store.nearest_linked(probe, neighbours, ef)
+                latencies.append(time.perf_counter() - started)
+                recalls.append(len(set(found) & truth) / neighbours)
+            ms = 1000 * np.array(latencies)
+            points.append({
+                "ef_search": ef, "p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95)),
+                "recall": float(np.mean(recalls)),
+            })
     with psycopg_connect(server) as admin:
         admin.execute(f"DROP DATABASE bench_pgvector_{size}")
-    ms = 1000 * np.array(latencies)
-    return {
-        "vectors": size, "load_s": load_s, "build_s": build_s, "p50_ms": float(np.percentile(ms, 50)),
-        "p95_ms": float(np.percentile(ms, 95)), "recall": float(np.mean(recalls)),
-    }
+    return {"vectors": size, "load_s": load_s, "build_s": build_s, "load_average": os.getloadavg()[0], "queries": points}
 
 
 def psycopg_connect(url: str):
@@ -264,40 +270,66 @@ def psycopg_connect(url: str):
 
 
 def pgvector_bench(args: argparse.Namespace) -> None:
+    from crosswire.stories import LinkerConfig
+    from crosswire.store.postgres import linker_ef_search
+
+    config = LinkerConfig()
+    linker_ef = linker_ef_search(config.neighbours, config.expansion)
+    ef_searches = sorted({linker_ef, *(int(e) for e in args.ef_search.split(","))})
     with tempfile.TemporaryDirectory(prefix="crosswire-scale-pgvector-", dir=args.work) as tmp:
         server = _local_postgres(Path(tmp) / "pgdata")
         try:
-            rows = []
             for size in (int(s) for s in args.sizes.split(",")):
-                rows.append(pgvector_point(server, size, args.queries, args.seed))
-                r = rows[-1]
-                print(f"{r['vectors']:>9} vectors: COPY {r['load_s']:.1f} s, HNSW build {r['build_s']:.1f} s, "
-                      f"query p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms, recall@16 {r['recall']:.3f} "
-                      f"(load average {os.getloadavg()[0]:.2f})", flush=True)
+                r = pgvector_point(server, size, args.queries, args.seed, ef_searches)
+                print(f"{r['vectors']:>9} vectors: COPY {r['load_s']:.1f} s, HNSW build {r['build_s']:.1f} s "
+                      f"(load average {r['load_average']:.2f})", flush=True)
+                for q in r["queries"]:
+                    mark = " (the linker's)" if q["ef_search"] == linker_ef else ""
+                    print(f"    ef_search {q['ef_search']:>4}: query p50 {q['p50_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms,"
+                          f" recall@16 {q['recall']:.3f}{mark}", flush=True)
+                if args.results:
+                    with open(args.results, "a", encoding="utf-8") as out:
+                        out.write(json.dumps(r) + "\n")
         finally:
             _stop_postgres(Path(tmp) / "pgdata")
     if args.plot:
-        plot_pgvector(rows, args.plot)
+        if not args.results:
+            raise SystemExit("--plot draws the points in --results: give both")
+        plot_pgvector(args.results, linker_ef, args.plot)
 
 
-def plot_pgvector(rows: list[dict], path: str) -> None:
+def plot_pgvector(results: str, linker_ef: int, path: str) -> None:
+    """Query latency and recall against ef_search, one line per size, and build time by
+    size: every point in `results` (the last run of each size)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
-    sizes = [r["vectors"] for r in rows]
-    left.plot(sizes, [r["p50_ms"] for r in rows], "o-", label="p50")
-    left.plot(sizes, [r["p95_ms"] for r in rows], "s--", label="p95")
-    left.set_ylabel("story-linking query, ms")
-    right.plot(sizes, [r["build_s"] for r in rows], "o-", color="#a52")
-    right.set_ylabel("HNSW build, s")
-    for ax in (left, right):
-        ax.set_xscale("log")
-        ax.set_xlabel("vectors in linker_index (synthetic, 512-d)")
-    left.legend()
-    fig.suptitle(f"pgvector 0.6.2 (PostgreSQL 16, pgserver), {os.cpu_count()} cores", fontsize=10)
+    by_size = {}
+    for line in Path(results).read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_size[row["vectors"]] = row
+    rows = [by_size[size] for size in sorted(by_size)]
+    fig, (recall, latency, build) = plt.subplots(1, 3, figsize=(12, 3.6))
+    for r in rows:
+        efs = [q["ef_search"] for q in r["queries"]]
+        label = f"{r['vectors']:,} vectors"
+        recall.plot(efs, [q["recall"] for q in r["queries"]], "o-", label=label)
+        latency.plot(efs, [q["p50_ms"] for q in r["queries"]], "o-", label=label)
+    for ax in (recall, latency):
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("hnsw.ef_search")
+        ax.axvline(linker_ef, color="#999", linestyle=":", linewidth=1)
+    recall.set_ylabel("recall@16 against exact search")
+    latency.set_ylabel("story-linking query p50, ms")
+    recall.legend(fontsize=8)
+    build.plot([r["vectors"] for r in rows], [r["build_s"] for r in rows], "o-", color="#a52")
+    build.set_xscale("log")
+    build.set_xlabel("vectors in linker_index")
+    build.set_ylabel("HNSW build, s (m 16, ef_construction 64)")
+    fig.suptitle(f"pgvector 0.6.2 (PostgreSQL 16, pgserver), SYNTHETIC 512-d vectors, {os.cpu_count()} shared cores;"
+                 f" dotted: the linker's ef_search ({linker_ef})", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"plot: {path}")
@@ -321,10 +353,12 @@ def main(argv: list[str] | None = None) -> None:
     pg_ingest.set_defaults(run=postgres_ingest_bench)
     pgvector = commands.add_parser("pgvector", help="story-linking query latency in pgvector by corpus size")
     pgvector.add_argument("--sizes", default="10000,100000", help="comma-separated vector counts")
+    pgvector.add_argument("--ef-search", default="40,64,128,256", help="comma-separated hnsw.ef_search values to query with")
     pgvector.add_argument("--queries", type=int, default=200)
     pgvector.add_argument("--seed", type=int, default=7)
     pgvector.add_argument("--work", help="folder for the server's data (default: the system's temp folder)")
-    pgvector.add_argument("--plot", help="write a PNG plot here (e.g. docs/img/scale-pgvector.png)")
+    pgvector.add_argument("--results", help="append each size's figures to this JSON-lines file")
+    pgvector.add_argument("--plot", help="write a PNG plot of every size in --results here (e.g. docs/img/scale-pgvector.png)")
     pgvector.set_defaults(run=pgvector_bench)
     args = parser.parse_args(argv)
     args.run(args)

@@ -4,7 +4,7 @@ Real Ray (a local cluster of 2 encoder actors), the packaged encoder, real news 
 (tests/scale_corpus.py), on SQLite and on PostgreSQL + pgvector (pgserver). Each Ray
 run costs ~10-20 s of start-up, so the pipeline runs twice per engine: through the CLI
 (ingest, then `batch link`), and once more over the same database (a re-run stores
-nothing).
+nothing, and its encoder actors encode nothing: checked on the function they call).
 """
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ import pytest
 from scale_corpus import ENGINES, empty_db, snapshot, wmt_articles
 
 from crosswire import Corpus
-from crosswire.batch import BatchOptions, batch_ingest
+from crosswire.batch import BatchOptions, KnownArticle, batch_ingest, embed_articles, prepare_article
+from crosswire.encode import DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.store import open_store
+from crosswire.read import Rejected, input_files, read_file_articles
+from crosswire.store import NewArticle, open_store
 
 
 def _write_inputs(folder) -> list[str]:
@@ -111,6 +113,43 @@ def test_a_rerun_stores_nothing_new_and_reads_a_url_like_its_file(inputs, batche
     # Everything else is `unchanged`; the copy read from its other file counts unchanged too.
     assert report.unchanged == first["ingested"] + first["near_duplicates"] + first["duplicates"] - from_url
     assert snapshot(batch_db).stories == before.stories
+
+
+class CountingEncoder:
+    """The packaged encoder, counting the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        self._encoder = get_encoder(DEFAULT_ENCODER)
+        self.name, self.calibration = self._encoder.name, self._encoder.calibration
+        self.texts = 0
+
+    def encode(self, texts):
+        self.texts += len(texts)
+        return self._encoder.encode(texts)
+
+
+def _prepared_inputs(inputs) -> list:
+    """The pipeline's stage-1 items for the inputs, as its read tasks make them."""
+    return [
+        prepare_article(article) for path in inputs for file in input_files(path)
+        for article in read_file_articles(file) if not isinstance(article, Rejected)
+    ]
+
+
+def test_the_encoder_skips_articles_the_store_holds(inputs, batched, tmp_path):
+    """What each encoder actor does per block: a re-run over the same files encodes nothing."""
+    batch_db, *_ = batched
+    items = _prepared_inputs(inputs)
+    encoder = CountingEncoder()
+    with open_store(batch_db) as store:
+        done = embed_articles(items, encoder, store)
+    assert encoder.texts == 0
+    assert [type(item) for item in done] == [KnownArticle] * len(items)
+    # Into an empty store every article is encoded: the counter counts.
+    with open_store(str(tmp_path / "empty.db")) as empty:
+        fresh = embed_articles(items, encoder, empty)
+    assert encoder.texts == sum(len(p.sentences) + 1 for p in items)
+    assert [type(item) for item in fresh] == [NewArticle] * len(items)
 
 
 def test_an_unknown_encoder_is_named_before_ray_starts(inputs, tmp_path):

@@ -11,10 +11,14 @@ ids, same near-duplicates, same stories); only where the work runs differs:
    crosswire's own readers (read.read_file_articles), articles outside --since/--until
    are left out, and each article is segmented and its facts and attributions found
    (ingest.prepare_article, the function ingest itself calls);
-2. embed (a Ray actor pool, `workers` actors): each actor loads the encoder once and
-   encodes a block of articles' sentences and lead texts per call, then builds the
-   rows to store (ingest.new_articles: similarity profile, MinHash signature); one ONNX
-   session per worker, not per row;
+2. embed (a Ray actor pool, `workers` actors): each actor loads the encoder once and,
+   per block of articles, asks the store which of their texts it already holds (one
+   query: store.stored_hashes), encodes the others' sentences and lead texts in one
+   call, and builds the rows to store (ingest.new_articles: similarity profile, MinHash
+   signature); one ONNX session per worker, not per row. So a re-run over the same
+   files does no encoder work. The actors open the store themselves (store.location):
+   always on PostgreSQL, and on SQLite in local mode (on a cluster an SQLite file is
+   the driver's alone, so there every article is embedded and the driver sorts them);
 3. store (the driver): the rows come back in input order (Ray Data's preserve_order)
    and are written by the same rules as ingest: an exact copy is recorded as a copy, a
    near-duplicate is linked to its earliest copy; so article ids and duplicate links do
@@ -52,10 +56,10 @@ from crosswire.ingest import (
 from crosswire.ingest import prepare_article as ingest_prepare
 from crosswire.model import Article
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
-from crosswire.store import NewArticle, Store
+from crosswire.store import NewArticle, Store, is_postgres_url, open_store
 
 __all__ = [
-    "BatchOptions", "OutsideDates", "batch_ingest", "batch_link", "prepare_article", "embed_articles",
+    "BatchOptions", "KnownArticle", "OutsideDates", "batch_ingest", "batch_link", "prepare_article", "embed_articles",
     "store_item",
 ]
 
@@ -75,8 +79,17 @@ class OutsideDates:
     """An article left out by --since/--until: counted, not stored."""
 
 
+@dataclass(frozen=True)
+class KnownArticle:
+    """An article whose exact text the store held when its block was checked: not embedded
+    (it is a copy, or unchanged since a previous run)."""
+
+    article: Article
+    content_hash: str
+
+
 # What travels between the pipeline's stages and reaches the driver.
-Item = PreparedArticle | NewArticle | Rejected | OutsideDates
+Item = PreparedArticle | NewArticle | KnownArticle | Rejected | OutsideDates
 
 
 def prepare_article(article: Article) -> PreparedArticle | Rejected:
@@ -87,14 +100,18 @@ def prepare_article(article: Article) -> PreparedArticle | Rejected:
         return Rejected.from_error(exc)
 
 
-def embed_articles(items: Sequence[Item], encoder: Encoder) -> list[Item]:
-    """Each PreparedArticle as the NewArticle to store (one encoder call for all of them);
+def embed_articles(items: Sequence[Item], encoder: Encoder, store: Store | None = None) -> list[Item]:
+    """Each PreparedArticle as the NewArticle to store (one encoder call for all of them),
+    or as a KnownArticle when `store` already holds its text (one query for all of them);
     other items as they are."""
     prepared = [item for item in items if isinstance(item, PreparedArticle)]
-    texts = encoder_texts(prepared)
+    stored = store.stored_hashes([p.content_hash for p in prepared]) if store is not None and prepared else set()
+    done: dict[int, Item] = {id(p): KnownArticle(p.article, p.content_hash) for p in prepared if p.content_hash in stored}
+    to_embed = [p for p in prepared if p.content_hash not in stored]
+    texts = encoder_texts(to_embed)
     vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-    embedded = {id(p): new for p, new in zip(prepared, new_articles(prepared, vectors, encoder.name))}
-    return [embedded.get(id(item), item) for item in items]
+    done.update((id(p), new) for p, new in zip(to_embed, new_articles(to_embed, vectors, encoder.name)))
+    return [done.get(id(item), item) for item in items]
 
 
 def store_item(store: Store, item: Item, report: IngestReport) -> None:
@@ -107,9 +124,15 @@ def store_item(store: Store, item: Item, report: IngestReport) -> None:
         report.outside_dates += 1
     elif isinstance(item, Rejected):
         report.rejected.append(item)
-    elif isinstance(item, NewArticle):
+    elif isinstance(item, (NewArticle, KnownArticle)):
         article = item.article
         seen = store.seen(item.content_hash, article.source)
+        if seen is None and isinstance(item, KnownArticle):
+            raise CrosswireError(
+                "CW628", article.source,
+                "the store held this text when the pipeline checked it and holds it no more: was the corpus"
+                " replaced during the run? Run batch ingest again",
+            )
         if seen is None:
             store_new_article(store, item, report)
         elif seen.from_same_source:
@@ -191,16 +214,18 @@ def _input_files(path: str | os.PathLike[str]) -> list[str]:
 
 
 class _Embed:
-    """Stage 2 (a Ray actor): the encoder, loaded once per actor, embeds a block of rows."""
+    """Stage 2 (a Ray actor): the encoder, loaded once per actor, embeds a block of rows;
+    with `store_location`, only those whose text that store does not hold yet."""
 
-    def __init__(self, encoder: str, threads: int) -> None:
+    def __init__(self, encoder: str, threads: int, store_location: str | None) -> None:
         # Before the encoder loads: its ONNX session takes this many intra-op threads.
         os.environ["CROSSWIRE_THREADS"] = str(threads)
         self._encoder = get_encoder(encoder)
+        self._store = open_store(store_location) if store_location is not None else None
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[bytes]]:
         items = [pickle.loads(payload) for payload in batch[PAYLOAD]]
-        return {PAYLOAD: [pickle.dumps(item) for item in embed_articles(items, self._encoder)]}
+        return {PAYLOAD: [pickle.dumps(item) for item in embed_articles(items, self._encoder, self._store)]}
 
 
 def _ray():
@@ -214,8 +239,9 @@ def _ray():
     return ray
 
 
-def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Item]:
-    """Every input file's items, read and embedded on Ray, in input order."""
+def _pipeline_items(files: Sequence[str], options: BatchOptions, store_location: str | None) -> Iterator[Item]:
+    """Every input file's items, read and embedded on Ray, in input order (not embedded
+    where the store at `store_location` holds the text already)."""
     ray = _ray()
     started_here = not ray.is_initialized()
     if started_here:
@@ -254,7 +280,7 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions) -> Iterator[Ite
             ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, len(files)))
             .flat_map(_read_file, fn_kwargs={"options": options}, num_cpus=READ_CPUS)
             .map_batches(
-                _Embed, fn_constructor_args=(options.encoder, threads), batch_size=ARTICLES_PER_BATCH,
+                _Embed, fn_constructor_args=(options.encoder, threads, store_location), batch_size=ARTICLES_PER_BATCH,
                 batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=1,
             )
         )
@@ -298,8 +324,10 @@ def batch_ingest(
         or not any(os.path.realpath(file) == f or os.path.realpath(file).startswith(f + os.sep) for f in store_files)
     ]
     report = IngestReport(encoder=get_encoder(options.encoder).name, files=len(files))
+    # The actors check what the store holds where they can open it (see the module docstring).
+    shared = is_postgres_url(store.location) or options.address is None
     if files:
-        for item in _pipeline_items(files, options):
+        for item in _pipeline_items(files, options, store.location if shared else None):
             store_item(store, item, report)
             if progress is not None:
                 progress(report)

@@ -52,8 +52,14 @@ ARTICLES_LOCK = (LOCK_NAMESPACE, 1)
 LINKING_LOCK = (LOCK_NAMESPACE, 2)
 MIGRATION_LOCK = (LOCK_NAMESPACE, 3)
 # HNSW build parameters of linker_index, as the linker's usearch graph uses them
-# (connectivity 16, expansion 64 at build and search: LinkerConfig.expansion).
+# (connectivity 16, expansion 64 at build: LinkerConfig.expansion).
 HNSW_M = 16
+# hnsw.ef_search per neighbour the linker asks for (see linker_ef_search): pgvector's scan keeps
+# ef_search candidates and returns the best `count` of them, so the breadth must grow
+# with `count`; bench/scale.py pgvector measures recall@16 against it.
+EF_SEARCH_PER_NEIGHBOUR = 8
+# pgvector refuses a larger hnsw.ef_search.
+EF_SEARCH_MAX = 1000
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: store.sqlite MIGRATIONS[0].
@@ -290,9 +296,6 @@ class PostgresStore:
             self.has_pgvector = self._migrate()
             if self.has_pgvector:
                 register_vector(self._db)
-                # The linker's search breadth, as its usearch graph uses it; set outside any
-                # transaction, so that no rollback takes it back.
-                self._db.execute(f"SET hnsw.ef_search = {LinkerConfig().expansion}")
         except psycopg.Error as exc:
             self._db.close()
             raise CrosswireError("CW601", self.name, f"could not open the database ({_first_line(exc)})") from None
@@ -356,6 +359,15 @@ class PostgresStore:
         return has_pgvector
 
     # -- ingest ------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return self.url
+
+    def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
+        return {row[0] for row in self._db.execute(
+            "SELECT content_hash FROM articles WHERE content_hash = ANY(%s)", (list(content_hashes),)
+        )}
 
     def seen(self, content_hash: str, source: str) -> Seen | None:
         row = self._db.execute(
@@ -479,17 +491,18 @@ class PostgresStore:
         ).fetchone()[0]
         self._linker_seen = (version, linker)
 
-    def nearest_linked(self, vector: np.ndarray, count: int, expansion: int) -> list[int]:
-        """The linked articles nearest `vector` (cosine), by pgvector's HNSW index."""
+    def nearest_linked(self, vector: np.ndarray, count: int, ef_search: int) -> list[int]:
+        """The `count` linked articles nearest `vector` (cosine), by pgvector's HNSW index
+        searched `ef_search` wide (see linker_ef_search)."""
         if self._db.execute("SELECT to_regclass('linker_index')").fetchone()[0] is None:
             return []
-        query = "SELECT article_id FROM linker_index ORDER BY vector <=> %s LIMIT %s"
-        params = (np.asarray(vector, dtype=np.float32), count)
-        if expansion == LinkerConfig().expansion:  # the session's search breadth (set on opening)
-            return [row[0] for row in self._db.execute(query, params)]
         with self._db.transaction():
-            self._db.execute(f"SET LOCAL hnsw.ef_search = {int(expansion)}")
-            return [row[0] for row in self._db.execute(query, params)]
+            # LOCAL: this query's breadth only (a savepoint when a linking transaction is open).
+            self._db.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
+            return [row[0] for row in self._db.execute(
+                "SELECT article_id FROM linker_index ORDER BY vector <=> %s LIMIT %s",
+                (np.asarray(vector, dtype=np.float32), count),
+            )]
 
     def add_linked_vector(self, article_id: int, vector: np.ndarray) -> None:
         """Put a linked article's vector in linker_index (created with the first one's dimension)."""
@@ -874,7 +887,13 @@ class PgvectorIndex:
         self._store.add_linked_vector(int(article_id), vector)
 
     def search(self, vector: np.ndarray, count: int) -> list[str]:
-        return [str(i) for i in self._store.nearest_linked(vector, count, self._expansion)]
+        return [str(i) for i in self._store.nearest_linked(vector, count, linker_ef_search(count, self._expansion))]
+
+
+def linker_ef_search(count: int, expansion: int) -> int:
+    """hnsw.ef_search for a query of the `count` nearest: the linker's expansion, or
+    EF_SEARCH_PER_NEIGHBOUR candidates per neighbour wanted when that is more."""
+    return min(EF_SEARCH_MAX, max(expansion, EF_SEARCH_PER_NEIGHBOUR * count))
 
 
 def _summary_filter(
