@@ -99,6 +99,32 @@ def test_store_files_inside_the_input_folder_are_not_read(tmp_path):
     assert (report.files, report.unchanged, report.rejected) == (1, 1, [])
 
 
+def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_rows(tmp_path):
+    """A file from before profiles and embeddings became rowid tables (store.sqlite.
+    LARGE_ROW_TABLES) is rebuilt when opened: the same rows, then ingest and search go on."""
+    path = str(tmp_path / "old.db")
+    write(tmp_path / "in" / "a.jsonl", "".join(jsonl_line(text=article_text(n)) for n in range(1, 4)))
+    with crosswire.Corpus(path) as corpus:
+        corpus.ingest([tmp_path / "in"])
+    queries = ("SELECT article_id, encoder, profile FROM profiles ORDER BY article_id",
+               "SELECT article_id, encoder, dim, vectors FROM embeddings ORDER BY article_id")
+    with sqlite3.connect(path) as db:
+        before = [db.execute(q).fetchall() for q in queries]
+        for table, columns in (("profiles", "article_id, encoder, profile"), ("embeddings", "article_id, encoder, dim, vectors")):
+            db.executescript(  # back to the layout of migration 2
+                f"CREATE TABLE old ({columns}, PRIMARY KEY (article_id, encoder)) WITHOUT ROWID;"
+                f" INSERT INTO old SELECT {columns} FROM {table}; DROP TABLE {table}; ALTER TABLE old RENAME TO {table};"
+            )
+    with crosswire.Corpus(path) as corpus:
+        with sqlite3.connect(path) as db:
+            layouts = [db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] for t in ("profiles", "embeddings")]
+            assert [db.execute(q).fetchall() for q in queries] == before
+        assert not any("WITHOUT ROWID" in sql.upper() for sql in layouts)
+        write(tmp_path / "more" / "b.txt", EN_TEXT)
+        assert corpus.ingest([tmp_path / "more"]).ingested == 1
+        assert corpus.search(EN_TEXT.split(".")[0]).sentences
+
+
 def test_missing_path_rejected(tmp_path):
     with SqliteStore(str(tmp_path / "c.db")) as store:
         report = crosswire.ingest([tmp_path / "nowhere", SEED], store)
