@@ -57,9 +57,10 @@ def sentence_facts(doc: Document, memo: dict[tuple[int, int], _SpanFacts] | None
 
 
 def anchors(facts: SentenceFacts) -> frozenset[str]:
-    """Details that survive translation unchanged: numbers, dates, names."""
+    """Details that survive translation unchanged: numbers (with their scale word applied:
+    "35 लाख" = "3.5 million" = "350万"), dates, names."""
     return frozenset(
-        [f"n:{n.value.normalize()}" for n in facts.numbers if abs(n.value) >= 10 or n.value != n.value.to_integral()]
+        [f"n:{(n.value * n.scale).normalize()}" for n in facts.numbers if abs(n.value) >= 10 or n.value != n.value.to_integral()]
         + [f"d:{d.iso}" for d in facts.dates]
         + [f"w:{w.key}" for w in facts.names if len(w.key) >= 4]
     )
