@@ -17,12 +17,14 @@ from rapidfuzz import fuzz
 from .model import Difference, Span
 from .text.dates import DateMention
 from .text.names import (
+    ABJADS,
     Word,
     cross_script_variant,
     has_digit,
     is_rare_word,
     phrases,
     same_territory,
+    script_of,
     spelling_matches,
     stop_words,
 )
@@ -186,7 +188,17 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
     """Word index in A -> word index in B for words spelled alike on both sides
     (names, cognates, numbers): the fixed points that place a swapped name.
     Each A word takes the first B word it matches that no earlier A word took."""
-    matches = spelling_matches([w.key for w in a.words], [w.key for w in b.words])
+    matches = set(spelling_matches([w.key for w in a.words], [w.key for w in b.words]))
+    if _abjad(a) != _abjad(b):
+        # Keys of an abjad's words lack most vowels ("إيلينا" -> "ylyn"), so their fuzzy matches with
+        # another script's words are chance ("million"); there a name anchors only where its
+        # consonants agree (cross_script_variant).
+        matches = {
+            (i, j)
+            for i, wa in enumerate(a.words)
+            for j, wb in enumerate(b.words)
+            if (wa.key == wb.key and len(wa.key) >= 2) or cross_script_variant(wa.text, wa.key, wb.text, wb.key)
+        }
     partners: dict[int, list[int]] = {}
     for i, j in sorted(matches):
         partners.setdefault(i, []).append(j)
@@ -200,6 +212,12 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
             out[i] = j
             used.add(j)
     return out
+
+
+def _abjad(facts: SentenceFacts) -> bool:
+    """Whether the sentence's letters are mostly of an abjad (Arabic, Hebrew script)."""
+    letters = [w for w in facts.words if not w.text.isdigit()]
+    return sum(script_of(w.text) in ABJADS for w in letters) * 2 > len(letters)
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,24 @@ def test_greek_ou_is_one_vowel():
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Odesa", "Οδησσού"), ("Elena", "Олена"), ("Markova", "Μάρκοβα"), ("Petrenko", "Петренко")],
+    [
+        ("Odesa", "Οδησσού"),
+        ("Elena", "Олена"),
+        ("Markova", "Μάρκοβα"),
+        ("Petrenko", "Петренко"),
+        # Abjads: long vowels as consonant letters, no p or v in Arabic, final ה for "a".
+        ("Markova", "ماركوفا"),
+        ("Markova", "مارکووا"),
+        ("Markova", "מרקובה"),
+        ("Petrenko", "بيترينكو"),
+        ("Petrenko", "פטרנקו"),
+        ("Odesa", "أوديسا"),
+        ("UNICEF", "יוניסף"),
+        ("UNICEF", "يونيسف"),
+        # One liquid in Korean and Japanese.
+        ("Markova", "마르코바"),
+        ("Markova", "マルコワ"),
+    ],
 )
 def test_one_name_in_two_scripts(a, b):
     assert cross_script_variant(a, name_key(a), b, name_key(b))
@@ -224,8 +241,23 @@ def test_one_name_in_two_scripts(a, b):
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Markova", "Петренко"), ("Odesa", "Kiev"), ("Elena", "Olena"), ("Anna", "Анна")],
+    [("Markova", "Петренко"), ("Markova", "بيترينكو"), ("Odesa", "Kiev"), ("Elena", "Olena"), ("Anna", "Анна")],
 )
 def test_not_one_name_in_two_scripts(a, b):
     # Another name; the same script (spelling_match decides there); too few consonants to tell.
     assert not cross_script_variant(a, name_key(a), b, name_key(b))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "names"),
+    [
+        ("ar", "وقالت حاكمة المنطقة، إيلينا بيترينكو، إن الإصلاحات ستكلف الكثير", ["بيترينكو"]),
+        ("he", "מושלת המחוז, אלנה פטרנקו, אמרה כי התיקונים יעלו הרבה", ["פטרנקו"]),
+        ("hi", "क्षेत्रीय गवर्नर एलेना पेट्रेंको ने कहा कि मरम्मत पर खर्च होगा", ["एलेना", "पेट्रेंको"]),
+    ],
+)
+def test_rare_words_are_names_where_script_has_no_capitals(lang, text, names):
+    # A transliterated surname is rare in the language; common words, clitics and given
+    # names well known in the language are not.
+    ws = words(text, 0, len(text), lang)
+    assert [w.text for w in find_names([ws], lang)[0]] == names

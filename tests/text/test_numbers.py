@@ -167,6 +167,10 @@ SCRIPT_CASES = [
     # Percent before the number: Turkish "%85", Swahili "asilimia 85".
     ("hanelerin %85'ine", "tr", [("85", "85", 1, True)]),
     ("asilimia 85 ya kaya", "sw", [("85", "85", 1, True)]),
+    # Spanish and Portuguese style guides group with a space; a year before a count stays apart.
+    ("12 500 personas", "es", [("12 500", "12500", 1, False)]),
+    ("en 2014 300 soldados", "es", [("2014", "2014", 1, False), ("300", "300", 1, False)]),
+    ("En 2014 300 soldats", "fr", [("2014", "2014", 1, False), ("300", "300", 1, False)]),
 ]
 
 

@@ -276,12 +276,33 @@ def is_rare_word(text: str, lang: str) -> bool:
     )
 
 
+MIN_CASELESS_NAME_LETTERS = 3
+
+
+def is_rare_caseless_word(word: Word, lang: str) -> bool:
+    """In a spaced script without capitals (Arabic, Hebrew, Persian, Devanagari), a word too rare
+    in its language to be a common word: a transliterated surname ("ماركوفا", "पेट्रेंको") is
+    under one in three million words, given names and well-known places are not. wordfreq
+    tokenises these languages on spaces, so clitics and inflections count as their own forms;
+    Korean, Thai and the unspaced scripts need a tokeniser that does not ship with it."""
+    return (
+        lang not in _UNSPACED
+        and is_caseless(word)
+        and len(word.text) >= MIN_CASELESS_NAME_LETTERS
+        and lang in _wordfreq_languages()
+        and word.text not in stop_words(lang)
+        and _zipf(word.text, lang) < RARE_WORD_MAX_ZIPF
+    )
+
+
 def _could_be_name(word: Word, lang: str) -> bool:
     if word.text.isdigit() or len(word.key) < 2:
         return False
     if has_digit(word.text):
         return True  # "Mavix2", "G7"
     if lang == "ja" and _KATAKANA.fullmatch(word.text):
+        return True
+    if is_rare_caseless_word(word, lang):
         return True
     if not word.capitalised:
         return False
@@ -303,7 +324,10 @@ def find_names(sentences: list[list[Word]], lang: str) -> list[list[Word]]:
             or (has_word_frequencies(lang, w.text) and w.key not in lower_case)
         )
 
-    return [[w for w in ws if _could_be_name(w, lang) and (not w.sentence_initial or initial_is_name(w))] for ws in sentences]
+    return [
+        [w for w in ws if _could_be_name(w, lang) and (not w.sentence_initial or is_caseless(w) or initial_is_name(w))]
+        for ws in sentences
+    ]
 
 
 def is_caseless(word: Word) -> bool:
@@ -348,11 +372,30 @@ def script_of(text: str) -> str:
     return _script(text)
 
 
-def _consonants(key: str) -> str:
-    """The consonants of a key's skeleton, a vowel start kept as "_": what transliterations
-    of one name into Latin agree on when they disagree on its vowels."""
-    skel = skeleton(key)
-    return ("_" if skel[:1] in "aeiou" else "") + re.sub(r"[aeiou]", "", skel)
+# Consonant classes that scripts and transliterations confuse: p/b/f/v (Arabic has no p or v:
+# "بيترينكو" = Petrenko, "ماركوفا" = Markova; Greek β is v), l/r (Japanese and Korean have one
+# liquid), and the skeleton's digraph rules without w -> v (w is a vowel letter in Arabic).
+_CONSONANT_RULES = [(old, new) for old, new in _SKELETON_RULES if old not in {"w", "y", "j"}]
+_LABIAL, _LIQUID = re.compile(r"[pbfvw]"), re.compile(r"[lr]")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+# Abjads write long vowels with consonant letters: Arabic و/ي as w/y, Hebrew ו/י as v/y, and a
+# final ה (h) for "a"; anyascii spells them as consonants.
+ABJADS = frozenset({"ARABIC", "HEBREW"})
+
+
+def _consonants(key: str, script: str) -> str:
+    """The consonants of a key, a vowel start kept as "_": what transliterations of one name
+    into Latin agree on when they disagree on its vowels."""
+    if script in ABJADS:
+        key = re.sub(r"^[wv]|[wvh]$", "", key.replace("y", ""))
+        vowel_start = key[:1] in "aeiou"
+    else:
+        vowel_start = key[:1] in "aeiouy"
+    key = _SOFT_C.sub("s", key)  # "UNICEF": Hebrew and Arabic write what is said, an s
+    for old, new in _CONSONANT_RULES:
+        key = key.replace(old, new)
+    key = _LIQUID.sub("r", _LABIAL.sub("b", re.sub(r"[aeiouyj]", "", key)))
+    return ("_" if vowel_start else "") + re.sub(r"(.)\1+", r"\1", key)
 
 
 MIN_CROSS_SCRIPT_CONSONANTS = 2
@@ -361,10 +404,15 @@ MIN_CROSS_SCRIPT_CONSONANTS = 2
 def cross_script_variant(a: str, key_a: str, b: str, key_b: str) -> bool:
     """Two names in different scripts whose transliterations agree on their consonants:
     scripts render a foreign name's vowels their own way ("Odesa" / Greek "Οδησσού",
-    "Elena" / Ukrainian "Олена"), so within one linked claim they are one name spelled twice."""
-    if script_of(a) == script_of(b):
+    "Elena" / Ukrainian "Олена", "Markova" / Arabic "ماركوفا"), so within one linked claim
+    they are one name spelled twice."""
+    script_a, script_b = script_of(a), script_of(b)
+    if script_a == script_b:
         return False
-    ca, cb = _consonants(key_a), _consonants(key_b)
+    ca, cb = _consonants(key_a, script_a), _consonants(key_b, script_b)
+    if script_a in ABJADS or script_b in ABJADS:
+        # anyascii drops an abjad's initial alef or vowel carrier: a vowel start is not seen.
+        ca, cb = ca.lstrip("_"), cb.lstrip("_")
     return ca == cb and len(ca.lstrip("_")) >= MIN_CROSS_SCRIPT_CONSONANTS
 
 

@@ -34,6 +34,8 @@ _NUMERAL = re.compile(
     rf"(?<![^\W\d_{_UNSPACED_LETTERS}])(?<![\d.,٫٬])(?<!\d[，．])[-−–]?\d"
     r"(?:[\d]|[.,，．٫٬'’\u00a0\u202f\u2009 ](?=\d))*"
 )
+# CLDR gives "." as the group mark, but the RAE and Portuguese style guides group with a space.
+_SPACE_GROUPING_TOO = {"es", "pt"}
 # Full-width marks in CJK text ("２，５００") read as their ASCII forms, one character for one.
 _FULL_WIDTH_MARKS = str.maketrans("，．", ",.")
 ARABIC_DECIMAL, ARABIC_GROUP = "٫", "٬"
@@ -175,9 +177,11 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
         if match.start() < consumed:
             continue
         raw = match.group().rstrip(" '’\u00a0\u202f\u2009.,，．٫٬")
-        # A space only groups digits in languages whose group mark is a space; elsewhere the
-        # parts are numbers of their own ("In 2014 300 soldiers died").
-        if " " in raw and separators(lang)[1] != " ":
+        # A space only groups digits in languages whose group mark is a space, or whose
+        # academies recommend one (Spanish, Portuguese: "12 500"), and only in the shape of
+        # groups; otherwise the parts are numbers of their own ("In 2014 300 soldiers died").
+        space_groups = separators(lang)[1] == " " or lang in _SPACE_GROUPING_TOO
+        if " " in raw and (not space_groups or parse_numeral(raw, lang) is None):
             offset = match.start()
             for part in raw.split(" "):
                 found.append(_number(text, offset, part, lang, end))
