@@ -18,6 +18,7 @@ from collections import defaultdict
 
 import pytest
 import redis
+from postgres_servers import new_database
 from scale_corpus import ENGINES, empty_db, wmt_articles
 
 from crosswire import Corpus
@@ -155,6 +156,57 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(
     with Corpus(db) as corpus:
         assert not corpus.store.unlinked_articles()
     assert _stories_by_outlet(db) == _expected_stories()
+
+
+def test_a_message_the_store_refuses_goes_to_the_dead_letter_stream(redis_url, pg_server, request):
+    """PostgreSQL cannot hold a NUL character in a text: that article fails every time it
+    is handled. Its batch's other articles are stored; it is retried until it has been
+    delivered more than max_deliveries times, then moved with its error and acknowledged."""
+    stream = "poison"
+    db = new_database(pg_server)
+    good = wmt_articles()[:3]
+    poison = {"text": "Le Parlement a voté\u0000 la loi lundi soir. L'opposition a quitté la salle.", "lang": "fr"}
+    ids = _publish(redis_url, stream, [good[0], poison, *good[1:]])
+    report = watch(db, WatchOptions(redis_url, stream, "ingest", consumer="w", batch=4, claim_idle_ms=100,
+                                    block_ms=100, idle_exit_s=2, max_deliveries=2, link=False))
+    assert report.ingest.ingested == len(good) and report.messages == len(good)
+    # Delivered 3 times: handled and failed on the first two, moved on the third.
+    assert report.failed == 2 and report.dead_letters == 1
+    client = redis.Redis.from_url(redis_url)
+    assert client.xpending(stream, "ingest")["pending"] == 0
+    [(_, dead)] = client.xrange(f"{stream}:dead")
+    assert json.loads(dead[b"article"]) == poison
+    assert dead[b"dead_message_id"] == ids[1] and dead[b"dead_deliveries"] == b"3"
+    assert dead[b"dead_error"].decode().startswith(f"CW606 redis:{stream}/{ids[1].decode()}: PostgreSQL refused")
+    assert not client.exists(WatchOptions(redis_url, stream, "ingest").errors_key)
+
+
+def test_a_message_whose_workers_died_goes_to_the_dead_letter_stream(redis_url, db, request):
+    """A message delivered to consumers that never acknowledged it (killed, or hung) is
+    moved once it has been delivered more than max_deliveries times, named CW629."""
+    stream = f"ghost-{request.node.callspec.id}"
+    article = wmt_articles()[0]
+    [message_id] = _publish(redis_url, stream, [article])
+    client = redis.Redis.from_url(redis_url)
+    client.xgroup_create(stream, "ingest", id="0")
+    client.xreadgroup("ingest", "crashed", {stream: ">"})  # delivery 1, never acknowledged
+    client.xautoclaim(stream, "ingest", "crashed-again", min_idle_time=0, start_id="0-0")  # delivery 2
+    report = watch(db, WatchOptions(redis_url, stream, "ingest", consumer="w", claim_idle_ms=0, block_ms=100,
+                                    idle_exit_s=1, max_deliveries=2))
+    assert report.dead_letters == 1 and report.messages == 0 and report.ingest.ingested == 0
+    [(_, dead)] = client.xrange(f"{stream}:dead")
+    assert json.loads(dead[b"article"]) == article and dead[b"dead_deliveries"] == b"3"
+    assert dead[b"dead_error"].decode() == (
+        f"CW629 redis:{stream}/{message_id.decode()}: delivered 3 times and never acknowledged"
+        " (its worker died or hung each time)"
+    )
+    assert client.xpending(stream, "ingest")["pending"] == 0
+
+
+def test_max_deliveries_below_one_is_refused(tmp_path):
+    with pytest.raises(CrosswireError) as error:
+        watch(str(tmp_path / "x.db"), WatchOptions("unix:///nowhere.sock", "s", "g", max_deliveries=0))
+    assert error.value.code == "CW630"
 
 
 def _pending_of(client, stream: str, consumer: str) -> int:

@@ -649,19 +649,27 @@ def batch_link_command(db: str, encoder: str) -> None:
 )
 @click.option("--max-messages", type=click.IntRange(1), help="Stop after this many messages.")
 @click.option("--idle-exit", type=click.FloatRange(0), metavar="SECONDS", help="Stop after this long with no message.")
+@click.option(
+    "--max-deliveries", type=int, default=5, show_default=True,
+    help="A message delivered more often than this without success goes to the dead-letter stream.",
+)
+@click.option("--dead-letters", metavar="NAME", help="The dead-letter stream. Default: STREAM:dead.")
 @_ENCODER_OPTION
 @_JSON_OPTION
 @click.pass_context
 def watch(
     ctx: click.Context, redis_url: str, stream: str, group: str, db: str, consumer: str | None, batch_size: int,
-    claim_idle: float, max_messages: int | None, idle_exit: float | None, encoder: str, as_json: bool,
+    claim_idle: float, max_messages: int | None, idle_exit: float | None, max_deliveries: int, dead_letters: str | None,
+    encoder: str, as_json: bool,
 ) -> None:
     """Ingest articles from a Redis Stream as they arrive, and link them into stories.
 
     Run one or more workers with the same --stream and --group (on any
     machines): each message goes to one worker, is acknowledged only after its
     article is committed, and is retried by another worker after --claim-idle
-    seconds if its worker died. Add an article with e.g.
+    seconds if its worker died or its article failed; a message delivered more
+    than --max-deliveries times goes to the dead-letter stream with its error.
+    Add an article with e.g.
     `redis-cli XADD news '*' article '{"text": "...", "lang": "en"}'`.
     Runs until Ctrl-C, --max-messages or --idle-exit. --json prints crosswire.watch/1.
 
@@ -676,6 +684,7 @@ def watch(
     options = WatchOptions(
         redis_url=redis_url, stream=stream, group=group, consumer=consumer or default_consumer(), encoder=encoder,
         batch=batch_size, claim_idle_ms=int(claim_idle * 1000), max_messages=max_messages, idle_exit_s=idle_exit,
+        max_deliveries=max_deliveries, dead_letter_stream=dead_letters,
     )
     try:
         report = run_watch(db, options)
@@ -689,7 +698,8 @@ def watch(
         _print_ingest_summary(report.ingest, db, Console())
         Console().print(
             Text(f"{report.messages} messages ({report.reclaimed} reclaimed from other workers), "
-                 f"{report.linked} articles linked"), soft_wrap=True,
+                 f"{report.linked} articles linked, {report.failed} failed (left for a retry), "
+                 f"{report.dead_letters} moved to {options.dead_letters}"), soft_wrap=True,
         )
 
 

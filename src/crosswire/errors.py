@@ -29,6 +29,7 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW603 the server has pgvector but the user may not install it (CREATE EXTENSION vector)
 - CW604 the PostgreSQL client packages (psycopg, pgvector) are not installed
 - CW605 `crosswire db start` could not start a local PostgreSQL server
+- CW606 PostgreSQL refused an article's values (a NUL character in a text)
 - CW620 the batch pipeline's engine (Ray Data) is not installed
 - CW621 the Ray cluster could not be started or reached
 - CW622 a batch pipeline worker failed
@@ -37,6 +38,9 @@ Codes (documented in the README, checked by tests/test_errors.py):
 - CW625 the Redis client (redis-py) is not installed
 - CW626 the Redis server could not be reached or refused a command
 - CW627 a stream message is not a usable article (no `article` field)
+- CW628 a batch article the store held when checked is gone when stored
+- CW629 a stream message delivered more than --max-deliveries times, never acknowledged
+- CW630 a watch option that cannot be used (--max-deliveries below 1)
 """
 from __future__ import annotations
 
@@ -68,6 +72,7 @@ CODES: dict[str, str] = {
     "CW603": "pgvector could not be installed in the database",
     "CW604": "PostgreSQL client packages not installed",
     "CW605": "local PostgreSQL server could not be started",
+    "CW606": "PostgreSQL refused an article's values",
     "CW620": "batch engine (Ray Data) not installed",
     "CW621": "Ray cluster could not be started or reached",
     "CW622": "a batch pipeline worker failed",
@@ -76,6 +81,9 @@ CODES: dict[str, str] = {
     "CW625": "Redis client not installed",
     "CW626": "Redis server unreachable or refused a command",
     "CW627": "stream message is not a usable article",
+    "CW628": "a batch article known when checked is gone when stored",
+    "CW629": "stream message delivered too often without acknowledgement",
+    "CW630": "watch option cannot be used",
 }
 
 

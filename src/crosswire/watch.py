@@ -24,6 +24,18 @@ of its own (`redis:STREAM/MESSAGE_ID`), and the store keeps one article per cont
 hash, so a message retried after its article was committed (a crash between commit and
 XACK) is counted `unchanged` and stored nothing again. A message that is not a usable
 article is counted rejected and acknowledged: retrying it would fail again.
+
+Dead letters: a message whose handling raises (the store refuses its article, or a bug)
+is left pending with its error noted (a Redis hash, ERRORS_KEY) while the rest of its
+batch is handled one message at a time and acknowledged; it is retried like a crashed
+worker's message. Redis counts each delivery (XREADGROUP, XAUTOCLAIM), crashes included,
+so a message delivered more than `max_deliveries` times is poison: it is moved to the
+dead-letter stream (`STREAM:dead` unless named) with its last error (CW629 when its
+worker died each time) and acknowledged, instead of being retried forever. A retried
+message is handled alone, so one poison message never takes its batch with it. A
+dead-lettered message keeps its fields; replay it with XADD once the cause is fixed.
+An outage of the store that outlasts max_deliveries retries dead-letters the messages it
+held up (their error names the outage): replay them the same way.
 """
 from __future__ import annotations
 
@@ -45,6 +57,10 @@ SCHEMA_ID = "crosswire.watch/1"
 ARTICLE_FIELD = b"article"
 # Linking holds this lock; a worker killed while linking frees it after this long.
 LINK_LOCK_TIMEOUT_S = 600
+# The Redis hash of a group's failed messages: message id -> the error its handling raised.
+ERRORS_KEY = "crosswire:{stream}:{group}:errors"
+# A dead letter's fields besides the message's own.
+DEAD_ID, DEAD_DELIVERIES, DEAD_ERROR = b"dead_message_id", b"dead_deliveries", b"dead_error"
 
 
 def default_consumer() -> str:
@@ -65,6 +81,16 @@ class WatchOptions:
     max_messages: int | None = None  # stop after handling this many messages
     idle_exit_s: float | None = None  # stop after this long with no message
     link: bool = True  # link stories after each round
+    max_deliveries: int = 5  # a message delivered more often than this goes to the dead-letter stream
+    dead_letter_stream: str | None = None  # default: STREAM:dead
+
+    @property
+    def dead_letters(self) -> str:
+        return self.dead_letter_stream or f"{self.stream}:dead"
+
+    @property
+    def errors_key(self) -> str:
+        return ERRORS_KEY.format(stream=self.stream, group=self.group)
 
 
 @dataclass
@@ -74,11 +100,14 @@ class WatchReport:
     messages: int = 0  # messages handled and acknowledged
     reclaimed: int = 0  # of those, taken over from another consumer (or this one's earlier run)
     linked: int = 0  # articles placed in stories
+    failed: int = 0  # handlings that raised; the message was left pending for a retry
+    dead_letters: int = 0  # messages moved to the dead-letter stream (and acknowledged)
 
     def to_dict(self) -> dict:
         return {
             "schema": SCHEMA_ID, "consumer": self.consumer, "messages": self.messages,
-            "reclaimed": self.reclaimed, "linked": self.linked, "ingest": self.ingest.to_dict(),
+            "reclaimed": self.reclaimed, "linked": self.linked, "failed": self.failed,
+            "dead_letters": self.dead_letters, "ingest": self.ingest.to_dict(),
         }
 
 
@@ -100,10 +129,13 @@ def _redis_client(url: str):
 def watch(db: str, options: WatchOptions) -> WatchReport:
     """Consume the stream into the corpus `db` until a bound in `options` (or Ctrl-C).
 
-    Raises CrosswireError: CW625/CW626 for Redis, CW2xx for the encoder, CW4xx for the store.
+    Raises CrosswireError: CW625/CW626 for Redis, CW2xx for the encoder, CW4xx for the
+    store, CW630 for a max_deliveries below 1.
     """
     import redis
 
+    if options.max_deliveries < 1:
+        raise CrosswireError("CW630", "--max-deliveries", f"needs at least 1 delivery, not {options.max_deliveries}")
     client = _redis_client(options.redis_url)
     encoder = get_encoder(options.encoder)
     report = WatchReport(options.consumer, IngestReport(encoder=encoder.name))
@@ -124,19 +156,116 @@ def watch(db: str, options: WatchOptions) -> WatchReport:
                         break
                     continue
                 last_message = time.monotonic()
-                items = [_item(options.stream, message_id, fields) for message_id, fields in messages]
                 stored_before = len(report.ingest.stored)
-                for item in embed_articles(items, encoder):
-                    store_item(corpus.store, item, report.ingest)
-                # Only now, with every article of the batch committed.
-                client.xack(options.stream, options.group, *(message_id for message_id, _ in messages))
-                report.messages += len(messages)
-                report.reclaimed += reclaimed
+                if reclaimed:
+                    # Retries: poison ones leave for the dead-letter stream; the others are
+                    # handled one at a time, so that one that kills its worker (no error
+                    # to note) is the only one its crashes count against.
+                    for message in _without_dead_letters(client, options, messages, report):
+                        _handle(client, options, corpus, encoder, [message], report, retried=True)
+                else:
+                    _handle(client, options, corpus, encoder, messages, report, retried=False)
                 if options.link and len(report.ingest.stored) > stored_before:
                     report.linked += _link(client, corpus, options)
     except redis.exceptions.RedisError as exc:
         raise CrosswireError("CW626", options.redis_url, f"the Redis server refused or dropped a command ({exc})") from None
     return report
+
+
+def _handle(
+    client: Any, options: WatchOptions, corpus: Corpus, encoder: Any, messages: list, report: WatchReport,
+    retried: bool,
+) -> None:
+    """Store these messages' articles (one encoder call) and acknowledge each once it is
+    committed. A message whose handling raises is left pending with its error noted, to
+    be retried (see the module docstring); the others go on without it."""
+    import redis
+
+    items, handled = [], []
+    for message_id, fields in messages:
+        try:
+            items.append(_item(options.stream, message_id, fields))
+            handled.append(message_id)
+        except Exception as exc:  # noqa: BLE001  (one article's failure must not stop the others)
+            _failed(client, options, message_id, exc, report)
+    try:
+        embedded = embed_articles(items, encoder, corpus.store)
+    except redis.exceptions.RedisError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        if len(handled) > 1:  # which article failed is not known: each again, on its own
+            for message in messages:
+                if message[0] in handled:
+                    _handle(client, options, corpus, encoder, [message], report, retried)
+        elif handled:
+            _failed(client, options, handled[0], exc, report)
+        return
+    for n, item in enumerate(embedded):
+        try:
+            store_item(corpus.store, item, report.ingest)
+        except redis.exceptions.RedisError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            _acknowledge(client, options, handled[:n], report, retried)
+            _failed(client, options, handled[n], exc, report)
+            rest = [m for m in messages if m[0] in set(handled[n + 1 :])]
+            if rest:
+                _handle(client, options, corpus, encoder, rest, report, retried)
+            return
+    # Only now, with every article committed.
+    _acknowledge(client, options, handled, report, retried)
+
+
+def _acknowledge(client: Any, options: WatchOptions, ids: list, report: WatchReport, retried: bool) -> None:
+    if not ids:
+        return
+    client.xack(options.stream, options.group, *ids)
+    if retried:
+        client.hdel(options.errors_key, *ids)
+        report.reclaimed += len(ids)
+    report.messages += len(ids)
+
+
+def _failed(client: Any, options: WatchOptions, message_id: bytes, exc: Exception, report: WatchReport) -> None:
+    """Leave the message pending (it is retried after claim_idle_ms) with its error noted."""
+    report.failed += 1
+    client.hset(options.errors_key, message_id, _describe(exc))
+
+
+def _describe(exc: Exception) -> str:
+    """An error as a dead letter records it: crosswire's own message (code, input, problem),
+    else the exception's type and first line."""
+    if isinstance(exc, CrosswireError):
+        return str(exc)
+    return f"{type(exc).__name__}: " + (str(exc).strip().splitlines() or [""])[0]
+
+
+def _without_dead_letters(client: Any, options: WatchOptions, messages: list, report: WatchReport) -> list:
+    """These retried messages, less those delivered more than max_deliveries times: each
+    of those is added to the dead-letter stream with its error and acknowledged, in one
+    MULTI/EXEC (a crash leaves it either pending or moved)."""
+    keep = []
+    for message_id, fields in messages:
+        pending = client.xpending_range(options.stream, options.group, message_id, message_id, 1)
+        deliveries = pending[0]["times_delivered"] if pending else 1
+        if deliveries <= options.max_deliveries:
+            keep.append((message_id, fields))
+            continue
+        noted = client.hget(options.errors_key, message_id)
+        source = f"redis:{options.stream}/{message_id.decode()}"
+        error = (
+            noted.decode("utf-8", "replace") if noted is not None
+            else f"CW629 {source}: delivered {deliveries} times and never acknowledged (its worker died or hung each time)"
+        )
+        with client.pipeline(transaction=True) as multi:
+            multi.xadd(options.dead_letters, {
+                **fields, DEAD_ID: message_id, DEAD_DELIVERIES: str(deliveries), DEAD_ERROR: error,
+            })
+            multi.xack(options.stream, options.group, message_id)
+            multi.hdel(options.errors_key, message_id)
+            multi.execute()
+        report.dead_letters += 1
+    return keep
 
 
 def _create_group(client: Any, options: WatchOptions) -> None:

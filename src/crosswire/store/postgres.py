@@ -382,6 +382,17 @@ class PostgresStore:
             self._insert_copy(article_id, article)
 
     def add_article(self, new: NewArticle) -> Stored:
+        import psycopg
+
+        try:
+            return self._add_article(new)
+        except psycopg.DataError as exc:
+            # Values PostgreSQL cannot hold (a NUL character in a text) from untrusted input.
+            raise CrosswireError(
+                "CW606", new.article.source, f"PostgreSQL refused the article ({_first_line(exc)})"
+            ) from None
+
+    def _add_article(self, new: NewArticle) -> Stored:
         art = new.article
         with self._db.transaction():
             self._db.execute("SELECT pg_advisory_xact_lock(%s, %s)", ARTICLES_LOCK)
