@@ -26,6 +26,7 @@ import functools
 import hashlib
 import os
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,17 +49,23 @@ SCHEMA_ID = "crosswire.ingest/1"
 # Articles embedded per encoder call: enough sentences (~30 each) to fill its batches,
 # few enough that a crash loses little work and memory stays flat.
 ARTICLES_PER_BATCH = 16
+# Encoder calls in flight at once, each on its own worker thread sharing the one encoder
+# (onnxruntime releases the GIL; each call computes on its own thread, so the vectors are
+# those of one call at a time). With the reader that makes 3 threads for 2 cores: the
+# encoder takes ~2/3 of the CPU per article, so one encoder thread left the second core
+# idle whenever the reader waited for it.
+ENCODER_CALLS_IN_FLIGHT = 2
 SHINGLE_WORDS = 3
 
 
 @dataclass
 class IngestTimings:
-    """Where an ingest's time went, in seconds. The encoder runs on a worker thread while
+    """Where an ingest's time went, in seconds. The encoder runs on worker threads while
     this one reads the next batch, so `encode` overlaps `read`; read + wait + store is
     the wall time."""
 
     read: float = 0.0  # reading files, language ID, segmentation, facts, attributions, the exact-copy check
-    encode: float = 0.0  # the encoder's busy time (worker thread)
+    encode: float = 0.0  # the encoder's busy time, summed over its worker threads
     wait: float = 0.0  # this thread blocked on the encoder
     store: float = 0.0  # profiles, MinHash, the near-duplicate check and each article's transaction
 
@@ -171,7 +178,7 @@ def ingest(
     files = [file for path in paths for file in input_files(path) if not own(file)]
     report = IngestReport(encoder=enc.name, files=len(files))
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-encode") as worker:
+    with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker:
         batch = _Batch(store, enc, report, worker)
         for done, file in enumerate(files, start=1):
             for item in read_file_articles(file, max_bytes=max_bytes):
@@ -263,9 +270,10 @@ def store_new_article(store: Store, new: NewArticle, report: IngestReport) -> No
 class _Batch:
     """Articles waiting for their sentence vectors, embedded together and then stored.
 
-    Encoding runs on a worker thread (onnxruntime releases the GIL) while the next batch
-    is read and segmented here, so the two kinds of work overlap on a 2-core machine.
-    Storing stays on this thread, in reading order.
+    Encoding runs on worker threads (onnxruntime releases the GIL), up to
+    ENCODER_CALLS_IN_FLIGHT batches at once, while the next batch is read and segmented
+    here, so the kinds of work overlap on a 2-core machine. Storing stays on this thread,
+    in reading order, so the stored rows are those of one batch at a time.
     """
 
     def __init__(self, store: Store, encoder: Encoder, report: IngestReport, worker: ThreadPoolExecutor) -> None:
@@ -274,7 +282,7 @@ class _Batch:
         self._report = report
         self._worker = worker
         self._pending: list[PreparedArticle] = []
-        self._encoding: tuple[list[PreparedArticle], Future] | None = None
+        self._encoding: deque[tuple[list[PreparedArticle], Future]] = deque()  # oldest first
 
     def add(self, article: Article) -> None:
         digest = content_hash(article.text)
@@ -300,38 +308,34 @@ class _Batch:
     def finish(self) -> None:
         """Encode and store everything still waiting."""
         self._send()
-        self._store_encoded()
+        while self._encoding:
+            self._store_oldest()
 
     def _in_flight(self) -> list[PreparedArticle]:
-        return self._encoding[0] if self._encoding else []
+        return [p for batch, _future in self._encoding for p in batch]
 
     def _send(self) -> None:
-        """Start encoding the pending batch, then store the one encoded before it: the
-        encoder is the slowest stage, so storing overlaps its next call instead of
-        leaving it idle (storing order, and so every stored row, is unchanged)."""
-        previous, self._encoding = self._encoding, None
+        """Start encoding the pending batch; then, with more than ENCODER_CALLS_IN_FLIGHT
+        batches sent, store the oldest. The encoder is the slowest stage, so storing
+        overlaps its calls instead of leaving it idle."""
         if self._pending:
-            self._encoding = (self._pending, self._worker.submit(self._timed_encode, encoder_texts(self._pending)))
+            texts = encoder_texts(self._pending)
+            self._encoding.append((self._pending, self._worker.submit(self._timed_encode, texts)))
             self._pending = []
-        self._store_batch(previous)
+        if len(self._encoding) > ENCODER_CALLS_IN_FLIGHT:
+            self._store_oldest()
 
-    def _timed_encode(self, texts: list[str]):
+    def _timed_encode(self, texts: list[str]) -> tuple[np.ndarray, float]:
         started = time.perf_counter()
         vectors = self._encoder.encode(texts)
-        self._report.timings.encode += time.perf_counter() - started
-        return vectors
+        return vectors, time.perf_counter() - started
 
-    def _store_encoded(self) -> None:
-        encoding, self._encoding = self._encoding, None
-        self._store_batch(encoding)
-
-    def _store_batch(self, encoding: tuple[list[PreparedArticle], Future] | None) -> None:
-        if encoding is None:
-            return
-        batch, future = encoding
+    def _store_oldest(self) -> None:
+        batch, future = self._encoding.popleft()
         started = time.perf_counter()
-        vectors = future.result()
+        vectors, encode_seconds = future.result()
         stored_from = time.perf_counter()
+        self._report.timings.encode += encode_seconds
         self._report.timings.wait += stored_from - started
         for new in new_articles(batch, vectors, self._encoder.name):
             store_new_article(self._store, new, self._report)
