@@ -19,10 +19,11 @@ import json
 import sqlite3
 from typing import Sequence
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution
@@ -36,6 +37,8 @@ from crosswire.store.rows import (
 DEFAULT_DB = "crosswire.db"
 # The story linker's folder (state.json, index.usearch) is the database path plus this.
 STORIES_SUFFIX = ".stories"
+# The linking lock (see SqliteStore.linking) is a file beside the database, named with this.
+LINK_LOCK_SUFFIX = ".link-lock"
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: articles and everything derived from them; stories left for the story linker to fill.
@@ -268,6 +271,9 @@ class SqliteStore:
         self._bands: BandIndex | None = None  # built on first use from the stored signatures
         # (state file stamp, linker) of the linker this store last saved or loaded.
         self._linker_seen: tuple[tuple[int, int, int], StoryLinker] | None = None
+        # One lock object per store: it counts nested holds (a merge links first), where
+        # two would block each other.
+        self._link_lock = FileLock(self.path + LINK_LOCK_SUFFIX)
         try:
             # isolation_level=None: transactions are explicit (BEGIN ... COMMIT) below.
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -403,7 +409,7 @@ class SqliteStore:
         return np.frombuffer(row[1], dtype="<f2").reshape(-1, row[0]).astype(np.float32)
 
     def own_files(self) -> list[str]:
-        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", STORIES_SUFFIX)]
+        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", STORIES_SUFFIX, LINK_LOCK_SUFFIX)]
 
     # -- stories and the corpus views ------------------------------------------------
 
@@ -412,10 +418,13 @@ class SqliteStore:
         """Where the story linker's state and index are kept, next to the database."""
         return self.path + STORIES_SUFFIX
 
-    def linking(self) -> AbstractContextManager[None]:
-        """One process links an SQLite corpus at a time (a second linking process is not
-        kept out: the PostgreSQL store is the one for several workers)."""
-        return nullcontext()
+    def linking(self) -> AbstractContextManager[object]:
+        """One linking pass at a time across every process on this file: an exclusive lock
+        (flock, through filelock) on a file beside it, which the system releases when its
+        process dies. A pass reads the linker state and the unlinked articles, and saves the
+        state in a file outside the database's transactions, so two passes at once would
+        each save a linker without the other's articles."""
+        return self._link_lock
 
     def new_linker(
         self, config: LinkerConfig, pins: dict[str, str], profiles: Profiles
