@@ -18,6 +18,7 @@ class Story:
     number: tuple[str, str]  # (as written in sentence 0, the changed figure)
     name: tuple[str, str]  # (the governor's surname as written in sentence 1, another surname)
     added: str  # a sentence the English version does not have
+    rewritten: tuple[str, str]  # (the figure in sentence 0, the same figure written another way)
     joiner: str = " "  # between sentences: Chinese and Japanese write none
 
     @property
@@ -25,7 +26,12 @@ class Story:
         return self.joiner.join(self.sentences)
 
     def with_number_changed(self) -> str:
-        old, new = self.number
+        return self._first_replaced(*self.number)
+
+    def with_number_rewritten(self) -> str:
+        return self._first_replaced(*self.rewritten)
+
+    def _first_replaced(self, old: str, new: str) -> str:
         first = self.sentences[0].replace(old, new, 1)
         assert first != self.sentences[0]
         return self.joiner.join((first, *self.sentences[1:]))
@@ -55,6 +61,7 @@ ENGLISH = Story(
     ("12,500", "15,200"),
     ("Markova", "Petrenko"),
     "Schools in the city will stay closed until Monday.",
+    ("12,500", "12.5 thousand"),
 )
 
 STORIES = [
@@ -70,6 +77,7 @@ STORIES = [
         ("12 500", "15 200"),
         ("Маркова", "Петренко"),
         "Школы города останутся закрытыми до понедельника.",
+        ("12 500", "12,5 тыс."),
     ),
     Story(
         "uk",
@@ -83,6 +91,7 @@ STORIES = [
         ("12 500", "15 200"),
         ("Маркова", "Петренко"),
         "Школи міста залишатимуться зачиненими до понеділка.",
+        ("12 500", "12,5 тис."),
     ),
     Story(
         "ar",
@@ -96,6 +105,7 @@ STORIES = [
         ("١٢٬٥٠٠", "١٥٬٢٠٠"),
         ("ماركوفا", "بيترينكو"),
         "وستبقى مدارس المدينة مغلقة حتى يوم الاثنين.",
+        ("١٢٬٥٠٠", "12,500"),
     ),
     Story(
         "fa",
@@ -109,6 +119,7 @@ STORIES = [
         ("۱۲٬۵۰۰", "۱۵٬۲۰۰"),
         ("مارکووا", "پترنکو"),
         "مدارس شهر تا روز دوشنبه تعطیل خواهند ماند.",
+        ("۱۲٬۵۰۰", "۱۲٫۵ هزار"),
     ),
     Story(
         "he",
@@ -122,6 +133,7 @@ STORIES = [
         ("12,500", "15,200"),
         ("מרקובה", "פטרנקו"),
         "בתי הספר בעיר יישארו סגורים עד יום שני.",
+        ("12,500", "12.5 אלף"),
     ),
     Story(
         "hi",
@@ -135,6 +147,7 @@ STORIES = [
         ("12,500", "15,200"),
         ("मार्कोवा", "पेट्रेंको"),
         "शहर के स्कूल सोमवार तक बंद रहेंगे।",
+        ("12,500", "१२,५००"),
     ),
     Story(
         "zh",
@@ -148,6 +161,7 @@ STORIES = [
         ("1.25万", "1.52万"),
         ("马尔科娃", "彼得连科"),
         "该市学校将停课至周一。",
+        ("1.25万", "12500"),
         joiner="",
     ),
     Story(
@@ -162,6 +176,7 @@ STORIES = [
         ("1万2500", "1万5200"),
         ("マルコワ", "ペトレンコ"),
         "市内の学校は月曜日まで休校となる。",
+        ("1万2500", "12,500"),
         joiner="",
     ),
     Story(
@@ -176,6 +191,7 @@ STORIES = [
         ("1만 2500", "1만 5200"),
         ("마르코바", "페트렌코"),
         "시내 학교들은 월요일까지 휴교한다.",
+        ("1만 2500", "12,500"),
     ),
     Story(
         "th",
@@ -189,6 +205,7 @@ STORIES = [
         ("12,500", "15,200"),
         ("มาร์โควา", "เปเตรนโก"),
         "โรงเรียนในเมืองจะปิดจนถึงวันจันทร์",
+        ("12,500", "๑๒,๕๐๐"),
     ),
     Story(
         "vi",
@@ -202,6 +219,7 @@ STORIES = [
         ("12.500", "15.200"),
         ("Markova", "Petrenko"),
         "Các trường học trong thành phố sẽ đóng cửa đến thứ Hai.",
+        ("12.500", "12,5 nghìn"),
     ),
     Story(
         "tr",
@@ -215,6 +233,7 @@ STORIES = [
         ("12.500", "15.200"),
         ("Markova", "Petrenko"),
         "Kentteki okullar pazartesiye kadar kapalı kalacak.",
+        ("12.500", "12,5 bin"),
     ),
     Story(
         "el",
@@ -228,6 +247,7 @@ STORIES = [
         ("12.500", "15.200"),
         ("Μάρκοβα", "Πετρένκο"),
         "Τα σχολεία της πόλης θα παραμείνουν κλειστά έως τη Δευτέρα.",
+        ("12.500", "12,5 χιλ."),
     ),
     Story(
         "es",
@@ -241,6 +261,7 @@ STORIES = [
         ("12.500", "15.200"),
         ("Markova", "Petrenko"),
         "Las escuelas de la ciudad permanecerán cerradas hasta el lunes.",
+        ("12.500", "12 500"),
     ),
     Story(
         "pt",
@@ -254,6 +275,7 @@ STORIES = [
         ("12.500", "15.200"),
         ("Markova", "Petrenko"),
         "As escolas da cidade vão permanecer fechadas até segunda-feira.",
+        ("12.500", "12,5 mil"),
     ),
     Story(
         "pl",
@@ -267,6 +289,7 @@ STORIES = [
         ("12 500", "15 200"),
         ("Markowa", "Petrenko"),
         "Szkoły w mieście pozostaną zamknięte do poniedziałku.",
+        ("12 500", "12,5 tys."),
     ),
     Story(
         "sw",
@@ -280,5 +303,6 @@ STORIES = [
         ("12,500", "15,200"),
         ("Markova", "Petrenko"),
         "Shule za mji huo zitaendelea kufungwa hadi Jumatatu.",
+        ("watu 12,500", "watu elfu 12.5"),
     ),
 ]
