@@ -167,7 +167,8 @@ def growth(args) -> None:
                     "read": t.read * per, "encode": t.encode * per, "wait": t.wait * per, "store": t.store * per,
                     "link": (end - linked_from) * per, "total": (end - wall) * per,
                 },
-                "cpu_ms_per_article": cpu * per, "link_cpu_ms_per_article": link_cpu * per, "rss_mib": current_rss_mib(), "peak_rss_mib": peak_rss_mib(),
+                "cpu_ms_per_article": cpu * per, "link_cpu_ms_per_article": link_cpu * per,
+                "read_cpu_ms_per_article": t.read_cpu * per, "store_cpu_ms_per_article": t.store_cpu * per, "rss_mib": current_rss_mib(), "peak_rss_mib": peak_rss_mib(),
                 "db_mib": sum(p.stat().st_size for p in work.glob("growth.db*") if p.is_file()) / 2**20,
                 "load": os.getloadavg()[0], "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
@@ -293,6 +294,14 @@ def main() -> None:
     # On a machine shared with other work, wall time says more about the neighbours than
     # about crosswire; CPU time per article bounds what 2 free cores would reach.
     print(f"CPU time: {cpu:.1f} s, {os.cpu_count()} cores visible; 2 free cores would reach at most {2000 / cpu_ms:.1f} articles/s")
+    t = report.timings
+    per = 1000 / stored
+    print(
+        f"CPU ms/article by stage: read {t.read_cpu * per:.1f}, store {t.store_cpu * per:.1f} (the reading thread),"
+        f" encoder and other threads {cpu_ms - (t.read_cpu + t.store_cpu) * per:.1f};"
+        f" wall ms/article: read {t.read * per:.1f}, wait for the encoder {t.wait * per:.1f}, store {t.store * per:.1f},"
+        f" encoder busy {t.encode * per:.1f} (summed over its threads)"
+    )
     verdict = "meets" if rate >= FLOOR_ARTICLES_PER_S else "is below"
     print(f"{rate:.1f} articles/s {verdict} the floor of {FLOOR_ARTICLES_PER_S:.0f} articles/s")
     for rejected in report.rejected[:5]:

@@ -68,6 +68,10 @@ class IngestTimings:
     encode: float = 0.0  # the encoder's busy time, summed over its worker threads
     wait: float = 0.0  # this thread blocked on the encoder
     store: float = 0.0  # profiles, MinHash, the near-duplicate check and each article's transaction
+    # CPU seconds of this thread (time.thread_time) in read and in store; the rest of the
+    # process's CPU time is the encoder's.
+    read_cpu: float = 0.0
+    store_cpu: float = 0.0
 
 
 @dataclass
@@ -177,7 +181,7 @@ def ingest(
 
     files = [file for path in paths for file in input_files(path) if not own(file)]
     report = IngestReport(encoder=enc.name, files=len(files))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker:
         batch = _Batch(store, enc, report, worker)
         for done, file in enumerate(files, start=1):
@@ -195,6 +199,7 @@ def ingest(
         batch.finish()
     timings = report.timings
     timings.read = time.perf_counter() - started - timings.wait - timings.store
+    timings.read_cpu = time.thread_time() - cpu_started - timings.store_cpu
     if progress is not None:
         progress(Progress(len(files), len(files), report))
     return report
@@ -334,12 +339,13 @@ class _Batch:
         batch, future = self._encoding.popleft()
         started = time.perf_counter()
         vectors, encode_seconds = future.result()
-        stored_from = time.perf_counter()
+        stored_from, store_cpu_from = time.perf_counter(), time.thread_time()
         self._report.timings.encode += encode_seconds
         self._report.timings.wait += stored_from - started
         for new in new_articles(batch, vectors, self._encoder.name):
             store_new_article(self._store, new, self._report)
         self._report.timings.store += time.perf_counter() - stored_from
+        self._report.timings.store_cpu += time.thread_time() - store_cpu_from
 
 
 def _facts(sf: SentenceFacts) -> Sequence[Fact]:
