@@ -1,0 +1,86 @@
+"""Two processes ingesting and linking one SQLite corpus at once give the stories one
+process gives: SqliteStore.linking holds one linking pass at a time across processes.
+
+Each process has one side of every WMT21 document (the French originals in one, their
+German translations in the other), so each story needs articles that the two processes
+stored. The test holds the lock while both ingest: neither links meanwhile, and both
+passes start together when it is let go.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+from test_postgres_concurrency import wmt_articles
+
+from crosswire.store.sqlite import SqliteStore
+
+WORKER = """
+import sys
+from crosswire import Corpus
+with Corpus(sys.argv[1]) as corpus:
+    corpus.ingest(sys.argv[2:])
+"""
+
+
+def _stories(db: str) -> list[list[str]]:
+    """Stories as sorted lists of their articles' text hashes (ids depend on arrival)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT sa.story_id, a.text FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id"
+        ).fetchall()
+    stories: dict[str, list[str]] = {}
+    for story_id, text in rows:
+        stories.setdefault(story_id, []).append(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    return sorted(sorted(members) for members in stories.values())
+
+
+def _start(db: str, file_sets: list[list[str]]) -> list[subprocess.Popen]:
+    env = {**os.environ, "CROSSWIRE_THREADS": "1"}
+    return [
+        subprocess.Popen([sys.executable, "-c", WORKER, db, *files], env=env, stderr=subprocess.PIPE, text=True)
+        for files in file_sets
+    ]
+
+
+def _wait(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        _, err = worker.communicate(timeout=600)
+        assert worker.returncode == 0, err
+
+
+def _count(db: str, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_two_processes_linking_one_sqlite_corpus_give_the_stories_of_one(tmp_path):
+    articles = wmt_articles()
+    files = []
+    for side in range(2):  # originals, then translations
+        path = tmp_path / f"side{side}.jsonl"
+        path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles[side::2]), "utf-8")
+        files.append(str(path))
+    alone, together = str(tmp_path / "alone.db"), str(tmp_path / "together.db")
+    _wait(_start(alone, [files]))
+    with SqliteStore(together) as store:
+        with store.linking():
+            # Held here while both processes ingest, so that their linking passes start
+            # together when it is let go; until then neither links anything.
+            workers = _start(together, [[f] for f in files])
+            deadline = time.monotonic() + 600
+            while _count(together, "articles") < len(articles):
+                assert all(w.poll() is None for w in workers), "a worker ended before linking"
+                assert time.monotonic() < deadline, "the workers stored nothing in time"
+                time.sleep(0.1)
+            time.sleep(2)  # each would link now, with nothing holding it back
+            assert _count(together, "story_articles") == 0
+    _wait(workers)
+    expected = _stories(alone)
+    assert len(expected) == len(articles) // 2 and all(len(story) == 2 for story in expected)
+    assert _stories(together) == expected
