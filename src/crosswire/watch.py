@@ -16,7 +16,8 @@ Redis hands each message to one of them. A worker, per round:
    transaction (crosswire.batch.store_item: ingest's rules);
 4. acknowledges the messages (XACK) only after their articles are committed;
 5. links the new articles into stories (crosswire.Corpus.link), one worker at a time
-   (a Redis lock), in publication order as `crosswire ingest` does.
+   (the store's linking lock, on either engine), in publication order as `crosswire
+   ingest` does.
 
 No loss: a message is acknowledged only after its article is committed, so a crash
 leaves it pending, to be reclaimed. No duplicates: each message's article has a source
@@ -55,8 +56,6 @@ from crosswire.read.jsonl import read_json_article
 
 SCHEMA_ID = "crosswire.watch/1"
 ARTICLE_FIELD = b"article"
-# Linking holds this lock; a worker killed while linking frees it after this long.
-LINK_LOCK_TIMEOUT_S = 600
 # The Redis hash of a group's failed messages: message id -> the error its handling raised.
 ERRORS_KEY = "crosswire:{stream}:{group}:errors"
 # A dead letter's fields besides the message's own.
@@ -166,7 +165,7 @@ def watch(db: str, options: WatchOptions) -> WatchReport:
                 else:
                     _handle(client, options, corpus, encoder, messages, report, retried=False)
                 if options.link and len(report.ingest.stored) > stored_before:
-                    report.linked += _link(client, corpus, options)
+                    report.linked += corpus.link()
     except redis.exceptions.RedisError as exc:
         raise CrosswireError("CW626", options.redis_url, f"the Redis server refused or dropped a command ({exc})") from None
     return report
@@ -325,12 +324,3 @@ def _item(stream: str, message_id: bytes, fields: dict[bytes, bytes]) -> Item:
     except CrosswireError as exc:
         return Rejected.from_error(exc)
     return prepare_article(article)
-
-
-def _link(client: Any, corpus: Corpus, options: WatchOptions) -> int:
-    """Link the articles in no story yet, one worker at a time across the group.
-
-    The Redis lock is what keeps two workers' passes apart on SQLite, whose store does not
-    lock linking across processes (PostgreSQL's advisory lock would)."""
-    with client.lock(f"crosswire:{options.stream}:{options.group}:link", timeout=LINK_LOCK_TIMEOUT_S):
-        return corpus.link()
