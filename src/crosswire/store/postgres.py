@@ -624,10 +624,12 @@ class PostgresStore:
         return self._db.execute("SELECT count(*) FROM story_articles WHERE linked = 1").fetchone()[0]
 
     def group_story(self, article_id: int) -> tuple[str, int] | None:
+        # As store.sqlite's: "id = root OR duplicate_of = root" finds the group by index,
+        # where a test on COALESCE(duplicate_of, id) reads every article.
         return self._db.execute(
-            "SELECT sa.story_id, sa.article_id FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id"
-            " WHERE sa.linked = 1 AND COALESCE(a.duplicate_of, a.id) ="
-            " (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = %s) ORDER BY sa.article_id LIMIT 1",
+            f"WITH {_GROUP_ROOT} SELECT sa.story_id, sa.article_id FROM g, articles AS a"
+            " JOIN story_articles AS sa ON sa.article_id = a.id"
+            " WHERE sa.linked = 1 AND (a.id = g.root OR a.duplicate_of = g.root) ORDER BY sa.article_id LIMIT 1",
             (article_id,),
         ).fetchone()
 
@@ -657,9 +659,9 @@ class PostgresStore:
             )
             for article_id, story_id in pins.items():
                 self._db.execute(
-                    "UPDATE story_articles SET story_id = %s WHERE article_id IN (SELECT id FROM articles"
-                    " WHERE COALESCE(duplicate_of, id) = (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = %s))",
-                    (story_id, article_id),
+                    f"WITH {_GROUP_ROOT} UPDATE story_articles SET story_id = %s WHERE article_id IN"
+                    " (SELECT a.id FROM g, articles AS a WHERE a.id = g.root OR a.duplicate_of = g.root)",
+                    (article_id, story_id),
                 )
 
     def override_pins(self) -> dict[int, str]:
@@ -842,6 +844,8 @@ class PostgresStore:
 
 
 LOCAL_DATABASE = "crosswire"
+# The near-duplicate group root (the original) of article %s, as a one-row table g(root).
+_GROUP_ROOT = "g(root) AS (SELECT COALESCE(duplicate_of, id) FROM articles WHERE id = %s)"
 
 
 def _local_server(folder: str, cleanup_mode: str | None):
