@@ -121,3 +121,18 @@ def test_one_name_in_another_script_is_a_name_variant(lang, a, b):
         if d["kind"] == "name_variant"
     ]
     assert (a, b) in variants
+
+
+def test_arabic_words_anchor_only_names_whose_consonants_agree():
+    # "إيلينا" (Elena) is keyed "ylyn": a fuzzy key match with "million" placed the swapped
+    # surname outside its window, and the swap went unreported.
+    from crosswire.compare import prepare, sentence_facts
+    from crosswire.diff import _anchors
+    from crosswire.read import read_string
+
+    english = "The regional governor, Elena Markova, said repairs would cost 3.5 million euros."
+    arabic = "وقالت حاكمة المنطقة، إيلينا بيترينكو، إن الإصلاحات ستكلف ٣٫٥ مليون يورو."
+    (a,) = sentence_facts(prepare(read_string(english, source="a", lang="en")))
+    (b,) = sentence_facts(prepare(read_string(arabic, source="b", lang="ar")))
+    pairs = [(a.words[i].text, b.words[j].text) for i, j in _anchors(a, b).items()]
+    assert pairs == [("Elena", "إيلينا")]
