@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +37,10 @@ _NUMERAL = re.compile(
 )
 # CLDR gives "." as the group mark, but the RAE and Portuguese style guides group with a space.
 _SPACE_GROUPING_TOO = {"es", "pt"}
+# Persian writes the decimal mark as a slash ("۳/۵ میلیون" = 3.5 million); two slashes make a
+# date ("۱۴۰۳/۰۱/۱۵"), which the lookarounds leave alone.
+_SLASH_DECIMAL_LANGS = {"fa"}
+_SLASH_DECIMAL = re.compile(r"(?<![\d/])\d{1,3}/\d{1,2}(?![\d/])")
 # Full-width marks in CJK text ("２，５００") read as their ASCII forms, one character for one.
 _FULL_WIDTH_MARKS = str.maketrans("，．", ",.")
 ARABIC_DECIMAL, ARABIC_GROUP = "٫", "٬"
@@ -173,8 +178,15 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
     end = len(text) if end is None else end
     found: list[Number] = []
     consumed = start  # a compound CJK numeral ("1万2500") takes the numerals after its multiplier
+    if lang in _SLASH_DECIMAL_LANGS:
+        for match in _SLASH_DECIMAL.finditer(text, start, end):
+            integer, frac = match.group().split("/")
+            value = _decimal(1, integer, frac)
+            if value is not None:
+                found.append(_scaled(text, match.start(), match.end(), value, lang, end))
+    slash_spans = [(n.start, n.end) for n in found]
     for match in _NUMERAL.finditer(text, start, end):
-        if match.start() < consumed:
+        if match.start() < consumed or any(s <= match.start() < e for s, e in slash_spans):
             continue
         raw = match.group().rstrip(" '’\u00a0\u202f\u2009.,，．٫٬")
         # A space only groups digits in languages whose group mark is a space, or whose
@@ -189,7 +201,7 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
         else:
             found.append(_number(text, match.start(), raw, lang, end))
         consumed = found[-1].end
-    return found
+    return sorted(found, key=lambda n: n.start)
 
 
 def _number(text: str, s: int, raw: str, lang: str, end: int) -> Number:
@@ -200,8 +212,12 @@ def _number(text: str, s: int, raw: str, lang: str, end: int) -> Number:
         # Not one well-formed number ("1.2.3"): fall back to its leading run of digits.
         raw = re.match(r"[-−–]?\d+", raw).group()
         value = parse_numeral(raw, lang)
-    e = s + len(raw)
-    value, e = _apply_multipliers(text, value, e, lang, end)
+    value, e = _apply_multipliers(text, value, s + len(raw), lang, end)
+    return _scaled(text, s, e, value, lang, end)
+
+
+def _scaled(text: str, s: int, e: int, value: Decimal, lang: str, end: int) -> Number:
+    """The number text[s:e] of `value`, with the percent sign or scale word around it."""
     tail = text[e : min(end, e + 16)]
     before = text[max(0, s - 10) : s]
     percent = bool(_PERCENT.match(tail) or _PERCENT_BEFORE.search(before))
@@ -231,7 +247,8 @@ def _apply_multipliers(text: str, value: Decimal, e: int, lang: str, end: int) -
 def _scale(tail: str, before: str) -> int:
     """The scale word after the numeral (or before it, in Swahili), 1 if none."""
     word = _SCALE_AFTER.match(tail)
-    if word and (scale := _SCALE_WORDS.get(word.group(1).lower().rstrip("."))):
+    # NFC: Devanagari's nukta letters come precomposed ("ड़", U+095C) or as two characters.
+    if word and (scale := _SCALE_WORDS.get(unicodedata.normalize("NFC", word.group(1).lower().rstrip(".")))):
         return scale
     thai = tail.lstrip()
     for name, scale in _THAI_SCALE_WORDS.items():
