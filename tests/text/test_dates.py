@@ -126,3 +126,9 @@ def test_dates_in_other_scripts(text, lang):
 def test_levantine_month_of_two_words():
     (date,) = find_dates("في ١ تشرين الثاني ٢٠٢٣", "ar")
     assert date.iso == "2023-11-01"
+
+
+@pytest.mark.parametrize(("text", "iso"), [("令和6年3月5日", "2024-03-05"), ("令和元年5月1日", "2019-05-01"), ("平成31年4月30日", "2019-04-30")])
+def test_japanese_era_years(text, iso):
+    (date,) = find_dates(text, "ja")
+    assert (date.iso, date.text) == (iso, text)

@@ -90,6 +90,9 @@ def _month_regex(lang: str) -> re.Pattern[str]:
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d])")
 _CJK = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?")
+# Japanese official and much news text counts years by era: 令和6年 = 2024, 元年 its first year.
+_JAPANESE_ERA = re.compile(r"(令和|平成)(\d{1,2}|元)年(\d{1,2})月(?:(\d{1,2})日)?")
+_ERA_START = {"令和": 2019, "平成": 1989}
 # Korean writes the same units in Hangul, with spaces between them: "2023년 1월 31일".
 _KOREAN = re.compile(r"(?:(\d{4})년\s?)?(\d{1,2})월(?:\s?(\d{1,2})일)?")
 # Vietnamese numbers its months: "ngày 5 tháng 3 năm 2024", "5 tháng 3".
@@ -136,6 +139,10 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         if not _valid(year, month, day):
             day, month = month, day
         add(match.start(), match.end(), year, month, day)
+    if lang == "ja":
+        for match in _JAPANESE_ERA.finditer(text, start, end):
+            year = _ERA_START[match[1]] + (0 if match[2] == "元" else int(match[2]) - 1)
+            add(match.start(), match.end(), year, int(match[3]), int(match[4]) if match[4] else None)
     if lang in {"ja", "zh", "ko"}:
         for pattern in (_CJK, _KOREAN) if lang == "ko" else (_CJK,):
             for match in pattern.finditer(text, start, end):
