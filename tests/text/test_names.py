@@ -6,6 +6,7 @@ from crosswire.text.names import (
     find_names,
     is_common_word,
     is_rare_word,
+    korean_stem,
     name_key,
     spelling_match,
     words,
@@ -261,3 +262,18 @@ def test_rare_words_are_names_where_script_has_no_capitals(lang, text, names):
     # names well known in the language are not.
     ws = words(text, 0, len(text), lang)
     assert [w.text for w in find_names([ws], lang)[0]] == names
+
+
+@pytest.mark.parametrize(
+    ("token", "stem"),
+    [("마르코바는", "마르코바"), ("유니세프는", "유니세프"), ("서울에서", "서울"), ("집을", "집"), ("학교들", "학교"), ("오바마", "오바마")],
+)
+def test_korean_particles_are_cut_from_the_word(token, stem):
+    assert korean_stem(token) == stem
+
+
+def test_korean_names_are_rare_words_that_are_no_verb_or_compound():
+    text = "윤석열 대통령은 서울에서 기자회견을 열고 젤렌스키 대통령과 통화했다. 구호물자 40톤을 보냈다."
+    ws = words(text, 0, len(text), "ko")
+    assert [w.text for w in find_names([ws], "ko")[0]] == ["윤석열", "젤렌스키"]
+    assert text[ws[0].start : ws[0].end] == "윤석열"

@@ -37,7 +37,7 @@ from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
-from wordfreq import available_languages, zipf_frequency
+from wordfreq import available_languages, get_frequency_dict, zipf_frequency
 
 # A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
 # or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
@@ -194,6 +194,8 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
             initial = not found and elided.group()[0].isupper()
         else:
             initial = not found
+        if lang == "ko":
+            token = korean_stem(token)
         key = name_key(token)
         if not key:
             continue
@@ -201,8 +203,65 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
         # A capital after the first letter makes an acronym or a brand ("UNIS", "BaFin"), not a
         # common word, wherever it stands.
         common = capitalised and not _inner_capital(token) and is_common_word(token, lang)
-        found.append(Word(offset, match.end(), token, key, capitalised, initial, common))
+        found.append(Word(offset, offset + len(token), token, key, capitalised, initial, common))
     return found
+
+
+# Korean glues particles to the word they follow ("마르코바는", "유니세프는", "서울에서").
+_KOREAN_PARTICLES = sorted(
+    "은 는 이 가 을 를 의 에 에서 에게 께 께서 와 과 도 로 으로 만 보다 부터 까지 처럼 라고 이라고 이다 였다 이며 한테 이나 나 들 들은 들이".split(),
+    key=len,
+    reverse=True,
+)
+# Final syllables of verb and adjective forms ("말했다", "발생해", "복구됐다"), which wordfreq's
+# Korean list (split into morphemes) does not hold as words.
+_KOREAN_VERB_FINALS = frozenset("다고며서해돼된한할던면지게요죠네록니야")
+
+
+@functools.lru_cache(maxsize=1)
+def _korean_frequencies() -> dict[str, float]:
+    # wordfreq would tokenise each lookup with MeCab, which is not installed; its word list is
+    # read directly instead.
+    return get_frequency_dict("ko")
+
+
+@functools.lru_cache(maxsize=65536)
+def korean_stem(token: str) -> str:
+    """`token` without a particle, unless the whole token is a known word."""
+    frequencies = _korean_frequencies()
+    if token in frequencies:
+        return token
+    for particle in _KOREAN_PARTICLES:
+        stem = token[: -len(particle)]
+        # A one-syllable stem only where it is a word ("집을", "물이"): a name ending in a
+        # particle's syllable ("오바마", "마리아") keeps it.
+        if token.endswith(particle) and (len(stem) >= 2 or stem in frequencies):
+            return stem
+    return token
+
+
+def is_rare_korean_word(word: Word) -> bool:
+    """A Korean word (particle already cut) too rare to be a common noun and not shaped like a
+    verb form: a transliterated name ("페트렌코")."""
+    return (
+        len(word.text) >= 2
+        and all("\uac00" <= c <= "\ud7af" for c in word.text)
+        and word.text[-1] not in _KOREAN_VERB_FINALS
+        and word.text not in stop_words("ko")
+        and _korean_frequencies().get(word.text, 0.0) < 10 ** (RARE_WORD_MAX_ZIPF - 9)
+        and not _korean_compound(word.text)
+    )
+
+
+def _korean_compound(text: str) -> bool:
+    """Two common words of two syllables or more, written as one ("구호물자" = 구호 + 물자,
+    "기자회견"): a compound noun, which the morpheme list does not hold whole."""
+    frequencies = _korean_frequencies()
+    common = 10 ** (COMMON_WORD_MIN_ZIPF - 9)
+    return any(
+        frequencies.get(text[:k], 0.0) >= common and frequencies.get(text[k:], 0.0) >= common
+        for k in range(2, len(text) - 1)
+    )
 
 
 def _script(text: str) -> str:
@@ -302,7 +361,7 @@ def _could_be_name(word: Word, lang: str) -> bool:
         return True  # "Mavix2", "G7"
     if lang == "ja" and _KATAKANA.fullmatch(word.text):
         return True
-    if is_rare_caseless_word(word, lang):
+    if is_rare_caseless_word(word, lang) or (lang == "ko" and is_rare_korean_word(word)):
         return True
     if not word.capitalised:
         return False
