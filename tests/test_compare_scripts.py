@@ -19,9 +19,9 @@ FACT_KINDS = {"number", "name", "date"}
 BY_LANG = {story.lang: story for story in STORIES}
 # Every sentence of the story linked to its translation, in order.
 ALIGNED = ["ru", "uk", "ar", "zh", "ja", "ko", "tr", "es", "pt", "pl"]
-# Names are told by capitals, katakana, or (Arabic, Hebrew, Korean) by being rare words, so a swapped
-# surname is found.
-NAMES_FOUND = ["ru", "uk", "ar", "he", "ja", "ko", "tr", "el", "es", "pt", "pl", "vi", "sw"]
+# Names are told by capitals, katakana, an interpunct (Chinese) or (Arabic, Hebrew, Korean) by
+# being rare words, so a swapped surname is found.
+NAMES_FOUND = ["ru", "uk", "ar", "he", "zh", "ja", "ko", "tr", "el", "es", "pt", "pl", "vi", "sw"]
 
 
 @functools.lru_cache(maxsize=None)

@@ -234,6 +234,10 @@ def test_greek_ou_is_one_vowel():
         # One liquid in Korean and Japanese.
         ("Markova", "마르코바"),
         ("Markova", "マルコワ"),
+        # Pinyin: d for t.
+        ("Markova", "马尔科娃"),
+        ("Petrenko", "彼得连科"),
+        ("Elena", "叶莲娜"),
     ],
 )
 def test_one_name_in_two_scripts(a, b):
@@ -277,3 +281,10 @@ def test_korean_names_are_rare_words_that_are_no_verb_or_compound():
     ws = words(text, 0, len(text), "ko")
     assert [w.text for w in find_names([ws], "ko")[0]] == ["윤석열", "젤렌스키"]
     assert text[ws[0].start : ws[0].end] == "윤석열"
+
+
+def test_chinese_foreign_names_are_cut_out_at_the_interpunct():
+    text = "美国总统唐纳德·特朗普表示"
+    ws = words(text, 0, len(text), "zh")
+    assert [w.text for w in ws] == ["美国总统", "唐纳德", "特朗普", "表示"]
+    assert [w.text for w in find_names([ws], "zh")[0]] == ["唐纳德", "特朗普"]

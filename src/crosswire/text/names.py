@@ -85,6 +85,7 @@ class Word:
     capitalised: bool
     sentence_initial: bool
     common: bool  # capitalised, but a common word of its language (`is_common_word`)
+    interpunct_name: bool = False  # Chinese: part of a foreign name written "叶莲娜·马尔科娃"
 
 
 @functools.lru_cache(maxsize=64)
@@ -204,7 +205,63 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
         # common word, wherever it stands.
         common = capitalised and not _inner_capital(token) and is_common_word(token, lang)
         found.append(Word(offset, offset + len(token), token, key, capitalised, initial, common))
-    return found
+    return _interpunct_names(text, found) if lang == "zh" else found
+
+
+# Chinese writes a foreign full name with an interpunct between its parts ("叶莲娜·马尔科娃"),
+# the only mark of a name in a script without spaces or capitals.
+_INTERPUNCTS = "·・•‧"
+
+
+def _interpunct_names(text: str, found: list[Word]) -> list[Word]:
+    """Han runs that touch an interpunct, cut into the name part and the common words glued
+    to it ("州长叶莲娜" -> "州长" + "叶莲娜", "马尔科娃表示" -> "马尔科娃" + "表示")."""
+    out: list[Word] = []
+    for w in found:
+        before = text[w.start - 1 : w.start] if w.start else ""
+        after = text[w.end : w.end + 1]
+        if not (before in _INTERPUNCTS and before or after in _INTERPUNCTS and after):
+            out.append(w)
+            continue
+        name_start, name_end = w.start, w.end
+        if after in _INTERPUNCTS and after:  # the name ends the run: common words lead it
+            name_start += _common_zh_affix(w.text, leading=True)
+        if before in _INTERPUNCTS and before:  # the name starts the run: common words trail it
+            name_end -= _common_zh_affix(text[name_start:w.end], leading=False)
+        for s, e, is_name in ((w.start, name_start, False), (name_start, name_end, True), (name_end, w.end, False)):
+            if e > s:
+                part = text[s:e]
+                out.append(Word(s, e, part, name_key(part), False, w.sentence_initial and s == w.start, False, is_name))
+    return out
+
+
+MIN_ZH_NAME_CHARS = 2
+
+
+def _common_zh_affix(run: str, leading: bool) -> int:
+    """Length of the common Chinese words (wordfreq) that lead (or trail) `run`, greedily,
+    longest first, leaving at least MIN_ZH_NAME_CHARS characters."""
+    frequencies, common = _zh_frequencies(), 10 ** (COMMON_WORD_MIN_ZIPF - 9)
+    cut = 0
+    while True:
+        rest = run[cut:] if leading else run[: len(run) - cut]
+        step = next(
+            (
+                k
+                for k in range(len(rest) - MIN_ZH_NAME_CHARS, 1, -1)
+                if frequencies.get(rest[:k] if leading else rest[-k:], 0.0) >= common
+            ),
+            0,
+        )
+        if not step:
+            return cut
+        cut += step
+
+
+@functools.lru_cache(maxsize=1)
+def _zh_frequencies() -> dict[str, float]:
+    # Read directly: wordfreq's own lookups would tokenise with jieba, which is not installed.
+    return get_frequency_dict("zh")
 
 
 # Korean glues particles to the word they follow ("마르코바는", "유니세프는", "서울에서").
@@ -361,7 +418,7 @@ def _could_be_name(word: Word, lang: str) -> bool:
         return True  # "Mavix2", "G7"
     if lang == "ja" and _KATAKANA.fullmatch(word.text):
         return True
-    if is_rare_caseless_word(word, lang) or (lang == "ko" and is_rare_korean_word(word)):
+    if word.interpunct_name or is_rare_caseless_word(word, lang) or (lang == "ko" and is_rare_korean_word(word)):
         return True
     if not word.capitalised:
         return False
@@ -435,7 +492,7 @@ def script_of(text: str) -> str:
 # "بيترينكو" = Petrenko, "ماركوفا" = Markova; Greek β is v), l/r (Japanese and Korean have one
 # liquid), and the skeleton's digraph rules without w -> v (w is a vowel letter in Arabic).
 _CONSONANT_RULES = [(old, new) for old, new in _SKELETON_RULES if old not in {"w", "y", "j"}]
-_LABIAL, _LIQUID = re.compile(r"[pbfvw]"), re.compile(r"[lr]")
+_LABIAL, _LIQUID, _DENTAL = re.compile(r"[pbfvw]"), re.compile(r"[lr]"), re.compile(r"d")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 # Abjads write long vowels with consonant letters: Arabic و/ي as w/y, Hebrew ו/י as v/y, and a
 # final ה (h) for "a"; anyascii spells them as consonants.
@@ -453,7 +510,8 @@ def _consonants(key: str, script: str) -> str:
     key = _SOFT_C.sub("s", key)  # "UNICEF": Hebrew and Arabic write what is said, an s
     for old, new in _CONSONANT_RULES:
         key = key.replace(old, new)
-    key = _LIQUID.sub("r", _LABIAL.sub("b", re.sub(r"[aeiouyj]", "", key)))
+    # Pinyin writes unaspirated t as d ("彼得连科" BiDeLianKe = Petrenko).
+    key = _DENTAL.sub("t", _LIQUID.sub("r", _LABIAL.sub("b", re.sub(r"[aeiouyj]", "", key))))
     return ("_" if vowel_start else "") + re.sub(r"(.)\1+", r"\1", key)
 
 
