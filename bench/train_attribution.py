@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from polnear import DEFAULT_DATA, Document, load_split, print_table, score  # noqa: E402
 
 from crosswire.attribution import lexicon, tagger  # noqa: E402
-from crosswire.attribution.tagger import TAG_OF_ROLE, features, model_path, tokens  # noqa: E402
+from crosswire.attribution.tagger import TAG_OF_ROLE, features, model_path, quoted_at_starts, tokens  # noqa: E402
 from crosswire.text.segment import segment  # noqa: E402
 
 # Where a token falls in two gold spans (annotations of one text by several passes), the
@@ -48,7 +48,7 @@ def sequences(document: Document, lex) -> list[tuple[list[list[str]], list[str]]
     text = document.text
     sentences, _ = segment(text, "en")
     result = []
-    for sentence in sentences:
+    for sentence, quoted in zip(sentences, quoted_at_starts(text, sentences)):
         spans = tokens(text, sentence.start, sentence.end)
         if not spans:
             continue
@@ -61,7 +61,7 @@ def sequences(document: Document, lex) -> list[tuple[list[list[str]], list[str]]
                     inside = [i for i, (s, e) in enumerate(spans) if start <= s < end]
                     for k, i in enumerate(inside):
                         tags[i] = ("B-" if k == 0 else "I-") + TAG_OF_ROLE[role]
-        result.append((features(text, spans, lex), tags))
+        result.append((features(text, spans, lex, quoted), tags))
     return result
 
 

@@ -119,7 +119,7 @@ def test_a_rule_source_replaces_a_tagged_one_only_where_it_opens_it() -> None:
     rules = [_reading("verb", first_said, at("Ohio"), text), _reading("verb", second_said, at("Jon Hale"), text)]
     tagged = [_reading("verb", first_said, at("Paula Roe of Dayton, Ohio"), text),
               _reading("verb", second_said, at("Jon Hale, a union steward"), text)]
-    merged = tagger.with_rule_readings(tagged, rules)
+    merged = tagger.with_rule_readings(tagged, rules, sources=[at("Paula Roe of Dayton, Ohio"), at("Jon Hale, a union steward")])
     # A rule span cut inside the tagged source is a clause boundary misread: the tagged one
     # stays. A rule span that opens it is the name of an apposition: the project's convention.
     assert [a.source.text for a in merged] == ["Paula Roe of Dayton, Ohio", "Jon Hale"]
@@ -129,3 +129,28 @@ def test_odd_text_gives_attributions_or_none() -> None:
     for text in ("", "“" * 5000 + "said" + "”" * 5000, '"""', "— ― : said, said, said", "Он сказал 他说 said."):
         for attribution in _attributions(text):
             assert 0 <= attribution.cue.start < attribution.cue.end <= len(text)
+
+
+def test_a_rule_verb_cue_is_kept_where_the_tagger_half_doubts_it() -> None:
+    text = "Union leaders warned that the plant would close."
+    def at(phrase: str) -> tuple[int, int]:
+        return text.index(phrase), text.index(phrase) + len(phrase)
+
+    warned, leaders = at("warned"), at("Union leaders")
+    rules = [_reading("verb", warned, leaders, text)]
+    # No possible cue of the tagger there: the rules' reading is left to the tagger.
+    assert tagger.with_rule_readings([], rules) == []
+    # A possible cue (tagger.MIN_RULE_CUE_MARGINAL): kept, with the rules' source where the
+    # tagger reads a source there too, else with none.
+    (kept,) = tagger.with_rule_readings([], rules, possible_cues=[warned], likely_sources=[leaders])
+    assert (kept.cue.text, kept.source.text) == ("warned", "Union leaders")
+    (kept,) = tagger.with_rule_readings([], rules, possible_cues=[warned])
+    assert kept.cue.text == "warned" and kept.source is None and kept.entity.kind == "anonymous"
+
+
+def test_a_sentence_inside_a_quotation_of_several_sentences_is_known_quoted() -> None:
+    text = "“We will win. Nobody doubts it.” Smith said. “Unclosed quotation.\nA new paragraph."
+    sentences, _ = segment(text, "en")
+    starts = dict(zip((text[s.start:s.end] for s in sentences), tagger.quoted_at_starts(text, sentences)))
+    assert starts == {"“We will win.": False, "Nobody doubts it.”": True, "Smith said. “": False,
+                      "Unclosed quotation.": True, "A new paragraph.": False}  # a line break closes it

@@ -112,7 +112,9 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
     bylines = _quotation_bylines(text, sentences, lex)
     if has_model(lang):
         # The trained tagger reads cues and sources as PolNeAR annotates them; the rules add the rest.
-        tagged = with_rule_readings(tagged_attributions(text, sentences, lex), found)
+        tagged_text = tagged_attributions(text, sentences, lex)
+        tagged = with_rule_readings(tagged_text.attributions, found, tagged_text.possible_cues,
+                                    tagged_text.sources, tagged_text.likely_sources)
         found = []
         for attribution in tagged:
             found.append(_resolve_pronoun(attribution, found))

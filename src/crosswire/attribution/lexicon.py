@@ -17,7 +17,7 @@ from ..errors import CrosswireError
 CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
 WORD_KINDS = frozenset({
     "anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux", "clause", "conj", "agent", "copula",
-    "link", "noncue", "unit", "clitic", "grammar",
+    "link", "noncue", "unit", "clitic", "grammar", "stance",
 })
 # `grammar` phrases: properties of the language that the rules read (see en.tsv).
 GRAMMAR = frozenset({"verb-final", "verb-first", "pro-drop"})
@@ -85,6 +85,7 @@ class Lexicon:
     clitics: tuple[tuple[str, str], ...]  # (proclitic, what replaces it), longest first: ("لل", "ال")
     grammar: frozenset[str]  # GRAMMAR properties of the language
     unspaced: bool
+    stance: frozenset[str] = frozenset()  # trained tagger only: words that attribute in a wider sense ("thinks", "wants")
 
     @functools.cached_property
     def skip_suffixes(self) -> tuple[str, ...]:
@@ -213,6 +214,7 @@ def lexicon(lang: str) -> Lexicon | None:
         frozen["pronoun"], frozen["skip"], frozen["comp"], frozen["end"], frozen["det"], frozen["aux"],
         frozen["speaker"], frozen["clause"], frozen["conj"], frozen["agent"], frozen["copula"],
         frozen["link"], frozen["unit"], clitic_order, frozen["grammar"], unspaced,
+        frozen["stance"],
     )
 
 

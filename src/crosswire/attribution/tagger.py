@@ -17,7 +17,7 @@ import functools
 import importlib.resources
 import re
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Sequence
 
 import pycrfsuite
@@ -34,6 +34,9 @@ TAG_OF_ROLE = {role: tag for tag, role in ROLE_OF_TAG.items()}
 # Tokens outside the best tag sequence that the model still likely takes for a source
 # (see _with_likely_roles): a cue without a source of the best sequence takes its source from them.
 LIKELY_SOURCE_TAG, LIKELY_SOURCE = "SRC?", "likely source"
+# Tokens the model gives some belief as a cue, too little to read them as one alone (see
+# MIN_RULE_CUE_MARGINAL): a verb cue of the rules there is kept (see with_rule_readings).
+POSSIBLE_CUE = "possible cue"
 _OPENING_QUOTES = "“«„"
 _CLOSING_QUOTES = "”»"
 _QUOTES = '"' + _OPENING_QUOTES + _CLOSING_QUOTES
@@ -42,6 +45,10 @@ _INFINITIVE_MARKER = "to"  # the model is English
 # source (see _with_likely_roles). Chosen on a held-out fifth of PolNeAR train
 # (bench/train_attribution.py --holdout), never on dev.
 MIN_ROLE_MARGINAL = {"CUE": 0.4, "SRC": 0.3}
+# The cue marginal from which a verb cue that the rules read with a source, and the tagger does
+# not, is kept. On the held-out fifth of train, 55% of such cues at 0.2 or more are PolNeAR cues,
+# against 33% of all of them: more than the F1 of cues, halved, so each one kept raises it.
+MIN_RULE_CUE_MARGINAL = 0.2
 # The lexicon's word classes that help tell a cue or a source edge.
 _WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
 
@@ -96,6 +103,10 @@ def _word_classes(lang: str) -> dict[str, str]:
             for stem in _stems(phrase):
                 for ending in ("", "s", "es", "d", "ed", "ing"):
                     classes.setdefault(stem + ending, "cue-form")
+    for word in lex.stance:
+        for stem in _stems(word):
+            for ending in ("", "s", "es", "d", "ed", "ing"):
+                classes.setdefault(stem + ending, "stance")
     return classes
 
 
@@ -148,8 +159,9 @@ def _word_features(word: str, lang: str) -> tuple[tuple[str, ...], dict[int, tup
     return own, {d: (f"w{d}=" + w, f"sh{d}=" + shape, f"c{d}=" + word_class) for d in _NEIGHBOURS}
 
 
-def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[list[str]]:
-    """The CRF features of each token of one sentence."""
+def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon, quoted: bool = False) -> list[list[str]]:
+    """The CRF features of each token of one sentence; `quoted`: the sentence starts inside
+    a quotation opened in an earlier sentence of its paragraph (see quoted_at_starts)."""
     n = len(spans)
     words = [text[s:e] for s, e in spans]
     lower = [w.casefold() for w in words]
@@ -169,14 +181,15 @@ def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[
                 i += 1
                 kinds[i] = "I" + cue.kind
     cue_at = [i for i, k in enumerate(kinds) if k.startswith("B")]
-    inside = list(_quote_states(words))
+    inside = list(_quote_states(words, quoted))
     commas_before = 0
     commas_total = lower.count(",")
     has_quote = "sq=" + ("1" if any(w in _QUOTES for w in words) else "0")
+    opens_quoted = "q0=" + ("1" if quoted else "0")
     last = len(_BUCKETS) - 1
     result = []
     for i in range(n):
-        f = [*own[i][0], "k=" + kinds[i], "q=" + ("1" if inside[i] else "0"), has_quote,
+        f = [*own[i][0], "k=" + kinds[i], "q=" + ("1" if inside[i] else "0"), has_quote, opens_quoted,
              _COMMAS_BEFORE[min(commas_before, last)], _COMMAS_AFTER[min(commas_total - commas_before, last)],
              _POSITION[min(i, last)], _REST[min(n - 1 - i, last)]]
         left = [i - c for c in cue_at if c <= i]
@@ -200,14 +213,15 @@ def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[
     return result
 
 
-def tag_spans(text: str, sentence: Sentence, lex: Lexicon) -> list[tuple[str, int, int]]:
-    """(role, start, end) of the cue, source, content and likely source spans the model tags in a sentence."""
+def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False) -> list[tuple[str, int, int]]:
+    """(role, start, end) of the cue, source, content, likely source and possible cue spans the
+    model tags in a sentence; `quoted`: it starts inside a quotation (see quoted_at_starts)."""
     spans = tokens(text, sentence.start, sentence.end)
     if not spans:
         return []
     model = _tagger(lex.lang)
-    tags = _with_likely_roles(model, model.tag(features(text, spans, lex)))
-    found: list[tuple[str, int, int]] = []
+    tags, possible_cues = _with_likely_roles(model, model.tag(features(text, spans, lex, quoted)))
+    found: list[tuple[str, int, int]] = [(POSSIBLE_CUE, *spans[t]) for t in possible_cues]
     role = None
     for (start, end), tag in zip(spans, tags):
         prefix, _, name = tag.partition("-")
@@ -222,27 +236,37 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon) -> list[tuple[str, in
     return found
 
 
-def _with_likely_roles(model: pycrfsuite.Tagger, tags: list[str]) -> list[str]:
+def _with_likely_roles(model: pycrfsuite.Tagger, tags: list[str]) -> tuple[list[str], list[int]]:
     """The best tag sequence, with an "O" token retagged as a cue, or as a likely source
     (LIKELY_SOURCE_TAG), where the model gives that role at least MIN_ROLE_MARGINAL (its
-    probability summed over the B and I tags).
+    probability summed over the B and I tags); and the possible cues: the other tokens, not
+    tagged as cues, with a cue marginal of at least MIN_RULE_CUE_MARGINAL.
 
     The single best sequence misses a third of PolNeAR's cues (its precision is 0.85 where its
     recall is 0.67); a token the model half believes to be a cue is one more often than not.
     Likely sources stay apart from the best sequence's: they serve only cues without one.
     """
     labels = set(model.labels())
+
+    def likelihood(name: str, t: int) -> float:
+        return sum(model.marginal(prefix + name, t) for prefix in ("B-", "I-") if prefix + name in labels)
+
     result = list(tags)
+    possible_cues = []
     for t, tag in enumerate(tags):
-        if tag != "O":
+        if tag.endswith("-CUE"):
             continue
-        for name, floor in MIN_ROLE_MARGINAL.items():
-            likelihood = sum(model.marginal(prefix + name, t) for prefix in ("B-", "I-") if prefix + name in labels)
-            if likelihood >= floor:
-                name = LIKELY_SOURCE_TAG if name == TAG_OF_ROLE["source"] else name
-                result[t] = ("I-" if t and result[t - 1].endswith("-" + name) else "B-") + name
-                break
-    return result
+        cue = likelihood("CUE", t)
+        if tag == "O" and cue >= MIN_ROLE_MARGINAL["CUE"]:
+            name = "CUE"
+        else:
+            if cue >= MIN_RULE_CUE_MARGINAL:
+                possible_cues.append(t)
+            if tag != "O" or likelihood("SRC", t) < MIN_ROLE_MARGINAL["SRC"]:
+                continue
+            name = LIKELY_SOURCE_TAG
+        result[t] = ("I-" if t and result[t - 1].endswith("-" + name) else "B-") + name
+    return result, possible_cues
 
 
 def _cue_kind(text: str, start: int, end: int, lex: Lexicon) -> tuple[str, object]:
@@ -288,10 +312,9 @@ def _intention_to_say(content: str, lex: Lexicon) -> bool:
     return cue is not None and cue.kind == "verb"
 
 
-def _quote_states(marks: Iterable[str]) -> Iterator[bool]:
-    """After each token or character: whether a quotation is open.
-    Straight quotes toggle, curly ones open and close."""
-    quoted = False
+def _quote_states(marks: Iterable[str], quoted: bool = False) -> Iterator[bool]:
+    """After each token or character: whether a quotation is open (`quoted`: open before
+    the first). Straight quotes toggle, curly ones open and close."""
     for mark in marks:
         if mark in _OPENING_QUOTES:
             quoted = True
@@ -300,6 +323,23 @@ def _quote_states(marks: Iterable[str]) -> Iterator[bool]:
         elif mark == '"':
             quoted = not quoted
         yield quoted
+
+
+def quoted_at_starts(text: str, sentences: Sequence[Sentence]) -> list[bool]:
+    """For each sentence: whether it starts inside a quotation that an earlier sentence of its
+    paragraph opened ("“A. B.” ― X": B is quoted). A line break closes every quotation, so that
+    an unclosed quotation mark affects one paragraph only; the text is read once."""
+    states = []
+    quoted, pos = False, 0
+    for sentence in sentences:
+        before = text[pos:sentence.start] if sentence.start >= pos else ""
+        if sentence.start < pos or "\n" in before:
+            quoted, before = False, before.rpartition("\n")[2]
+        for quoted in _quote_states(before, quoted):
+            pass  # keep the state after the last character
+        states.append(quoted)
+        pos = sentence.start
+    return states
 
 
 def _quoted(text: str, start: int, pos: int) -> bool:
@@ -314,11 +354,26 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
-def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Attribution]:
+@dataclass(frozen=True)
+class Tagged:
+    """What the tagger reads in a text: its attributions, and the character spans of the
+    possible cues (see MIN_RULE_CUE_MARGINAL), the sources and the likely sources."""
+
+    attributions: list[Attribution]
+    possible_cues: list[tuple[int, int]]
+    sources: list[tuple[int, int]]
+    likely_sources: list[tuple[int, int]]
+
+
+def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> Tagged:
     """One attribution per tagged cue, with the nearest tagged source and content of its sentence."""
     result = []
-    for sentence in sentences:
-        found = tag_spans(text, sentence, lex)
+    possible_cues, all_sources, all_likely_sources = [], [], []
+    for sentence, quoted in zip(sentences, quoted_at_starts(text, sentences)):
+        found = tag_spans(text, sentence, lex, quoted)
+        possible_cues.extend((s, e) for role, s, e in found if role == POSSIBLE_CUE)
+        all_sources.extend((s, e) for role, s, e in found if role == "source")
+        all_likely_sources.extend((s, e) for role, s, e in found if role == LIKELY_SOURCE)
         sources = [(s, e) for role, s, e in found if role == "source"]
         likely_sources = [(s, e) for role, s, e in found if role == LIKELY_SOURCE]
         contents = [(s, e) for role, s, e in found if role == "content"]
@@ -341,18 +396,25 @@ def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
                 entity = anonymous_of_type(cue.anon_type if kind == "hedge" else "source", cue_span.text)
             result.append(Attribution(sentence.index, kind, cue_span, source, content, entity,
                                       relay=bool(cue is not None and cue.relay)))
-    return result
+    return Tagged(result, possible_cues, all_sources, all_likely_sources)
 
 
-def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution]) -> list[Attribution]:
+def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
+                       possible_cues: Sequence[tuple[int, int]] = (), sources: Sequence[tuple[int, int]] = (),
+                       likely_sources: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
     """Tagged attributions with the rule readings PolNeAR leaves out or that say more than spans.
 
     Chains and passives keep the document their source saw (`cited`) and relays their flag,
     so the rule reading replaces a tagged cue that overlaps it; a hedge ("reportedly") is
     added where no tagged cue overlaps it; a tagged cue takes the source of the rule reading
-    of the same cue when it has none or the rules' opens its own; other rule readings are
-    left to the tagger.
+    of the same cue when it has none, or only one of the tagger's `likely_sources`, or the
+    rules' opens its own; a verb cue that the rules read with a source is added where no tagged
+    cue overlaps it and a possible cue of the tagger does, with its source where the tagger
+    reads a source or likely source there too; other rule readings are left to the tagger.
     """
+    def within(span: Span, spans: Sequence[tuple[int, int]]) -> bool:
+        return any(s < span.end and span.start < e for s, e in spans)
+
     def overlaps(a: Attribution, b: Attribution) -> bool:
         return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
 
@@ -369,9 +431,12 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution]) 
         # the Kremlin spokesman,": "Dmitry Peskov"; PolNeAR marks the whole). A rules' span
         # further inside is mostly a clause cut in the wrong place ("Stacy Baker of Columbia,
         # South Carolina": "South Carolina"), and the tagged source stays.
-        if reading is not None and (attribution.source is None or (
+        if reading is not None and (attribution.source is None or not within(attribution.source, sources) or (
                 attribution.source.start == reading.source.start and reading.source.end <= attribution.source.end)):
             attribution = replace(attribution, source=reading.source, entity=reading.entity)
         kept.append(attribution)
     hedges = [r for r in rules if r.cue_kind == "hedge" and not any(overlaps(r, t) for t in kept)]
-    return sorted(kept + structured + hedges, key=lambda a: (a.sentence, a.cue.start))
+    confirmed = [r if within(r.source, [*sources, *likely_sources]) else replace(r, source=None, entity=anonymous_of_type("source", r.cue.text))
+                 for r in rules if r.cue_kind == "verb" and r.source is not None and within(r.cue, possible_cues)
+                 and not any(overlaps(r, t) for t in kept)]
+    return sorted(kept + structured + hedges + confirmed, key=lambda a: (a.sentence, a.cue.start))
