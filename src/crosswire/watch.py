@@ -207,7 +207,8 @@ def _handle(
         except Exception as exc:  # noqa: BLE001
             _acknowledge(client, options, handled[:n], report, retried)
             _failed(client, options, handled[n], exc, report)
-            rest = [m for m in messages if m[0] in set(handled[n + 1 :])]
+            remaining = set(handled[n + 1 :])
+            rest = [m for m in messages if m[0] in remaining]
             if rest:
                 _handle(client, options, corpus, encoder, rest, report, retried)
             return
