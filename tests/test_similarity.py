@@ -79,6 +79,12 @@ def test_similarity_takes_text_or_articles():
     )
 
 
+def test_a_text_too_short_to_identify_still_gets_a_score():
+    # Headline-only article (team-written): too short for a sure language (CW107 in compare).
+    headline = "Bridge reopens\nNotes FROM THE VALLEY"
+    assert 0.0 <= crosswire.similarity(headline, FLOOD_EN) <= 1.0
+
+
 def test_profile_round_trips_through_bytes(profiles):
     for profile in profiles.values():
         again = ArticleProfile.from_bytes(profile.to_bytes())

@@ -32,9 +32,11 @@ from typing import Sequence
 import numpy as np
 
 from .compare import prepare, sentence_facts
+from .errors import CrosswireError
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
 from .model import Article
 from .read import read_string
+from .text.lang import guess_language
 from .text.names import skeleton, stop_words, territory_keys
 
 # Only the opening of an article is kept for the sentence-match score: leads carry the
@@ -187,11 +189,23 @@ def _encoder(encoder: str | Encoder) -> Encoder:
 def build_profile(article: str | Article, *, encoder: str | Encoder = DEFAULT_ENCODER) -> ArticleProfile:
     """Segment, extract facts and encode one article (text or `Article`)."""
     enc = _encoder(encoder)
-    art = article if isinstance(article, Article) else read_string(article)
+    art = article if isinstance(article, Article) else _read_for_score(article)
     doc = prepare(art)
     texts = [s.text for s in doc.sentences]
     vectors = enc.encode([*texts, lead_text(texts)])
     return profile_from_parts(art, vectors[:-1], vectors[-1], sentence_facts(doc))
+
+
+def _read_for_score(text: str) -> Article:
+    """The text as an Article. A score needs no sure language: a headline too short to
+    identify (CW107) is read in its likeliest language, since the encoder is multilingual
+    and the language only guides segmenting and reading numbers."""
+    try:
+        return read_string(text)
+    except CrosswireError as exc:
+        if exc.code != "CW107":
+            raise
+        return read_string(text, lang=guess_language(text))
 
 
 def _set_overlap(a: frozenset[str], b: frozenset[str]) -> float:

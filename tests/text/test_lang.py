@@ -1,7 +1,7 @@
 import pytest
 
 from crosswire.errors import CrosswireError
-from crosswire.text.lang import check_language_code, detect_language
+from crosswire.text.lang import check_language_code, detect_language, guess_language
 
 
 @pytest.fixture
@@ -66,6 +66,17 @@ def test_clear_malay_stays_malay():
 def test_unidentifiable(text):
     with pytest.raises(CrosswireError, match=r"^CW107 mystery\.txt: .*--lang-a/--lang-b"):
         detect_language(text, "mystery.txt")
+    assert _canonical_code(guess_language(text)) == guess_language(text)  # still a supported code
+
+
+def _canonical_code(code: str) -> str:
+    return check_language_code(code, "guess")
+
+
+def test_a_guess_is_the_detected_language_where_detection_is_sure():
+    for text in ("Pemerintah menyatakan bahwa harga beras naik.", "Die Regierung hat die Preise erhöht."):
+        assert guess_language(text) == detect_language(text)
+    assert guess_language("Officials in the capital said the bridge would reopen next week.") == "en"
 
 
 @pytest.mark.parametrize(

@@ -51,14 +51,7 @@ def detect_language(text: str, source: str = "<string>") -> str:
     # as much as identifying its language.
     if next(itertools.islice((ch for ch in sample if ch.isalpha()), MIN_LETTERS - 1, None), None) is None:
         raise _unidentified(source, "the text has almost no letters")
-    scores: dict[str, float] = {}
-    for label, probability in _identifier().rank(sample):
-        code = _VARIETIES.get(label, label)
-        scores[code] = scores.get(code, 0.0) + probability
-    best = max(scores, key=scores.__getitem__)
-    confidence = scores[best]
-    if best == "ms" and scores.get("id", 0.0) >= ID_OVER_MS_RATIO * confidence:
-        best, confidence = "id", confidence + scores["id"]
+    best, confidence = _ranked_languages(sample)[0]
     if best == _NO_LANGUAGE:
         raise _unidentified(source, "the text does not look like any natural language")
     if confidence < MIN_CONFIDENCE:
@@ -67,6 +60,27 @@ def detect_language(text: str, source: str = "<string>") -> str:
     if canonical is None:
         raise _unidentified(source, f"it looks like '{best}', which crosswire does not support")
     return canonical
+
+
+def guess_language(text: str) -> str:
+    """The likeliest language of `text` that crosswire supports, however unsure, for
+    callers that must read every text (a similarity score for a headline-only article),
+    where detect_language would refuse it."""
+    return next(
+        code for code in map(_canonical, (label for label, _ in _ranked_languages(text[:MAX_SAMPLE_CHARS]))) if code
+    )
+
+
+def _ranked_languages(sample: str) -> list[tuple[str, float]]:
+    """(label, probability) of every language of the model, likeliest first, varieties
+    counted for their standard language."""
+    scores: dict[str, float] = {}
+    for label, probability in _identifier().rank(sample):
+        code = _VARIETIES.get(label, label)
+        scores[code] = scores.get(code, 0.0) + probability
+    if scores.get("id", 0.0) >= ID_OVER_MS_RATIO * scores.get("ms", 0.0) and max(scores, key=scores.__getitem__) == "ms":
+        scores["id"] += scores.pop("ms")
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 def check_language_code(code: str, source: str) -> str:
