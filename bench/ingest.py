@@ -4,6 +4,7 @@
                            [--encoder use-m] [--seed 13]
     python bench/ingest.py --growth 100000 [--workdir /work/bench-data/growth] [--every 1000]
     python bench/ingest.py --report [--workdir ...] [--sizes 1000,10000,100000] [--plot FILE]
+                           [--segments ARTICLES:LABEL,...]
 
 Builds a corpus of ~600-word articles from real news text in ../shared/data: English
 PolNeAR articles and the French and German sides of the WMT21 news test documents.
@@ -218,13 +219,20 @@ def growth_report(args) -> None:
     for stage, style in (("read", "o-"), ("encode", "^-"), ("store", "v-"), ("link", "s-"), ("total", "k.-")):
         left.plot(sizes, [r["ms_per_article"][stage] for r in rows], style, markersize=3, label=stage)
     left.plot(sizes, [r["link_cpu_ms_per_article"] for r in rows], "s:", markersize=3, label="link, CPU")
-    left.set(xscale="log", xlabel="articles in the corpus", ylabel="ms per article (window of the last "
+    left.set(xlabel="articles in the corpus", ylabel="ms per article (window of the last "
              f"{rows[-1]['window']:,})", title="time per article by stage (encode overlaps read)")
     left.legend(fontsize="small")
     right.plot(sizes, [r["rss_mib"] for r in rows], "o-", markersize=3, label="RSS")
     right.plot(sizes, [r["peak_rss_mib"] for r in rows], "--", label="peak RSS (this process)")
     right.axhline(FLOOR_PEAK_RSS_MIB, color="red", linestyle=":", label="2 GiB floor")
-    right.set(xscale="log", xlabel="articles in the corpus", ylabel="MiB", title="memory")
+    # Where a resumed run started on another commit: a dashed line and its label on both panels.
+    for mark in filter(None, args.segments.split(",")):
+        start, label = mark.split(":", 1)
+        for axis in (left, right):
+            axis.axvline(int(start), color="grey", linestyle="--", linewidth=0.8)
+            axis.annotate(label, (int(start), 1.0), xycoords=("data", "axes fraction"), rotation=90,
+                          fontsize="x-small", va="top", ha="right", color="dimgrey")
+    right.set(xlabel="articles in the corpus", ylabel="MiB", title="memory")
     right.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(args.plot, dpi=100)
@@ -244,6 +252,7 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="growth: table and plot from the checkpoint log")
     parser.add_argument("--sizes", default="1000,10000,100000", help="growth report: the corpus sizes in the table")
     parser.add_argument("--plot", default="/tmp/ingest-growth.png", help="growth report: where to write the PNG plot")
+    parser.add_argument("--segments", default="", help="growth report: ARTICLES:LABEL,... where a resumed run began (e.g. its commit)")
     args = parser.parse_args()
     if args.growth:
         growth(args)
