@@ -145,12 +145,14 @@ def in_window(article: Article, since: date | None, until: date | None) -> bool:
 
 
 def reserve_core_for_reading() -> None:
-    """Give the encoder every core but one, unless CROSSWIRE_THREADS already says how many.
+    """Give each encoder call every core but one as intra-op threads, unless
+    CROSSWIRE_THREADS already says how many.
 
-    Ingest reads and segments on its own thread while the encoder runs, so on 2 cores one
-    encoder thread plus the reader is faster than two encoder threads competing with it
-    (measured with bench/ingest.py: 44 vs 69-79 CPU ms per article). It takes effect only
-    before the encoder is first loaded in this process.
+    Ingest reads and segments on its own thread while the encoder runs, so on 2 cores
+    one intra-op thread per call plus the reader is faster than two per call competing
+    with it (measured with bench/ingest.py: 44 vs 69-79 CPU ms per article); the second
+    core is used by a second call in flight (ENCODER_CALLS_IN_FLIGHT). It takes effect
+    only before the encoder is first loaded in this process.
     """
     os.environ.setdefault("CROSSWIRE_THREADS", str(max(1, (os.cpu_count() or 2) - 1)))
 
