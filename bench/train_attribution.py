@@ -1,6 +1,6 @@
 """Train the English attribution tagger (a CRF) on PolNeAR train and score it on dev.
 
-    python bench/train_attribution.py [--iterations 150] [--c1 1.0] [--c2 0.01] [--min-freq 3]
+    python bench/train_attribution.py [--iterations 150] [--c1 2.0] [--c2 0.01] [--min-freq 3]
                                       [--data ../shared/data/polnear] [--out PATH]
                                       [--holdout [--marginals 0.3,0.4,0.5]]
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--iterations", type=int, default=150)
-    ap.add_argument("--c1", type=float, default=1.0, help="L1 weight: higher prunes more features")
+    ap.add_argument("--c1", type=float, default=2.0, help="L1 weight: higher prunes more features")
     ap.add_argument("--c2", type=float, default=0.01, help="L2 weight")
     ap.add_argument("--min-freq", type=int, default=3, help="drop features seen fewer times in train")
     ap.add_argument("--limit", type=int, default=0, help="only the first N train documents (quick trials)")

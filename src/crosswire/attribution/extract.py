@@ -113,8 +113,10 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
     if has_model(lang):
         # The trained tagger reads cues and sources as PolNeAR annotates them; the rules add the rest.
         tagged_text = tagged_attributions(text, sentences, lex)
-        tagged = with_rule_readings(tagged_text.attributions, found, tagged_text.possible_cues,
-                                    tagged_text.sources, tagged_text.likely_sources)
+        by_index = {sentence.index: sentence for sentence in sentences}
+        own = [a for a in tagged_text.attributions
+               if not (a.cue_kind == "verb" and _inside_name(text, by_index[a.sentence], a.cue))]
+        tagged = with_rule_readings(own, found, tagged_text.possible_cues, tagged_text.sources, tagged_text.likely_sources)
         found = []
         for attribution in tagged:
             found.append(_resolve_pronoun(attribution, found))
@@ -153,6 +155,13 @@ def _quotation_bylines(text: str, sentences: Sequence[Sentence], lex: Lexicon) -
         result.append(Attribution(sentences[index].index, "prep", _span(text, match.start(2), match.end(2)),
                                   source, content, _entity(source.text, lex)))
     return result
+
+
+def _inside_name(text: str, sentence: Sentence, cue: Span) -> bool:
+    """A verb cue with a capital after the first word of a sentence that is no title-case
+    headline is part of a name ("The market in Port Said reopened"), as the rules read it."""
+    return (cue.text[:1].isupper() and _WORD.search(text, sentence.start, cue.start) is not None
+            and not _title_case(text[sentence.start:sentence.end]))
 
 
 def _same_cue(a: Attribution, b: Attribution) -> bool:

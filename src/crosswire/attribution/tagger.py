@@ -404,9 +404,9 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
                        likely_sources: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
     """Tagged attributions with the rule readings PolNeAR leaves out or that say more than spans.
 
-    Chains and passives keep the document their source saw (`cited`) and relays their flag,
-    so the rule reading replaces a tagged cue that overlaps it; a hedge ("reportedly") is
-    added where no tagged cue overlaps it; a tagged cue takes the source of the rule reading
+    Chains and passives keep the document their source saw (`cited`), relays their flag and
+    hedges ("reportedly") their unnamed source, so the rule reading replaces a tagged cue that
+    overlaps it; a tagged cue takes the source of the rule reading
     of the same cue when it has none, or only one of the tagger's `likely_sources`, or the
     rules' opens its own; a verb cue that the rules read with a source is added where no tagged
     cue overlaps it and a possible cue of the tagger does, with its source where the tagger
@@ -418,7 +418,7 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
     def overlaps(a: Attribution, b: Attribution) -> bool:
         return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
 
-    structured = [r for r in rules if r.cue_kind in ("chain", "passive") or r.relay]
+    structured = [r for r in rules if r.cue_kind in ("chain", "passive", "hedge") or r.relay]
     kept = []
     for attribution in tagged:
         if any(overlaps(attribution, r) for r in structured):
@@ -435,8 +435,7 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
                 attribution.source.start == reading.source.start and reading.source.end <= attribution.source.end)):
             attribution = replace(attribution, source=reading.source, entity=reading.entity)
         kept.append(attribution)
-    hedges = [r for r in rules if r.cue_kind == "hedge" and not any(overlaps(r, t) for t in kept)]
     confirmed = [r if within(r.source, [*sources, *likely_sources]) else replace(r, source=None, entity=anonymous_of_type("source", r.cue.text))
                  for r in rules if r.cue_kind == "verb" and r.source is not None and within(r.cue, possible_cues)
                  and not any(overlaps(r, t) for t in kept)]
-    return sorted(kept + structured + hedges + confirmed, key=lambda a: (a.sentence, a.cue.start))
+    return sorted(kept + structured + confirmed, key=lambda a: (a.sentence, a.cue.start))
