@@ -37,7 +37,7 @@ from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
-from wordfreq import available_languages, get_frequency_dict, zipf_frequency
+from wordfreq import available_languages, get_frequency_dict, zipf_frequency, zipf_to_freq
 
 # A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
 # or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
@@ -218,15 +218,15 @@ def _interpunct_names(text: str, found: list[Word]) -> list[Word]:
     to it ("州长叶莲娜" -> "州长" + "叶莲娜", "马尔科娃表示" -> "马尔科娃" + "表示")."""
     out: list[Word] = []
     for w in found:
-        before = text[w.start - 1 : w.start] if w.start else ""
-        after = text[w.end : w.end + 1]
-        if not (before in _INTERPUNCTS and before or after in _INTERPUNCTS and after):
+        mark_before = w.start > 0 and text[w.start - 1] in _INTERPUNCTS
+        mark_after = w.end < len(text) and text[w.end] in _INTERPUNCTS
+        if not (mark_before or mark_after):
             out.append(w)
             continue
         name_start, name_end = w.start, w.end
-        if after in _INTERPUNCTS and after:  # the name ends the run: common words lead it
+        if mark_after:  # the name ends the run: common words lead it
             name_start += _common_zh_affix(w.text, leading=True)
-        if before in _INTERPUNCTS and before:  # the name starts the run: common words trail it
+        if mark_before:  # the name starts the run: common words trail it
             name_end -= _common_zh_affix(text[name_start:w.end], leading=False)
         for s, e, is_name in ((w.start, name_start, False), (name_start, name_end, True), (name_end, w.end, False)):
             if e > s:
@@ -235,13 +235,20 @@ def _interpunct_names(text: str, found: list[Word]) -> list[Word]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _frequency_list(lang: str) -> dict[str, float]:
+    # Read directly for Chinese and Korean: wordfreq's own lookups there tokenise with jieba
+    # or MeCab, which are not installed.
+    return get_frequency_dict(lang)
+
+
 MIN_ZH_NAME_CHARS = 2
 
 
 def _common_zh_affix(run: str, leading: bool) -> int:
     """Length of the common Chinese words (wordfreq) that lead (or trail) `run`, greedily,
     longest first, leaving at least MIN_ZH_NAME_CHARS characters."""
-    frequencies, common = _zh_frequencies(), 10 ** (COMMON_WORD_MIN_ZIPF - 9)
+    frequencies, common = _frequency_list("zh"), zipf_to_freq(COMMON_WORD_MIN_ZIPF)
     cut = 0
     while True:
         rest = run[cut:] if leading else run[: len(run) - cut]
@@ -258,12 +265,6 @@ def _common_zh_affix(run: str, leading: bool) -> int:
         cut += step
 
 
-@functools.lru_cache(maxsize=1)
-def _zh_frequencies() -> dict[str, float]:
-    # Read directly: wordfreq's own lookups would tokenise with jieba, which is not installed.
-    return get_frequency_dict("zh")
-
-
 # Korean glues particles to the word they follow ("마르코바는", "유니세프는", "서울에서").
 _KOREAN_PARTICLES = sorted(
     "은 는 이 가 을 를 의 에 에서 에게 께 께서 와 과 도 로 으로 만 보다 부터 까지 처럼 라고 이라고 이다 였다 이며 한테 이나 나 들 들은 들이".split(),
@@ -275,17 +276,10 @@ _KOREAN_PARTICLES = sorted(
 _KOREAN_VERB_FINALS = frozenset("다고며서해돼된한할던면지게요죠네록니야")
 
 
-@functools.lru_cache(maxsize=1)
-def _korean_frequencies() -> dict[str, float]:
-    # wordfreq would tokenise each lookup with MeCab, which is not installed; its word list is
-    # read directly instead.
-    return get_frequency_dict("ko")
-
-
 @functools.lru_cache(maxsize=65536)
 def korean_stem(token: str) -> str:
     """`token` without a particle, unless the whole token is a known word."""
-    frequencies = _korean_frequencies()
+    frequencies = _frequency_list("ko")
     if token in frequencies:
         return token
     for particle in _KOREAN_PARTICLES:
@@ -305,7 +299,7 @@ def is_rare_korean_word(word: Word) -> bool:
         and all("\uac00" <= c <= "\ud7af" for c in word.text)
         and word.text[-1] not in _KOREAN_VERB_FINALS
         and word.text not in stop_words("ko")
-        and _korean_frequencies().get(word.text, 0.0) < 10 ** (RARE_WORD_MAX_ZIPF - 9)
+        and _frequency_list("ko").get(word.text, 0.0) < zipf_to_freq(RARE_WORD_MAX_ZIPF)
         and not _korean_compound(word.text)
     )
 
@@ -313,15 +307,16 @@ def is_rare_korean_word(word: Word) -> bool:
 def _korean_compound(text: str) -> bool:
     """Two common words of two syllables or more, written as one ("구호물자" = 구호 + 물자,
     "기자회견"): a compound noun, which the morpheme list does not hold whole."""
-    frequencies = _korean_frequencies()
-    common = 10 ** (COMMON_WORD_MIN_ZIPF - 9)
+    frequencies = _frequency_list("ko")
+    common = zipf_to_freq(COMMON_WORD_MIN_ZIPF)
     return any(
         frequencies.get(text[:k], 0.0) >= common and frequencies.get(text[k:], 0.0) >= common
         for k in range(2, len(text) - 1)
     )
 
 
-def _script(text: str) -> str:
+def script_of(text: str) -> str:
+    """The Unicode script of a word's first character ("LATIN", "GREEK", "CYRILLIC", "ARABIC")."""
     return unicodedata.name(text[0], "?").split()[0]
 
 
@@ -336,7 +331,7 @@ def has_word_frequencies(lang: str, text: str) -> bool:
     """Whether `is_common_word` can judge `text`: wordfreq knows `lang` and the word's
     script has reference languages to compare with. Unspaced languages are left out:
     wordfreq would need a tokenizer (MeCab, jieba) that does not ship with it."""
-    return lang not in _UNSPACED and lang in _wordfreq_languages() and _script(text) in _REFERENCE_LANGS
+    return lang not in _UNSPACED and lang in _wordfreq_languages() and script_of(text) in _REFERENCE_LANGS
 
 
 # wordfreq tokenizes the word on every call; the same words (and the parts of German
@@ -358,7 +353,7 @@ def is_common_word(text: str, lang: str) -> bool:
     """Whether `text` is an ordinary word of `lang` rather than a name (see the module docstring)."""
     if not text or not has_word_frequencies(lang, text):
         return False
-    lower, refs = text.lower(), _REFERENCE_LANGS[_script(text)]
+    lower, refs = text.lower(), _REFERENCE_LANGS[script_of(text)]
     if _frequent_here_only(lower, lang, refs):
         return True
     if lang not in _COMPOUNDING:
@@ -481,11 +476,6 @@ def spelling_match(key: str, other: str) -> str | None:
     if same_stem(a, b) and key.isalpha() and other.isalpha():
         return "same"  # a derived form: "Chinese"/"China"
     return None
-
-
-def script_of(text: str) -> str:
-    """The Unicode script of a word's first character ("LATIN", "GREEK", "CYRILLIC", "ARABIC")."""
-    return _script(text)
 
 
 # Consonant classes that scripts and transliterations confuse: p/b/f/v (Arabic has no p or v:
