@@ -60,7 +60,7 @@ from ..model import Attribution, Sentence, SourceEntity, Span
 from .entities import anonymous_of_type, resolve_source
 from ..text.segment import abbreviations
 from .lexicon import Cue, Lexicon, lexicon
-from .tagger import has_model, tagged_attributions, with_rule_readings
+from .tagger import cues_overlap, has_model, tagged_attributions, with_rule_readings
 
 MAX_SOURCE_WORDS = 8
 MAX_UNSPACED_SOURCE_CHARS = 16
@@ -120,7 +120,7 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
         found = []
         for attribution in tagged:
             found.append(_resolve_pronoun(attribution, found))
-    found.extend(b for b in bylines if not any(_same_cue(b, a) for a in found))
+    found.extend(b for b in bylines if not any(cues_overlap(b, a) for a in found))
     return tuple(sorted(found, key=lambda a: (a.sentence, a.cue.start)))
 
 
@@ -162,10 +162,6 @@ def _inside_name(text: str, sentence: Sentence, cue: Span) -> bool:
     headline is part of a name ("The market in Port Said reopened"), as the rules read it."""
     return (cue.text[:1].isupper() and _WORD.search(text, sentence.start, cue.start) is not None
             and not _title_case(text[sentence.start:sentence.end]))
-
-
-def _same_cue(a: Attribution, b: Attribution) -> bool:
-    return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
 
 
 def _in_sentence(text: str, sentence: Sentence, lex: Lexicon, earlier: list[Attribution]) -> list[Attribution]:

@@ -100,14 +100,19 @@ def _word_classes(lang: str) -> dict[str, str]:
     # the lexicon lists the common forms only.
     for phrase, cue in lex.cues.items():
         if cue.kind in ("verb", "chain") and phrase.isalpha():
-            for stem in _stems(phrase):
-                for ending in ("", "s", "es", "d", "ed", "ing"):
-                    classes.setdefault(stem + ending, "cue-form")
+            for form in _inflections(phrase):
+                classes.setdefault(form, "cue-form")
     for word in lex.stance:
-        for stem in _stems(word):
-            for ending in ("", "s", "es", "d", "ed", "ing"):
-                classes.setdefault(stem + ending, "stance")
+        for form in _inflections(word):
+            classes.setdefault(form, "stance")
     return classes
+
+
+def _inflections(word: str) -> Iterator[str]:
+    """The forms of an English verb or noun: each stem with each common ending."""
+    for stem in _stems(word):
+        for ending in ("", "s", "es", "d", "ed", "ing"):
+            yield stem + ending
 
 
 def _stems(word: str) -> set[str]:
@@ -371,11 +376,11 @@ def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
     possible_cues, all_sources, all_likely_sources = [], [], []
     for sentence, quoted in zip(sentences, quoted_at_starts(text, sentences)):
         found = tag_spans(text, sentence, lex, quoted)
-        possible_cues.extend((s, e) for role, s, e in found if role == POSSIBLE_CUE)
-        all_sources.extend((s, e) for role, s, e in found if role == "source")
-        all_likely_sources.extend((s, e) for role, s, e in found if role == LIKELY_SOURCE)
         sources = [(s, e) for role, s, e in found if role == "source"]
         likely_sources = [(s, e) for role, s, e in found if role == LIKELY_SOURCE]
+        possible_cues.extend((s, e) for role, s, e in found if role == POSSIBLE_CUE)
+        all_sources.extend(sources)
+        all_likely_sources.extend(likely_sources)
         contents = [(s, e) for role, s, e in found if role == "content"]
         for role, start, end in found:
             if role != "cue":
@@ -399,6 +404,11 @@ def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
     return Tagged(result, possible_cues, all_sources, all_likely_sources)
 
 
+def cues_overlap(a: Attribution, b: Attribution) -> bool:
+    """Whether two attributions of one sentence share part of their cue: one reading of one cue."""
+    return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
+
+
 def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
                        possible_cues: Sequence[tuple[int, int]] = (), sources: Sequence[tuple[int, int]] = (),
                        likely_sources: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
@@ -415,15 +425,12 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
     def within(span: Span, spans: Sequence[tuple[int, int]]) -> bool:
         return any(s < span.end and span.start < e for s, e in spans)
 
-    def overlaps(a: Attribution, b: Attribution) -> bool:
-        return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
-
     structured = [r for r in rules if r.cue_kind in ("chain", "passive", "hedge") or r.relay]
     kept = []
     for attribution in tagged:
-        if any(overlaps(attribution, r) for r in structured):
+        if any(cues_overlap(attribution, r) for r in structured):
             continue
-        reading = next((r for r in rules if r.source is not None and overlaps(attribution, r)), None)
+        reading = next((r for r in rules if r.source is not None and cues_overlap(attribution, r)), None)
         # A subject far from its cue ("X, who ..., said"), or shared with the cue before it
         # ("X acknowledged ... but noted"): the rules follow it, a linear-chain tagger rarely does.
         # Where both find the source and the rules' span opens the tagged one, the rules' keeps
@@ -437,5 +444,5 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
         kept.append(attribution)
     confirmed = [r if within(r.source, [*sources, *likely_sources]) else replace(r, source=None, entity=anonymous_of_type("source", r.cue.text))
                  for r in rules if r.cue_kind == "verb" and r.source is not None and within(r.cue, possible_cues)
-                 and not any(overlaps(r, t) for t in kept)]
+                 and not any(cues_overlap(r, t) for t in kept)]
     return sorted(kept + structured + confirmed, key=lambda a: (a.sentence, a.cue.start))
