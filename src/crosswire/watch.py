@@ -199,21 +199,18 @@ def _handle(
         elif handled:
             _failed(client, options, handled[0], exc, report)
         return
-    for n, item in enumerate(embedded):
+    committed = []
+    for message_id, item in zip(handled, embedded):
         try:
             store_item(corpus.store, item, report.ingest)
         except redis.exceptions.RedisError:
             raise
-        except Exception as exc:  # noqa: BLE001
-            _acknowledge(client, options, handled[:n], report, retried)
-            _failed(client, options, handled[n], exc, report)
-            remaining = set(handled[n + 1 :])
-            rest = [m for m in messages if m[0] in remaining]
-            if rest:
-                _handle(client, options, corpus, encoder, rest, report, retried)
-            return
-    # Only now, with every article committed.
-    _acknowledge(client, options, handled, report, retried)
+        except Exception as exc:  # noqa: BLE001  (the rest of the batch, already embedded, is stored)
+            _failed(client, options, message_id, exc, report)
+        else:
+            committed.append(message_id)
+    # Only now, with their articles committed.
+    _acknowledge(client, options, committed, report, retried)
 
 
 def _acknowledge(client: Any, options: WatchOptions, ids: list, report: WatchReport, retried: bool) -> None:
