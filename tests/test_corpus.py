@@ -240,7 +240,7 @@ def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db
     execute(fresh_db, f"{version_3}; DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
                       " UPDATE schema_version SET version = 2")
     with Corpus(fresh_db) as corpus:
-        assert corpus.store.schema_version == 4
+        assert corpus.store.schema_version == 5
         assert corpus.stories() == listed
         floods = corpus.stories(lang="de")[0]
         kompas = next(a.id for a in corpus.story(floods.id).articles if a.outlet == "Kompas")

@@ -100,8 +100,8 @@ def test_store_files_inside_the_input_folder_are_not_read(tmp_path):
 
 
 def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_rows(tmp_path):
-    """A file from before profiles and embeddings became rowid tables (store.sqlite.
-    LARGE_ROW_TABLES) is rebuilt when opened: the same rows, then ingest and search go on."""
+    """A version 4 file, from before profiles and embeddings became rowid tables (store.sqlite
+    migration 5), is rebuilt when opened: the same rows, then ingest and search go on."""
     path = str(tmp_path / "old.db")
     write(tmp_path / "in" / "a.jsonl", "".join(jsonl_line(text=article_text(n)) for n in range(1, 4)))
     with crosswire.Corpus(path) as corpus:
@@ -115,6 +115,7 @@ def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_row
                 f"CREATE TABLE old ({columns}, PRIMARY KEY (article_id, encoder)) WITHOUT ROWID;"
                 f" INSERT INTO old SELECT {columns} FROM {table}; DROP TABLE {table}; ALTER TABLE old RENAME TO {table};"
             )
+        db.execute("UPDATE schema_version SET version = 4")
     with crosswire.Corpus(path) as corpus:
         with sqlite3.connect(path) as db:
             layouts = [db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] for t in ("profiles", "embeddings")]

@@ -58,7 +58,7 @@ def test_version_1_file_gains_the_story_tables_and_keeps_its_articles(tmp_path):
     db.close()
     with SqliteStore(str(path)) as s:
         s.add_article(new_article("Floods in Jakarta killed 12 people on Monday.", "a.txt"))
-        assert s.schema_version == SCHEMA_VERSION == 4
+        assert s.schema_version == SCHEMA_VERSION == 5
         assert s.unprofiled_ids("use-m") == [1]  # stored without a profile: built when linked
         assert s.unlinked_articles() == [(1, None, None)]
 
@@ -93,7 +93,7 @@ def test_version_3_file_gains_the_attribution_tables_and_keeps_its_articles(tmp_
     )
     db.close()
     with SqliteStore(str(path)) as s:
-        assert s.schema_version == 4
+        assert s.schema_version == 5
         assert s.article(1).article.text == BASE
         assert s.attributions([1], "x1") == {}
 

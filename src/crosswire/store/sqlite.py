@@ -238,28 +238,34 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX attributions_entity ON attributions(entity_key);
     """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-# Tables whose rows are ~30 KiB (a profile, a matrix of sentence vectors) and their
-# columns. Migration 2 made them WITHOUT ROWID tables, where every row is a key of the
-# table's B-tree: that suits rows far smaller than a page, and reading 16 profiles (the
-# linker's neighbours of one article) cost 1.74 CPU ms that way against 0.24 from a rowid
-# table with the same primary key. They are rebuilt as rowid tables once, when a file is
-# opened (`_use_rowid_tables`); the columns and keys stay the same, so this is no schema
-# version and a file reads the same either way.
-LARGE_ROW_TABLES = {
-    "profiles": """
-        article_id INTEGER NOT NULL REFERENCES articles(id),
-        encoder TEXT NOT NULL,
-        profile BLOB NOT NULL,
-        PRIMARY KEY (article_id, encoder)""",
-    "embeddings": """
+    # 5: embeddings and profiles (rows of ~30 KiB: a matrix of sentence vectors, a profile)
+    # become rowid tables with the same columns and keys. Migrations 1 and 2 made them
+    # WITHOUT ROWID tables, where every row is a key of the table's B-tree: that suits rows
+    # far smaller than a page, and reading the linker's 16 neighbour profiles of one article
+    # cost 2.7-2.9 CPU ms that way against 0.30 from a rowid table (75,000 articles).
+    """
+    CREATE TABLE embeddings_v5 (
         article_id INTEGER NOT NULL REFERENCES articles(id),
         encoder TEXT NOT NULL,
         dim INTEGER NOT NULL,
-        vectors BLOB NOT NULL,
-        PRIMARY KEY (article_id, encoder)""",
-}
+        vectors BLOB NOT NULL,                      -- float16, little-endian, row-major
+        PRIMARY KEY (article_id, encoder)
+    );
+    INSERT INTO embeddings_v5 SELECT article_id, encoder, dim, vectors FROM embeddings ORDER BY article_id, encoder;
+    DROP TABLE embeddings;
+    ALTER TABLE embeddings_v5 RENAME TO embeddings;
+    CREATE TABLE profiles_v5 (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        encoder TEXT NOT NULL,
+        profile BLOB NOT NULL,
+        PRIMARY KEY (article_id, encoder)
+    );
+    INSERT INTO profiles_v5 SELECT article_id, encoder, profile FROM profiles ORDER BY article_id, encoder;
+    DROP TABLE profiles;
+    ALTER TABLE profiles_v5 RENAME TO profiles;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SqliteStore:
@@ -282,7 +288,6 @@ class SqliteStore:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA busy_timeout=10000")
             self._migrate()
-            self._use_rowid_tables()
         except sqlite3.DatabaseError as exc:
             raise CrosswireError("CW401", self.path, f"could not open the database ({exc})") from None
 
@@ -310,27 +315,6 @@ class SqliteStore:
             self._db.executescript(
                 f"BEGIN; {MIGRATIONS[number]}; UPDATE schema_version SET version = {number + 1}; COMMIT;"
             )
-
-    def _use_rowid_tables(self) -> None:
-        """Rebuild each of LARGE_ROW_TABLES that is still a WITHOUT ROWID table (one
-        transaction each; the check is made under the write lock, so two processes opening
-        an old file rebuild it once)."""
-        for table, columns in LARGE_ROW_TABLES.items():
-            if not self._without_rowid(table):
-                continue
-            names = ", ".join(line.split()[0] for line in columns.strip().splitlines() if not line.strip().startswith("PRIMARY"))
-            with self._transaction():
-                if self._without_rowid(table):
-                    self._db.execute(f"CREATE TABLE {table}_rowid ({columns})")
-                    self._db.execute(
-                        f"INSERT INTO {table}_rowid ({names}) SELECT {names} FROM {table} ORDER BY article_id, encoder"
-                    )
-                    self._db.execute(f"DROP TABLE {table}")
-                    self._db.execute(f"ALTER TABLE {table}_rowid RENAME TO {table}")
-
-    def _without_rowid(self, table: str) -> bool:
-        (sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
-        return "WITHOUT ROWID" in sql.upper()
 
     @property
     def location(self) -> str:
