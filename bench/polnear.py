@@ -1,12 +1,17 @@
 """Development benchmark: English attribution extraction on PolNeAR.
 
-    python bench/polnear.py [--split dev|train] [--limit N] [--data ../shared/data/polnear]
+    python bench/polnear.py [--split dev|train] [--limit N] [--data ../shared/data/polnear] [--errors]
+    python bench/polnear.py --cost 200
 
 Reads the brat annotations in `<split>/attributions/` (Source, Cue and Content
 spans) with their texts in `<split>/text/`, runs
 crosswire.attribution.extract_attributions on every text and prints precision,
 recall and F1 per role, for exact spans and for overlapping spans, against the
-project's floors. Writes nothing to disk.
+project's floors. Writes nothing to disk. --errors adds where the cue and source
+errors lie (see error_buckets). --cost N measures what extraction costs at ingest
+instead: the CPU time of extract_attributions on N English ~600-word articles built
+as bench/ingest.py builds them (segmentation not counted), best of 3 passes after one
+to warm the caches.
 
 Matching, per role and document:
 - a span is compared without the whitespace and punctuation at its edges (the
@@ -21,6 +26,7 @@ Matching, per role and document:
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,19 +90,21 @@ def read_ann(ann: str) -> dict[str, tuple[GoldSpan, ...]]:
     return {role: tuple(sorted(spans, key=lambda g: (g.start, g.end))) for role, spans in found.items()}
 
 
-def load_split(folder: Path, limit: int | None = None) -> list[Document]:
+def load_split(folder: Path, limit: int | None = None, every_copy: bool = False) -> list[Document]:
     """The documents of one split, sorted by name; a text annotated by several
-    annotators (file names `<text>_<annotator>.ann`) uses the first file in sorted order."""
+    annotators (file names `<text>_<annotator>.ann`) uses the first file in sorted order,
+    or with `every_copy` gives one document per annotator's file (for training)."""
     ann_folder, text_folder = folder / "attributions", folder / "text"
     if not ann_folder.is_dir() or not text_folder.is_dir():
         raise FileNotFoundError(f"PolNeAR split not found at {folder} (it lives outside the repo, in ../shared/data)")
-    chosen: dict[str, Path] = {}
+    copies: dict[str, list[Path]] = {}
     for ann in sorted(ann_folder.glob("*.ann")):
-        chosen.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+        copies.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
     documents = []
-    for name in sorted(chosen)[:limit or None]:
+    for name in sorted(copies)[:limit or None]:
         text = (text_folder / f"{name}.txt").read_text("utf-8")
-        documents.append(Document(name, text, read_ann(chosen[name].read_text("utf-8"))))
+        for ann in copies[name] if every_copy else copies[name][:1]:
+            documents.append(Document(name, text, read_ann(ann.read_text("utf-8"))))
     return documents
 
 
@@ -179,14 +187,104 @@ def print_table(scores: Scores, folder: Path) -> None:
     print("floors: " + "; ".join(verdicts))
 
 
+def error_buckets(documents: list[Document]) -> dict[str, int]:
+    """Counts of the cue and source errors by what would be needed to mend them.
+
+    A gold cue no predicted cue overlaps is missed; by its words: a colon, a form of a verb
+    of the cue lexicon (read, but not taken as a cue here), a stance word, or words on no
+    list (nominal cues, idioms). A predicted cue that overlaps a gold one at other edges has
+    different edges; one that overlaps none is spurious, split by whether it is a lexicon
+    verb. A missed gold source is counted with whether its attribution's cue was found too
+    (the source of a missed cue is missed with it)."""
+    from crosswire.attribution import lexicon, tagger
+
+    word_class = tagger._word_classes("en")
+    lex = lexicon("en")
+
+    def kind_of(words: list[str]) -> str:
+        if any(w in lex.cues or word_class.get(w) == "cue-form" for w in words):
+            return "lexicon verb"
+        if any(word_class.get(w) == "stance" for w in words):
+            return "stance word"
+        return "on no list"
+
+    counts: dict[str, int] = {}
+
+    def add(key: str) -> None:
+        counts[key] = counts.get(key, 0) + 1
+
+    for document in documents:
+        text = document.text
+        predicted = predicted_spans(text)
+        cues = [_core(text, s, e) for s, e in predicted["cue"]]
+        sources = [_core(text, s, e) for s, e in predicted["source"]]
+        gold_cues = [_core(text, g.start, g.end) for g in document.gold["cue"]]
+
+        def hits(spans: list[tuple[int, int]], gold: GoldSpan) -> bool:
+            return any(ps < fe and fs < pe for ps, pe in spans for fs, fe in gold.fragments)
+
+        for gold in document.gold["cue"]:
+            if hits(cues, gold):
+                continue
+            words = [w.casefold() for s, e in gold.fragments for w in re.findall(r"\w+", text[s:e])]
+            if not words:
+                add("cue missed: " + ("colon" if ":" in text[gold.start:gold.end] else "other punctuation"))
+            else:
+                add("cue missed: " + kind_of(words))
+        for ps, pe in cues:
+            overlapping = [g for g in gold_cues if g[0] < pe and ps < g[1]]
+            if (ps, pe) in gold_cues:
+                continue
+            if overlapping:
+                add("cue with different edges")
+            else:
+                words = [w.casefold() for w in re.findall(r"\w+", text[ps:pe])]
+                add("cue spurious: " + ("lexicon verb" if kind_of(words) == "lexicon verb" else "other"))
+        for gold in document.gold["source"]:
+            if not hits(sources, gold):
+                add("source missed")
+    return dict(sorted(counts.items()))
+
+
+def extraction_cost(count: int, words: int = 600, passes: int = 3) -> float:
+    """CPU milliseconds per English article of extract_attributions, best of `passes`."""
+    import time
+
+    from crosswire.attribution import extract_attributions
+    from crosswire.text.segment import segment
+    from ingest import articles, sentence_pools
+
+    pools = {"en": sentence_pools()["en"]}
+    texts = list(articles(pools, count, words, seed=0))
+    segmented = [(text, segment(text, "en")[0]) for text in texts]
+    best = float("inf")
+    for _ in range(passes + 1):  # the first pass loads the model and fills the caches
+        started = time.process_time()
+        for text, sentences in segmented:
+            extract_attributions(text, sentences, "en")
+        best = min(best, time.process_time() - started)
+    return best / count * 1000
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents (sorted by name)")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the PolNeAR folder (default ../shared/data/polnear)")
+    ap.add_argument("--errors", action="store_true", help="also count the cue and source errors by kind")
+    ap.add_argument("--cost", type=int, default=0, metavar="N", help="measure extraction CPU per article on N articles instead")
     args = ap.parse_args(argv)
+    if args.cost:
+        print(f"extraction: {extraction_cost(args.cost):.1f} CPU-ms per English ~600-word article "
+              f"({args.cost} articles, best of 3)")
+        return 0
     folder = args.data / args.split
-    print_table(score(load_split(folder, args.limit)), folder)
+    documents = load_split(folder, args.limit)
+    print_table(score(documents), folder)
+    if args.errors:
+        print()
+        for bucket, count in error_buckets(documents).items():
+            print(f"{count:>6}  {bucket}")
     return 0
 
 
