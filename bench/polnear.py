@@ -2,6 +2,7 @@
 
     python bench/polnear.py [--split dev|train] [--limit N] [--data ../shared/data/polnear] [--errors]
     python bench/polnear.py --cost 200
+    python bench/polnear.py --split train --agreement
 
 Reads the brat annotations in `<split>/attributions/` (Source, Cue and Content
 spans) with their texts in `<split>/text/`, runs
@@ -11,7 +12,10 @@ project's floors. Writes nothing to disk. --errors adds where the cue and source
 errors lie (see error_buckets). --cost N measures what extraction costs at ingest
 instead: the CPU time of extract_attributions on N English ~600-word articles built
 as bench/ingest.py builds them (segmentation not counted), best of 3 passes after one
-to warm the caches.
+to warm the caches. --agreement scores PolNeAR's annotators against each other
+instead: on each text that several annotators annotated, every annotator's spans
+are matched as predictions against every other's, with the same matching; it is
+the ceiling the annotation itself sets.
 
 Matching, per role and document:
 - a span is compared without the whitespace and punctuation at its edges (the
@@ -266,6 +270,28 @@ def extraction_cost(count: int, words: int = 600, passes: int = 3) -> float:
     return best / count * 1000
 
 
+def annotator_agreement(folder: Path) -> tuple[Scores, int]:
+    """Exact and overlap counts of every ordered pair of annotators of each multiply annotated
+    text of a split, and the number of such pairs (scores.documents counts the texts)."""
+    import itertools
+
+    scores, pairs = Scores(), 0
+    by_name: dict[str, list[Document]] = {}
+    for document in load_split(folder, every_copy=True):
+        by_name.setdefault(document.name, []).append(document)
+    for copies in by_name.values():
+        if len(copies) < 2:
+            continue
+        scores.documents += 1
+        for predicted, gold in itertools.permutations(copies, 2):
+            pairs += 1
+            for role in ROLES:
+                exact, overlap = match(gold.text, [(g.start, g.end) for g in predicted.gold[role]], gold.gold[role])
+                scores.counts[(role, "exact")] += exact
+                scores.counts[(role, "overlap")] += overlap
+    return scores, pairs
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
@@ -273,7 +299,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the PolNeAR folder (default ../shared/data/polnear)")
     ap.add_argument("--errors", action="store_true", help="also count the cue and source errors by kind")
     ap.add_argument("--cost", type=int, default=0, metavar="N", help="measure extraction CPU per article on N articles instead")
+    ap.add_argument("--agreement", action="store_true", help="score the annotators against each other instead")
     args = ap.parse_args(argv)
+    if args.agreement:
+        folder = args.data / args.split
+        scores, pairs = annotator_agreement(folder)
+        print_table(scores, Path(f"{folder}, annotators against each other ({pairs} ordered pairs)"))
+        return 0
     if args.cost:
         print(f"extraction: {extraction_cost(args.cost):.1f} CPU-ms per English ~600-word article "
               f"({args.cost} articles, best of 3)")
