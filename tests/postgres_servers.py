@@ -135,5 +135,8 @@ def query_value(db: str, sql: str):
 
         with psycopg.connect(db) as connection:
             return connection.execute(sql).fetchone()[0]
-    with sqlite3.connect(db) as connection:
+    connection = sqlite3.connect(db)  # closed, not only committed: a copy of the file must see every write
+    try:
         return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 from jsonschema import Draft202012Validator
-from postgres_servers import copy_corpus, execute, lose_linker_state
+from postgres_servers import copy_corpus, execute, lose_linker_state, query_value
 from scale_corpus import ENGINES, empty_db
 
 from crosswire import Corpus
@@ -186,6 +186,50 @@ def test_split_and_merge_stick_after_more_ingest_and_a_rebuilt_linker(fresh_db, 
         assert sorted(s.articles for s in corpus.stories()) == [1, 1, 3]
 
 
+CHESS_DE = {
+    "text": "Schachweltmeister gewinnt fünften Titel in Oslo.\n\nDer norwegische Großmeister gewann am Sonntag das"
+    " Turnier in Oslo, seinen fünften Titel in Folge. Er schlug seinen Gegner in einer spannenden Schlusspartie, die"
+    " mehr als sechs Stunden dauerte. Die Veranstalter sagten, eine Rekordzahl von 40.000 Menschen habe das Finale"
+    " online verfolgt.",
+    "title": "Schachweltmeister gewinnt fünften Titel in Oslo", "outlet": "Der Standard",
+    "published": "2024-03-05T14:00:00", "lang": "de",
+}
+TRAIN_DE = {
+    "text": "Zug in Bayern entgleist.\n\nEin Regionalzug ist am Dienstag bei Garmisch-Partenkirchen entgleist. Vier"
+    " Menschen wurden verletzt, sagte ein Sprecher der Polizei. Die Strecke bleibt bis Freitag gesperrt.",
+    "title": "Zug in Bayern entgleist", "outlet": "taz", "published": "2024-03-05T16:00:00", "lang": "de",
+}
+
+
+def test_small_passes_go_to_the_journal_and_a_new_process_replays_it(fresh_db, tmp_path):
+    """Linking a few articles, and a merge, store only the changes (the checkpoint taken by
+    the first pass is not rewritten: the journal keeps its rows). A corpus opened afresh, as
+    another process would, replays them onto the checkpoint: the same stories as a linker
+    rebuilt from every article, and the next article is linked against all of them."""
+    for article in (TRAIN_DE, FLOODS_EN_COPY):  # one pass each; the copy joins its original unlinked
+        with Corpus(fresh_db) as corpus:
+            corpus.ingest([write_jsonl(tmp_path / "one.jsonl", article)])
+    with Corpus(fresh_db) as corpus:
+        ids = ids_by_outlet(corpus)
+        floods = corpus.stories(lang="id")[0].id
+        corpus.merge(floods, str(ids["taz"]))
+    # The train article placed; the merge's pins, on the four linked articles of both stories.
+    assert query_value(fresh_db, "SELECT count(*) FROM linker_journal") == 1 + 4
+    with Corpus(fresh_db) as corpus:
+        replayed = corpus.stories()
+        corpus.ingest([write_jsonl(tmp_path / "one.jsonl", CHESS_DE)])
+        chess = next(s for s in corpus.stories() if "Der Standard" in s.outlets)
+        assert chess.outlets == ("BBC", "Der Standard") and chess.languages == ("de", "en")
+        after = {s.id: s.articles for s in corpus.stories()}
+    assert sorted(s.articles for s in replayed) == [1, 5] and sorted(after.values()) == [2, 5]
+    (tmp_path / "rebuilt").mkdir()
+    rebuilt = copy_corpus(fresh_db, tmp_path / "rebuilt")
+    lose_linker_state(rebuilt)
+    with Corpus(rebuilt) as corpus:
+        corpus.link()
+        assert {s.id: s.articles for s in corpus.stories()} == after
+
+
 def test_listing_pages_and_counts_agree_with_the_whole_listing(fresh_db, tmp_path):
     undated = {"text": "Ein Zug ist entgleist.   Niemand wurde verletzt, sagte die Polizei.", "lang": "de", "outlet": "taz"}
     with Corpus(fresh_db) as corpus:
@@ -237,10 +281,10 @@ def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db
             "DROP TABLE story_summaries; DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved;"
             " DROP TRIGGER story_member_removed; DROP TRIGGER story_article_changed"
         )
-    execute(fresh_db, f"{version_3}; DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
+    execute(fresh_db, f"{version_3}; DROP TABLE linker_journal; DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
                       " UPDATE schema_version SET version = 2")
     with Corpus(fresh_db) as corpus:
-        assert corpus.store.schema_version == 5
+        assert corpus.store.schema_version == 6
         assert corpus.stories() == listed
         floods = corpus.stories(lang="de")[0]
         kompas = next(a.id for a in corpus.story(floods.id).articles if a.outlet == "Kompas")

@@ -117,6 +117,49 @@ def test_a_state_saved_without_publication_times_reads_them_from_the_profiles(pr
         assert loaded.add("chips-fr", late) == "chips-fr"
 
 
+def test_a_checkpoint_with_the_changes_after_it_replayed_is_the_same_linker(profiles, tmp_path):
+    """What a store does: it numbers and keeps the journal, checkpoints now and then, and
+    replays the changes after the checkpoint when it opens the linker again."""
+    from crosswire.stories import MemoryProfiles
+
+    linker, _ = link(profiles, order=("flood-en", "chips-en"))
+    linker.journal.clear()
+    linker.journal_seq = 2  # the two placements, stored
+    linker.save(tmp_path / "linker")  # the checkpoint
+    linker.add("flood-de", profiles["flood-de"])
+    linker.pin("chips-en", "flood-en")
+    assert linker.journal == [("add", "flood-de", "flood-en"), ("pin", "chips-en", "flood-en")]
+    changes = [(3 + n, *change) for n, change in enumerate(linker.journal)]
+    linker.journal.clear()
+    linker.journal_seq = 4
+
+    loaded = StoryLinker.load(tmp_path / "linker", profiles=MemoryProfiles(linker.profiles))
+    assert (loaded.journal_seq, loaded.checkpoint_seq) == (2, 2)
+    loaded.replay(changes, into_index=True)
+    assert loaded.state() == linker.state() and not loaded.journal
+    # The graph took the replayed article: the French version finds it, as in the original.
+    assert loaded.index.search(profiles["flood-de"].vector, 3) == linker.index.search(profiles["flood-de"].vector, 3)
+    assert loaded.add("chips-fr", profiles["chips-fr"]) == linker.add("chips-fr", profiles["chips-fr"])
+
+
+def test_a_checkpoint_is_due_first_then_after_a_twentieth_of_the_linked_articles():
+    from crosswire.stories import CHECKPOINT_FRACTION, CHECKPOINT_MIN_CHANGES
+
+    linker = StoryLinker()
+    assert not linker.checkpoint_due()  # nothing stored yet
+    linker.journal_seq = 3
+    assert linker.checkpoint_due()  # stored, and no checkpoint yet
+    linker.checkpoint_seq = 3
+    for linked in (100, 100_000):
+        linker.story_of = {str(n): "s" for n in range(linked)}
+        wait = max(CHECKPOINT_MIN_CHANGES, int(CHECKPOINT_FRACTION * linked))
+        assert wait == (1000 if linked == 100 else 5000)
+        linker.journal_seq = 3 + wait - 1
+        assert not linker.checkpoint_due()
+        linker.journal_seq = 3 + wait
+        assert linker.checkpoint_due()
+
+
 def test_linking_order_is_by_publication_then_input(profiles):
     items = [("c", "2024-10-31"), ("a", None), ("b", "2024-10-29T08:00:00+02:00"), ("d", "2024-10-31")]
     assert [i for i, _ in linking_order(items, lambda item: item[1])] == ["b", "c", "d", "a"]

@@ -10,19 +10,20 @@
         corpus.merge("17", "23"); corpus.split("17", [31, 32])
 
 Story linking. After ingest, every article in no story yet is linked in publication
-order (ties in arrival order) by stories.StoryLinker, whose state and HNSW index live in
-a folder next to the database (`crosswire.db.stories/`), so a run links only its new
-articles and the cost per article stays flat. Profiles (similarity.ArticleProfile) are
+order (ties in arrival order) by stories.StoryLinker, whose changes go to a journal in
+the database and whose full state and HNSW index are checkpointed now and then in a
+folder next to it (`crosswire.db.stories/`), so a run links only its new articles and
+the cost per article stays flat. Profiles (similarity.ArticleProfile) are
 built at ingest and read back from the store, not held in memory. A near-duplicate
 (`articles.duplicate_of`) is not linked: it joins the story of its near-duplicate group
 and is left out of the claim matrix and of every source count.
 
 Consistency with the database: story rows are written in one transaction per
-`LINK_CHECKPOINT` articles, and the linker is saved inside that transaction, before the
-commit. A crash before the save loses both; a crash between save and commit leaves the
-linker ahead, and re-adding an article it already holds is a no-op. A linker state that
-is missing, unreadable or behind the database is rebuilt by re-linking every article
-with the user's overrides as pins.
+`LINK_CHECKPOINT` articles, with the linker's journal of the same changes; a crash loses
+both or neither. A full checkpoint is written only after that commit, when one is due,
+and opening the linker replays the journal after it. A linker state that is missing,
+unreadable or behind the database is rebuilt by re-linking every article with the
+user's overrides as pins.
 
 Merges and splits are stored as overrides (the pins they set, article id -> story id)
 and committed before the linker is saved; the pins are re-applied to the linker
@@ -384,6 +385,7 @@ class Corpus:
                         if progress is not None:
                             progress(LinkProgress(done, len(pending)))
                     self.store.save_linker(linker)
+                self.store.checkpoint_linker(linker)
             self._refresh_summaries()
         return len(pending)
 
@@ -470,7 +472,10 @@ class Corpus:
         # The override and the moved rows are committed before the linker is saved; a
         # crash in between is mended when the linker is next opened (pins re-applied).
         self.store.add_override(action, {int(a): s for a, s in pins.items()})
-        self.store.save_linker(self._open_linker())
+        linker = self._open_linker()
+        with self.store.story_rows_transaction():
+            self.store.save_linker(linker)
+        self.store.checkpoint_linker(linker)
         self._refresh_summaries()
 
     # -- views -----------------------------------------------------------------------

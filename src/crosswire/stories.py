@@ -29,7 +29,18 @@ story, whatever the scores, so a user's merge or split survives a re-run. `merge
 
 Deterministic: the same articles in the same order give the same stories (the index is
 built single-threaded, in that order). The linker holds no SQL; `save`/`load` write a
-directory (state.json, index.usearch, and profiles.bin when it keeps the profiles).
+directory (state.json, the usearch graph, and profiles.bin when it keeps the profiles).
+
+Persistence that does not grow with the corpus. The state (stories, pins, arrival order)
+and the graph cost time in proportion to the corpus to write, so a store does not write
+them after every linking pass. The linker keeps a journal of its changes (`journal`:
+each article placed and each pin, in order); a store appends it to a table in the same
+transaction as the story rows, and writes a full checkpoint (`state()` and the graph)
+only when `checkpoint_due`: when the changes since the last one reach
+CHECKPOINT_FRACTION of the linked articles (at least CHECKPOINT_MIN_CHANGES). Writing
+stays constant per article (a checkpoint of n articles every n/20 changes), and opening
+a linker replays at most that tail (`replay`): each placed article goes back into the
+graph in the same order, as it went in the first time.
 Cost per article: the linker keeps each linked article's publication time in memory (a
 few bytes each), so neighbours outside the window are dropped before their profiles are
 read, and the others' profiles are asked for in one call (`Profiles.many`: one query when
@@ -55,9 +66,13 @@ from .similarity import FEATURES, ArticleProfile, default_model, pair_features
 T = TypeVar("T")
 
 STATE_FILE = "state.json"
-INDEX_FILE = "index.usearch"
+INDEX_FILE = "index.usearch"  # the graph of a state saved before states named theirs ("index_file")
 PROFILES_FILE = "profiles.bin"
 STATE_VERSION = 1
+# A full checkpoint is due after this fraction of the linked articles in changes, and never
+# before this many (see the module docstring).
+CHECKPOINT_FRACTION = 0.05
+CHECKPOINT_MIN_CHANGES = 1000
 _SHARED = FEATURES.index("sentence_match")
 
 
@@ -203,6 +218,12 @@ class StoryLinker:
         self._published: dict[str, dt.datetime | None] = {}  # article id -> parse_time(published)
         self._founded: dict[str, int] = {}  # story id -> creation rank, for ties
         self.index: NeighbourIndex = UsearchIndex(config.expansion) if index is None else index
+        # Changes not yet stored: ("add" | "pin", article id, story id), in order.
+        self.journal: list[tuple[str, str, str]] = []
+        # The store's number of the last stored change this linker holds, and of the last
+        # one its latest checkpoint holds.
+        self.journal_seq = 0
+        self.checkpoint_seq = 0
 
     def __len__(self) -> int:
         return len(self.story_of)
@@ -217,11 +238,9 @@ class StoryLinker:
             story_id = self.pins[article_id]
         else:
             story_id = self.best_story(profile) or self._new_story_id(article_id)
-        self._attach(article_id, story_id, profile.published)
         self.profiles[article_id] = profile
-        self.index.add(article_id, profile.vector)
-        self._slots.append(article_id)
-        self._published[article_id] = parse_time(profile.published)
+        self._place(article_id, story_id, profile, into_index=True)
+        self.journal.append(("add", article_id, story_id))
         return story_id
 
     def candidates(self, profile: ArticleProfile) -> dict[str, float]:
@@ -263,6 +282,10 @@ class StoryLinker:
 
     def pin(self, article_id: str, story_id: str) -> None:
         """Put an article in a story for good (moving it if it is already linked)."""
+        self.journal.append(("pin", article_id, story_id))
+        self._pin(article_id, story_id)
+
+    def _pin(self, article_id: str, story_id: str) -> None:
         self.pins[article_id] = story_id
         self._pinned_story_ids.add(story_id)
         current = self.story_of.get(article_id)
@@ -278,13 +301,15 @@ class StoryLinker:
         self._attach(article_id, story_id, self.profiles[article_id].published)
 
     def merge(self, into: str, other: str) -> dict[str, str]:
-        """Move every article of story `other` into story `into`; returns the pins set."""
+        """Move every article of story `other` into story `into`; returns the pins set.
+        Both stories' articles are pinned: re-linked from scratch, `into`'s founding
+        article would otherwise find its id taken by the pins and found another story."""
         if into == other:
             return {}
-        moved = {a: into for a in list(self.stories[other].article_ids)}
-        for article_id in moved:
+        pins = {a: into for story in (into, other) for a in list(self.stories[story].article_ids)}
+        for article_id in pins:
             self.pin(article_id, into)
-        return moved
+        return pins
 
     def split(self, article_ids: Sequence[str], new_story_id: str | None = None) -> dict[str, str]:
         """Move these articles of one story into a new story (by default named after the
@@ -303,13 +328,45 @@ class StoryLinker:
 
     # -- persistence -----------------------------------------------------------------
 
+    def checkpoint_due(self) -> bool:
+        """Whether a store should write a full checkpoint now (see the module docstring):
+        there is none yet, or the stored changes since the last one are many enough."""
+        if self.journal_seq == 0:
+            return False
+        since = self.journal_seq - self.checkpoint_seq
+        return self.checkpoint_seq == 0 or since >= max(CHECKPOINT_MIN_CHANGES, CHECKPOINT_FRACTION * len(self))
+
+    def replay(self, changes: Sequence[tuple[int, str, str, str]], *, into_index: bool) -> None:
+        """Apply stored changes (seq, "add" | "pin", article id, story id) made after this
+        linker's journal_seq, in order, as `add` and `pin` made them; `into_index`: put the
+        placed articles in the neighbour index too (False where the index is stored with
+        the changes, as pgvector's is)."""
+        added = [article_id for _seq, kind, article_id, _story in changes if kind == "add"]
+        profiles = dict(zip(added, self.profiles.many(added))) if added else {}
+        for seq, kind, article_id, story_id in changes:
+            if kind == "add":
+                if article_id not in self.story_of:
+                    self._place(article_id, story_id, profiles[article_id], into_index=into_index)
+            elif kind == "pin":
+                self._pin(article_id, story_id)
+            else:
+                raise ValueError(f"linker journal change {seq}: unknown kind {kind!r}")
+            self.journal_seq = seq
+
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the linker to a directory; each file is replaced atomically."""
+        """Write the linker to a directory; each file is replaced atomically. The graph goes
+        to a file named for journal_seq, which the state names, so that a crash between the
+        two writes leaves the state with the graph it was saved with."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / STATE_FILE, json.dumps(self.state(), ensure_ascii=False).encode("utf-8"))
+        state = self.state()
         if isinstance(self.index, UsearchIndex):
-            self.index.save_file(folder / INDEX_FILE)
+            state["index_file"] = f"index.{self.journal_seq}.usearch"
+            self.index.save_file(folder / state["index_file"])
+        _write_atomic(folder / STATE_FILE, json.dumps(state, ensure_ascii=False).encode("utf-8"))
+        for stale in folder.glob("index*.usearch"):
+            if stale.name != state.get("index_file"):
+                stale.unlink()
         if self.owns_profiles:
             blobs = [self.profiles[a].to_bytes() for a in self._slots]
             _write_atomic(folder / PROFILES_FILE, b"".join(len(b).to_bytes(4, "little") + b for b in blobs))
@@ -322,7 +379,7 @@ class StoryLinker:
         folder = Path(path)
         state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
         config = LinkerConfig(**state["config"])
-        index = UsearchIndex.from_file(folder / INDEX_FILE, config.expansion, state["slots"])
+        index = UsearchIndex.from_file(folder / state.get("index_file", INDEX_FILE), config.expansion, state["slots"])
         linker = cls.from_state(state, profiles=profiles, index=index, source=str(folder / STATE_FILE))
         if profiles is None:
             blob = (folder / PROFILES_FILE).read_bytes()
@@ -347,6 +404,7 @@ class StoryLinker:
                 {"id": s.id, "article_ids": list(s.article_ids), "first_seen": s.first_seen, "last_seen": s.last_seen}
                 for s in self.stories.values()
             ],
+            "journal_seq": self.journal_seq,
             "slots": self._slots,
             # Publication times (as parse_time reads them) in slot order: the time window is
             # applied before any profile is read back.
@@ -368,6 +426,7 @@ class StoryLinker:
             linker._founded[story.id] = len(linker._founded)
             linker.story_of.update((a, story.id) for a in story.article_ids)
         linker._slots = list(state["slots"])
+        linker.journal_seq = linker.checkpoint_seq = state.get("journal_seq", 0)
         if "slot_times" in state:
             linker._published = {a: parse_time(t) for a, t in zip(linker._slots, state["slot_times"])}
         elif profiles is not None:  # saved before the times were kept
@@ -380,6 +439,13 @@ class StoryLinker:
         for start in range(0, len(self._slots), chunk):
             ids = self._slots[start : start + chunk]
             self._published.update((a, parse_time(p.published)) for a, p in zip(ids, self.profiles.many(ids)))
+
+    def _place(self, article_id: str, story_id: str, profile: ArticleProfile, *, into_index: bool) -> None:
+        self._attach(article_id, story_id, profile.published)
+        if into_index:
+            self.index.add(article_id, profile.vector)
+        self._slots.append(article_id)
+        self._published[article_id] = parse_time(profile.published)
 
     def _new_story_id(self, article_id: str) -> str:
         story_id, n = article_id, 1

@@ -44,7 +44,8 @@ def new_article(text: str, published: str | None = None, source: str = "a.txt") 
 
 def columns_sqlite(path) -> set[tuple[str, str]]:
     db = sqlite3.connect(path)
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    # sqlite_sequence is SQLite's own (it keeps AUTOINCREMENT's numbers).
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     found = {(t, row[1]) for t in tables for row in db.execute(f"PRAGMA table_info({t})")}
     db.close()
     return found

@@ -58,7 +58,7 @@ def test_version_1_file_gains_the_story_tables_and_keeps_its_articles(tmp_path):
     db.close()
     with SqliteStore(str(path)) as s:
         s.add_article(new_article("Floods in Jakarta killed 12 people on Monday.", "a.txt"))
-        assert s.schema_version == SCHEMA_VERSION == 5
+        assert s.schema_version == SCHEMA_VERSION == 6
         assert s.unprofiled_ids("use-m") == [1]  # stored without a profile: built when linked
         assert s.unlinked_articles() == [(1, None, None)]
 
@@ -88,12 +88,12 @@ def test_version_3_file_gains_the_attribution_tables_and_keeps_its_articles(tmp_
     # Back to version 3 as it was: version 1's (never written) attributions table.
     v1_attributions = MIGRATIONS[0][MIGRATIONS[0].index("CREATE TABLE attributions") :].split(";")[0]
     db.executescript(
-        f"BEGIN; DROP TABLE attributions; DROP TABLE attribution_sets; {v1_attributions};"
+        f"BEGIN; DROP TABLE linker_journal; DROP TABLE attributions; DROP TABLE attribution_sets; {v1_attributions};"
         " UPDATE schema_version SET version = 3; COMMIT;"
     )
     db.close()
     with SqliteStore(str(path)) as s:
-        assert s.schema_version == 5
+        assert s.schema_version == 6
         assert s.article(1).article.text == BASE
         assert s.attributions([1], "x1") == {}
 

@@ -146,7 +146,12 @@ class Store(Protocol):
         KeyError or RuntimeError for a state that cannot be read (rebuilt then)."""
 
     def save_linker(self, linker: StoryLinker) -> None:
-        """Save the linker (inside story_rows_transaction, with the rows it placed)."""
+        """Store the linker's journal of changes (inside story_rows_transaction, with the
+        rows it placed); cheap, whatever the corpus's size."""
+
+    def checkpoint_linker(self, linker: StoryLinker) -> None:
+        """Store the linker's full state when it is due (StoryLinker.checkpoint_due), after
+        story_rows_transaction has committed."""
 
     def unlinked_articles(self) -> list[tuple[int, str | None, int | None]]:
         """(id, published, duplicate_of) of the articles in no story yet, in arrival order."""

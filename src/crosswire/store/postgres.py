@@ -20,7 +20,8 @@ Concurrency (several ingest processes, on any machines, writing one corpus):
 - story linking holds a session advisory lock (LINKING_LOCK) for a whole pass
   (`linking()`): one linker at a time reads the linker state as the last pass committed
   it, links every article in no story yet in publication order, and commits story rows
-  with the linker state in one transaction per checkpoint.
+  with the linker's journal (linker_journal) in one transaction per checkpoint; the full
+  state goes to linker_state only now and then (stories.StoryLinker.checkpoint_due).
 Advisory locks rather than a SKIP LOCKED queue: linking is sequential by design (each
 article's story depends on the ones linked before it), so a queue would only hand the
 work to one consumer at a time anyway; the locks need no extra table and are released
@@ -260,6 +261,15 @@ MIGRATIONS: tuple[str, ...] = (
     # 5: store.sqlite MIGRATIONS[4] rebuilds two WITHOUT ROWID tables as rowid tables, a
     # layout of SQLite's alone: PostgreSQL's tables are heaps already. Nothing to change.
     "SELECT 1",
+    # 6: store.sqlite MIGRATIONS[5]; an identity column never gives a number twice.
+    """
+    CREATE TABLE linker_journal (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        story_id TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -477,35 +487,60 @@ class PostgresStore:
         return StoryLinker(config, pins=pins, profiles=profiles, index=index)
 
     def load_linker(self, profiles: Profiles) -> StoryLinker | None:
-        """The linker as the last linking pass committed it; None before the first.
+        """The linker as the last linking pass committed it: its checkpoint (linker_state)
+        with linker_journal's later changes replayed; None without a checkpoint.
 
-        The one this store last saved or loaded is returned again while the row is the
-        same version (no other process linked since): reading the state costs time in
-        proportion to the corpus."""
+        The one this store last saved or loaded is taken again while the checkpoint row is
+        the same version (no other process wrote one since) and it holds no change left
+        unstored: it only replays what other processes linked since."""
         version = self._db.execute("SELECT xmin::text FROM linker_state WHERE id = 1").fetchone()
         if version is None:
             return None
-        if self._linker_seen is not None and self._linker_seen[0] == version[0]:
-            return self._linker_seen[1]
-        row = self._db.execute("SELECT state, graph, xmin::text FROM linker_state WHERE id = 1").fetchone()
-        state = json.loads(row[0])
-        expansion = LinkerConfig(**state["config"]).expansion
-        if self.has_pgvector:
-            index = PgvectorIndex(self, expansion)
+        seen = self._linker_seen
+        if seen is not None and seen[0] == version[0] and not seen[1].journal:
+            linker = seen[1]
         else:
-            index = UsearchIndex.from_bytes(row[1], expansion, state["slots"])
-        linker = StoryLinker.from_state(state, profiles=profiles, index=index, source=f"{self.name} linker_state")
-        self._linker_seen = (row[2], linker)
+            row = self._db.execute("SELECT state, graph, xmin::text FROM linker_state WHERE id = 1").fetchone()
+            state = json.loads(row[0])
+            expansion = LinkerConfig(**state["config"]).expansion
+            if self.has_pgvector:
+                index = PgvectorIndex(self, expansion)
+            else:
+                index = UsearchIndex.from_bytes(row[1], expansion, state["slots"])
+            linker = StoryLinker.from_state(state, profiles=profiles, index=index, source=f"{self.name} linker_state")
+            version = (row[2],)
+        # pgvector's index rows were committed with the changes; a usearch graph takes them again.
+        linker.replay(self._db.execute(
+            "SELECT seq, kind, article_id, story_id FROM linker_journal WHERE seq > %s ORDER BY seq",
+            (linker.journal_seq,),
+        ).fetchall(), into_index=not self.has_pgvector)
+        self._linker_seen = (version[0], linker)
         return linker
 
     def save_linker(self, linker: StoryLinker) -> None:
-        """Write the linker's state (inside story_rows_transaction: committed with the rows)."""
+        """Append the linker's journal to linker_journal (inside story_rows_transaction)."""
+        if linker.journal:
+            with self._db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO linker_journal (kind, article_id, story_id) VALUES (%s, %s, %s)", linker.journal
+                )
+            linker.journal_seq = self._db.execute("SELECT max(seq) FROM linker_journal").fetchone()[0]
+            linker.journal.clear()
+
+    def checkpoint_linker(self, linker: StoryLinker) -> None:
+        """Write the linker's state (and its usearch graph without pgvector) to linker_state
+        when a checkpoint is due, and drop the journal rows it holds: one transaction."""
+        if not linker.checkpoint_due():
+            return
         graph = linker.index.to_bytes() if isinstance(linker.index, UsearchIndex) else None
-        version = self._db.execute(
-            "INSERT INTO linker_state (id, state, graph) VALUES (1, %s, %s)"
-            " ON CONFLICT (id) DO UPDATE SET state = excluded.state, graph = excluded.graph RETURNING xmin::text",
-            (json.dumps(linker.state(), ensure_ascii=False), graph),
-        ).fetchone()[0]
+        with self._db.transaction():
+            version = self._db.execute(
+                "INSERT INTO linker_state (id, state, graph) VALUES (1, %s, %s)"
+                " ON CONFLICT (id) DO UPDATE SET state = excluded.state, graph = excluded.graph RETURNING xmin::text",
+                (json.dumps(linker.state(), ensure_ascii=False), graph),
+            ).fetchone()[0]
+            self._db.execute("DELETE FROM linker_journal WHERE seq <= %s", (linker.journal_seq,))
+        linker.checkpoint_seq = linker.journal_seq
         self._linker_seen = (version, linker)
 
     def nearest_linked(self, vector: np.ndarray, count: int, ef_search: int) -> list[int]:
@@ -639,8 +674,14 @@ class PostgresStore:
             (article_id,),
         ).fetchone()
 
-    def story_rows_transaction(self):
-        return self._db.transaction()
+    @contextmanager
+    def story_rows_transaction(self) -> Iterator[None]:
+        try:
+            with self._db.transaction():
+                yield
+        except BaseException:
+            self._linker_seen = None  # the linker in memory holds changes that were rolled back
+            raise
 
     def set_story(self, article_id: int, story_id: str, linked: bool) -> None:
         self._db.execute(
@@ -651,9 +692,11 @@ class PostgresStore:
 
     def clear_story_rows(self) -> None:
         """Forget every article's story and the linker's index (before re-linking all)."""
+        self._linker_seen = None
         with self._db.transaction():
             self._db.execute("DELETE FROM story_articles")
             self._db.execute("DELETE FROM linker_state")
+            self._db.execute("DELETE FROM linker_journal")
             if self._db.execute("SELECT to_regclass('linker_index')").fetchone()[0] is not None:
                 self._db.execute("DELETE FROM linker_index")
 

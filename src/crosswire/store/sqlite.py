@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ from crosswire.store.rows import (
 )
 
 DEFAULT_DB = "crosswire.db"
-# The story linker's folder (state.json, index.usearch) is the database path plus this.
+# The story linker's checkpoint folder (state.json and its usearch graph) is the database path plus this.
 STORIES_SUFFIX = ".stories"
 # The linking lock (see SqliteStore.linking) is a file beside the database, named with this.
 LINK_LOCK_SUFFIX = ".link-lock"
@@ -264,6 +264,18 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE profiles;
     ALTER TABLE profiles_v5 RENAME TO profiles;
     """,
+    # 6: the story linker's journal (stories.StoryLinker.journal), written with the story
+    # rows; the linker's full state is checkpointed beside the file now and then, and the
+    # changes after it are replayed on opening. AUTOINCREMENT: a number is never given
+    # twice, even after the rows below a checkpoint are deleted.
+    """
+    CREATE TABLE linker_journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,                         -- 'add': placed in the story; 'pin': put there for good
+        article_id TEXT NOT NULL,
+        story_id TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -416,23 +428,46 @@ class SqliteStore:
         return StoryLinker(config, pins=pins, profiles=profiles)
 
     def load_linker(self, profiles: Profiles) -> StoryLinker | None:
-        """The linker saved in stories_dir, if any (its state file and usearch graph).
+        """The linker as last stored: its checkpoint in stories_dir (state file and usearch
+        graph) with the journal's later changes replayed; None without a checkpoint.
 
-        The one this store last saved or loaded is returned again while its state file is
-        unchanged (no other process saved since): reading it back costs time in proportion
-        to the corpus, once per link call."""
+        The one this store last saved or loaded is taken again while the checkpoint is
+        unchanged (no other process wrote one since) and holds no change left unstored: it
+        only replays what other processes linked since."""
         state = Path(self.stories_dir) / STATE_FILE
         if not state.exists():
             return None
         stamp = _file_stamp(state)
-        if self._linker_seen is not None and self._linker_seen[0] == stamp:
-            return self._linker_seen[1]
-        linker = StoryLinker.load(state.parent, profiles=profiles)
+        seen = self._linker_seen
+        if seen is not None and seen[0] == stamp and not seen[1].journal:
+            linker = seen[1]
+        else:
+            linker = StoryLinker.load(state.parent, profiles=profiles)
+        linker.replay(self._db.execute(
+            "SELECT seq, kind, article_id, story_id FROM linker_journal WHERE seq > ? ORDER BY seq",
+            (linker.journal_seq,),
+        ).fetchall(), into_index=True)
         self._linker_seen = (stamp, linker)
         return linker
 
     def save_linker(self, linker: StoryLinker) -> None:
+        """Append the linker's journal to linker_journal (inside story_rows_transaction)."""
+        if linker.journal:
+            self._db.executemany(
+                "INSERT INTO linker_journal (kind, article_id, story_id) VALUES (?, ?, ?)", linker.journal
+            )
+            linker.journal_seq = self._db.execute("SELECT max(seq) FROM linker_journal").fetchone()[0]
+            linker.journal.clear()
+
+    def checkpoint_linker(self, linker: StoryLinker) -> None:
+        """Write the linker's full state to stories_dir when one is due, then drop the
+        journal rows it holds (after story_rows_transaction has committed)."""
+        if not linker.checkpoint_due():
+            return
         linker.save(self.stories_dir)
+        linker.checkpoint_seq = linker.journal_seq
+        with self._transaction():
+            self._db.execute("DELETE FROM linker_journal WHERE seq <= ?", (linker.checkpoint_seq,))
         self._linker_seen = (_file_stamp(Path(self.stories_dir) / STATE_FILE), linker)
 
     def article(self, article_id: int) -> StoredArticle | None:
@@ -554,10 +589,16 @@ class SqliteStore:
             (article_id,),
         ).fetchone()
 
-    def story_rows_transaction(self):
+    @contextmanager
+    def story_rows_transaction(self) -> Iterator[None]:
         """One write transaction around a run of story-row writes: set_story calls and the
         linker save inside it, or the summary rows of stories that have none."""
-        return self._transaction()
+        try:
+            with self._transaction():
+                yield
+        except BaseException:
+            self._linker_seen = None  # the linker in memory holds changes that were rolled back
+            raise
 
     def set_story(self, article_id: int, story_id: str, linked: bool) -> None:
         self._db.execute(
@@ -567,9 +608,13 @@ class SqliteStore:
         )
 
     def clear_story_rows(self) -> None:
-        """Forget every article's story (before re-linking all); overrides are kept."""
+        """Forget every article's story and the linker (before re-linking all); overrides are kept."""
+        # The checkpoint first: a journal left without it is never replayed onto another one.
+        Path(self.stories_dir, STATE_FILE).unlink(missing_ok=True)
+        self._linker_seen = None
         with self._transaction():
             self._db.execute("DELETE FROM story_articles")
+            self._db.execute("DELETE FROM linker_journal")
 
     def add_override(self, action: str, pins: dict[int, str]) -> None:
         """Record a merge or split and put each pinned article, with its near-duplicate
