@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from crosswire.store import is_postgres_url
-from crosswire.store.sqlite import STORIES_SUFFIX
+from crosswire.store.sqlite import MIGRATIONS as SQLITE_MIGRATIONS, STORIES_SUFFIX
 
 DEBIAN_PG15 = Path("/usr/lib/postgresql/15/bin")
 _database_numbers = itertools.count(1)
@@ -113,6 +113,25 @@ def lose_linker_state(db: str) -> None:
         execute(db, "DELETE FROM linker_state")
     else:
         shutil.rmtree(db + STORIES_SUFFIX)
+
+
+# The SQL that takes a corpus back from schema version 6 to 5 (tests of older files). SQLite
+# gets migration 3's summary triggers back: it checks every trigger when a later migration
+# renames a table. PostgreSQL's functions are replaced by migration 6 when it runs again.
+_SQLITE_SUMMARY_TRIGGERS = SQLITE_MIGRATIONS[2][SQLITE_MIGRATIONS[2].index("CREATE TRIGGER story_member_added"):]
+UNDO_MIGRATION_6 = {
+    "sqlite": "DROP TABLE linker_journal; DROP TABLE link_queue; DROP TABLE summary_queue;"
+              " DROP TRIGGER article_added; DROP TRIGGER article_linked; DROP TRIGGER article_unlinked;"
+              " DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved; DROP TRIGGER story_member_removed;"
+              f" DROP TRIGGER story_article_changed; {_SQLITE_SUMMARY_TRIGGERS.strip().rstrip(';')}",
+    "postgres": "DROP TABLE linker_journal; DROP TABLE link_queue; DROP TABLE summary_queue;"
+                " DROP FUNCTION article_added CASCADE; DROP FUNCTION article_link_changed CASCADE",
+}
+
+
+def undo_migration_6(db: str) -> str:
+    """UNDO_MIGRATION_6 for the engine of `db`."""
+    return UNDO_MIGRATION_6["postgres" if is_postgres_url(db) else "sqlite"]
 
 
 def execute(db: str, script: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 import pytest
-from postgres_servers import query_value
+from postgres_servers import UNDO_MIGRATION_6, query_value
 from scale_corpus import ENGINES, empty_db
 from read.corpus_samples import (
     DE_PARAGRAPHS,
@@ -115,7 +115,7 @@ def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_row
                 f"CREATE TABLE old ({columns}, PRIMARY KEY (article_id, encoder)) WITHOUT ROWID;"
                 f" INSERT INTO old SELECT {columns} FROM {table}; DROP TABLE {table}; ALTER TABLE old RENAME TO {table};"
             )
-        db.execute("DROP TABLE linker_journal")  # migration 6
+        db.executescript(UNDO_MIGRATION_6["sqlite"])
         db.execute("UPDATE schema_version SET version = 4")
     with crosswire.Corpus(path) as corpus:
         with sqlite3.connect(path) as db:

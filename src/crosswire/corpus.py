@@ -375,7 +375,7 @@ class Corpus:
             self._linker = None
             linker = self._open_linker()
             pending = linking_order(self.store.unlinked_articles(), lambda row: row[1])
-            self._build_missing_profiles()
+            self._build_missing_profiles([row[0] for row in pending])
             for start in range(0, len(pending), LINK_CHECKPOINT):
                 with self.store.story_rows_transaction():
                     for done, (article_id, _published, _duplicate_of) in enumerate(
@@ -398,9 +398,10 @@ class Corpus:
             story_id = linker.add(str(article_id), linker.profiles[str(article_id)])
             self.store.set_story(article_id, story_id, linked=True)
 
-    def _build_missing_profiles(self) -> None:
-        """Profiles for articles stored before ingest built them (an older database)."""
-        for article_id in self.store.unprofiled_ids(self.encoder):
+    def _build_missing_profiles(self, article_ids: Sequence[int]) -> None:
+        """Profiles for those of these articles stored before ingest built them (an older
+        database); the linked ones have theirs."""
+        for article_id in self.store.unprofiled_ids(self.encoder, article_ids):
             stored = self.store.article(article_id)
             profile = build_profile(stored.article, encoder=self.encoder)
             self.store.add_profile(article_id, self.encoder, profile.to_bytes(), profile.vector)

@@ -202,7 +202,8 @@ class Store(Protocol):
 
     def profiled_ids(self, encoder: str) -> list[int]: ...
 
-    def unprofiled_ids(self, encoder: str) -> list[int]: ...
+    def unprofiled_ids(self, encoder: str, article_ids: Sequence[int]) -> list[int]:
+        """Those of these articles with no profile for `encoder`, in order."""
 
     def article_vectors(self, encoder: str) -> tuple[np.ndarray, np.ndarray]:
         """(article ids, float32 article vectors) of every profiled original article."""

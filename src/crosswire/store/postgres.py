@@ -269,6 +269,48 @@ MIGRATIONS: tuple[str, ...] = (
         article_id TEXT NOT NULL,
         story_id TEXT NOT NULL
     );
+    CREATE TABLE link_queue (article_id BIGINT PRIMARY KEY REFERENCES articles(id));
+    INSERT INTO link_queue SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles);
+    CREATE FUNCTION article_added() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO link_queue VALUES (NEW.id);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER article_added AFTER INSERT ON articles FOR EACH ROW EXECUTE FUNCTION article_added();
+    CREATE FUNCTION article_link_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            DELETE FROM link_queue WHERE article_id = NEW.article_id;
+        ELSE
+            INSERT INTO link_queue VALUES (OLD.article_id) ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER article_linked AFTER INSERT ON story_articles
+        FOR EACH ROW EXECUTE FUNCTION article_link_changed();
+    CREATE TRIGGER article_unlinked AFTER DELETE ON story_articles
+        FOR EACH ROW EXECUTE FUNCTION article_link_changed();
+    CREATE TABLE summary_queue (story_id TEXT PRIMARY KEY);
+    INSERT INTO summary_queue
+        SELECT DISTINCT story_id FROM story_articles WHERE story_id NOT IN (SELECT story_id FROM story_summaries);
+    CREATE OR REPLACE FUNCTION story_member_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM story_summaries WHERE story_id = OLD.story_id;
+            INSERT INTO summary_queue VALUES (OLD.story_id) ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            DELETE FROM story_summaries WHERE story_id = NEW.story_id;
+            INSERT INTO summary_queue VALUES (NEW.story_id) ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE OR REPLACE FUNCTION story_article_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM story_summaries WHERE story_id = (SELECT story_id FROM story_articles WHERE article_id = NEW.id);
+        INSERT INTO summary_queue SELECT story_id FROM story_articles WHERE article_id = NEW.id ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -632,10 +674,11 @@ class PostgresStore:
             "SELECT article_id FROM profiles WHERE encoder = %s ORDER BY article_id", (encoder,)
         )]
 
-    def unprofiled_ids(self, encoder: str) -> list[int]:
+    def unprofiled_ids(self, encoder: str, article_ids: Sequence[int]) -> list[int]:
         return [row[0] for row in self._db.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM profiles WHERE encoder = %s) ORDER BY id",
-            (encoder,),
+            "SELECT id FROM articles AS a WHERE id = ANY(%s) AND NOT EXISTS"
+            " (SELECT 1 FROM profiles AS p WHERE p.article_id = a.id AND p.encoder = %s) ORDER BY id",
+            (list(article_ids), encoder),
         )]
 
     def article_vectors(self, encoder: str) -> tuple[np.ndarray, np.ndarray]:
@@ -654,8 +697,8 @@ class PostgresStore:
 
     def unlinked_articles(self) -> list[tuple[int, str | None, int | None]]:
         return self._db.execute(
-            "SELECT id, published, duplicate_of FROM articles"
-            " WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY id"
+            "SELECT a.id, a.published, a.duplicate_of FROM link_queue AS q JOIN articles AS a ON a.id = q.article_id"
+            " ORDER BY q.article_id"
         ).fetchall()
 
     def all_articles_for_linking(self) -> list[tuple[int, str | None, int | None]]:
@@ -754,7 +797,8 @@ class PostgresStore:
 
     def unsummarised_story_ids(self) -> list[str]:
         return [row[0] for row in self._db.execute(
-            "SELECT DISTINCT story_id FROM story_articles WHERE story_id NOT IN (SELECT story_id FROM story_summaries)"
+            "SELECT story_id FROM summary_queue AS q"
+            " WHERE EXISTS (SELECT 1 FROM story_articles AS s WHERE s.story_id = q.story_id) ORDER BY story_id"
         )]
 
     def put_story_summaries(self, rows: Sequence[tuple]) -> None:
@@ -770,6 +814,10 @@ class PostgresStore:
                 " id_number = excluded.id_number, id_tail = excluded.id_tail",
                 rows,
             )
+            cursor.executemany("DELETE FROM summary_queue WHERE story_id = %s", [(row[0],) for row in rows])
+        self._db.execute(
+            "DELETE FROM summary_queue AS q WHERE NOT EXISTS (SELECT 1 FROM story_articles AS s WHERE s.story_id = q.story_id)"
+        )
 
     def story_summaries(
         self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,

@@ -264,10 +264,14 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE profiles;
     ALTER TABLE profiles_v5 RENAME TO profiles;
     """,
-    # 6: the story linker's journal (stories.StoryLinker.journal), written with the story
-    # rows; the linker's full state is checkpointed beside the file now and then, and the
-    # changes after it are replayed on opening. AUTOINCREMENT: a number is never given
-    # twice, even after the rows below a checkpoint are deleted.
+    # 6: what keeps a linking pass's cost flat as the corpus grows.
+    # - The story linker's journal (stories.StoryLinker.journal), written with the story
+    #   rows; the linker's full state is checkpointed beside the file now and then, and the
+    #   changes after it are replayed on opening. AUTOINCREMENT: a number is never given
+    #   twice, even after the rows below a checkpoint are deleted.
+    # - Two queues kept by triggers, whoever writes: the articles in no story (link_queue)
+    #   and the stories whose summary row is missing (summary_queue). A pass found both by
+    #   scanning every article and every story member (~100 and ~80 ms at 100,000 articles).
     """
     CREATE TABLE linker_journal (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -275,6 +279,41 @@ MIGRATIONS: tuple[str, ...] = (
         article_id TEXT NOT NULL,
         story_id TEXT NOT NULL
     );
+    CREATE TABLE link_queue (article_id INTEGER PRIMARY KEY REFERENCES articles(id));
+    INSERT INTO link_queue SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles);
+    CREATE TRIGGER article_added AFTER INSERT ON articles
+    BEGIN INSERT INTO link_queue VALUES (NEW.id); END;
+    CREATE TRIGGER article_linked AFTER INSERT ON story_articles
+    BEGIN DELETE FROM link_queue WHERE article_id = NEW.article_id; END;
+    CREATE TRIGGER article_unlinked AFTER DELETE ON story_articles
+    BEGIN INSERT OR IGNORE INTO link_queue VALUES (OLD.article_id); END;
+    CREATE TABLE summary_queue (story_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT INTO summary_queue
+        SELECT DISTINCT story_id FROM story_articles WHERE story_id NOT IN (SELECT story_id FROM story_summaries);
+    DROP TRIGGER story_member_added;
+    DROP TRIGGER story_member_moved;
+    DROP TRIGGER story_member_removed;
+    DROP TRIGGER story_article_changed;
+    CREATE TRIGGER story_member_added AFTER INSERT ON story_articles
+    BEGIN
+        DELETE FROM story_summaries WHERE story_id = NEW.story_id;
+        INSERT OR IGNORE INTO summary_queue VALUES (NEW.story_id);
+    END;
+    CREATE TRIGGER story_member_moved AFTER UPDATE ON story_articles
+    BEGIN
+        DELETE FROM story_summaries WHERE story_id IN (OLD.story_id, NEW.story_id);
+        INSERT OR IGNORE INTO summary_queue VALUES (OLD.story_id), (NEW.story_id);
+    END;
+    CREATE TRIGGER story_member_removed AFTER DELETE ON story_articles
+    BEGIN
+        DELETE FROM story_summaries WHERE story_id = OLD.story_id;
+        INSERT OR IGNORE INTO summary_queue VALUES (OLD.story_id);
+    END;
+    CREATE TRIGGER story_article_changed AFTER UPDATE ON articles
+    BEGIN
+        DELETE FROM story_summaries WHERE story_id = (SELECT story_id FROM story_articles WHERE article_id = NEW.id);
+        INSERT OR IGNORE INTO summary_queue SELECT story_id FROM story_articles WHERE article_id = NEW.id;
+    END;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -539,12 +578,18 @@ class SqliteStore:
             "SELECT article_id FROM profiles WHERE encoder = ? ORDER BY article_id", (encoder,)
         )]
 
-    def unprofiled_ids(self, encoder: str) -> list[int]:
-        """Articles with no profile for `encoder` (stored before ingest built profiles)."""
-        return [row[0] for row in self._db.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM profiles WHERE encoder = ?) ORDER BY id",
-            (encoder,),
-        )]
+    def unprofiled_ids(self, encoder: str, article_ids: Sequence[int]) -> list[int]:
+        """Those of these articles with no profile for `encoder` (stored before ingest built
+        profiles), in order."""
+        found: list[int] = []
+        for chunk in _chunks(sorted(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.extend(row[0] for row in self._db.execute(
+                f"SELECT id FROM articles AS a WHERE id IN ({marks}) AND NOT EXISTS"
+                " (SELECT 1 FROM profiles AS p WHERE p.article_id = a.id AND p.encoder = ?) ORDER BY id",
+                [*chunk, encoder],
+            ))
+        return found
 
     def article_vectors(self, encoder: str) -> tuple[np.ndarray, np.ndarray]:
         """(article ids, their article vectors as float32 rows) for every profiled original
@@ -565,8 +610,8 @@ class SqliteStore:
     def unlinked_articles(self) -> list[tuple[int, str | None, int | None]]:
         """(id, published, duplicate_of) of the articles in no story yet, in arrival order."""
         return self._db.execute(
-            "SELECT id, published, duplicate_of FROM articles"
-            " WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY id"
+            "SELECT a.id, a.published, a.duplicate_of FROM link_queue AS q JOIN articles AS a ON a.id = q.article_id"
+            " ORDER BY q.article_id"
         ).fetchall()
 
     def all_articles_for_linking(self) -> list[tuple[int, str | None, int | None]]:
@@ -684,17 +729,25 @@ class SqliteStore:
 
     def unsummarised_story_ids(self) -> list[str]:
         """Stories with no summary row: new, or changed since their row was written."""
+        # A queued story may have lost its last article since: it has no row to write.
         return [row[0] for row in self._db.execute(
-            "SELECT DISTINCT story_id FROM story_articles WHERE story_id NOT IN (SELECT story_id FROM story_summaries)"
+            "SELECT story_id FROM summary_queue AS q"
+            " WHERE EXISTS (SELECT 1 FROM story_articles AS s WHERE s.story_id = q.story_id) ORDER BY story_id"
         )]
 
     def put_story_summaries(self, rows: Sequence[tuple]) -> None:
-        """Summary rows as the story_summaries columns, in order (inside story_rows_transaction)."""
+        """Summary rows as the story_summaries columns, in order (inside story_rows_transaction);
+        they leave the summary queue, with the queued stories that have no article left."""
         self._db.executemany(
             "INSERT OR REPLACE INTO story_summaries (story_id, headline, languages, outlets, outlet_keys, articles,"
             " near_duplicates, first_seen, last_seen, first_seen_utc, id_number, id_tail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+        self._db.executemany("DELETE FROM summary_queue WHERE story_id = ?", [(row[0],) for row in rows])
+        self._db.execute(
+            "DELETE FROM summary_queue WHERE NOT EXISTS"
+            " (SELECT 1 FROM story_articles AS s WHERE s.story_id = summary_queue.story_id)"
         )
 
     def story_summaries(
