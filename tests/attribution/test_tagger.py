@@ -13,6 +13,7 @@ from crosswire.model import Attribution, SourceEntity, Span
 from crosswire.text.segment import segment
 
 MAX_MODEL_BYTES = 5_000_000
+MAX_CLUSTER_BYTES = 2_000_000
 
 
 def _attributions(text: str) -> tuple[Attribution, ...]:
@@ -26,8 +27,28 @@ def test_the_english_model_ships_with_the_package_and_stays_small() -> None:
     assert path.stat().st_size < MAX_MODEL_BYTES
 
 
+def test_the_english_word_clusters_ship_small_and_class_words_by_meaning() -> None:
+    path = Path(str(tagger.clusters_path("en")))
+    assert path.stat().st_size < MAX_CLUSTER_BYTES
+    clusters = tagger._word_clusters("en")
+    assert len(clusters) > 40_000
+    assert all(len(c) == 5 and c[2] == "." for c in clusters.values())
+    # Classes come from USE-m vectors: words of one sense share one, unrelated ones do not.
+    assert clusters["said"] == clusters["told"]
+    assert clusters["senator"] == clusters["congressman"]
+    assert clusters["senator"] != clusters["said"]
+
+
+def test_a_word_s_cluster_is_a_feature_at_two_granularities() -> None:
+    own, neighbours = tagger._word_features("claimed", "en")
+    cluster = tagger._word_clusters("en")["claimed"]
+    assert {"bc=" + cluster[:2], "bcf=" + cluster} <= set(own)
+    assert "bcf-1=" + cluster in neighbours[-1]
+
+
 def test_languages_without_a_model_are_read_by_the_rules_alone() -> None:
     assert not tagger.has_model("id")
+    assert tagger._word_clusters("id") == {}
 
 
 def test_the_model_loads_once_per_thread() -> None:

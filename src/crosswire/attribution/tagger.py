@@ -53,12 +53,37 @@ MIN_RULE_CUE_MARGINAL = 0.2
 _WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
 
 
-def model_path(lang: str):
-    return importlib.resources.files("crosswire") / "attribution" / "data" / "models" / f"{lang}.crfsuite"
+# The second pass's model (see with_first_pass), next to the first's: "en" + SECOND_PASS.
+SECOND_PASS = ".second"
+
+
+def model_path(lang: str, stage: str = ""):
+    """The model of a language's first pass, or of its second (stage SECOND_PASS)."""
+    return importlib.resources.files("crosswire") / "attribution" / "data" / "models" / f"{lang}{stage}.crfsuite"
 
 
 def has_model(lang: str) -> bool:
     return model_path(lang).is_file()
+
+
+def clusters_path(lang: str):
+    return importlib.resources.files("crosswire") / "attribution" / "data" / "clusters" / f"{lang}.tsv"
+
+
+@functools.lru_cache(maxsize=None)
+def _word_clusters(lang: str) -> dict[str, str]:
+    """Each common word's distributional class, "TT.SS" (coarse and fine k-means clusters of its
+    vector, built by bench/word_clusters.py): a word rare in training shares features with the
+    common words of its class. Empty for a language without a cluster file."""
+    path = clusters_path(lang)
+    if not path.is_file():
+        return {}
+    clusters = {}
+    for line in path.read_text("utf-8").splitlines():
+        word, _, cluster = line.partition("\t")
+        if cluster and not line.startswith("#"):
+            clusters[word] = cluster
+    return clusters
 
 
 # A Tagger keeps the last tagged sentence for marginal(), so threads that compare
@@ -66,14 +91,17 @@ def has_model(lang: str) -> bool:
 _taggers_of_thread = threading.local()
 
 
-def _tagger(lang: str) -> pycrfsuite.Tagger:
+def _tagger(lang: str, stage: str = "") -> pycrfsuite.Tagger | None:
+    """This thread's tagger of a language's model at `stage`; None where that model is not shipped."""
     taggers = _taggers_of_thread.__dict__.setdefault("by_lang", {})
-    if lang not in taggers:
-        tagger = pycrfsuite.Tagger()
-        with importlib.resources.as_file(model_path(lang)) as path:
-            tagger.open(str(path))
-        taggers[lang] = tagger
-    return taggers[lang]
+    if (lang, stage) not in taggers:
+        tagger = None
+        if model_path(lang, stage).is_file():
+            tagger = pycrfsuite.Tagger()
+            with importlib.resources.as_file(model_path(lang, stage)) as path:
+                tagger.open(str(path))
+        taggers[lang, stage] = tagger
+    return taggers[lang, stage]
 
 
 def forget_loaded_models() -> None:
@@ -161,7 +189,13 @@ def _word_features(word: str, lang: str) -> tuple[tuple[str, ...], dict[int, tup
     shape = _shape(word)
     word_class = _word_classes(lang).get(w, "")
     own = ("w=" + w, "s3=" + w[-3:], "s2=" + w[-2:], "p3=" + w[:3], "sh=" + shape, "c=" + word_class)
-    return own, {d: (f"w{d}=" + w, f"sh{d}=" + shape, f"c{d}=" + word_class) for d in _NEIGHBOURS}
+    neighbour = {d: (f"w{d}=" + w, f"sh{d}=" + shape, f"c{d}=" + word_class) for d in _NEIGHBOURS}
+    clusters = _word_clusters(lang)
+    if clusters:
+        cluster = clusters.get(w, "")
+        own += ("bc=" + cluster.partition(".")[0], "bcf=" + cluster)
+        neighbour = {d: (*features, f"bcf{d}=" + cluster) for d, features in neighbour.items()}
+    return own, neighbour
 
 
 def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon, quoted: bool = False) -> list[list[str]]:
@@ -225,7 +259,12 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False)
     if not spans:
         return []
     model = _tagger(lex.lang)
-    tags, possible_cues = _with_likely_roles(model, model.tag(features(text, spans, lex, quoted)))
+    xseq = features(text, spans, lex, quoted)
+    tags = model.tag(xseq)
+    second = _tagger(lex.lang, SECOND_PASS)
+    if second is not None:
+        model, tags = second, second.tag(with_first_pass(model, tags, xseq))
+    tags, possible_cues = _with_likely_roles(model, tags)
     found: list[tuple[str, int, int]] = [(POSSIBLE_CUE, *spans[t]) for t in possible_cues]
     role = None
     for (start, end), tag in zip(spans, tags):
@@ -239,6 +278,37 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False)
         else:
             role = None
     return found
+
+
+def _marginal_bin(p: float) -> str:
+    return str(min(int(p * _MARGINAL_BINS), _MARGINAL_BINS - 1))
+
+
+# The second pass reads the first's marginals in this many bins, and its tags this far around.
+_MARGINAL_BINS = 5
+_FIRST_PASS_WINDOW = (-2, -1, 0, 1, 2)
+
+
+def with_first_pass(model: pycrfsuite.Tagger, tags: Sequence[str], xseq: Sequence[list[str]]) -> list[list[str]]:
+    """The features of a sentence for the second pass (stacking): its own, plus what the first
+    pass (`model`, which has just tagged `xseq` as `tags`) read around each token: the tags
+    within _FIRST_PASS_WINDOW and the binned marginals of each role on the token and its
+    neighbours. A linear chain sees one tag back; the second pass sees the first's reading of
+    the whole neighbourhood, such as a source two words after a likely cue."""
+    labels = set(model.labels())
+    n = len(tags)
+    role_marginals = [{name: sum(model.marginal(prefix + name, t) for prefix in ("B-", "I-") if prefix + name in labels)
+                       for name in ROLE_OF_TAG} for t in range(n)]
+    result = []
+    for i, own in enumerate(xseq):
+        f = list(own)
+        for d in _FIRST_PASS_WINDOW:
+            j = i + d
+            f.append(f"t1{d}=" + (tags[j] if 0 <= j < n else "<edge>"))
+            if 0 <= j < n and abs(d) <= 1:
+                f.extend(f"m1{d}{name}=" + _marginal_bin(p) for name, p in role_marginals[j].items())
+        result.append(f)
+    return result
 
 
 def _with_likely_roles(model: pycrfsuite.Tagger, tags: list[str]) -> tuple[list[str], list[int]]:
