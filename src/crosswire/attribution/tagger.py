@@ -9,7 +9,8 @@ is read by the rules alone (see extract.extract_attributions).
 A tagged cue becomes an Attribution with the nearest tagged source of its
 sentence; its kind comes from the cue lexicon when a lexicon cue lies inside
 it, else "verb". The features use the language's cue lexicon (cue kinds and
-word classes), so the tagger and the rules share one vocabulary of cues.
+word classes), so the tagger and the rules share one vocabulary of cues, and
+distributional word classes (`data/clusters/<lang>.tsv`, see _word_clusters).
 """
 from __future__ import annotations
 
@@ -53,13 +54,8 @@ MIN_RULE_CUE_MARGINAL = 0.2
 _WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
 
 
-# The second pass's model (see with_first_pass), next to the first's: "en" + SECOND_PASS.
-SECOND_PASS = ".second"
-
-
-def model_path(lang: str, stage: str = ""):
-    """The model of a language's first pass, or of its second (stage SECOND_PASS)."""
-    return importlib.resources.files("crosswire") / "attribution" / "data" / "models" / f"{lang}{stage}.crfsuite"
+def model_path(lang: str):
+    return importlib.resources.files("crosswire") / "attribution" / "data" / "models" / f"{lang}.crfsuite"
 
 
 def has_model(lang: str) -> bool:
@@ -91,17 +87,14 @@ def _word_clusters(lang: str) -> dict[str, str]:
 _taggers_of_thread = threading.local()
 
 
-def _tagger(lang: str, stage: str = "") -> pycrfsuite.Tagger | None:
-    """This thread's tagger of a language's model at `stage`; None where that model is not shipped."""
+def _tagger(lang: str) -> pycrfsuite.Tagger:
     taggers = _taggers_of_thread.__dict__.setdefault("by_lang", {})
-    if (lang, stage) not in taggers:
-        tagger = None
-        if model_path(lang, stage).is_file():
-            tagger = pycrfsuite.Tagger()
-            with importlib.resources.as_file(model_path(lang, stage)) as path:
-                tagger.open(str(path))
-        taggers[lang, stage] = tagger
-    return taggers[lang, stage]
+    if lang not in taggers:
+        tagger = pycrfsuite.Tagger()
+        with importlib.resources.as_file(model_path(lang)) as path:
+            tagger.open(str(path))
+        taggers[lang] = tagger
+    return taggers[lang]
 
 
 def forget_loaded_models() -> None:
@@ -259,12 +252,7 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False)
     if not spans:
         return []
     model = _tagger(lex.lang)
-    xseq = features(text, spans, lex, quoted)
-    tags = model.tag(xseq)
-    second = _tagger(lex.lang, SECOND_PASS)
-    if second is not None:
-        model, tags = second, second.tag(with_first_pass(model, tags, xseq))
-    tags, possible_cues = _with_likely_roles(model, tags)
+    tags, possible_cues = _with_likely_roles(model, model.tag(features(text, spans, lex, quoted)))
     found: list[tuple[str, int, int]] = [(POSSIBLE_CUE, *spans[t]) for t in possible_cues]
     role = None
     for (start, end), tag in zip(spans, tags):
@@ -278,37 +266,6 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False)
         else:
             role = None
     return found
-
-
-def _marginal_bin(p: float) -> str:
-    return str(min(int(p * _MARGINAL_BINS), _MARGINAL_BINS - 1))
-
-
-# The second pass reads the first's marginals in this many bins, and its tags this far around.
-_MARGINAL_BINS = 5
-_FIRST_PASS_WINDOW = (-2, -1, 0, 1, 2)
-
-
-def with_first_pass(model: pycrfsuite.Tagger, tags: Sequence[str], xseq: Sequence[list[str]]) -> list[list[str]]:
-    """The features of a sentence for the second pass (stacking): its own, plus what the first
-    pass (`model`, which has just tagged `xseq` as `tags`) read around each token: the tags
-    within _FIRST_PASS_WINDOW and the binned marginals of each role on the token and its
-    neighbours. A linear chain sees one tag back; the second pass sees the first's reading of
-    the whole neighbourhood, such as a source two words after a likely cue."""
-    labels = set(model.labels())
-    n = len(tags)
-    role_marginals = [{name: sum(model.marginal(prefix + name, t) for prefix in ("B-", "I-") if prefix + name in labels)
-                       for name in ROLE_OF_TAG} for t in range(n)]
-    result = []
-    for i, own in enumerate(xseq):
-        f = list(own)
-        for d in _FIRST_PASS_WINDOW:
-            j = i + d
-            f.append(f"t1{d}=" + (tags[j] if 0 <= j < n else "<edge>"))
-            if 0 <= j < n and abs(d) <= 1:
-                f.extend(f"m1{d}{name}=" + _marginal_bin(p) for name, p in role_marginals[j].items())
-        result.append(f)
-    return result
 
 
 def _with_likely_roles(model: pycrfsuite.Tagger, tags: list[str]) -> tuple[list[str], list[int]]:
