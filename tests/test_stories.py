@@ -97,6 +97,32 @@ def test_save_and_load_round_trip(profiles, tmp_path):
     assert loaded.add("chips-fr", profiles["chips-fr"]) == linker.add("chips-fr", profiles["chips-fr"]) == "chips-en"
 
 
+def test_a_graph_restored_from_its_checkpoint_goes_on_as_the_one_that_wrote_it(tmp_path):
+    """usearch does not keep its level generator in the file: the writer goes on from the
+    copy it wrote, so a process that restores the checkpoint builds the same graph."""
+    import numpy as np
+
+    from crosswire.stories import UsearchIndex
+
+    vectors = np.random.default_rng(0).standard_normal((2000, 64)).astype(np.float32)
+    writer = UsearchIndex(64)
+    for n in range(1000):
+        writer.add(str(n), vectors[n])
+    writer.checkpoint_file(tmp_path / "graph.usearch")
+    reader = UsearchIndex.from_file(tmp_path / "graph.usearch", 64, [str(n) for n in range(1000)])
+    for index in (writer, reader):
+        for n in range(1000, 2000):
+            index.add(str(n), vectors[n])
+    assert writer.checkpoint_bytes() == reader.checkpoint_bytes()
+
+
+def test_a_loaded_graph_adds_and_searches_as_wide_as_the_config_says(profiles, tmp_path):
+    linker, _ = link(profiles, order=("flood-en", "chips-en"))
+    linker.save(tmp_path / "linker")
+    graph = StoryLinker.load(tmp_path / "linker").index._index  # usearch.Index: its file keeps neither breadth
+    assert graph.expansion_add == graph.expansion_search == LinkerConfig().expansion
+
+
 def test_a_state_saved_without_publication_times_reads_them_from_the_profiles(profiles, tmp_path):
     import json
 

@@ -574,7 +574,7 @@ class PostgresStore:
         when a checkpoint is due, and drop the journal rows it holds: one transaction."""
         if not linker.checkpoint_due():
             return
-        graph = linker.index.to_bytes() if isinstance(linker.index, UsearchIndex) else None
+        graph = linker.index.checkpoint_bytes() if isinstance(linker.index, UsearchIndex) else None
         with self._db.transaction():
             version = self._db.execute(
                 "INSERT INTO linker_state (id, state, graph) VALUES (1, %s, %s)"
