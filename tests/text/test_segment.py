@@ -162,6 +162,16 @@ def test_quote_opened_in_a_word_does_not_swallow_the_rest():
     assert texts(text, "fr") == ['Il a dit l"économie va mal.', "Le ministre a ri."]
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u3000"])
+def test_a_letter_then_non_ascii_space_then_a_full_stop(space):
+    """sentencex 1.0.32 panicked there (a Rust byte index inside the space): the letter
+    and its space stay in the text, with their offsets."""
+    text = f"Le plan B{space}. Il a dit{space}: non{space}!"
+    sentences, _ = segment(text, "fr")
+    assert [s.text for s in sentences] == [f"Le plan B{space}.", f"Il a dit{space}: non{space}!"]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
 def test_empty_and_blank_input():
     assert segment("", "en") == ([], [])
     assert segment("\n\n   \n", "en") == ([], [])

@@ -46,6 +46,10 @@ _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[
 # standing as a word makes it an ordinal; elsewhere ("un score de 76. Ainsi") it ends a
 # sentence, and so does a number inside a word anywhere ("le Covid-19. Le texte").
 _ORDINAL = re.compile(r"(?<![\w.,-])\d{1,2}\.$")
+# sentencex 1.0.32 (Rust) panics on a one-letter word, non-ASCII whitespace and a full stop
+# ("B\u202f.", "A\xa0."): it slices bytes as if the space were one byte. Its input gets a
+# plain space for each of them, one character for one, so offsets into the block hold.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(0x80, 0x3001) if chr(c).isspace()})
 _ORDINAL_PERIOD_LANGS = {
     "de", "lb", "da", "nb", "nn", "no", "is", "fi", "et", "lv", "cs", "sk", "pl", "sl", "hr", "sr", "bs", "hu", "tr",
 }
@@ -146,9 +150,13 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
     block = text[start:end]
     spans: list[list[int]] = []
     cursor = 0
-    pieces = thai_sentences(block, engine="crfcut") if lang == "th" else sentencex_segment(lang, block)
+    if lang == "th":
+        searched, pieces = block, thai_sentences(block, engine="crfcut")
+    else:
+        searched = block.translate(_ASCII_SPACES)
+        pieces = sentencex_segment(lang, searched)
     for piece in pieces:
-        found = block.find(piece.strip(), cursor) if piece.strip() else -1
+        found = searched.find(piece.strip(), cursor) if piece.strip() else -1
         if found < 0:
             continue
         piece_end = found + len(piece.strip())
