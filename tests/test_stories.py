@@ -143,10 +143,13 @@ def test_a_state_saved_without_publication_times_reads_them_from_the_profiles(pr
         assert loaded.add("chips-fr", late) == "chips-fr"
 
 
-def test_a_checkpoint_with_the_changes_after_it_replayed_is_the_same_linker(profiles, tmp_path):
+@pytest.mark.parametrize("chunk", [500, 1])  # the profiles read for all changes at once, or one at a time
+def test_a_checkpoint_with_the_changes_after_it_replayed_is_the_same_linker(profiles, tmp_path, monkeypatch, chunk):
     """What a store does: it numbers and keeps the journal, checkpoints now and then, and
     replays the changes after the checkpoint when it opens the linker again."""
     from crosswire.stories import MemoryProfiles
+
+    monkeypatch.setattr("crosswire.stories.REPLAY_CHUNK", chunk)
 
     linker, _ = link(profiles, order=("flood-en", "chips-en"))
     linker.journal.clear()

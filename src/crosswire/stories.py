@@ -75,6 +75,8 @@ STATE_VERSION = 1
 # before this many (see the module docstring).
 CHECKPOINT_FRACTION = 0.05
 CHECKPOINT_MIN_CHANGES = 1000
+# Journal changes replayed per read of their articles' profiles.
+REPLAY_CHUNK = 500
 _SHARED = FEATURES.index("sentence_match")
 
 
@@ -361,17 +363,21 @@ class StoryLinker:
         linker's journal_seq, in order, as `add` and `pin` made them; `into_index`: put the
         placed articles in the neighbour index too (False where the index is stored with
         the changes, as pgvector's is)."""
-        added = [article_id for _seq, kind, article_id, _story in changes if kind == "add"]
-        profiles = dict(zip(added, self.profiles.many(added))) if added else {}
-        for seq, kind, article_id, story_id in changes:
-            if kind == "add":
-                if article_id not in self.story_of:
-                    self._place(article_id, story_id, profiles[article_id], into_index=into_index)
-            elif kind == "pin":
-                self._pin(article_id, story_id)
-            else:
-                raise ValueError(f"linker journal change {seq}: unknown kind {kind!r}")
-            self.journal_seq = seq
+        for start in range(0, len(changes), REPLAY_CHUNK):
+            chunk = changes[start : start + REPLAY_CHUNK]
+            # Profiles (~30 KiB each) are read a chunk at a time: a tail of 5% of a large
+            # corpus would not fit in memory at once.
+            added = [article_id for _seq, kind, article_id, _story in chunk if kind == "add"]
+            profiles = dict(zip(added, self.profiles.many(added))) if added else {}
+            for seq, kind, article_id, story_id in chunk:
+                if kind == "add":
+                    if article_id not in self.story_of:
+                        self._place(article_id, story_id, profiles[article_id], into_index=into_index)
+                elif kind == "pin":
+                    self._pin(article_id, story_id)
+                else:
+                    raise ValueError(f"linker journal change {seq}: unknown kind {kind!r}")
+                self.journal_seq = seq
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the linker to a directory; each file is replaced atomically. The graph goes
