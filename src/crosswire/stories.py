@@ -160,6 +160,7 @@ class UsearchIndex:
         if self._index is None:
             return None
         data = bytes(self._index.save())
+        self._index = None  # freed before its copy is restored: one graph in memory, not two
         self._restored(Index.restore(data))
         return data
 
@@ -175,6 +176,7 @@ class UsearchIndex:
             tmp = path.with_name(path.name + ".tmp")
             self._index.save(str(tmp))
             os.replace(tmp, path)
+            self._index = None  # freed before its copy is restored: one graph in memory, not two
             self._restored(Index.restore(str(path)))
 
     def _restored(self, index: Index) -> None:
