@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     with args.out.open("w", encoding="utf-8") as out:
         out.write(f"# {len(words)} commonest English words (wordfreq {importlib.metadata.version('wordfreq')}), USE-m vectors, "
                   f"k-means {args.top} x {args.sub}: built by bench/word_clusters.py\n")
+        # wordfreq's code is Apache-2.0, its word lists CC BY-SA 4.0: a list derived from them says so.
+        out.write("# The word list is wordfreq's data (Robyn Speer et al.), CC BY-SA 4.0; this file is shared under the same licence.\n")
         for word, cluster in zip(words, ids):
             out.write(f"{word}\t{cluster}\n")
     print(f"{len(words)} words, encoded in {encoded - started:.1f}s, clustered in {time.perf_counter() - encoded:.1f}s; "
