@@ -172,6 +172,31 @@ def test_a_letter_then_non_ascii_space_then_a_full_stop(space):
     assert all(text[s.start : s.end] == s.text for s in sentences)
 
 
+def test_a_sentencex_panic_leaves_the_block_to_the_fallback_splits(monkeypatch):
+    """A Rust panic in sentencex (pyo3's PanicException, a BaseException) must not end an
+    ingest: the block is split where a full stop meets a capital. Other BaseExceptions,
+    such as Ctrl-C, still go through."""
+    import crosswire.text.segment as segment_module
+
+    class PanicException(BaseException):  # the name pyo3 gives it; its module is not importable
+        pass
+
+    def panicking(lang, text):
+        raise PanicException("byte index is not a char boundary")
+
+    monkeypatch.setattr(segment_module, "sentencex_segment", panicking)
+    text = "Floods hit Jakarta on Monday. Twelve people died. Schools stay closed."
+    sentences, _ = segment(text, "en")
+    assert [s.text for s in sentences] == ["Floods hit Jakarta on Monday.", "Twelve people died.", "Schools stay closed."]
+
+    def interrupted(lang, text):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(segment_module, "sentencex_segment", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        segment(text, "en")
+
+
 def test_empty_and_blank_input():
     assert segment("", "en") == ([], [])
     assert segment("\n\n   \n", "en") == ([], [])

@@ -146,6 +146,21 @@ def _ends_with_ordinal(piece: str, lang: str) -> bool:
     return lang in _ORDINAL_PERIOD_LANGS and _ORDINAL.search(piece) is not None
 
 
+def _sentencex_pieces(lang: str, block: str) -> list[str]:
+    """sentencex's sentences of the block; the whole block as one piece if it panics.
+
+    sentencex is Rust: a panic surfaces as pyo3's PanicException, a BaseException that no
+    `except Exception` catches, so one odd article would end a whole ingest. The block is
+    then split only where sentencex's misses are looked for in any block (_split_hidden: a
+    full stop before a capital, a dateline)."""
+    try:
+        return list(sentencex_segment(lang, block))
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        return [block]
+
+
 def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
     block = text[start:end]
     spans: list[list[int]] = []
@@ -154,7 +169,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
         searched, pieces = block, thai_sentences(block, engine="crfcut")
     else:
         searched = block.translate(_ASCII_SPACES)
-        pieces = sentencex_segment(lang, searched)
+        pieces = _sentencex_pieces(lang, searched)
     for piece in pieces:
         found = searched.find(piece.strip(), cursor) if piece.strip() else -1
         if found < 0:
