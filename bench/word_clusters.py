@@ -1,6 +1,6 @@
 """Build the English word clusters of the attribution tagger (attribution/data/clusters/en.tsv).
 
-    python bench/word_clusters.py [--words 50000] [--top 16] [--sub 32] [--out PATH]
+    python bench/word_clusters.py [--words 50000] [--top 32] [--sub 32] [--out PATH]
 
 Distributional word classes are the classic boost for a CRF tagger: a word the
 training data saw rarely or never (a cue like "lamented", a source like
@@ -42,7 +42,7 @@ def clusters(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--words", type=int, default=50000, help="how many of wordfreq's commonest English words")
-    ap.add_argument("--top", type=int, default=16, help="clusters at the coarse level")
+    ap.add_argument("--top", type=int, default=32, help="clusters at the coarse level")
     ap.add_argument("--sub", type=int, default=32, help="clusters inside each coarse one")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
