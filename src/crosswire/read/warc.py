@@ -25,7 +25,7 @@ from typing import BinaryIO, Iterator
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.read.article import build_article
+from crosswire.read.article import article_or_error, build_article
 from crosswire.read.text import text_from_bytes
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -57,7 +57,10 @@ def read_warc(path: str | os.PathLike[str], *, max_bytes: int) -> Iterator[Artic
                     # warcio also reads old ARC files, and takes almost any text for one.
                     raise CrosswireError("CW111", source, f"record {number} is not a WARC record (no WARC/1.x header)")
                 if _is_html_page(record):
-                    yield _page(record, f"{source} (record {number}, {_uri(record)})", max_bytes)
+                    page_source = f"{source} (record {number}, {_uri(record)})"
+                    # Read here, not in the guard: a failing stream (a bomb, corrupt gzip) ends the file.
+                    body = _read_capped(record.content_stream(), max_bytes + 1)
+                    yield article_or_error(page_source, lambda: _page(record, body, page_source, max_bytes))
             if number == 0:
                 yield CrosswireError("CW111", source, "no WARC records found: this is not a WARC file")
         except CrosswireError as exc:
@@ -84,27 +87,23 @@ def _is_html_page(record) -> bool:
     return False
 
 
-def _page(record, source: str, max_bytes: int) -> Article | CrosswireError:
-    body = _read_capped(record.content_stream(), max_bytes + 1)
+def _page(record, body: bytes, source: str, max_bytes: int) -> Article:
     if len(body) > max_bytes:
         declared = int(record.rec_headers.get_header("Content-Length") or 0)
         if declared <= max_bytes:
-            return CrosswireError(
+            raise CrosswireError(
                 "CW112", source, f"the page's HTTP body inflates past the {max_bytes:,}-byte limit; skipped"
             )
-        return CrosswireError("CW105", source, f"the page is over the {max_bytes:,}-byte limit; skipped")
-    try:
-        text, encoding = text_from_bytes(body, source)
-        return build_article(
-            text,
-            source,
-            is_html=True,
-            lang=None,
-            meta={"encoding": encoding, "crawled": record.rec_headers.get_header("WARC-Date")},
-            url=_uri(record) if record.rec_headers.get_header("WARC-Target-URI") else None,
-        )
-    except CrosswireError as exc:
-        return exc
+        raise CrosswireError("CW105", source, f"the page is over the {max_bytes:,}-byte limit; skipped")
+    text, encoding = text_from_bytes(body, source)
+    return build_article(
+        text,
+        source,
+        is_html=True,
+        lang=None,
+        meta={"encoding": encoding, "crawled": record.rec_headers.get_header("WARC-Date")},
+        url=_uri(record) if record.rec_headers.get_header("WARC-Target-URI") else None,
+    )
 
 
 def _read_capped(stream, limit: int) -> bytes:
