@@ -304,7 +304,13 @@ def ingest(
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
-def serve(db: str | None, host: str, port: int, encoder: str) -> None:
+@click.option(
+    "--allowed-hosts", metavar="NAMES", default="",
+    help="Comma-separated host names (and addresses) browsers may use to reach the server, besides "
+    "127.0.0.1, localhost, [::1] and the --host address itself; any other Host header is refused "
+    "(DNS rebinding). See docs/deploy.md.",
+)
+def serve(db: str | None, host: str, port: int, encoder: str, allowed_hosts: str) -> None:
     """Open crosswire in the browser: compare two articles, and the JSON API.
 
     The pages are at http://HOST:PORT/ and the API's documentation at
@@ -320,22 +326,27 @@ def serve(db: str | None, host: str, port: int, encoder: str) -> None:
     # Imported here so that the other commands do not pay for loading the web stack.
     import uvicorn
 
-    from crosswire.web import LOOPBACK_HOSTS, create_app, is_loopback
+    from crosswire.web import create_app, is_loopback, serve_hosts
 
     err = _stderr()
+    try:
+        hosts = serve_hosts(host, allowed_hosts)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allowed-hosts") from None
     loopback = is_loopback(host)
     if not loopback:
         line = Text("warning: ", style="bold yellow")
         line.append(
             f"listening on {host}, reachable from other machines. crosswire has no login: anyone who can reach "
-            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only.",
+            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only. "
+            f"It answers to the host names {', '.join(hosts)} (--allowed-hosts adds more).",
             style="yellow",
         )
         err.print(line, soft_wrap=True)
     try:
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)  # cached: the first comparison does not wait for it
-        app = create_app(db, encoder=encoder, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
+        app = create_app(db, encoder=encoder, allowed_hosts=hosts)
     except CrosswireError as exc:
         _fail(str(exc))
     uvicorn.run(app, host=host, port=port)

@@ -33,8 +33,23 @@ def test_warns_when_bound_to_another_address(served):
     assert "warning: listening on 0.0.0.0, reachable from other machines" in result.output
     ((app, host, port),) = served
     assert (host, port) == ("0.0.0.0", 8123)
-    # Other machines name the server by its LAN address or name.
-    assert TestClient(app, base_url="http://crosswire.lan:8123").get("/api/info").status_code == 200
+    # Still only loopback names unless more are given: a DNS-rebinding page names its own domain.
+    assert TestClient(app, base_url="http://crosswire.lan:8123").get("/api/info").status_code == 400
+
+
+def test_allowed_hosts_let_other_machines_name_the_server(served):
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--allowed-hosts", "crosswire.lan,10.0.0.7"])
+    assert result.exit_code == 0, result.output
+    ((app, _, _),) = served
+    for name in ("crosswire.lan:8000", "10.0.0.7:8000", "127.0.0.1:8000"):
+        assert TestClient(app, base_url=f"http://{name}").get("/api/info").status_code == 200
+    assert TestClient(app, base_url="http://evil.example:8000").get("/api/info").status_code == 400
+
+
+def test_allowed_hosts_take_no_patterns(served):
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--allowed-hosts", "*"])
+    assert result.exit_code == 2 and "not patterns" in result.output
+    assert served == []
 
 
 def test_opens_the_database(served, tmp_path):

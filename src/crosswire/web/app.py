@@ -18,7 +18,6 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.staticfiles import StaticFiles
 
 import crosswire
@@ -28,12 +27,12 @@ from crosswire.corpus import Corpus, CorpusError
 from crosswire.web import api, corpus_pages
 from crosswire.web.api import error_status, require_corpus, with_corpus
 from crosswire.web.inputs import article_from_bytes, article_from_text, upload_label
-from crosswire.web.security import RequestLimits, SecurityHeaders
+from crosswire.web.security import AllowedHosts, RequestLimits, SecurityHeaders
 from crosswire.web.uploads import ingest_upload
 from crosswire.web.views import comparison_view
 
-# Requests must name the server by one of these (Host header), so a web page whose
-# domain is re-pointed at 127.0.0.1 (DNS rebinding) cannot read this local app.
+# By default requests must name the server by one of these (Host header), so a web page
+# whose domain is re-pointed at the server's address (DNS rebinding) cannot use it.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 # Whole request body, all uploaded files together. Starlette separately limits each
 # non-file form field (a pasted text) to 1 MiB.
@@ -49,6 +48,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def serve_hosts(bind: str, extra: str = "") -> tuple[str, ...]:
+    """The Host names `crosswire serve --host BIND --allowed-hosts EXTRA` answers to: the
+    loopback names, the bound address itself unless it is a wildcard (0.0.0.0, ::), and
+    the comma-separated names in `extra`. "*" is refused: it would let DNS rebinding in."""
+    names = [name.strip() for name in extra.split(",") if name.strip()]
+    if any("*" in name for name in names):
+        raise ValueError("--allowed-hosts takes host names, not patterns: name each host the server is reached by")
+    address = bind.strip("[]")
+    try:
+        wildcard = ipaddress.ip_address(address).is_unspecified
+    except ValueError:
+        wildcard = False
+    if not wildcard and bind:
+        names.append(f"[{address}]" if ":" in address else address)
+    return tuple(dict.fromkeys([*LOOPBACK_HOSTS, *names]))
 
 
 def _templates() -> Jinja2Templates:
@@ -73,7 +89,8 @@ def create_app(
     """The crosswire web app: compare pages and the JSON API, and the corpus pages given a corpus.
 
     `db` is a database path (opened, or created, as a crosswire.corpus.Corpus with
-    `encoder`) or an open Corpus. `allowed_hosts` are the Host names the app answers to ("*" for any).
+    `encoder`) or an open Corpus. `allowed_hosts` are the Host names the app answers to,
+    whatever address it listens on (see web.security.AllowedHosts).
     """
     app = FastAPI(
         title="crosswire",
@@ -95,7 +112,7 @@ def create_app(
     templates = _templates()
     app.state.templates = templates
 
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(AllowedHosts, hosts=allowed_hosts)
     app.add_middleware(RequestLimits, max_body_bytes=max_upload_bytes)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals carry the headers too
     app.mount("/static", StaticFiles(directory=str(resources.files("crosswire.web") / "static")), name="static")
