@@ -29,7 +29,6 @@ from crosswire.errors import CrosswireError
 from crosswire.model import SCHEMA_ID
 from crosswire.schemas import load_schema
 from crosswire.web.inputs import upload_label
-from crosswire.web.uploads import ingest_upload
 from crosswire.web.workers import ArticleInput, Busy, check_input_size
 
 T = TypeVar("T")
@@ -230,26 +229,65 @@ def schema(name: str) -> dict:
         raise HTTPException(404, f"no such schema: {name}") from None
 
 
+JOB_DESCRIPTION = (
+    "An ingest job: `status` (queued, running, linking, done, failed), `files_done` of `files_total`, "
+    "counts of articles `stored` (new plus near-duplicates) and `rejected`, and per file in upload order its "
+    "`name` and counts, with every unusable file, line or record under `rejected` with its code and its "
+    "source named by the uploaded file's name; `error` says why a failed job stopped."
+)
+
+
+async def submit_ingest(request: Request, files: list[UploadFile]) -> dict:
+    """Queue an ingest job of the uploaded files; the job's state."""
+    jobs = request.app.state.jobs
+    if jobs is None:
+        require_corpus(request.app)
+    uploads = [(upload_label(upload.filename, f"file {n}"), await upload.read()) for n, upload in enumerate(files, start=1)]
+    job = await run_in_threadpool(jobs.submit, uploads)  # writes the files: off the event loop
+    return job.to_dict()
+
+
 @router.post(
     "/ingest",
+    status_code=202,
     responses={
-        200: {
-            "description": "One `crosswire.ingest/1` summary per uploaded file, in upload order, each with the "
-            "file's `name`; unusable files, lines and records are listed under `rejected` with their code.",
+        202: {
+            "description": JOB_DESCRIPTION + " Follow the Location header (/api/ingest/jobs/{id}) until the job is "
+            "done or failed.",
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
         404: {"description": "The server runs without a corpus database (`crosswire serve` without --db)."},
-        413: {"description": "The request body is over the upload cap."},
+        413: {"model": ErrorResponse, "description": "The request body is over the upload cap (CW709)."},
+        503: {"model": ErrorResponse, "description": "Too many ingest jobs wait (CW706); try again after Retry-After."},
     },
 )
-def ingest(files: Annotated[list[UploadFile], File()], request: Request) -> dict:
-    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus and link them into stories."""
-    require_corpus(request.app)
-    results = [
-        ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), request.app)
-        for n, upload in enumerate(files, start=1)
-    ]
-    return {"files": [result.to_dict() for result in results]}
+async def ingest(files: Annotated[list[UploadFile], File()], request: Request) -> JSONResponse:
+    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus and link them into
+    stories, as a background job: answered at once; the server keeps answering while the job runs."""
+    try:
+        job = await submit_ingest(request, files)
+    except CrosswireError as exc:
+        return error_response(exc)
+    url = str(request.url_for("ingest_job", job_id=job["id"]))
+    return JSONResponse(job, status_code=202, headers={"Location": url})
+
+
+@router.get(
+    "/ingest/jobs/{job_id}",
+    responses={
+        200: {"description": JOB_DESCRIPTION, "content": {"application/json": {"schema": {"type": "object"}}}},
+        404: {"model": ErrorResponse, "description": "No such job (CW707), or no corpus database is open."},
+    },
+)
+def ingest_job(job_id: str, request: Request) -> JSONResponse:
+    """An ingest job's progress and, once done, what it stored and rejected."""
+    jobs = request.app.state.jobs
+    if jobs is None:
+        require_corpus(request.app)
+    try:
+        return JSONResponse(jobs.get(job_id))
+    except CrosswireError as exc:
+        return error_response(exc)
 
 
 class MergeRequest(BaseModel):

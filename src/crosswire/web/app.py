@@ -27,10 +27,10 @@ from crosswire.encode import DEFAULT_ENCODER
 from crosswire.errors import CrosswireError
 from crosswire.corpus import Corpus, CorpusError
 from crosswire.web import api, corpus_pages
-from crosswire.web.api import corpus_call, error_status, in_worker, retry_headers, require_corpus
+from crosswire.web.api import corpus_call, error_status, in_worker, retry_headers, require_corpus, submit_ingest
 from crosswire.web.inputs import upload_label
 from crosswire.web.security import AllowedHosts, RequestLimits, SecurityHeaders
-from crosswire.web.uploads import ingest_upload
+from crosswire.web.jobs import IngestJobs
 from crosswire.web.views import comparison_view
 from crosswire.web.workers import ArticleInput, ClientGone, Limits, WorkerPool, check_article, check_input_size
 
@@ -98,11 +98,17 @@ def create_app(
     comparison and the pages that compare (web.workers, docs/deploy.md).
     """
     workers = WorkerPool(encoder, limits)
+    if isinstance(db, (str, os.PathLike)):
+        # GET requests never write: story views keep their comparisons in memory.
+        db = Corpus(os.fspath(db), encoder=encoder, store_comparisons=False)
+    jobs = IngestJobs(db.store.location, encoder, limits.ingest_waiting) if db is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
         workers.close()
+        if jobs is not None:
+            jobs.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -114,9 +120,6 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    if isinstance(db, (str, os.PathLike)):
-        # GET requests never write: story views keep their comparisons in memory.
-        db = Corpus(os.fspath(db), encoder=encoder, store_comparisons=False)
     app.state.corpus = db
     # The worker threads share the corpus's one SQLite connection and its in-memory story
     # linker, so corpus calls take turns.
@@ -125,7 +128,11 @@ def create_app(
     app.state.limits = limits
     app.state.max_upload_bytes = max_upload_bytes
     app.state.workers = workers
-    weakref.finalize(app, workers.close)  # an app served without its lifespan (the test client)
+    app.state.jobs = jobs
+    # An app served without its lifespan (the test client) stops its processes when it goes.
+    weakref.finalize(app, workers.close)
+    if jobs is not None:
+        weakref.finalize(app, jobs.close)
     templates = _templates()
     app.state.templates = templates
 
@@ -210,16 +217,28 @@ def create_app(
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_form(request: Request) -> Response:
         require_corpus(app)
-        return templates.TemplateResponse(request, "ingest.html.j2", {"results": None})
+        return templates.TemplateResponse(request, "ingest.html.j2", {"job": None, "error": None})
 
     @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
-    def ingest_page(request: Request, files: Annotated[list[UploadFile], File()]) -> Response:
+    async def ingest_page(request: Request, files: Annotated[list[UploadFile], File()]) -> Response:
+        """Queue an ingest job; its page follows its progress."""
+        try:
+            job = await submit_ingest(request, files)
+        except CrosswireError as exc:
+            context = {"job": None, "error": exc}
+            return templates.TemplateResponse(
+                request, "ingest.html.j2", context, status_code=error_status(exc), headers=retry_headers(exc)
+            )
+        return RedirectResponse(request.url_for("ingest_job_page", job_id=job["id"]), status_code=303)
+
+    @app.get("/ingest/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_job_page(request: Request, job_id: str) -> Response:
         require_corpus(app)
-        results = [
-            ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), app)
-            for n, upload in enumerate(files, start=1)
-        ]
-        return templates.TemplateResponse(request, "ingest.html.j2", {"results": results})
+        try:
+            job = jobs.get(job_id)
+        except CrosswireError as exc:
+            return templates.TemplateResponse(request, "ingest.html.j2", {"job": None, "error": exc}, status_code=404)
+        return templates.TemplateResponse(request, "ingest.html.j2", {"job": job, "error": None})
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs(request: Request) -> Response:

@@ -56,6 +56,7 @@ class Limits:
     workers: int = 2
     waiting: int = 4
     retry_after_s: int = 10
+    ingest_waiting: int = 4  # ingest jobs queued behind the running one (web.jobs)
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ class ClientGone(Exception):
 
 
 class Busy(CrosswireError):
-    """Every worker is in use and the queue is full: 503 with Retry-After."""
+    """Every worker is in use and the queue is full (CW704; CW706 for ingest jobs): 503 with Retry-After."""
 
-    def __init__(self, retry_after_s: int, detail: str) -> None:
-        super().__init__("CW704", "request", detail)
+    def __init__(self, retry_after_s: int, detail: str, code: str = "CW704") -> None:
+        super().__init__(code, "request", detail)
         self.retry_after_s = retry_after_s
 
 
