@@ -22,6 +22,7 @@ from read.corpus_samples import (
     EN_PARAGRAPHS,
     EN_TEXT,
     article_text,
+    hostile_inputs,
     html_page,
     jsonl_line,
     rss_feed,
@@ -149,6 +150,33 @@ def test_cli_json_matches_schema_and_summary(tmp_path, db):
     assert summary.exit_code == 0
     assert "0 ingested" in summary.stdout and "6 unchanged" in summary.stdout
     assert "rejected CW103" in summary.stdout and "picture.txt" in summary.stdout
+
+
+def test_cli_missing_path_is_cw101_and_exit_2_before_anything_is_stored(tmp_path):
+    write(tmp_path / "a.txt", EN_TEXT)
+    for paths in ([str(tmp_path / "no_such_dir")], [str(tmp_path / "a.txt"), str(tmp_path / "typo.txt")]):
+        result = _run_cli(["ingest", *paths, "--db", str(tmp_path / "c.db")])
+        assert result.exit_code == 2, result.output
+        assert f"CW101 {paths[-1]}: no such file or folder" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_cli_mixed_folder_with_hostile_inputs_ingests_every_good_article(tmp_path):
+    """Good articles of each kind, bad files, and each input that once ended a run: every
+    good article is stored, every bad line, entry and file listed with its code, exit 0."""
+    folder = mixed_folder(tmp_path / "in")
+    expected_rejections = {("CW103", str(folder / "picture.txt")), ("CW109", f"{folder / 'lines.jsonl'}:2")}
+    for name, (content, bad) in hostile_inputs().items():
+        write(folder / "hostile" / name, content)
+        expected_rejections |= {(code, f"{folder / 'hostile' / name}{suffix}") for suffix, code in bad}
+    db = str(tmp_path / "c.db")
+    result = _run_cli(["ingest", str(folder), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {(r["code"], r["source"]) for r in report["rejected"]} == expected_rejections
+    # mixed_folder's 4 new articles and 2 copies; deep.jsonl 2, the other hostile files 1 each.
+    assert (report["ingested"], report["duplicates"] + report["near_duplicates"]) == (4 + 6, 2)
+    assert count(db, "SELECT count(*) FROM articles") == 4 + 6 + 1
 
 
 def test_cli_errors_exit_2_without_traceback(tmp_path):

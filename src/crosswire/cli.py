@@ -203,6 +203,14 @@ def _write_json(data: dict) -> None:
     sys.stdout.buffer.flush()
 
 
+def _require_paths(paths: tuple[str, ...]) -> None:
+    """CW101 for a PATH that does not exist (a typo), before anything is loaded or stored;
+    a URL (batch ingest) is for its reader to open."""
+    for path in paths:
+        if "://" not in path and not Path(path).exists():
+            raise CrosswireError("CW101", path, "no such file or folder")
+
+
 def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> None:
     line = Text(f"{display_name(db)}: ", style="bold")
     line.append(
@@ -246,11 +254,12 @@ def ingest(
     \b
     Exit codes:
       0    the run completed (rejected inputs are listed in the summary)
-      2    the database, an option or the encoder could not be used
+      2    a PATH does not exist, or the database, an option or the encoder could not be used
       130  interrupted (Ctrl-C); every article stored so far is kept
     """
     err = _stderr()
     try:
+        _require_paths(paths)
         window = _date_option(since, "--since"), _date_option(until, "--until")
         reserve_core_for_reading()
         with _status(err, f"Loading the {encoder} encoder…"):
@@ -631,12 +640,13 @@ def batch_ingest(
     \b
     Exit codes:
       0    the run completed (rejected inputs are listed in the summary)
-      2    the database, Ray, an option or the encoder could not be used
+      2    a PATH does not exist, or the database, Ray, an option or the encoder could not be used
     """
     from crosswire.batch import BatchOptions, batch_ingest as run_batch_ingest, batch_link
     from crosswire.store import open_store
 
     try:
+        _require_paths(paths)
         options = BatchOptions(
             address=address, workers=workers, encoder=encoder,
             since=_date_option(since, "--since"), until=_date_option(until, "--until"),

@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     "CW111": "WARC file could not be read",
     "CW112": "compressed input expands far beyond its size (decompression bomb)",
     "CW113": "input file could not be read",
+    "CW114": "reading an input failed unexpectedly (the rest was read)",
     "CW201": "unknown encoder name",
     "CW202": "encoder model or package is not installed",
     "CW301": "input has no sentences left after boilerplate removal",
