@@ -310,13 +310,24 @@ def ingest(
     "127.0.0.1, localhost, [::1] and the --host address itself; any other Host header is refused "
     "(DNS rebinding). See docs/deploy.md.",
 )
-def serve(db: str | None, host: str, port: int, encoder: str, allowed_hosts: str) -> None:
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    help="Comparisons (and story pages) run at once, each in a process of its own with the encoder loaded.",
+)
+@click.option(
+    "--timeout", "timeout_s", default=60.0, show_default=True, type=click.FloatRange(1, 3600), metavar="SECONDS",
+    help="Time one comparison or story page may take; past it the work is stopped and the client gets 503.",
+)
+def serve(
+    db: str | None, host: str, port: int, encoder: str, allowed_hosts: str, workers: int, timeout_s: float
+) -> None:
     """Open crosswire in the browser: compare two articles, and the JSON API.
 
     The pages are at http://HOST:PORT/ and the API's documentation at
     /api/docs. The server listens on this machine only (127.0.0.1) unless
     --host says otherwise; crosswire has no login, so anyone who can reach
-    the address can use it.
+    the address can use it. Its limits (article size, time, concurrency) are
+    in docs/deploy.md and at /api/info.
 
     \b
     Exit codes:
@@ -327,6 +338,7 @@ def serve(db: str | None, host: str, port: int, encoder: str, allowed_hosts: str
     import uvicorn
 
     from crosswire.web import create_app, is_loopback, serve_hosts
+    from crosswire.web.workers import Limits
 
     err = _stderr()
     try:
@@ -346,7 +358,8 @@ def serve(db: str | None, host: str, port: int, encoder: str, allowed_hosts: str
     try:
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)  # cached: the first comparison does not wait for it
-        app = create_app(db, encoder=encoder, allowed_hosts=hosts)
+        limits = Limits(workers=workers, timeout_s=timeout_s)
+        app = create_app(db, encoder=encoder, allowed_hosts=hosts, limits=limits)
     except CrosswireError as exc:
         _fail(str(exc))
     uvicorn.run(app, host=host, port=port)

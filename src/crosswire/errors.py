@@ -98,6 +98,7 @@ CODES: dict[str, str] = {
     "CW711": "cross-site request refused",
     "CW712": "internal server error",
     "CW713": "story has too many articles to show",
+    "CW714": "uploaded file made its reader fail",
 }
 
 

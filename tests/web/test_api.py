@@ -28,6 +28,10 @@ def test_info_names_version_encoder_and_schema(client):
         "encoder": "use-m",
         "comparison_schema": SCHEMA_ID,
         "store": False,
+        "limits": {
+            "max_input_chars": 1_000_000, "max_chars": 150_000, "max_sentences": 1_000, "max_story_articles": 100,
+            "timeout_s": 60.0, "workers": 2, "waiting": 4, "max_upload_bytes": 16 * 1024 * 1024,
+        },
     }
 
 

@@ -46,6 +46,14 @@ def test_allowed_hosts_let_other_machines_name_the_server(served):
     assert TestClient(app, base_url="http://evil.example:8000").get("/api/info").status_code == 400
 
 
+def test_workers_and_timeout_set_the_limits(served):
+    result = CliRunner().invoke(cli, ["serve", "--workers", "3", "--timeout", "20"])
+    assert result.exit_code == 0, result.output
+    ((app, _, _),) = served
+    limits = TestClient(app, base_url="http://127.0.0.1").get("/api/info").json()["limits"]
+    assert (limits["workers"], limits["timeout_s"]) == (3, 20.0)
+
+
 def test_allowed_hosts_take_no_patterns(served):
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--allowed-hosts", "*"])
     assert result.exit_code == 2 and "not patterns" in result.output
@@ -69,7 +77,10 @@ def test_a_file_that_is_not_a_database_is_an_error(served, tmp_path):
     assert served == []
 
 
-@pytest.mark.parametrize(("args", "message"), [(["--port", "0"], "--port"), (["--encoder", "nope"], "CW201")])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--port", "0"], "--port"), (["--encoder", "nope"], "CW201"), (["--workers", "0"], "--workers"), (["--timeout", "0"], "--timeout")],
+)
 def test_bad_options_are_refused(served, args, message):
     result = CliRunner().invoke(cli, ["serve", *args])
     assert result.exit_code == 2
