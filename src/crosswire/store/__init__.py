@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from crosswire.similarity import ArticleProfile
     from crosswire.stories import LinkerConfig, StoryLinker
 
-__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "display_name", "is_postgres_url", "minhash_signature", "open_store"]
+__all__ = ["DEFAULT_DB", "NewArticle", "Seen", "Store", "Stored", "StoredArticle", "display_name", "is_postgres_url", "minhash_signature", "open_store"]
 
 POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
+DEFAULT_DB = "crosswire.db"  # the SQLite file commands use without --db
 MINHASH_PERMUTATIONS = 128
 
 
