@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     "CW111": "WARC file could not be read",
     "CW112": "compressed input expands far beyond its size (decompression bomb)",
     "CW113": "input file could not be read",
+    "CW114": "reading an input failed unexpectedly (the rest was read)",
     "CW201": "unknown encoder name",
     "CW202": "encoder model or package is not installed",
     "CW301": "input has no sentences left after boilerplate removal",
@@ -84,6 +85,20 @@ CODES: dict[str, str] = {
     "CW628": "a batch article known when checked is gone when stored",
     "CW629": "stream message delivered too often without acknowledgement",
     "CW630": "watch option cannot be used",
+    "CW701": "article longer than the web server's character limit for a comparison",
+    "CW702": "article has more sentences than the web server's limit for a comparison",
+    "CW703": "comparison stopped at the web server's time limit",
+    "CW704": "web server busy: every comparison worker is in use",
+    "CW705": "comparison worker stopped unexpectedly",
+    "CW706": "web server busy: too many ingest jobs waiting",
+    "CW707": "no such ingest job",
+    "CW708": "request names a host this server does not answer to",
+    "CW709": "request body over the web server's upload cap",
+    "CW710": "request body without a declared length",
+    "CW711": "cross-site request refused",
+    "CW712": "internal server error",
+    "CW713": "story has too many articles to show",
+    "CW714": "uploaded file made its reader fail",
 }
 
 
