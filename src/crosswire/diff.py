@@ -23,7 +23,9 @@ from .text.names import (
     Word,
     cross_script_variant,
     has_digit,
+    has_word_frequencies,
     is_inflection,
+    is_international_word,
     is_rare_word,
     name_key,
     phrases,
@@ -342,6 +344,7 @@ class _Place:
 
 
 MAX_ACRONYM_LETTERS = 6
+NEAR = 3  # words on each side of a name where the translation check looks
 
 
 def _places(
@@ -358,6 +361,7 @@ def _places(
     n_a, n_b = len(a.words), len(b.words)
     bounds = {**anchors, -1: -1, n_a: n_b}
     index_a = {w.start: i for i, w in enumerate(a.words)}
+    index_b = {w.start: j for j, w in enumerate(b.words)}
     missing_starts = {w.start for w in missing_b}
     unexplained_b = {j: w for j, w in enumerate(b.words) if w.start in missing_starts}
     content_a, content_b = set(map(id, a.content_words())), set(map(id, b.content_words()))
@@ -381,31 +385,53 @@ def _places(
             # neighbour places the name, and the translation check looks on its side.
             low, high = (bounds[left], n_b) if p - 1 in anchors else (-1, bounds[right])
         elif not partners and not heard:
-            partners = _sole_partner(wa, missing_a, index_a, (left, right), unexplained_b, (low, high))
+            partners = _sole_partner(wa, missing_a, index_a, (left, right), unexplained_b, (low, high), b.lang)
         if len(partners) != 1:
             continue
-        words_a = [w for w in a.words[left + 1 : right] if id(w) in content_a and w is not wa]
-        words_b = [w for w in b.words[low + 1 : high] if id(w) in content_b]
-        out.append(_Place(wa, *partners.values(), words_a, words_b, (a.lang, b.lang), heard))
+        (wb,) = partners.values()
+        # A translation of either name sits near the other, inside the anchors around it.
+        q = index_b[wb.start]
+        words_a = [w for w in a.words[max(left + 1, p - NEAR) : min(right, p + NEAR + 1)] if id(w) in content_a and w is not wa]
+        words_b = [w for w in b.words[max(low + 1, q - NEAR) : min(high, q + NEAR + 1)] if id(w) in content_b]
+        out.append(_Place(wa, wb, words_a, words_b, (a.lang, b.lang), heard))
     return out
 
 
 def _sole_partner(
     wa: Word, missing_a: list[Word], index_a: dict[int, int], stretch_a: tuple[int, int],
-    unexplained_b: dict[int, Word], stretch_b: tuple[int, int],
+    unexplained_b: dict[int, Word], stretch_b: tuple[int, int], lang_b: str,
 ) -> dict[int, Word]:
     """Where the name has no anchored neighbour, its place is the stretch between the nearest
-    anchors: the partner is the one unexplained B name there, if the A name is the one
-    unexplained A name there and neither is a common word (wordfreq): "Kiernan is planning"
-    / "Castaner planira". Several names on a side, or a common word, are a paraphrase or a
-    translation ("North" / "Sjeverna"), not a swap that can be told."""
-    names_a = [w for w in missing_a if stretch_a[0] < index_a[w.start] < stretch_a[1]]
-    names_b = [w for j, w in unexplained_b.items() if stretch_b[0] < j < stretch_b[1]]
-    if names_a != [wa] or len(names_b) != 1 or wa.common or names_b[0].common:
+    anchors. If the A name is the one unexplained A name there, and no common word capitalised
+    ("Conseil"), its partner is the unexplained
+    B name there nearest its relative place, in its script, and rare in its language where
+    wordfreq can tell (a name written in, not a capitalised noun: "Landes", "Journal"):
+    "Kiernan is planning" / "Castaner planira". Several A names there are a paraphrase or a
+    translation, not a swap that can be told; across scripts there is too little to go on."""
+    (low_a, high_a), (low_b, high_b) = stretch_a, stretch_b
+    names_a = [w for w in missing_a if low_a < index_a[w.start] < high_a]
+    names_b = {
+        j: w
+        for j, w in unexplained_b.items()
+        if low_b < j < high_b and not w.common and _maybe_rare(w, lang_b) and script_of(w.text) == script_of(wa.text)
+    }
+    if names_a != [wa] or wa.common or not names_b:
         return {}
-    if script_of(wa.text) != script_of(names_b[0].text):  # too little to go on across scripts
-        return {}
-    return {names_b[0].start: names_b[0]}
+    # Where A's name sits between its anchors, relatively, B's partner should too.
+    place = (index_a[wa.start] - low_a) / (high_a - low_a)
+    j = min(names_b, key=lambda j: abs((j - low_b) / (high_b - low_b) - place))
+    return {names_b[j].start: names_b[j]}
+
+
+def _maybe_rare(word: Word, lang: str) -> bool:
+    """Shaped like a name by wordfreq: rare in its language (`is_rare_word`), or used alike in
+    the other languages of its script ("Barbara", "Google"); true where wordfreq cannot judge."""
+    return (
+        not has_word_frequencies(lang, word.text)
+        or word.text.isupper()
+        or is_rare_word(word.text, lang)
+        or is_international_word(word.text, lang)
+    )
 
 
 @dataclass(frozen=True)
@@ -442,9 +468,10 @@ def _same_acronym(x: Word, y: Word) -> bool:
 
 def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: float) -> list[tuple[Word, Word]]:
     """The places whose two names are not one thing said twice: a word in the place translates
-    neither, neither is a common word capitalised ("Conseil" / "Council", "North" / "Sjeverna":
-    a translation, whatever stands next to it), and they are not the same acronym
-    (`_same_acronym`). Each B name is paired once."""
+    neither, the B name is no common word capitalised ("North" / "Sjeverna": a translation,
+    whatever stands next to it; an A name that is one, "Bruno Le Maire", may still be swapped
+    for a name), and they are not the same acronym (`_same_acronym`). Each B name is paired
+    once."""
     taken: set[int] = set()
     pairs = []
     for place in places:
@@ -452,7 +479,6 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
         wb = place.partner
         if (
             wb.start in taken
-            or place.name.common
             or wb.common
             or _same_acronym(place.name, wb)
             # A name B writes in its own script elsewhere has that transliteration near its place

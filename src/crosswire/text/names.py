@@ -391,6 +391,19 @@ def is_common_word(text: str, lang: str) -> bool:
     return False
 
 
+INTERNATIONAL_MAX_LEAD = 1.0  # at most ten times more frequent in its own language than elsewhere
+
+
+def is_international_word(text: str, lang: str) -> bool:
+    """Whether `text` is about as frequent in another language of its script as in `lang`: a name
+    spelled alike across languages ("Barbara", "Google"), unlike a noun of one language."""
+    if not has_word_frequencies(lang, text):
+        return False
+    lower = text.lower()
+    elsewhere = max(_zipf(lower, other) for other in _REFERENCE_LANGS[script_of(text)] if other != lang)
+    return elsewhere >= RARE_WORD_MAX_ZIPF and _zipf(lower, lang) - elsewhere <= INTERNATIONAL_MAX_LEAD
+
+
 RARE_WORD_MAX_ZIPF = 2.5  # under about one in three million words
 
 
