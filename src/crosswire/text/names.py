@@ -20,6 +20,13 @@ anyascii, lower case: "Москва" -> "moskva"), or when their phonetic skelet
 are close with rapidfuzz ("Mavix2" ~ "Mavic 2", "Wagnerites" ~ "Wagernites",
 "Prigozhin" ~ "Prigojine", "Moscow" ~ "Moskow" ~ "Москва"). A close match
 that is more than an inflected ending is a *spelling variant*.
+
+Across scripts, a name is compared by its consonants as its transliteration
+says them (`sound_key`: anyascii for every script, pinyin read as pinyin,
+consonants folded into the classes scripts confuse), so "Markova", "Маркова",
+"ماركوفا", "मार्कोवा", "マルコワ", "마르코바" and "马尔科娃" are one name; in a
+script written without spaces the name is looked for inside the run of
+characters (`sound_in_run`).
 """
 from __future__ import annotations
 
