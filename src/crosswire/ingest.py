@@ -131,6 +131,9 @@ def extractor_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    from .attribution.tagger import models_digest  # the models a user built, outside the package
+
+    digest.update(models_digest())
     return digest.hexdigest()[:16]
 
 
