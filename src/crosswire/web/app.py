@@ -25,7 +25,7 @@ import crosswire
 from crosswire.encode import DEFAULT_ENCODER
 from crosswire.errors import CrosswireError
 from crosswire.corpus import Corpus, CorpusError
-from crosswire.web import api, corpus_pages
+from crosswire.web import api, corpus_pages, exports
 from crosswire.web.api import error_status, require_corpus, with_corpus
 from crosswire.web.inputs import article_from_bytes, article_from_text, upload_label
 from crosswire.web.security import RequestLimits, SecurityHeaders
@@ -101,6 +101,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(resources.files("crosswire.web") / "static")), name="static")
     app.include_router(api.router)
     app.include_router(corpus_pages.router)
+    app.include_router(exports.router)  # story downloads: CSV, HTML report, JSON-LD (issue 17)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
