@@ -91,4 +91,65 @@ def export(story_id: str, fmt: str, output: Path | None, db: str, encoder: str) 
         output.write_text(text, encoding="utf-8", newline="")
 
 
-COMMANDS = (train_attribution, export)
+@click.command("poll", context_settings=CONTEXT_SETTINGS)
+@click.argument("feeds", metavar="FEEDS", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+              help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.")
+@click.option("--every", type=click.FloatRange(0), default=900, show_default=True, help="Seconds between rounds.")
+@click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many rounds (default: until Ctrl-C).")
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Keep each address's ETag and Last-Modified in this file, so a restart asks only for changes.")
+@click.option("--json", "as_json", is_flag=True, help="Print each round's ingest summary as a JSON line (crosswire.ingest/1).")
+@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help="Sentence encoder.")
+def poll(feeds: Path, db: str, every: float, rounds: int | None, state: Path | None, as_json: bool, encoder: str) -> None:
+    """Ingest a list of feeds (and pages) now and again, like `crosswire ingest URL...` each round.
+
+    FEEDS is a text file with one http(s) address per line (# starts a comment). Each round
+    fetches every address politely (robots.txt, a rate limit per host, timeouts, a size
+    cap; docs/fetch.md) with conditional GET, so a feed that has not changed costs one
+    short answer; new entries' pages are ingested and linked into stories. A bad address
+    or feed is listed as rejected and the rounds go on.
+
+    \b
+    Exit codes:
+      0    the rounds completed
+      2    the database or the encoder could not be used
+      130  interrupted (Ctrl-C); every article stored so far is kept
+    """
+    import json
+    import time
+
+    from crosswire.cli import _fail, _print_ingest_summary
+    from crosswire.corpus import Corpus
+    from crosswire.errors import CrosswireError
+    from crosswire.fetch import FetchConfig, Fetcher, is_url, load_validators, save_validators, shared_fetcher
+    from crosswire.read import Rejected
+    from rich.console import Console
+
+    lines = [line.split("#", 1)[0].strip() for line in feeds.read_text("utf-8").splitlines()]
+    addresses = [line for line in lines if is_url(line)]
+    bad = [Rejected(f"{feeds}:{n}", "CW140", "not an http(s) address") for n, line in enumerate(lines, 1)
+           if line and not is_url(line)]
+    fetcher = Fetcher(FetchConfig(), validators=load_validators(state) if state else {})
+    done = 0
+    try:
+        with Corpus(db, encoder=encoder) as corpus, shared_fetcher(fetcher):
+            while rounds is None or done < rounds:
+                report = corpus.ingest(addresses)
+                report.rejected[:0] = bad
+                if state:
+                    save_validators(state, fetcher.validators)
+                if as_json:
+                    click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+                else:
+                    _print_ingest_summary(report, db, Console())
+                done += 1
+                if rounds is None or done < rounds:
+                    time.sleep(every)
+    except CrosswireError as exc:
+        _fail(str(exc))
+    finally:
+        fetcher.close()
+
+
+COMMANDS = (train_attribution, export, poll)
