@@ -64,7 +64,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .compare import compare_many, prepare
+from .analyse import prepare
+from .compare import compare_many
 from .encode import DEFAULT_ENCODER, get_encoder
 from .errors import CrosswireError
 from .ingest import IngestReport, Progress, extractor_fingerprint, ingest
@@ -130,7 +131,7 @@ class StoryCounts:
 @dataclass(frozen=True)
 class ArticleView:
     stored: StoredArticle
-    document: Document  # compare.prepare(): sentences and skipped lines, as compare reads the article
+    document: Document  # analyse.prepare(): sentences and skipped lines, as compare reads the article
     story_id: str | None
     sources: ArticleSources  # its publisher and the sources it cites
 

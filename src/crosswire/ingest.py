@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from crosswire.compare import prepare, sentence_facts
+from crosswire.analyse import prepare, sentence_facts
 from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
@@ -43,6 +43,7 @@ from crosswire.fetch import is_url, web_reader
 from crosswire.model import Article, Attribution, Fact, Sentence
 from crosswire.provenance import article_sources
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
+from crosswire.read.article import unexpected_failure
 from crosswire.similarity import lead_text, profile_from_parts
 from crosswire.store import NewArticle, Store, minhash_signature
 
@@ -236,6 +237,17 @@ def prepare_article(article: Article, digest: str | None = None) -> PreparedArti
     )
 
 
+def prepare_or_reject(article: Article, digest: str | None = None) -> PreparedArticle | Rejected:
+    """prepare_article, or the Rejected row of an article it refuses (CW301) or fails on
+    (CW114: one odd text must not end a run that holds thousands)."""
+    try:
+        return prepare_article(article, digest)
+    except CrosswireError as exc:
+        return Rejected.from_error(exc)
+    except Exception as exc:  # noqa: BLE001
+        return Rejected.from_error(unexpected_failure(article.source, exc))
+
+
 def encoder_texts(prepared: Sequence[PreparedArticle]) -> list[str]:
     """What to encode for these articles, in order: each one's sentences, then its lead
     text (the similarity profile's lead vector)."""
@@ -311,11 +323,11 @@ class _Batch:
                 self._store.add_copy(seen.article_id, article)
                 self._report.duplicates += 1
             return
-        try:
-            self._pending.append(prepare_article(article, digest))
-        except CrosswireError as exc:
-            self._report.rejected.append(Rejected.from_error(exc))
+        prepared = prepare_or_reject(article, digest)
+        if isinstance(prepared, Rejected):
+            self._report.rejected.append(prepared)
             return
+        self._pending.append(prepared)
         if len(self._pending) >= ARTICLES_PER_BATCH:
             self._send()
 

@@ -30,7 +30,6 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 
-from pythainlp.tokenize import sent_tokenize as thai_sentences
 from sentencex import segment as sentencex_segment
 
 from ..model import Sentence, Skipped
@@ -166,6 +165,9 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
     spans: list[list[int]] = []
     cursor = 0
     if lang == "th":
+        # Imported here: pythainlp's import takes a quarter of a second, only Thai needs it.
+        from pythainlp.tokenize import sent_tokenize as thai_sentences
+
         searched, pieces = block, thai_sentences(block, engine="crfcut")
     else:
         searched = block.translate(_ASCII_SPACES)
