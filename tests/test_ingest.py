@@ -245,3 +245,36 @@ def test_kill_9_mid_ingest_then_rerun_stores_every_file_once(tmp_path):
     assert count(db, "SELECT count(*) FROM articles") == 1000
     assert count(db, "SELECT count(DISTINCT source) FROM copies") == 1000
     assert count(db, "SELECT count(*) FROM copies") == 1000
+
+
+def _news_text_of(size: int) -> str:
+    """Real news prose (PolNeAR's articles, one after another, over and over) of `size` characters."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO.parent / "shared" / "data" / "polnear" / "dev" / "text").glob("*.txt"))]
+    assert texts, "PolNeAR's articles are missing under ../shared/data"
+    whole = "\n\n".join(texts)
+    return (whole * (size // len(whole) + 1))[:size]
+
+
+def test_a_20_mb_article_is_rejected_with_cw105_in_bounded_memory(tmp_path):
+    """One 20 MB text article once took 262 s and 5.7 GB: it is over the per-article
+    limit (read.article.MAX_ARTICLE_CHARS), refused before any processing; the rest ingests."""
+    import tracemalloc
+
+    from crosswire.read.article import MAX_ARTICLE_CHARS
+
+    write(tmp_path / "in" / "huge.txt", _news_text_of(20 * 1024 * 1024))
+    write(tmp_path / "in" / "long-but-allowed.txt", _news_text_of(MAX_ARTICLE_CHARS // 4))
+    write(tmp_path / "in" / "short.txt", EN_TEXT)
+    tracemalloc.start()
+    try:
+        items = list(crosswire.read_articles(tmp_path / "in" / "huge.txt"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 20 * 1024 * 1024  # the file's bytes and a few copies of its text, nothing per sentence
+    (rejected,) = items
+    assert (rejected.code, rejected.source) == ("CW105", str(tmp_path / "in" / "huge.txt"))
+    assert f"over the {MAX_ARTICLE_CHARS:,}-character limit for one article" in rejected.detail
+    with SqliteStore(str(tmp_path / "c.db")) as store:
+        report = crosswire.ingest([tmp_path / "in"], store)
+    assert report.ingested == 2 and [r.code for r in report.rejected] == ["CW105"]

@@ -12,23 +12,22 @@ import sys
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import TYPE_CHECKING, Iterator, NoReturn
 
 import click
-import rich.progress
 from rich.console import Console
 from rich.text import Text
 
 import crosswire
 from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, ENCODERS, auto_encoder_name, choose_encoder, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.ingest import IngestReport, Progress, reserve_core_for_reading
-from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
-from crosswire.read.text import text_from_bytes
-from crosswire.render import render_comparison, render_html
-from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError, StoryView
-from crosswire.store import display_name, is_postgres_url
-from crosswire.store.sqlite import DEFAULT_DB
+from crosswire.store import DEFAULT_DB, display_name, is_postgres_url
+
+# Each command imports what only it needs (reading, rendering, the corpus and its story
+# linker, ingest) when it runs: a start-up pays for its own command, not for all of them.
+if TYPE_CHECKING:
+    from crosswire.corpus import Corpus, StoryView
+    from crosswire.ingest import IngestReport, Progress
 
 EXIT_OK = 0
 EXIT_ERROR = 2  # a CrosswireError (bad input, unknown encoder ...); click usage errors use 2 too
@@ -64,6 +63,9 @@ def _status(console: Console, message: str) -> Iterator[None]:
 
 
 def _read(arg: str, lang: str | None) -> crosswire.Article:
+    from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
+    from crosswire.read.text import text_from_bytes
+
     if arg != STDIN:
         return read_path(arg, lang=lang)
     data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
@@ -178,12 +180,16 @@ def compare(
         sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8 whatever the locale says
         sys.stdout.buffer.flush()
     if html_path is not None:
+        from crosswire.render.html import render_html
+
         try:
             html_path.write_text(render_html(cmp), encoding="utf-8")
         except OSError as exc:
             _fail(f"could not write {html_path}: {exc.strerror or exc}")
         err.print(Text(f"wrote {html_path}"), soft_wrap=True)
     if not as_json and not quiet:
+        from crosswire.render.terminal import render_comparison
+
         render_comparison(cmp, Console())
 
 
@@ -243,7 +249,9 @@ def ingest(
     left out) of .txt, .html/.htm, .jsonl (one article per line: text and
     optional title, url, published, lang, outlet), RSS/Atom feeds
     (.rss/.atom/.xml) and WARC crawls (.warc, .warc.gz). Other files are
-    recognised by their first bytes.
+    recognised by their first bytes. A PATH may also be an http(s) address of
+    a page or of a feed (its entries' pages are fetched), read politely:
+    robots.txt, a rate limit per host, timeouts and a size cap (docs/fetch.md).
 
     Running it again is safe: content already stored is skipped. Exact copies
     from other sources and lightly edited near-duplicates are linked to the
@@ -257,6 +265,11 @@ def ingest(
       2    a PATH does not exist, or the database, an option or the encoder could not be used
       130  interrupted (Ctrl-C); every article stored so far is kept
     """
+    import rich.progress
+
+    from crosswire.corpus import Corpus
+    from crosswire.ingest import reserve_core_for_reading
+
     err = _stderr()
     try:
         _require_paths(paths)
@@ -377,13 +390,23 @@ MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
 
 def _open_corpus(db: str, encoder: str) -> Corpus:
+    from crosswire.corpus import Corpus
+
     if not is_postgres_url(db) and not Path(db).is_file():
         raise CrosswireError("CW401", db, "no such database; run `crosswire ingest PATH... --db FILE` first")
     return Corpus(db, encoder=encoder)
 
 
+def _stories_schema() -> str:
+    from crosswire.corpus import STORIES_SCHEMA
+
+    return STORIES_SCHEMA
+
+
 def _corpus_errors(run):
     """Run a corpus command, turning CrosswireError and CorpusError into `error: ...`, exit 2."""
+    from crosswire.corpus import CorpusError
+
     try:
         return run()
     except (CrosswireError, CorpusError) as exc:
@@ -433,7 +456,7 @@ def stories(db: str, lang: str | None, outlet: str | None, since: str | None, un
 
     found = _corpus_errors(run)
     if as_json:
-        _write_json({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]})
+        _write_json({"schema": _stories_schema(), "stories": [s.to_dict() for s in found]})
     else:
         Console().print(_stories_table(found, f"{len(found)} stories in {display_name(db)}"))
 
@@ -542,7 +565,7 @@ def story_merge(into: str, other: str, db: str, as_json: bool) -> None:
 
     merged = _corpus_errors(run)
     if as_json:
-        _write_json({"schema": STORIES_SCHEMA, "stories": [merged.to_dict()]})
+        _write_json({"schema": _stories_schema(), "stories": [merged.to_dict()]})
     else:
         Console().print(_stories_table([merged], f"merged story {other} into {into}"))
 
@@ -560,7 +583,7 @@ def story_split(story_id: str, articles: tuple[int, ...], db: str, as_json: bool
 
     parts = _corpus_errors(run)
     if as_json:
-        _write_json({"schema": STORIES_SCHEMA, "stories": [p.to_dict() for p in parts]})
+        _write_json({"schema": _stories_schema(), "stories": [p.to_dict() for p in parts]})
     else:
         Console().print(_stories_table(parts, f"split story {story_id}"))
 
@@ -791,3 +814,13 @@ def main() -> None:
         cli(prog_name="crosswire")
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _register_factcheck_commands() -> None:
+    from crosswire.factcheck_cli import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_factcheck_commands()

@@ -99,6 +99,17 @@ CODES: dict[str, str] = {
     "CW712": "internal server error",
     "CW713": "story has too many articles to show",
     "CW714": "uploaded file made its reader fail",
+    "CW140": "not an http(s) address",
+    "CW141": "host name could not be resolved",
+    "CW142": "connection refused or failed",
+    "CW143": "the server answered with an HTTP error",
+    "CW144": "the answer is over the size limit",
+    "CW145": "the answer is not an HTML page or a feed",
+    "CW146": "redirect loop",
+    "CW147": "too many redirects",
+    "CW148": "no answer within the timeout",
+    "CW149": "disallowed by the site's robots.txt",
+    "CW801": "no such export format",
 }
 
 

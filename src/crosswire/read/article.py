@@ -14,6 +14,13 @@ from crosswire.read.html import extract_page
 from crosswire.text.lang import check_language_code, detect_language
 
 _HTML_OPENINGS = ("<!doctype html", "<html")
+# One article's text at most, in characters (about 35,000 words): several times the
+# longest news features (long-form runs to 10,000-20,000 words), and a bound on what one
+# article costs to segment, embed, store and compare (see docs/ingest-limits.md).
+MAX_ARTICLE_CHARS = 200_000
+# One HTML page's markup at most, before extraction: pages carry scripts, styles and
+# inline data around the article, so far more than the article limit, but bounded.
+MAX_PAGE_CHARS = 10_000_000
 # How much of an unexpected exception's message a rejection quotes.
 _DETAIL_CHARS = 300
 
@@ -36,13 +43,18 @@ def build_article(
 ) -> Article:
     """An Article from decoded text; for HTML the page's own metadata wins over the given fields.
 
-    Raises CW104 (a lone surrogate: not text), CW106 (HTML without article text),
-    CW107/CW108 (language).
+    Raises CW104 (a lone surrogate: not text), CW105 (over MAX_PAGE_CHARS of markup or
+    MAX_ARTICLE_CHARS of text), CW106 (HTML without article text), CW107/CW108 (language).
     """
+    if is_html:
+        _refuse_longer(source, text, MAX_PAGE_CHARS, "HTML page")
+    else:
+        _refuse_longer(source, text, MAX_ARTICLE_CHARS, "article")
     _refuse_surrogates(source, text, title, url, outlet, published, meta)
     if is_html:
         page = extract_page(text, source)
         text = page.text
+        _refuse_longer(source, text, MAX_ARTICLE_CHARS, "article text in the page")
         title, url = page.title or title, page.url or url
         outlet, published = page.outlet or outlet, page.published or published
     lang = check_language_code(lang, source) if lang is not None else detect_language(text, source)
@@ -73,6 +85,15 @@ def unexpected_failure(source: str, exc: Exception) -> CrosswireError:
     return CrosswireError(
         "CW114", source, f"reading it failed unexpectedly ({type(exc).__name__}: {message}); the rest was read"
     )
+
+
+def _refuse_longer(source: str, text: str, limit: int, what: str) -> None:
+    if len(text) > limit:
+        raise CrosswireError(
+            "CW105", source,
+            f"the {what} is {len(text):,} characters, over the {limit:,}-character limit for one article; "
+            "split it into articles",
+        )
 
 
 def _refuse_surrogates(source: str, *texts: Any) -> None:
