@@ -62,7 +62,7 @@ Z_MERGE_GAIN = 0.1
 # by chance in fewer than this share of comparisons of the same size. A link is the best
 # match of one of its sentences, so a comparison tests one candidate per sentence, n + m
 # in all: the threshold rises with that number (a Bonferroni bound).
-CONFIDENCE_ALPHA = 0.05
+CONFIDENCE_ALPHA = 0.1
 # Fewer null scores than this (articles of one or two sentences) measure nothing: the
 # encoder's own calibration holds.
 MIN_NULL_SCORES = 4
