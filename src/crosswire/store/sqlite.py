@@ -28,13 +28,12 @@ from filelock import FileLock
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Attribution
 from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
-from crosswire.store import NewArticle, Seen, Stored, StoredArticle
+from crosswire.store import DEFAULT_DB, NewArticle, Seen, Stored, StoredArticle
 from crosswire.store.near_duplicates import NEAR_DUPLICATE_THRESHOLD, BandIndex, earliest_key, placement
 from crosswire.store.rows import (
     ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, attribution_from_row, attribution_row, stored_article, utc_now,
 )
 
-DEFAULT_DB = "crosswire.db"
 # The story linker's checkpoint folder (state.json and its usearch graph) is the database path plus this.
 STORIES_SUFFIX = ".stories"
 # The linking lock (see SqliteStore.linking) is a file beside the database, named with this.
