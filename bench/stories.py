@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from similarity import CachingEncoder  # noqa: E402  (bench/similarity.py)
 
 from crosswire.model import Article  # noqa: E402
-from crosswire.compare import prepare  # noqa: E402
+from crosswire.analyse import prepare  # noqa: E402
 from crosswire.similarity import WIDE_ENCODER, ArticleProfile, build_profile, with_wide_vectors  # noqa: E402
 from crosswire.stories import StoryLinker  # noqa: E402
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crosswire.model import Article
-from crosswire.compare import prepare
+from crosswire.analyse import prepare
 from crosswire.similarity import build_profile, with_wide_vectors
 from crosswire.stories import LinkerConfig, StoryLinker, linking_order
 
