@@ -136,6 +136,14 @@ def channel_vectors(profile: ArticleProfile, channel: str) -> np.ndarray:
     return profile.sentence_vectors if channel == CORPUS else profile.wide_vectors
 
 
+def _robust_z(sims: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Each score's robust deviations from its row's scores in `columns` (median, MAD)."""
+    part = sims[:, columns]
+    median = np.median(part, axis=1, keepdims=True)
+    spread = np.median(np.abs(part - median), axis=1, keepdims=True) * MAD_TO_SD
+    return (sims - median) / np.maximum(spread, 1e-6)
+
+
 def fact_keys(profile: ArticleProfile) -> set[str]:
     """The article's specific facts as keys: numbers of 10 or more, full dates, names.
     (Places are left out: a country is named in much unrelated news.)"""
@@ -193,7 +201,7 @@ class LinkerConfig:
     min_standout: float = 5.0
     # ... measured against at least this many sentences, else the encoder is not asked
     # and only shared facts can link.
-    min_background: int = 30
+    min_background: int = 10
     # A story is joined when at least this share of the sentences links to it: versions
     # of one report (translations, rewrites, copies), not two reports of one event. The
     # seed pair, an English report and its Indonesian rewrite, shares about a third.
@@ -409,7 +417,7 @@ class StoryLinker:
         members = self._neighbours(profile)
         if not members:
             return {}
-        pools: dict[str, list[tuple[str, np.ndarray, float]]] = {}  # channel -> (story, sentence vectors, facts)
+        pools: dict[str, list[tuple[str, str, np.ndarray, float]]] = {}  # channel -> (story, lang, vectors, facts)
         facts: dict[str, float] = {}  # story -> most fact information shared with one member no encoder can judge
         mine_facts = fact_keys(profile)
         for member, other in zip(members, self.profiles.many(members)):
@@ -423,15 +431,15 @@ class StoryLinker:
             if channel is None:
                 facts[story] = max(facts.get(story, 0.0), information)
             else:
-                pools.setdefault(channel, []).append((story, channel_vectors(other, channel), information))
+                pools.setdefault(channel, []).append((story, other.lang, channel_vectors(other, channel), information))
         shares: dict[str, float] = {}
         for channel, pool in pools.items():
             mine = channel_vectors(profile, channel)
-            if len(mine) and sum(len(vectors) for _, vectors, _ in pool) >= self.config.min_background:
-                for story, share in self._linked_shares(mine, [(s, v) for s, v, _ in pool]).items():
+            if len(mine) and sum(len(vectors) for _, _, vectors, _ in pool) >= self.config.min_background:
+                for story, share in self._linked_shares(mine, [(s, lang, v) for s, lang, v, _ in pool]).items():
                     shares[story] = max(shares.get(story, 0.0), share)
             else:  # too few sentences to tell a standout from chance: facts judge these
-                for story, _, information in pool:
+                for story, _, _, information in pool:
                     facts[story] = max(facts.get(story, 0.0), information)
         if not shares and facts:
             story, most = max(facts.items(), key=lambda p: (p[1], -self._founded[p[0]]))
@@ -446,27 +454,34 @@ class StoryLinker:
         total = len(self._slots) + 1
         return float(sum(np.log(total / (self._fact_counts.get(k, 0) + 1)) for k in keys))
 
-    def _linked_shares(self, mine: np.ndarray, pool: list[tuple[str, np.ndarray]]) -> dict[str, float]:
-        """Story -> the share of sentences linked, for the stories that reach min_shared.
+    def _linked_shares(self, mine: np.ndarray, pool: list[tuple[str, str, np.ndarray]]) -> dict[str, float]:
+        """Story -> the share of sentences linked, for the stories that reach min_shared;
+        `pool` holds (story, language, sentence vectors) of the candidates.
 
-        Each of the article's sentences is scored against every sentence of the pool; its
-        best match links it to that sentence's story when it stands out from the rest by
-        min_standout robust deviations (median and MAD of the row: the few true partners
-        do not move them). A story's share is its linked sentences over the shorter of
-        the article and its longest member here."""
-        owners = [story for story, vectors in pool for _ in range(len(vectors))]
+        Each of the article's sentences is scored against every sentence of the pool, and
+        each score is measured against the row's scores in the same candidate language
+        (median and MAD: the few true partners do not move them; a language an encoder
+        places close to the article's own, or knows poorly, has its own level and spread),
+        or the whole row's where that language has fewer than min_background sentences.
+        A sentence links to the story of its most outstanding match when that match
+        stands out by min_standout robust deviations. A story's share is its linked
+        sentences over the shorter of the article and its longest member here."""
+        owners = [story for story, _, vectors in pool for _ in range(len(vectors))]
+        column_langs = np.array([lang for _, lang, vectors in pool for _ in range(len(vectors))])
         lengths: dict[str, int] = {}
-        for story, vectors in pool:
+        for story, _, vectors in pool:
             lengths[story] = max(lengths.get(story, 0), len(vectors))
         # One small product per member: OpenBLAS runs a product this size on one thread,
         # the whole pool's on several, whose wake-ups cost ~100x the arithmetic on a busy host.
-        sims = np.hstack([mine @ vectors.T for _, vectors in pool])
-        median = np.median(sims, axis=1)
-        spread = np.median(np.abs(sims - median[:, None]), axis=1) * MAD_TO_SD
-        best = sims.argmax(axis=1)
-        standout = (sims[np.arange(len(mine)), best] - median) / np.maximum(spread, 1e-6)
+        sims = np.hstack([mine @ vectors.T for _, _, vectors in pool])
+        standouts = _robust_z(sims, np.ones(len(column_langs), dtype=bool))
+        for lang in set(column_langs.tolist()):
+            columns = column_langs == lang
+            if columns.sum() >= self.config.min_background:
+                standouts[:, columns] = _robust_z(sims, columns)[:, columns]
+        best = standouts.argmax(axis=1)
         linked: dict[str, int] = {}
-        for row in np.flatnonzero(standout >= self.config.min_standout):
+        for row in np.flatnonzero(standouts[np.arange(len(mine)), best] >= self.config.min_standout):
             story = owners[int(best[row])]
             linked[story] = linked.get(story, 0) + 1
         shares = {}
