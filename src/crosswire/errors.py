@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "CW403": "not a date",
     "CW404": "no such story or article",
     "CW405": "corpus request cannot be carried out",
+    "CW406": "another process held the SQLite database's write lock too long",
     "CW501": "malformed attribution data file line",
     "CW601": "PostgreSQL corpus could not be reached or opened",
     "CW602": "PostgreSQL database is not a crosswire corpus",

@@ -19,12 +19,14 @@ caught up with the articles other processes stored before each insert.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
-from contextlib import AbstractContextManager
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from crosswire.errors import CrosswireError
 from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
@@ -39,6 +41,14 @@ DEFAULT_DB = "crosswire.db"
 STORIES_SUFFIX = ".stories"
 # The linking lock (see SqliteStore.linking) is a file beside the database, named with this.
 LINK_LOCK_SUFFIX = ".link-lock"
+# A write waits this long for another process's write lock before saying so (SQLite's
+# busy timeout, which it waits again and again), and at most WRITE_WAIT_LIMIT in all (CW406).
+WRITE_WAIT_NOTICE = 10.0
+WRITE_WAIT_LIMIT = 600.0
+# A linking pass waits this long for another process's pass before saying so.
+LINK_WAIT_NOTICE = 2.0
+
+log = logging.getLogger(__name__)
 
 SQLITE = Dialect(
     name="sqlite",
@@ -76,16 +86,19 @@ class SqliteStore(SqlStore):
         try:
             # isolation_level=None: transactions are explicit (BEGIN ... COMMIT, _Transaction).
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # First: switching a new file to WAL waits for a process doing the same.
+            self._db.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_NOTICE * 1000)}")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=10000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise CrosswireError("CW401", self.path, f"could not open the database ({exc})") from None
 
     def _migrate(self) -> None:
-        # Most opens find the schema current: that is read without taking the write lock.
+        # Under the write lock, so that of two processes opening a new file at once one
+        # migrates and the other finds it done. Most opens find the schema current: that
+        # is read first, without the lock.
         if "schema_version" in self._table_names() and self.schema_version == SCHEMA_VERSION:
             return
         with self._transaction():
@@ -105,13 +118,22 @@ class SqliteStore(SqlStore):
         """Where the story linker's state and index are kept, next to the database."""
         return self.path + STORIES_SUFFIX
 
-    def linking(self) -> AbstractContextManager[object]:
+    @contextmanager
+    def linking(self) -> Iterator[None]:
         """One linking pass at a time across every process on this file: an exclusive lock
         (flock, through filelock) on a file beside it, which the system releases when its
         process dies. A pass reads the linker state and the unlinked articles, and saves the
         state in a file outside the database's transactions, so two passes at once would
-        each save a linker without the other's articles."""
-        return self._link_lock
+        each save a linker without the other's articles. A pass that has to wait says so."""
+        try:
+            self._link_lock.acquire(timeout=LINK_WAIT_NOTICE)
+        except Timeout:
+            log.warning("%s: waiting for another process to finish linking stories", self.path)
+            self._link_lock.acquire()
+        try:
+            yield
+        finally:
+            self._link_lock.release()
 
     def new_linker(self, config: LinkerConfig, pins: dict[str, str], profiles: Profiles) -> StoryLinker:
         return StoryLinker(config, pins=pins, profiles=profiles)
@@ -141,11 +163,11 @@ class SqliteStore(SqlStore):
     # -- the connection --------------------------------------------------------------
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.path)
 
     def _articles_transaction(self) -> _Transaction:
         # BEGIN IMMEDIATE holds the file's one write lock: no other process adds articles meanwhile.
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.path)
 
     def _executemany(self, query: str, rows: Sequence[Sequence]) -> None:
         self._db.executemany(self.dialect.sql(query), rows)
@@ -180,12 +202,30 @@ def _file_stamp(path: Path) -> tuple[int, int, int]:
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, path: str) -> None:
         self._db = db
+        self._path = path
 
     def __enter__(self) -> None:
-        # IMMEDIATE takes the write lock up front, so a second writer waits instead of failing mid-way.
-        self._db.execute("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock up front, so a second writer waits instead of failing
+        # mid-way: another process's writes (a linking pass commits up to 5,000 articles at
+        # once) may hold it for a while, so the wait is said and bounded.
+        started, said = time.monotonic(), False
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                    raise
+            waited = time.monotonic() - started
+            if waited >= WRITE_WAIT_LIMIT:
+                raise CrosswireError(
+                    "CW406", self._path, f"another process has held the database's write lock for {waited:.0f} s"
+                )
+            if not said:  # once, after the first busy timeout
+                log.warning("%s: waiting for another process to finish writing", self._path)
+                said = True
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
