@@ -14,18 +14,64 @@ The public API:
     with crosswire.Corpus("crosswire.db") as corpus:  # ingest + story linking, views, search
         corpus.ingest(["folder/"]); corpus.stories(); corpus.story("17"); corpus.search("query")
 """
-from .compare import compare, compare_many
-from .corpus import Corpus, SearchResults, StorySummary, StoryView
-from .errors import CrosswireError
-from .model import Article, Comparison, Difference, Link, Sentence, Span
-from .ingest import IngestReport, ingest
-from .read import Rejected, read_articles, read_path, read_string
-from .similarity import similarity
-from .store import Store, open_store
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = [
-    "Article", "Comparison", "CrosswireError", "Difference", "Link", "Sentence", "Span",
-    "Corpus", "IngestReport", "Rejected", "SearchResults", "Store", "StorySummary", "StoryView",
-    "compare", "compare_many", "ingest", "open_store", "read_articles", "read_path", "read_string", "similarity", "__version__",
-]
+
+# Each public name and the module it comes from, imported on first use (PEP 562): `import
+# crosswire` stays cheap, and a command pays only for what it runs (compare never loads the
+# corpus, story linking or the store).
+_EXPORTS = {
+    "compare": "compare", "compare_many": "compare",
+    "Corpus": "corpus", "SearchResults": "corpus", "StorySummary": "corpus", "StoryView": "corpus",
+    "CrosswireError": "errors",
+    "Article": "model", "Comparison": "model", "Difference": "model", "Link": "model", "Sentence": "model", "Span": "model",
+    "IngestReport": "ingest", "ingest": "ingest",
+    "Rejected": "read", "read_articles": "read", "read_path": "read", "read_string": "read",
+    "similarity": "similarity",
+    "Store": "store", "open_store": "store",
+}
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crosswire' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"crosswire.{module}"), name)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+class _Package(types.ModuleType):
+    """Importing a submodule sets it as an attribute of its package; `compare`, `ingest` and
+    `similarity` name both a submodule and the function it exports, and the function must win
+    (as when this file imported them all at once)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+if TYPE_CHECKING:
+    from .compare import compare, compare_many
+    from .corpus import Corpus, SearchResults, StorySummary, StoryView
+    from .errors import CrosswireError
+    from .ingest import IngestReport, ingest
+    from .model import Article, Comparison, Difference, Link, Sentence, Span
+    from .read import Rejected, read_articles, read_path, read_string
+    from .similarity import similarity
+    from .store import Store, open_store

@@ -12,23 +12,22 @@ import sys
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import TYPE_CHECKING, Iterator, NoReturn
 
 import click
-import rich.progress
 from rich.console import Console
 from rich.text import Text
 
 import crosswire
 from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, ENCODERS, auto_encoder_name, choose_encoder, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.ingest import IngestReport, Progress, reserve_core_for_reading
-from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
-from crosswire.read.text import text_from_bytes
-from crosswire.render import render_comparison, render_html
-from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError, StoryView
-from crosswire.store import display_name, is_postgres_url
-from crosswire.store.sqlite import DEFAULT_DB
+from crosswire.store import DEFAULT_DB, display_name, is_postgres_url
+
+# Each command imports what only it needs (reading, rendering, the corpus and its story
+# linker, ingest) when it runs: a start-up pays for its own command, not for all of them.
+if TYPE_CHECKING:
+    from crosswire.corpus import Corpus, StoryView
+    from crosswire.ingest import IngestReport, Progress
 
 EXIT_OK = 0
 EXIT_ERROR = 2  # a CrosswireError (bad input, unknown encoder ...); click usage errors use 2 too
@@ -64,6 +63,9 @@ def _status(console: Console, message: str) -> Iterator[None]:
 
 
 def _read(arg: str, lang: str | None) -> crosswire.Article:
+    from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
+    from crosswire.read.text import text_from_bytes
+
     if arg != STDIN:
         return read_path(arg, lang=lang)
     data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
@@ -178,12 +180,16 @@ def compare(
         sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8 whatever the locale says
         sys.stdout.buffer.flush()
     if html_path is not None:
+        from crosswire.render.html import render_html
+
         try:
             html_path.write_text(render_html(cmp), encoding="utf-8")
         except OSError as exc:
             _fail(f"could not write {html_path}: {exc.strerror or exc}")
         err.print(Text(f"wrote {html_path}"), soft_wrap=True)
     if not as_json and not quiet:
+        from crosswire.render.terminal import render_comparison
+
         render_comparison(cmp, Console())
 
 
@@ -201,6 +207,14 @@ def _write_json(data: dict) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))  # JSON is UTF-8 whatever the locale says
     sys.stdout.buffer.flush()
+
+
+def _require_paths(paths: tuple[str, ...]) -> None:
+    """CW101 for a PATH that does not exist (a typo), before anything is loaded or stored;
+    a URL (batch ingest) is for its reader to open."""
+    for path in paths:
+        if "://" not in path and not Path(path).exists():
+            raise CrosswireError("CW101", path, "no such file or folder")
 
 
 def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> None:
@@ -235,7 +249,9 @@ def ingest(
     left out) of .txt, .html/.htm, .jsonl (one article per line: text and
     optional title, url, published, lang, outlet), RSS/Atom feeds
     (.rss/.atom/.xml) and WARC crawls (.warc, .warc.gz). Other files are
-    recognised by their first bytes.
+    recognised by their first bytes. A PATH may also be an http(s) address of
+    a page or of a feed (its entries' pages are fetched), read politely:
+    robots.txt, a rate limit per host, timeouts and a size cap (docs/fetch.md).
 
     Running it again is safe: content already stored is skipped. Exact copies
     from other sources and lightly edited near-duplicates are linked to the
@@ -246,11 +262,17 @@ def ingest(
     \b
     Exit codes:
       0    the run completed (rejected inputs are listed in the summary)
-      2    the database, an option or the encoder could not be used
+      2    a PATH does not exist, or the database, an option or the encoder could not be used
       130  interrupted (Ctrl-C); every article stored so far is kept
     """
+    import rich.progress
+
+    from crosswire.corpus import Corpus
+    from crosswire.ingest import reserve_core_for_reading
+
     err = _stderr()
     try:
+        _require_paths(paths)
         window = _date_option(since, "--since"), _date_option(until, "--until")
         reserve_core_for_reading()
         with _status(err, f"Loading the {encoder} encoder…"):
@@ -295,13 +317,30 @@ def ingest(
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
-def serve(db: str | None, host: str, port: int, encoder: str) -> None:
+@click.option(
+    "--allowed-hosts", metavar="NAMES", default="",
+    help="Comma-separated host names (and addresses) browsers may use to reach the server, besides "
+    "127.0.0.1, localhost, [::1] and the --host address itself; any other Host header is refused "
+    "(DNS rebinding). See docs/deploy.md.",
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    help="Comparisons (and story pages) run at once, each in a process of its own with the encoder loaded.",
+)
+@click.option(
+    "--timeout", "timeout_s", default=60.0, show_default=True, type=click.FloatRange(1, 3600), metavar="SECONDS",
+    help="Time one comparison or story page may take; past it the work is stopped and the client gets 503.",
+)
+def serve(
+    db: str | None, host: str, port: int, encoder: str, allowed_hosts: str, workers: int, timeout_s: float
+) -> None:
     """Open crosswire in the browser: compare two articles, and the JSON API.
 
     The pages are at http://HOST:PORT/ and the API's documentation at
     /api/docs. The server listens on this machine only (127.0.0.1) unless
     --host says otherwise; crosswire has no login, so anyone who can reach
-    the address can use it.
+    the address can use it. Its limits (article size, time, concurrency) are
+    in docs/deploy.md and at /api/info.
 
     \b
     Exit codes:
@@ -311,22 +350,29 @@ def serve(db: str | None, host: str, port: int, encoder: str) -> None:
     # Imported here so that the other commands do not pay for loading the web stack.
     import uvicorn
 
-    from crosswire.web import LOOPBACK_HOSTS, create_app, is_loopback
+    from crosswire.web import create_app, is_loopback, serve_hosts
+    from crosswire.web.workers import Limits
 
     err = _stderr()
+    try:
+        hosts = serve_hosts(host, allowed_hosts)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allowed-hosts") from None
     loopback = is_loopback(host)
     if not loopback:
         line = Text("warning: ", style="bold yellow")
         line.append(
             f"listening on {host}, reachable from other machines. crosswire has no login: anyone who can reach "
-            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only.",
+            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only. "
+            f"It answers to the host names {', '.join(hosts)} (--allowed-hosts adds more).",
             style="yellow",
         )
         err.print(line, soft_wrap=True)
     try:
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)  # cached: the first comparison does not wait for it
-        app = create_app(db, encoder=encoder, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
+        limits = Limits(workers=workers, timeout_s=timeout_s)
+        app = create_app(db, encoder=encoder, allowed_hosts=hosts, limits=limits)
     except CrosswireError as exc:
         _fail(str(exc))
     uvicorn.run(app, host=host, port=port)
@@ -344,13 +390,23 @@ MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
 
 def _open_corpus(db: str, encoder: str) -> Corpus:
+    from crosswire.corpus import Corpus
+
     if not is_postgres_url(db) and not Path(db).is_file():
         raise CrosswireError("CW401", db, "no such database; run `crosswire ingest PATH... --db FILE` first")
     return Corpus(db, encoder=encoder)
 
 
+def _stories_schema() -> str:
+    from crosswire.corpus import STORIES_SCHEMA
+
+    return STORIES_SCHEMA
+
+
 def _corpus_errors(run):
     """Run a corpus command, turning CrosswireError and CorpusError into `error: ...`, exit 2."""
+    from crosswire.corpus import CorpusError
+
     try:
         return run()
     except (CrosswireError, CorpusError) as exc:
@@ -400,7 +456,7 @@ def stories(db: str, lang: str | None, outlet: str | None, since: str | None, un
 
     found = _corpus_errors(run)
     if as_json:
-        _write_json({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]})
+        _write_json({"schema": _stories_schema(), "stories": [s.to_dict() for s in found]})
     else:
         Console().print(_stories_table(found, f"{len(found)} stories in {display_name(db)}"))
 
@@ -509,7 +565,7 @@ def story_merge(into: str, other: str, db: str, as_json: bool) -> None:
 
     merged = _corpus_errors(run)
     if as_json:
-        _write_json({"schema": STORIES_SCHEMA, "stories": [merged.to_dict()]})
+        _write_json({"schema": _stories_schema(), "stories": [merged.to_dict()]})
     else:
         Console().print(_stories_table([merged], f"merged story {other} into {into}"))
 
@@ -527,7 +583,7 @@ def story_split(story_id: str, articles: tuple[int, ...], db: str, as_json: bool
 
     parts = _corpus_errors(run)
     if as_json:
-        _write_json({"schema": STORIES_SCHEMA, "stories": [p.to_dict() for p in parts]})
+        _write_json({"schema": _stories_schema(), "stories": [p.to_dict() for p in parts]})
     else:
         Console().print(_stories_table(parts, f"split story {story_id}"))
 
@@ -607,12 +663,13 @@ def batch_ingest(
     \b
     Exit codes:
       0    the run completed (rejected inputs are listed in the summary)
-      2    the database, Ray, an option or the encoder could not be used
+      2    a PATH does not exist, or the database, Ray, an option or the encoder could not be used
     """
     from crosswire.batch import BatchOptions, batch_ingest as run_batch_ingest, batch_link
     from crosswire.store import open_store
 
     try:
+        _require_paths(paths)
         options = BatchOptions(
             address=address, workers=workers, encoder=encoder,
             since=_date_option(since, "--since"), until=_date_option(until, "--until"),
@@ -757,3 +814,13 @@ def main() -> None:
         cli(prog_name="crosswire")
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _register_factcheck_commands() -> None:
+    from crosswire.factcheck_cli import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_factcheck_commands()

@@ -61,6 +61,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence, TypeVar
 
 import numpy as np
+
+# onnxruntime (the use-m encoder) must be loaded before usearch: the other way round, importing
+# onnxruntime segfaults (usearch 2.26, onnxruntime 1.32: `python -c "import usearch.index;
+# import onnxruntime"`), and crosswire's imports are lazy, so either may come first.
+import onnxruntime  # noqa: F401, I001
 from usearch.index import Index
 
 from .similarity import FEATURES, ArticleProfile, default_model, pair_features

@@ -10,7 +10,6 @@ ingest nor the corpus writes SQL of its own.
 """
 from __future__ import annotations
 
-import functools
 import re
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -24,30 +23,18 @@ if TYPE_CHECKING:
     from crosswire.similarity import ArticleProfile
     from crosswire.stories import LinkerConfig, StoryLinker
 
-__all__ = ["NewArticle", "Seen", "Store", "Stored", "StoredArticle", "display_name", "is_postgres_url", "minhash_signature", "open_store"]
+__all__ = ["DEFAULT_DB", "NewArticle", "Seen", "Store", "Stored", "StoredArticle", "display_name", "is_postgres_url", "minhash_signature", "open_store"]
 
 POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
+DEFAULT_DB = "crosswire.db"  # the SQLite file commands use without --db
 MINHASH_PERMUTATIONS = 128
-MINHASH_SCHEME = "affine32"  # datasketch's default; stored signatures must be read with it
-
-
-@functools.lru_cache(maxsize=1)
-def _minhash_permutations():
-    from datasketch import MinHash
-
-    return MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1, scheme=MINHASH_SCHEME).permutations
 
 
 def minhash_signature(shingles: Iterable[bytes]) -> np.ndarray:
     """The MinHash signature (uint32 values) that stores compare to find near-duplicates."""
-    from datasketch import MinHash
+    from crosswire.store.minhash import minhash
 
-    # The permutations depend only on the seed; drawing them once saves ~1 ms per article.
-    minhash = MinHash(
-        num_perm=MINHASH_PERMUTATIONS, seed=1, scheme=MINHASH_SCHEME, permutations=_minhash_permutations()
-    )
-    minhash.update_batch(list(shingles))
-    return minhash.hashvalues.astype(np.uint32)
+    return minhash(shingles, MINHASH_PERMUTATIONS, seed=1)
 
 
 @dataclass(frozen=True)

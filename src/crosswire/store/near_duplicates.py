@@ -52,12 +52,11 @@ class BandIndex:
     """
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        from datasketch import MinHashLSH
+        from crosswire.store.minhash import lsh_bands
 
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        bands, self._rows = lsh_bands(threshold, num_perm)
         self.threshold = threshold
-        self._rows = lsh.r
-        self._tables: list[dict[int, int | list[int]]] = [{} for _ in range(lsh.b)]
+        self._tables: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
         self.signatures: dict[int, np.ndarray] = {}
 
     def _keys(self, signature: np.ndarray) -> list[int]:

@@ -30,13 +30,13 @@ from filelock import FileLock, Timeout
 
 from crosswire.errors import CrosswireError
 from crosswire.stories import STATE_FILE, LinkerConfig, Profiles, StoryLinker
+from crosswire.store import DEFAULT_DB
 from crosswire.store.near_duplicates import NEAR_DUPLICATE_THRESHOLD
 from crosswire.store.schema import SCHEMA_VERSION
 from crosswire.store.sql import Dialect, SqlStore
 
 __all__ = ["DEFAULT_DB", "MIGRATIONS", "SCHEMA_VERSION", "SqliteStore"]
 
-DEFAULT_DB = "crosswire.db"
 # The story linker's checkpoint folder (state.json and its usearch graph) is the database path plus this.
 STORIES_SUFFIX = ".stories"
 # The linking lock (see SqliteStore.linking) is a file beside the database, named with this.
