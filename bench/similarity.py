@@ -34,7 +34,7 @@ from typing import Sequence
 
 import numpy as np
 
-from crosswire.compare import prepare, sentence_facts
+from crosswire.analyse import prepare, sentence_facts
 from crosswire.encode import get_encoder
 from crosswire.model import Article
 from crosswire.similarity import (

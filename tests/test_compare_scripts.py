@@ -156,7 +156,7 @@ def test_one_name_in_another_script_is_a_name_variant(lang, a, b):
 def test_arabic_words_anchor_only_names_whose_consonants_agree():
     # "إيلينا" (Elena) is keyed "ylyn": a fuzzy key match with "million" placed the swapped
     # surname outside its window, and the swap went unreported.
-    from crosswire.compare import prepare, sentence_facts
+    from crosswire.analyse import prepare, sentence_facts
     from crosswire.diff import _anchors
     from crosswire.read import read_string
 

@@ -348,7 +348,7 @@ def test_unknown_story_is_named_in_the_error(corpus_db):
 def test_links_of_a_split_sentence_map_back_to_the_stored_sentence():
     """compare may split a merged sentence in two; the claim matrix numbers sentences as
     prepare() does, so both halves must map to the one stored sentence they came from."""
-    from crosswire.compare import prepare
+    from crosswire.analyse import prepare
     from crosswire.corpus import _renumbered
     from crosswire.model import Article
 

@@ -22,6 +22,7 @@ from read.corpus_samples import (
     EN_PARAGRAPHS,
     EN_TEXT,
     article_text,
+    hostile_inputs,
     html_page,
     jsonl_line,
     rss_feed,
@@ -151,6 +152,33 @@ def test_cli_json_matches_schema_and_summary(tmp_path, db):
     assert "rejected CW103" in summary.stdout and "picture.txt" in summary.stdout
 
 
+def test_cli_missing_path_is_cw101_and_exit_2_before_anything_is_stored(tmp_path):
+    write(tmp_path / "a.txt", EN_TEXT)
+    for paths in ([str(tmp_path / "no_such_dir")], [str(tmp_path / "a.txt"), str(tmp_path / "typo.txt")]):
+        result = _run_cli(["ingest", *paths, "--db", str(tmp_path / "c.db")])
+        assert result.exit_code == 2, result.output
+        assert f"CW101 {paths[-1]}: no such file or folder" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_cli_mixed_folder_with_hostile_inputs_ingests_every_good_article(tmp_path):
+    """Good articles of each kind, bad files, and each input that once ended a run: every
+    good article is stored, every bad line, entry and file listed with its code, exit 0."""
+    folder = mixed_folder(tmp_path / "in")
+    expected_rejections = {("CW103", str(folder / "picture.txt")), ("CW109", f"{folder / 'lines.jsonl'}:2")}
+    for name, (content, bad) in hostile_inputs().items():
+        write(folder / "hostile" / name, content)
+        expected_rejections |= {(code, f"{folder / 'hostile' / name}{suffix}") for suffix, code in bad}
+    db = str(tmp_path / "c.db")
+    result = _run_cli(["ingest", str(folder), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {(r["code"], r["source"]) for r in report["rejected"]} == expected_rejections
+    # mixed_folder's 4 new articles and 2 copies; deep.jsonl 2, the other hostile files 1 each.
+    assert (report["ingested"], report["duplicates"] + report["near_duplicates"]) == (4 + 6, 2)
+    assert count(db, "SELECT count(*) FROM articles") == 4 + 6 + 1
+
+
 def test_cli_errors_exit_2_without_traceback(tmp_path):
     bad_date = _run_cli(["ingest", str(tmp_path), "--db", str(tmp_path / "x.db"), "--since", "31/01/2024"])
     assert bad_date.exit_code == 2 and "CW403 --since" in bad_date.stderr
@@ -217,3 +245,36 @@ def test_kill_9_mid_ingest_then_rerun_stores_every_file_once(tmp_path):
     assert count(db, "SELECT count(*) FROM articles") == 1000
     assert count(db, "SELECT count(DISTINCT source) FROM copies") == 1000
     assert count(db, "SELECT count(*) FROM copies") == 1000
+
+
+def _news_text_of(size: int) -> str:
+    """Real news prose (PolNeAR's articles, one after another, over and over) of `size` characters."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO.parent / "shared" / "data" / "polnear" / "dev" / "text").glob("*.txt"))]
+    assert texts, "PolNeAR's articles are missing under ../shared/data"
+    whole = "\n\n".join(texts)
+    return (whole * (size // len(whole) + 1))[:size]
+
+
+def test_a_20_mb_article_is_rejected_with_cw105_in_bounded_memory(tmp_path):
+    """One 20 MB text article once took 262 s and 5.7 GB: it is over the per-article
+    limit (read.article.MAX_ARTICLE_CHARS), refused before any processing; the rest ingests."""
+    import tracemalloc
+
+    from crosswire.read.article import MAX_ARTICLE_CHARS
+
+    write(tmp_path / "in" / "huge.txt", _news_text_of(20 * 1024 * 1024))
+    write(tmp_path / "in" / "long-but-allowed.txt", _news_text_of(MAX_ARTICLE_CHARS // 4))
+    write(tmp_path / "in" / "short.txt", EN_TEXT)
+    tracemalloc.start()
+    try:
+        items = list(crosswire.read_articles(tmp_path / "in" / "huge.txt"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 20 * 1024 * 1024  # the file's bytes and a few copies of its text, nothing per sentence
+    (rejected,) = items
+    assert (rejected.code, rejected.source) == ("CW105", str(tmp_path / "in" / "huge.txt"))
+    assert f"over the {MAX_ARTICLE_CHARS:,}-character limit for one article" in rejected.detail
+    with SqliteStore(str(tmp_path / "c.db")) as store:
+        report = crosswire.ingest([tmp_path / "in"], store)
+    assert report.ingested == 2 and [r.code for r in report.rejected] == ["CW105"]

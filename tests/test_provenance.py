@@ -1,5 +1,5 @@
 """The source graph over several articles: relays collapse to one root, independent sources add up."""
-from crosswire.compare import prepare
+from crosswire.analyse import prepare
 from crosswire.model import Article
 from crosswire.provenance import source_graph
 

@@ -51,9 +51,9 @@ import numpy as np
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.ingest import (
-    ARTICLES_PER_BATCH, IngestReport, PreparedArticle, encoder_texts, in_window, new_articles, store_new_article,
+    ARTICLES_PER_BATCH, IngestReport, PreparedArticle, encoder_texts, in_window, new_articles, prepare_or_reject,
+    store_new_article,
 )
-from crosswire.ingest import prepare_article as ingest_prepare
 from crosswire.model import Article
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
 from crosswire.store import NewArticle, Store, is_postgres_url, open_store
@@ -94,10 +94,7 @@ Item = PreparedArticle | NewArticle | KnownArticle | Rejected | OutsideDates
 
 def prepare_article(article: Article) -> PreparedArticle | Rejected:
     """ingest.prepare_article, with a refused article as its Rejected item."""
-    try:
-        return ingest_prepare(article)
-    except CrosswireError as exc:
-        return Rejected.from_error(exc)
+    return prepare_or_reject(article)
 
 
 def embed_articles(items: Sequence[Item], encoder: Encoder, store: Store | None = None) -> list[Item]:

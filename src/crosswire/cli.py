@@ -209,6 +209,14 @@ def _write_json(data: dict) -> None:
     sys.stdout.buffer.flush()
 
 
+def _require_paths(paths: tuple[str, ...]) -> None:
+    """CW101 for a PATH that does not exist (a typo), before anything is loaded or stored;
+    a URL (batch ingest) is for its reader to open."""
+    for path in paths:
+        if "://" not in path and not Path(path).exists():
+            raise CrosswireError("CW101", path, "no such file or folder")
+
+
 def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> None:
     line = Text(f"{display_name(db)}: ", style="bold")
     line.append(
@@ -241,7 +249,9 @@ def ingest(
     left out) of .txt, .html/.htm, .jsonl (one article per line: text and
     optional title, url, published, lang, outlet), RSS/Atom feeds
     (.rss/.atom/.xml) and WARC crawls (.warc, .warc.gz). Other files are
-    recognised by their first bytes.
+    recognised by their first bytes. A PATH may also be an http(s) address of
+    a page or of a feed (its entries' pages are fetched), read politely:
+    robots.txt, a rate limit per host, timeouts and a size cap (docs/fetch.md).
 
     Running it again is safe: content already stored is skipped. Exact copies
     from other sources and lightly edited near-duplicates are linked to the
@@ -252,7 +262,7 @@ def ingest(
     \b
     Exit codes:
       0    the run completed (rejected inputs are listed in the summary)
-      2    the database, an option or the encoder could not be used
+      2    a PATH does not exist, or the database, an option or the encoder could not be used
       130  interrupted (Ctrl-C); every article stored so far is kept
     """
     import rich.progress
@@ -262,6 +272,7 @@ def ingest(
 
     err = _stderr()
     try:
+        _require_paths(paths)
         window = _date_option(since, "--since"), _date_option(until, "--until")
         reserve_core_for_reading()
         with _status(err, f"Loading the {encoder} encoder…"):
@@ -306,13 +317,30 @@ def ingest(
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
-def serve(db: str | None, host: str, port: int, encoder: str) -> None:
+@click.option(
+    "--allowed-hosts", metavar="NAMES", default="",
+    help="Comma-separated host names (and addresses) browsers may use to reach the server, besides "
+    "127.0.0.1, localhost, [::1] and the --host address itself; any other Host header is refused "
+    "(DNS rebinding). See docs/deploy.md.",
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    help="Comparisons (and story pages) run at once, each in a process of its own with the encoder loaded.",
+)
+@click.option(
+    "--timeout", "timeout_s", default=60.0, show_default=True, type=click.FloatRange(1, 3600), metavar="SECONDS",
+    help="Time one comparison or story page may take; past it the work is stopped and the client gets 503.",
+)
+def serve(
+    db: str | None, host: str, port: int, encoder: str, allowed_hosts: str, workers: int, timeout_s: float
+) -> None:
     """Open crosswire in the browser: compare two articles, and the JSON API.
 
     The pages are at http://HOST:PORT/ and the API's documentation at
     /api/docs. The server listens on this machine only (127.0.0.1) unless
     --host says otherwise; crosswire has no login, so anyone who can reach
-    the address can use it.
+    the address can use it. Its limits (article size, time, concurrency) are
+    in docs/deploy.md and at /api/info.
 
     \b
     Exit codes:
@@ -322,22 +350,29 @@ def serve(db: str | None, host: str, port: int, encoder: str) -> None:
     # Imported here so that the other commands do not pay for loading the web stack.
     import uvicorn
 
-    from crosswire.web import LOOPBACK_HOSTS, create_app, is_loopback
+    from crosswire.web import create_app, is_loopback, serve_hosts
+    from crosswire.web.workers import Limits
 
     err = _stderr()
+    try:
+        hosts = serve_hosts(host, allowed_hosts)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allowed-hosts") from None
     loopback = is_loopback(host)
     if not loopback:
         line = Text("warning: ", style="bold yellow")
         line.append(
             f"listening on {host}, reachable from other machines. crosswire has no login: anyone who can reach "
-            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only.",
+            f"this address can read the corpus and upload to it. Leave out --host to serve this machine only. "
+            f"It answers to the host names {', '.join(hosts)} (--allowed-hosts adds more).",
             style="yellow",
         )
         err.print(line, soft_wrap=True)
     try:
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)  # cached: the first comparison does not wait for it
-        app = create_app(db, encoder=encoder, allowed_hosts=LOOPBACK_HOSTS if loopback else ("*",))
+        limits = Limits(workers=workers, timeout_s=timeout_s)
+        app = create_app(db, encoder=encoder, allowed_hosts=hosts, limits=limits)
     except CrosswireError as exc:
         _fail(str(exc))
     uvicorn.run(app, host=host, port=port)
@@ -628,12 +663,13 @@ def batch_ingest(
     \b
     Exit codes:
       0    the run completed (rejected inputs are listed in the summary)
-      2    the database, Ray, an option or the encoder could not be used
+      2    a PATH does not exist, or the database, Ray, an option or the encoder could not be used
     """
     from crosswire.batch import BatchOptions, batch_ingest as run_batch_ingest, batch_link
     from crosswire.store import open_store
 
     try:
+        _require_paths(paths)
         options = BatchOptions(
             address=address, workers=workers, encoder=encoder,
             since=_date_option(since, "--since"), until=_date_option(until, "--until"),
@@ -778,3 +814,13 @@ def main() -> None:
         cli(prog_name="crosswire")
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _register_factcheck_commands() -> None:
+    from crosswire.factcheck_cli import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_factcheck_commands()

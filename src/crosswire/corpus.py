@@ -64,12 +64,13 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .compare import compare_many, prepare
+from .analyse import prepare
+from .compare import compare_many
 from .encode import DEFAULT_ENCODER, get_encoder
 from .errors import CrosswireError
 from .ingest import IngestReport, Progress, extractor_fingerprint, ingest
 from .model import Difference, Document, Span
-from .provenance import ArticleSources, article_sources, source_graph
+from .provenance import ArticleSources, Fold, article_sources, source_graph
 from .read import DEFAULT_MAX_BYTES
 from .similarity import ArticleProfile, build_profile
 from .stories import LinkerConfig, StoryLinker, linking_order, parse_time
@@ -130,7 +131,7 @@ class StoryCounts:
 @dataclass(frozen=True)
 class ArticleView:
     stored: StoredArticle
-    document: Document  # compare.prepare(): sentences and skipped lines, as compare reads the article
+    document: Document  # analyse.prepare(): sentences and skipped lines, as compare reads the article
     story_id: str | None
     sources: ArticleSources  # its publisher and the sources it cites
 
@@ -189,12 +190,14 @@ class Claim:
     sources: dict[int, tuple[str, ...]]  # article id -> the sources it gives the claim
     root_sources: tuple[str, ...]
     independent_sources: int
+    folded: tuple[Fold, ...] = ()  # sources the count did not count on their own (provenance.Fold)
 
     def to_dict(self) -> dict:
         return {
             "text": self.text, "introduced_by": self.introduced_by, "cells": [c.to_dict() for c in self.cells],
             "sources": {str(k): list(v) for k, v in self.sources.items()},
             "root_sources": list(self.root_sources), "independent_sources": self.independent_sources,
+            "folded_sources": [f.to_dict() for f in self.folded],
         }
 
 
@@ -678,9 +681,10 @@ class Corpus:
                 ClaimCell(s.id, *row[s.id]) if s.id in row else ClaimCell(s.id, "absent", ())
                 for s in originals
             )
-            starts, roots = graph.claim_sources({str(a): cell[1] for a, cell in row.items()})
+            count = graph.claim_count({str(a): cell[1] for a, cell in row.items()})
             claims.append(Claim(
-                text, introducer, cells, {int(a): tuple(keys) for a, keys in starts.items()}, roots, len(roots),
+                text, introducer, cells, {int(a): tuple(keys) for a, keys in count.starts.items()}, count.roots,
+                len(count.roots), count.folded,
             ))
         return tuple(claims)
 

@@ -35,13 +35,15 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from crosswire.compare import prepare, sentence_facts
+from crosswire.analyse import prepare, sentence_facts
 from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
+from crosswire.fetch import is_url, web_reader
 from crosswire.model import Article, Attribution, Fact, Sentence
 from crosswire.provenance import article_sources
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
+from crosswire.read.article import unexpected_failure
 from crosswire.similarity import lead_text, profile_from_parts
 from crosswire.store import NewArticle, Store, minhash_signature
 
@@ -131,6 +133,9 @@ def extractor_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    from .attribution.tagger import models_digest  # the models a user built, outside the package
+
+    digest.update(models_digest())
     return digest.hexdigest()[:16]
 
 
@@ -181,13 +186,16 @@ def ingest(
         real = os.path.realpath(file)
         return any(real == f or real.startswith(f + os.sep) for f in store_files)
 
-    files = [file for path in paths for file in input_files(path) if not own(file)]
+    # A web address (crosswire.fetch: a page or a feed) is read in its place among the files.
+    files = [file for path in paths for file in ([str(path)] if is_url(str(path)) else input_files(path))
+             if is_url(str(file)) or not own(file)]
     report = IngestReport(encoder=enc.name, files=len(files))
     started, cpu_started = time.perf_counter(), time.thread_time()
-    with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker:
+    with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker, \
+            web_reader() as fetch:
         batch = _Batch(store, enc, report, worker)
         for done, file in enumerate(files, start=1):
-            for item in read_file_articles(file, max_bytes=max_bytes):
+            for item in fetch(str(file)) if is_url(str(file)) else read_file_articles(file, max_bytes=max_bytes):
                 if isinstance(item, Rejected):
                     report.rejected.append(item)
                 elif not in_window(item, since, until):
@@ -227,6 +235,17 @@ def prepare_article(article: Article, digest: str | None = None) -> PreparedArti
     return PreparedArticle(
         article, digest or content_hash(article.text), doc.sentences, facts, found, article_sources(doc).attributions
     )
+
+
+def prepare_or_reject(article: Article, digest: str | None = None) -> PreparedArticle | Rejected:
+    """prepare_article, or the Rejected row of an article it refuses (CW301) or fails on
+    (CW114: one odd text must not end a run that holds thousands)."""
+    try:
+        return prepare_article(article, digest)
+    except CrosswireError as exc:
+        return Rejected.from_error(exc)
+    except Exception as exc:  # noqa: BLE001
+        return Rejected.from_error(unexpected_failure(article.source, exc))
 
 
 def encoder_texts(prepared: Sequence[PreparedArticle]) -> list[str]:
@@ -304,11 +323,11 @@ class _Batch:
                 self._store.add_copy(seen.article_id, article)
                 self._report.duplicates += 1
             return
-        try:
-            self._pending.append(prepare_article(article, digest))
-        except CrosswireError as exc:
-            self._report.rejected.append(Rejected.from_error(exc))
+        prepared = prepare_or_reject(article, digest)
+        if isinstance(prepared, Rejected):
+            self._report.rejected.append(prepared)
             return
+        self._pending.append(prepared)
         if len(self._pending) >= ARTICLES_PER_BATCH:
             self._send()
 

@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .compare import prepare, sentence_facts
+from .analyse import prepare, sentence_facts
 from .errors import CrosswireError
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
 from .model import Article

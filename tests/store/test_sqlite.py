@@ -67,7 +67,7 @@ def test_version_1_file_gains_the_story_tables_and_keeps_its_articles(tmp_path):
 def test_attributions_round_trip_and_belong_to_their_extractor(tmp_path):
     from dataclasses import replace
 
-    from crosswire.compare import prepare
+    from crosswire.analyse import prepare
     from crosswire.provenance import article_sources
 
     doc = prepare(Article(BASE, "en", source="a.txt"))

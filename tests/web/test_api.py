@@ -10,6 +10,7 @@ from crosswire.model import SCHEMA_ID
 from crosswire.schemas import load_schema
 from crosswire.web import create_app
 from crosswire.web.security import CSP
+from crosswire.web import serve_hosts
 from web_samples import BASE_URL, HOSTILE_TEXT
 
 
@@ -27,6 +28,10 @@ def test_info_names_version_encoder_and_schema(client):
         "encoder": "use-m",
         "comparison_schema": SCHEMA_ID,
         "store": False,
+        "limits": {
+            "max_input_chars": 1_000_000, "max_chars": 150_000, "max_sentences": 1_000, "max_story_articles": 100,
+            "timeout_s": 60.0, "workers": 2, "waiting": 4, "max_upload_bytes": 16 * 1024 * 1024,
+        },
     }
 
 
@@ -121,7 +126,8 @@ def test_request_body_over_the_cap_is_refused_before_reading():
     client = TestClient(create_app(max_upload_bytes=1000), base_url=BASE_URL)
     response = client.post("/api/compare", json={"a": {"text": "x" * 2000}, "b": {"text": "y"}})
     assert response.status_code == 413
-    assert "1,000-byte limit" in response.json()["detail"]
+    error = response.json()["error"]
+    assert error["code"] == "CW709" and "1,000-byte limit" in error["detail"]
 
 
 def test_request_body_without_a_length_is_refused(client):
@@ -129,6 +135,7 @@ def test_request_body_without_a_length_is_refused(client):
         "/api/compare", content=iter([b'{"a": {"text": "x"}, "b": {"text": "y"}}']), headers={"content-type": "application/json"}
     )
     assert response.status_code == 411
+    assert response.json()["error"]["code"] == "CW710"
 
 
 @pytest.mark.parametrize(
@@ -138,6 +145,7 @@ def test_request_body_without_a_length_is_refused(client):
 def test_cross_site_posts_are_refused(client, headers):
     response = client.post("/api/compare", json={"a": {"text": "x"}, "b": {"text": "y"}}, headers=headers)
     assert response.status_code == 403
+    assert response.json()["error"]["code"] == "CW711"
 
 
 def test_same_origin_posts_are_accepted(client):
@@ -151,12 +159,56 @@ def test_same_origin_posts_are_accepted(client):
 
 def test_unknown_host_names_are_refused(client):
     # A hostile domain re-pointed at 127.0.0.1 (DNS rebinding) arrives with its own Host header.
-    assert client.get("/api/info", headers={"host": "evil.example"}).status_code == 400
+    response = client.get("/api/info", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "CW708"
+    assert response.headers["content-security-policy"] == CSP
+    page = client.get("/compare", headers={"host": "evil.example:8000"})
+    assert page.status_code == 400 and page.text.startswith("CW708")
 
 
-def test_any_host_when_the_app_allows_it():
-    client = TestClient(create_app(allowed_hosts=["*"]), base_url="http://crosswire.lan")
+def test_hosts_the_app_is_given_are_answered_on_any_port():
+    client = TestClient(create_app(allowed_hosts=["crosswire.lan"]), base_url="http://crosswire.lan:8123")
     assert client.get("/api/info").status_code == 200
+    assert client.get("/api/info", headers={"host": "crosswire.lan.evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("bind", "extra", "hosts"),
+    [
+        ("127.0.0.1", "", ("127.0.0.1", "localhost", "[::1]")),
+        ("0.0.0.0", "", ("127.0.0.1", "localhost", "[::1]")),
+        ("::", "", ("127.0.0.1", "localhost", "[::1]")),
+        ("192.168.1.5", "crosswire.lan, news.example ", ("127.0.0.1", "localhost", "[::1]", "crosswire.lan", "news.example", "192.168.1.5")),
+        ("fe80::1", "", ("127.0.0.1", "localhost", "[::1]", "[fe80::1]")),
+    ],
+)
+def test_serve_hosts_are_loopback_the_bound_address_and_the_given_names(bind, extra, hosts):
+    assert serve_hosts(bind, extra) == hosts
+
+
+def test_serve_hosts_refuse_patterns():
+    with pytest.raises(ValueError, match="not patterns"):
+        serve_hosts("0.0.0.0", "*")
+
+
+@pytest.mark.parametrize("path", ["/api/schemas/comparison-1", "/compare"])
+def test_internal_errors_carry_a_code_and_the_security_headers(monkeypatch, path):
+    def broken(*args, **kwargs):
+        raise RuntimeError("forced failure")
+
+    monkeypatch.setattr("crosswire.web.api.load_schema", broken)
+    monkeypatch.setattr("crosswire.web.app._compare_context", broken)
+    client = TestClient(create_app(), base_url=BASE_URL, raise_server_exceptions=False)
+    response = client.get(path)
+    assert response.status_code == 500
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "forced failure" not in response.text  # no internals to the client
+    if path.startswith("/api/"):
+        assert response.json()["error"]["code"] == "CW712"
+    else:
+        assert response.text.startswith("CW712")
 
 
 def test_schema_endpoint_serves_the_bundled_schema(client):

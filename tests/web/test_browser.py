@@ -248,7 +248,7 @@ def test_ingest_shows_progress_and_a_hostile_file_runs_nothing(page, corpus_url,
     )
     page.click("#ingest button[type=submit]")
     # A locator wait, not wait_for_function: the CSP forbids the eval that a JS-string predicate needs.
-    expect(page.locator("#ingest-status")).to_have_text(re.compile("^done: 3 files"), timeout=60_000)
+    expect(page.locator("#ingest-status")).to_have_text(re.compile("^done: 3 of 3 files"), timeout=60_000)
     assert page.locator("#ingest-progress").evaluate("p => [p.value, p.max]") == [3, 3]
     rows = page.locator("#ingest-results tbody tr").all_inner_texts()
     assert [row.split("\t")[0] for row in rows] == ["<img src=x onerror=alert(1)>.txt", "en.txt", "bad.jsonl"]
@@ -356,7 +356,7 @@ def _split_and_merge_back(page, corpus_url, seed_path):
     page.goto(f"{corpus_url}/ingest")
     page.set_input_files("#files", [str(seed_path(name)) for name in SEEDS])
     page.click("#ingest button[type=submit]")
-    expect(page.locator("#ingest-status")).to_have_text(re.compile("^done: 2 files"), timeout=60_000)
+    expect(page.locator("#ingest-status")).to_have_text(re.compile("^done: 2 of 2 files"), timeout=60_000)
     page.goto(f"{corpus_url}/stories")
     stories = page.locator("table.stories tbody a[href*='/stories/']")
     assert stories.count() == 1  # the seed pair is one story

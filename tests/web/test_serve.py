@@ -33,8 +33,31 @@ def test_warns_when_bound_to_another_address(served):
     assert "warning: listening on 0.0.0.0, reachable from other machines" in result.output
     ((app, host, port),) = served
     assert (host, port) == ("0.0.0.0", 8123)
-    # Other machines name the server by its LAN address or name.
-    assert TestClient(app, base_url="http://crosswire.lan:8123").get("/api/info").status_code == 200
+    # Still only loopback names unless more are given: a DNS-rebinding page names its own domain.
+    assert TestClient(app, base_url="http://crosswire.lan:8123").get("/api/info").status_code == 400
+
+
+def test_allowed_hosts_let_other_machines_name_the_server(served):
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--allowed-hosts", "crosswire.lan,10.0.0.7"])
+    assert result.exit_code == 0, result.output
+    ((app, _, _),) = served
+    for name in ("crosswire.lan:8000", "10.0.0.7:8000", "127.0.0.1:8000"):
+        assert TestClient(app, base_url=f"http://{name}").get("/api/info").status_code == 200
+    assert TestClient(app, base_url="http://evil.example:8000").get("/api/info").status_code == 400
+
+
+def test_workers_and_timeout_set_the_limits(served):
+    result = CliRunner().invoke(cli, ["serve", "--workers", "3", "--timeout", "20"])
+    assert result.exit_code == 0, result.output
+    ((app, _, _),) = served
+    limits = TestClient(app, base_url="http://127.0.0.1").get("/api/info").json()["limits"]
+    assert (limits["workers"], limits["timeout_s"]) == (3, 20.0)
+
+
+def test_allowed_hosts_take_no_patterns(served):
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--allowed-hosts", "*"])
+    assert result.exit_code == 2 and "not patterns" in result.output
+    assert served == []
 
 
 def test_opens_the_database(served, tmp_path):
@@ -54,7 +77,10 @@ def test_a_file_that_is_not_a_database_is_an_error(served, tmp_path):
     assert served == []
 
 
-@pytest.mark.parametrize(("args", "message"), [(["--port", "0"], "--port"), (["--encoder", "nope"], "CW201")])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--port", "0"], "--port"), (["--encoder", "nope"], "CW201"), (["--workers", "0"], "--workers"), (["--timeout", "0"], "--timeout")],
+)
 def test_bad_options_are_refused(served, args, message):
     result = CliRunner().invoke(cli, ["serve", *args])
     assert result.exit_code == 2

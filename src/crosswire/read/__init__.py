@@ -19,7 +19,7 @@ from typing import Iterator
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.read.article import build_article, looks_like_html
+from crosswire.read.article import build_article, looks_like_html, unexpected_failure
 from crosswire.read.feed import read_feed
 from crosswire.read.jsonl import read_jsonl
 from crosswire.read.text import text_from_bytes, text_from_str
@@ -127,6 +127,10 @@ def read_file_articles(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Ite
         yield Rejected.from_error(exc)
     except OSError as exc:
         yield Rejected(source, "CW113", f"could not read the file ({exc.strerror or exc})")
+    # The readers guard each record (read.article.article_or_error); this is the file's
+    # guard, for a failure outside any record, so that the next file is still read.
+    except Exception as exc:  # noqa: BLE001
+        yield Rejected.from_error(unexpected_failure(source, exc))
 
 
 def _kind(path: Path) -> str:

@@ -12,10 +12,12 @@ from typing import Any, Iterator
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.read.article import build_article
+from crosswire.read.article import article_or_error, build_article
 from crosswire.read.text import text_from_str
 
-# Elements after which a line break keeps paragraphs (and list items) apart in the text.
+# Elements whose text is code, not prose.
+_CODE_TAGS = frozenset({"script", "style"})
+# Elements before and after which a line break keeps paragraphs (and list items) apart in the text.
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr section article header footer figure".split()
 )
@@ -47,10 +49,7 @@ def read_feed(data: bytes, source: str) -> Iterator[Article | CrosswireError]:
     outlet = parsed.get("feed", {}).get("title") or None
     for number, entry in enumerate(parsed.entries, start=1):
         entry_source = f"{source} (entry {number})"
-        try:
-            yield _article(entry, entry_source, outlet)
-        except CrosswireError as exc:
-            yield exc
+        yield article_or_error(entry_source, lambda: _article(entry, entry_source, outlet))
 
 
 def _article(entry: Any, source: str, outlet: str | None) -> Article:
@@ -60,8 +59,6 @@ def _article(entry: Any, source: str, outlet: str | None) -> Article:
     text = body["value"]
     if body.get("type") in _HTML_TYPES:
         text = fragment_text(text, source)
-    parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")
-    published = datetime(*parsed_time[:6], tzinfo=timezone.utc).isoformat() if parsed_time else None
     return build_article(
         text_from_str(text, source),
         source,
@@ -71,8 +68,21 @@ def _article(entry: Any, source: str, outlet: str | None) -> Article:
         title=entry.get("title") or None,
         url=entry.get("link") or None,
         outlet=outlet,
-        published=published,
+        published=_published(entry, source),
     )
+
+
+def _published(entry: Any, source: str) -> str | None:
+    """The entry's date as ISO 8601 (UTC). CW110 for a date feedparser read but no calendar
+    has (year 0, year 10000 once moved to UTC)."""
+    parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed_time:
+        return None
+    try:
+        return datetime(*parsed_time[:6], tzinfo=timezone.utc).isoformat()
+    except (ValueError, OverflowError):
+        written = entry.get("published") or entry.get("updated") or ""
+        raise CrosswireError("CW110", source, f"the entry's date is not a calendar date: {written[:40]!r}") from None
 
 
 def fragment_text(html: str, source: str) -> str:
@@ -87,9 +97,22 @@ def fragment_text(html: str, source: str) -> str:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise CrosswireError("CW110", source, f"the entry's HTML could not be parsed ({exc})") from None
-    for element in list(root.iter("script", "style")):
-        element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
+    # The text is gathered by walking the tree, not by editing it: lxml keeps a control
+    # character the page holds, but refuses to be given one back (a ValueError).
+    parts: list[str] = []
+    walk = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        if event == "start":
+            if element.tag in _CODE_TAGS or not isinstance(element.tag, str):  # scripts, comments
+                walk.skip_subtree()
+                continue
+            if element.tag in _BLOCK_TAGS:
+                parts.append("\n")
+            parts.append(element.text or "")
+            continue
+        if element.tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if element is not root:
+            parts.append(element.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, Iterator
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.read.article import build_article, looks_like_html
+from crosswire.read.article import article_or_error, build_article, looks_like_html
 from crosswire.read.text import text_from_str
 
 # An article, even a long one with markup, is well under this; a longer line is refused.
@@ -41,10 +41,7 @@ def read_jsonl(
                     "CW105", source, f"the line is over the {max_line_bytes:,}-byte line limit; it was skipped"
                 )
             elif line.strip():
-                try:
-                    yield _article(line, source)
-                except CrosswireError as exc:
-                    yield exc
+                yield article_or_error(source, lambda: _article(line, source))
 
 
 def read_json_article(record: bytes | str, source: str) -> Article:
@@ -87,6 +84,10 @@ def _article(line: bytes, source: str) -> Article:
         raise CrosswireError("CW104", source, f"the line is not valid UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise CrosswireError("CW109", source, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise CrosswireError("CW109", source, "the JSON is nested too deeply to read") from None
+    except ValueError as exc:  # a number of more digits than Python converts (4,300)
+        raise CrosswireError("CW109", source, f"the JSON holds a value that cannot be read ({exc})") from None
     if not isinstance(record, dict):
         raise CrosswireError("CW109", source, f"expected a JSON object, found {_json_type(record)}")
     text = record.get("text")

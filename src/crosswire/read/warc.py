@@ -5,22 +5,27 @@ HTML are articles; every other record (requests, metadata, images) is passed ove
 silently. Pages go through the same trafilatura extraction as .html files.
 
 A crawl is untrusted, so reading is bounded three ways:
-- decompression: the file's gzip members are inflated here, not by warcio, and a file
-  that inflates to more than MAX_RATIO times its compressed size (plus some slack) is
-  a decompression bomb (CW112); reading it stops there;
+- decompression: a .warc.gz is inflated by the standard library's gzip reader (one
+  member per record, as crawlers write it, or the whole file as one member, as `gzip`
+  writes it), a bounded read at a time, before warcio sees it; a file that inflates to
+  more than MAX_RATIO times its compressed size (plus some slack) is a decompression
+  bomb (CW112); reading it stops there. warcio's own gzip handling is not used: it
+  inflates without a hook to count what it produces, reports corrupt data on stderr
+  and goes on, and refuses a file gzipped whole;
 - a page: at most `max_bytes` of a record's (HTTP-decoded) body are read (CW105/CW112);
 - lines: warcio reads headers line by line, so a run of MAX_LINE_RUN bytes without a
   line break means the file is not a WARC (CW111) rather than one endless header.
 """
 from __future__ import annotations
 
+import gzip
 import os
 import zlib
 from typing import BinaryIO, Iterator
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
-from crosswire.read.article import build_article
+from crosswire.read.article import article_or_error, build_article
 from crosswire.read.text import text_from_bytes
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -52,7 +57,10 @@ def read_warc(path: str | os.PathLike[str], *, max_bytes: int) -> Iterator[Artic
                     # warcio also reads old ARC files, and takes almost any text for one.
                     raise CrosswireError("CW111", source, f"record {number} is not a WARC record (no WARC/1.x header)")
                 if _is_html_page(record):
-                    yield _page(record, f"{source} (record {number}, {_uri(record)})", max_bytes)
+                    page_source = f"{source} (record {number}, {_uri(record)})"
+                    # Read here, not in the guard: a failing stream (a bomb, corrupt gzip) ends the file.
+                    body = _read_capped(record.content_stream(), max_bytes + 1)
+                    yield article_or_error(page_source, lambda: _page(record, body, page_source, max_bytes))
             if number == 0:
                 yield CrosswireError("CW111", source, "no WARC records found: this is not a WARC file")
         except CrosswireError as exc:
@@ -79,27 +87,23 @@ def _is_html_page(record) -> bool:
     return False
 
 
-def _page(record, source: str, max_bytes: int) -> Article | CrosswireError:
-    body = _read_capped(record.content_stream(), max_bytes + 1)
+def _page(record, body: bytes, source: str, max_bytes: int) -> Article:
     if len(body) > max_bytes:
         declared = int(record.rec_headers.get_header("Content-Length") or 0)
         if declared <= max_bytes:
-            return CrosswireError(
+            raise CrosswireError(
                 "CW112", source, f"the page's HTTP body inflates past the {max_bytes:,}-byte limit; skipped"
             )
-        return CrosswireError("CW105", source, f"the page is over the {max_bytes:,}-byte limit; skipped")
-    try:
-        text, encoding = text_from_bytes(body, source)
-        return build_article(
-            text,
-            source,
-            is_html=True,
-            lang=None,
-            meta={"encoding": encoding, "crawled": record.rec_headers.get_header("WARC-Date")},
-            url=_uri(record) if record.rec_headers.get_header("WARC-Target-URI") else None,
-        )
-    except CrosswireError as exc:
-        return exc
+        raise CrosswireError("CW105", source, f"the page is over the {max_bytes:,}-byte limit; skipped")
+    text, encoding = text_from_bytes(body, source)
+    return build_article(
+        text,
+        source,
+        is_html=True,
+        lang=None,
+        meta={"encoding": encoding, "crawled": record.rec_headers.get_header("WARC-Date")},
+        url=_uri(record) if record.rec_headers.get_header("WARC-Target-URI") else None,
+    )
 
 
 def _read_capped(stream, limit: int) -> bytes:
@@ -111,26 +115,26 @@ def _read_capped(stream, limit: int) -> bytes:
 
 
 class _GuardedStream:
-    """The file as warcio reads it: gzip members inflated with a ratio cap, line runs capped."""
+    """The file as warcio reads it: inflated (when gzipped) with a ratio cap, line runs capped."""
 
     def __init__(self, raw: BinaryIO, source: str, *, gzipped: bool) -> None:
         self._raw = raw
         self._source = source
-        self._inflater = zlib.decompressobj(wbits=31) if gzipped else None
-        self._pending = b""  # compressed input not yet inflated
-        self._in_member = False
-        self._consumed = 0
+        # gzip.GzipFile reads member after member; read1 inflates at most `size` bytes and
+        # returns what one step gave, so a damaged member later on does not hide the records before it.
+        self._inflated = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
         self._produced = 0
         self._line_run = 0
 
     def read(self, size: int = -1) -> bytes:
         size = size if size and size > 0 else _READ_CHUNK
-        if self._inflater is None:
-            data = self._raw.read(size)
-            self._consumed += len(data)
-            self._produced += len(data)
-        else:
-            data = self._inflate(size)
+        try:
+            data = self._inflated.read1(size)
+        except EOFError:
+            raise CrosswireError("CW111", self._source, "the file is truncated inside a gzip member") from None
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            raise CrosswireError("CW111", self._source, f"corrupt gzip data ({exc})") from None
+        self._produced += len(data)
         self._check(data)
         return data
 
@@ -140,36 +144,13 @@ class _GuardedStream:
     def close(self) -> None:
         self._raw.close()
 
-    def _inflate(self, size: int) -> bytes:
-        while True:
-            if self._inflater.eof:
-                # One gzip member ended (WARC.gz has one per record); the next starts here.
-                self._pending = self._inflater.unused_data + self._pending
-                self._inflater = zlib.decompressobj(wbits=31)
-                self._in_member = False
-            if not self._pending:
-                self._pending = self._raw.read(_READ_CHUNK)
-                self._consumed += len(self._pending)
-                if not self._pending:
-                    if self._in_member:
-                        raise CrosswireError("CW111", self._source, "the file is truncated inside a gzip member")
-                    return b""
-            self._in_member = True
-            try:
-                data = self._inflater.decompress(self._pending, size)
-            except zlib.error as exc:
-                raise CrosswireError("CW111", self._source, f"corrupt gzip data ({exc})") from None
-            self._pending = self._inflater.unconsumed_tail
-            if data:
-                self._produced += len(data)
-                return data
-
     def _check(self, data: bytes) -> None:
-        if self._produced > MAX_RATIO * self._consumed + RATIO_SLACK_BYTES:
+        consumed = self._raw.tell()  # compressed bytes read so far (the gzip reader's read-ahead included)
+        if self._produced > MAX_RATIO * consumed + RATIO_SLACK_BYTES:
             raise CrosswireError(
                 "CW112",
                 self._source,
-                f"{self._consumed:,} compressed bytes inflate to over {self._produced:,}: "
+                f"{consumed:,} compressed bytes inflate to over {self._produced:,}: "
                 "a decompression bomb; the rest of the file was not read",
             )
         newline = data.rfind(b"\n")

@@ -4,6 +4,6 @@
     app = create_app()                       # compare pages and the JSON API
     app = create_app("crosswire.db")         # ... on a corpus store
 """
-from crosswire.web.app import LOOPBACK_HOSTS, create_app, is_loopback
+from crosswire.web.app import LOOPBACK_HOSTS, create_app, is_loopback, serve_hosts
 
-__all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback"]
+__all__ = ["LOOPBACK_HOSTS", "create_app", "is_loopback", "serve_hosts"]

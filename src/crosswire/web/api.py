@@ -2,11 +2,16 @@
 
 Errors the library raises (CrosswireError) come back as
 `{"error": {"code": "CW102", "source": "a", "detail": "...", "message": "CW102 a: ..."}}`
-with 422 for unusable input, 413 for input over a size limit and 500 for a server
-setup problem (encoder not installed); a story or article id the corpus does not hold
-(crosswire.corpus.CorpusError) comes back in the same shape with code null, 404 for an
-unknown id and 422 for an unusable request (a split that would empty its story).
+with 422 for unusable input, 413 for input over a size limit (CW105, CW701, CW702,
+CW713), 503 with Retry-After when the server is busy or a comparison ran past its time
+limit (CW703, CW704, CW706) and 500 for a server problem (encoder not installed, a
+worker that died); a story or article id the corpus does not hold
+(crosswire.corpus.CorpusError) comes back in the same shape, 404 for an unknown id
+(CW404) and 422 for an unusable request (CW405: a split that would empty its story).
 Malformed requests get FastAPI's 422 `{"detail": [...]}`.
+
+Comparisons, and the story and article views that compare, run in worker processes
+under the limits of web.workers.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from datetime import date
 from typing import Annotated, Callable, TypeVar
 
 from fastapi import APIRouter, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,8 +28,8 @@ from crosswire.corpus import STORIES_SCHEMA, Corpus, CorpusError
 from crosswire.errors import CrosswireError
 from crosswire.model import SCHEMA_ID
 from crosswire.schemas import load_schema
-from crosswire.web.inputs import article_from_text, upload_label
-from crosswire.web.uploads import ingest_upload
+from crosswire.web.inputs import upload_label
+from crosswire.web.workers import ArticleInput, Busy, check_input_size
 
 T = TypeVar("T")
 
@@ -59,17 +65,37 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+class LimitsInfo(BaseModel):
+    max_input_chars: int = Field(description="Characters (bytes for a file) of one article as sent.")
+    max_chars: int = Field(description="Characters of one article's text once read (HTML: its main text).")
+    max_sentences: int = Field(description="Sentences of one article.")
+    max_story_articles: int = Field(description="Articles of a story its page and /api/stories/{id} compare.")
+    timeout_s: float = Field(description="Seconds one comparison (or story view) may take, waiting included.")
+    workers: int = Field(description="Comparisons run at once, each in its own process.")
+    waiting: int = Field(description="Requests that may wait for a worker; more are refused with 503.")
+    max_upload_bytes: int = Field(description="A whole request body, every uploaded file together.")
+
+
 class Info(BaseModel):
     version: str
     encoder: str = Field(description="The sentence encoder every comparison uses.")
     comparison_schema: str = Field(examples=[SCHEMA_ID])
     store: bool = Field(description="Whether a corpus database is open.")
+    limits: LimitsInfo
+
+
+TOO_LARGE = frozenset({"CW105", "CW701", "CW702", "CW709", "CW713"})
+UNAVAILABLE = frozenset({"CW703", "CW704", "CW706"})
 
 
 def error_status(error: CrosswireError) -> int:
-    """The HTTP status for a library error: the client's input, or the server's setup."""
-    if error.code == "CW105":
+    """The HTTP status for a library error: the client's input, the server's load, or its setup."""
+    if error.code in TOO_LARGE:
         return 413
+    if error.code in UNAVAILABLE:
+        return 503
+    if error.code in ("CW404", "CW707"):
+        return 404
     if error.code.startswith(("CW1", "CW3")) or error.code == "CW403":  # CW403: a date parameter
         return 422
     return 500
@@ -94,10 +120,32 @@ def with_corpus(app: FastAPI, call: Callable[[Corpus], T]) -> T:
         return call(corpus)
 
 
+def retry_headers(error: CrosswireError) -> dict[str, str]:
+    """Retry-After for a busy server (and a time limit, which a quieter server may meet)."""
+    if isinstance(error, Busy):
+        return {"Retry-After": str(error.retry_after_s)}
+    return {"Retry-After": "30"} if error_status(error) == 503 else {}
+
+
 def error_response(error: CrosswireError | CorpusError) -> JSONResponse:
     body = {"code": error.code, "source": error.source, "detail": error.detail, "message": str(error)}
     status = corpus_error_status(error) if isinstance(error, CorpusError) else error_status(error)
-    return JSONResponse({"error": body}, status_code=status)
+    return JSONResponse({"error": body}, status_code=status, headers=retry_headers(error))
+
+
+async def in_worker(request: Request, task: str, *args: object) -> object:
+    """`task` (web.workers.TASKS) run by the app's worker pool for this request."""
+    return await request.app.state.workers.run(task, *args, disconnected=request.is_disconnected)
+
+
+def corpus_location(request: Request) -> str:
+    """Where the app's corpus is, for a worker process to open it."""
+    return require_corpus(request.app).store.location
+
+
+async def corpus_call(request: Request, call: Callable[[Corpus], T]) -> T:
+    """with_corpus from an async route: on a thread, so that the event loop never waits for the lock."""
+    return await run_in_threadpool(with_corpus, request.app, call)
 
 
 def date_parameter(value: str | None, name: str) -> date | None:
@@ -111,9 +159,18 @@ def date_parameter(value: str | None, name: str) -> date | None:
 
 
 ERROR_RESPONSES = {
-    413: {"model": ErrorResponse, "description": "Input over a size limit (CW105), or a request body over the upload cap."},
+    413: {
+        "model": ErrorResponse,
+        "description": "Input over a size limit: an article over the server's characters (CW105, CW701) or "
+        "sentences (CW702), a story of too many articles (CW713), a request body over the upload cap (CW709).",
+    },
     422: {"model": ErrorResponse, "description": "Unusable input (CW1xx, CW301), or a malformed request."},
-    500: {"model": ErrorResponse, "description": "Server setup problem, e.g. the encoder is not installed (CW2xx)."},
+    500: {"model": ErrorResponse, "description": "Server problem, e.g. the encoder is not installed (CW2xx), or a worker died (CW705)."},
+    503: {
+        "model": ErrorResponse,
+        "description": "Every comparison worker busy (CW704) or the time limit reached (CW703): the work was "
+        "stopped; try again after Retry-After seconds.",
+    },
 }
 
 
@@ -121,8 +178,14 @@ ERROR_RESPONSES = {
 def info(request: Request) -> Info:
     """The crosswire version, the encoder in use and whether a corpus is open."""
     state = request.app.state
+    limits = state.limits
     return Info(
-        version=crosswire.__version__, encoder=state.encoder, comparison_schema=SCHEMA_ID, store=state.corpus is not None
+        version=crosswire.__version__, encoder=state.encoder, comparison_schema=SCHEMA_ID, store=state.corpus is not None,
+        limits=LimitsInfo(
+            max_input_chars=limits.max_input_chars, max_chars=limits.max_chars, max_sentences=limits.max_sentences,
+            max_story_articles=limits.max_story_articles, timeout_s=limits.timeout_s, workers=limits.workers,
+            waiting=limits.waiting, max_upload_bytes=state.max_upload_bytes,
+        ),
     )
 
 
@@ -137,16 +200,21 @@ def info(request: Request) -> Info:
         **ERROR_RESPONSES,
     },
 )
-def compare(body: CompareRequest, request: Request) -> JSONResponse:
-    """Compare article a with article b: linked sentences, differences, what only one says, who says so."""
+async def compare(body: CompareRequest, request: Request) -> JSONResponse:
+    """Compare article a with article b: linked sentences, differences, what only one says, who says so.
+
+    Limits (per article, see /api/info): characters as sent, characters and sentences once read, and the
+    time a comparison may take; past them 413 or 503, and the work stops."""
+    sides = {
+        name: ArticleInput(
+            name, side.lang, text=side.text,
+            metadata={"title": side.title, "url": side.url, "outlet": side.outlet, "published": side.published},
+        )
+        for name, side in (("a", body.a), ("b", body.b))
+    }
     try:
-        articles = [
-            article_from_text(
-                side.text, name, side.lang, title=side.title, url=side.url, outlet=side.outlet, published=side.published
-            )
-            for name, side in (("a", body.a), ("b", body.b))
-        ]
-        cmp = crosswire.compare(*articles, encoder=request.app.state.encoder)
+        check_input_size(sides, request.app.state.limits)
+        cmp = await in_worker(request, "compare", sides["a"], sides["b"])
     except CrosswireError as exc:
         return error_response(exc)
     return JSONResponse(cmp.to_dict())
@@ -161,26 +229,65 @@ def schema(name: str) -> dict:
         raise HTTPException(404, f"no such schema: {name}") from None
 
 
+JOB_DESCRIPTION = (
+    "An ingest job: `status` (queued, running, linking, done, failed), `files_done` of `files_total`, "
+    "counts of articles `stored` (new plus near-duplicates) and `rejected`, and per file in upload order its "
+    "`name` and counts, with every unusable file, line or record under `rejected` with its code and its "
+    "source named by the uploaded file's name; `error` says why a failed job stopped."
+)
+
+
+async def submit_ingest(request: Request, files: list[UploadFile]) -> dict:
+    """Queue an ingest job of the uploaded files; the job's state."""
+    jobs = request.app.state.jobs
+    if jobs is None:
+        require_corpus(request.app)
+    uploads = [(upload_label(upload.filename, f"file {n}"), await upload.read()) for n, upload in enumerate(files, start=1)]
+    job = await run_in_threadpool(jobs.submit, uploads)  # writes the files: off the event loop
+    return job.to_dict()
+
+
 @router.post(
     "/ingest",
+    status_code=202,
     responses={
-        200: {
-            "description": "One `crosswire.ingest/1` summary per uploaded file, in upload order, each with the "
-            "file's `name`; unusable files, lines and records are listed under `rejected` with their code.",
+        202: {
+            "description": JOB_DESCRIPTION + " Follow the Location header (/api/ingest/jobs/{id}) until the job is "
+            "done or failed.",
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
         404: {"description": "The server runs without a corpus database (`crosswire serve` without --db)."},
-        413: {"description": "The request body is over the upload cap."},
+        413: {"model": ErrorResponse, "description": "The request body is over the upload cap (CW709)."},
+        503: {"model": ErrorResponse, "description": "Too many ingest jobs wait (CW706); try again after Retry-After."},
     },
 )
-def ingest(files: Annotated[list[UploadFile], File()], request: Request) -> dict:
-    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus and link them into stories."""
-    require_corpus(request.app)
-    results = [
-        ingest_upload(upload.file.read(), upload_label(upload.filename, f"file {n}"), request.app)
-        for n, upload in enumerate(files, start=1)
-    ]
-    return {"files": [result.to_dict() for result in results]}
+async def ingest(files: Annotated[list[UploadFile], File()], request: Request) -> JSONResponse:
+    """Store the articles of uploaded files (txt, HTML, JSONL, RSS/Atom, WARC) in the corpus and link them into
+    stories, as a background job: answered at once; the server keeps answering while the job runs."""
+    try:
+        job = await submit_ingest(request, files)
+    except CrosswireError as exc:
+        return error_response(exc)
+    url = str(request.url_for("ingest_job", job_id=job["id"]))
+    return JSONResponse(job, status_code=202, headers={"Location": url})
+
+
+@router.get(
+    "/ingest/jobs/{job_id}",
+    responses={
+        200: {"description": JOB_DESCRIPTION, "content": {"application/json": {"schema": {"type": "object"}}}},
+        404: {"model": ErrorResponse, "description": "No such job (CW707), or no corpus database is open."},
+    },
+)
+def ingest_job(job_id: str, request: Request) -> JSONResponse:
+    """An ingest job's progress and, once done, what it stored and rejected."""
+    jobs = request.app.state.jobs
+    if jobs is None:
+        require_corpus(request.app)
+    try:
+        return JSONResponse(jobs.get(job_id))
+    except CrosswireError as exc:
+        return error_response(exc)
 
 
 class MergeRequest(BaseModel):
@@ -250,15 +357,28 @@ def stories(
     "/stories/{story_id}",
     responses={200: _schema_response("crosswire.story/1", "`crosswire story ID --json`"), **NO_CORPUS, **ERROR_RESPONSES},
 )
-def story(story_id: str, request: Request) -> JSONResponse:
-    """A story's articles in time order and its claim matrix. Percent-encode a `#` in the id (17%232)."""
-    return _corpus_json(request, lambda corpus: corpus.story(story_id).to_dict())
+async def story(story_id: str, request: Request) -> JSONResponse:
+    """A story's articles in time order and its claim matrix. Percent-encode a `#` in the id (17%232).
+
+    Built in a comparison worker, under the same limits as /api/compare."""
+    try:
+        view = await in_worker(request, "story", corpus_location(request), story_id)
+    except CrosswireError as exc:
+        return error_response(exc)
+    return JSONResponse(view.to_dict())
 
 
-@router.get("/articles/{article_id}", responses={**NO_CORPUS, 422: ERROR_RESPONSES[422]})
-def article(article_id: int, request: Request) -> JSONResponse:
+@router.get(
+    "/articles/{article_id}",
+    responses={**NO_CORPUS, 413: ERROR_RESPONSES[413], 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+)
+async def article(article_id: int, request: Request) -> JSONResponse:
     """A stored article: metadata and sentences as in crosswire.comparison/1, its story, the sources it cites."""
-    return _corpus_json(request, lambda corpus: corpus.article(article_id).to_dict())
+    try:
+        view, _length = await in_worker(request, "article", corpus_location(request), article_id, True)
+    except CrosswireError as exc:
+        return error_response(exc)
+    return JSONResponse(view.to_dict())
 
 
 @router.get(

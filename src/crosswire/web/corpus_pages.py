@@ -2,7 +2,9 @@
 and the merge and split forms.
 
 Each page makes Corpus calls (crosswire.corpus), in turn with the app's other corpus
-calls, and hands the results to a template through the view models in web.views. GET
+calls, and hands the results to a template through the view models in web.views. The
+pages that compare or segment whole articles (a story, its sources, an article) are
+built in a worker process under the limits of web.workers. GET
 pages only read (a story view caches its comparisons, derived data); merge and split
 are POST forms, refused from other sites like every POST (web.security), and answer
 with a redirect to the story they leave.
@@ -17,7 +19,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crosswire.corpus import Corpus, CorpusError
 from crosswire.errors import CrosswireError
-from crosswire.web.api import corpus_error_status, date_parameter, error_status, with_corpus
+from crosswire.web.api import (
+    corpus_error_status, corpus_location, date_parameter, error_status, in_worker, retry_headers, with_corpus,
+)
 from crosswire.web.views import article_view, sources_graph_svg, story_view
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +41,9 @@ def _page(request: Request, template: str, context: dict, status_code: int = 200
 
 def _error_page(request: Request, error: CrosswireError | CorpusError) -> Response:
     status = corpus_error_status(error) if isinstance(error, CorpusError) else error_status(error)
-    return _page(request, "corpus_error.html.j2", {"error": error}, status_code=status)
+    return request.app.state.templates.TemplateResponse(
+        request, "corpus_error.html.j2", {"error": error}, status_code=status, headers=retry_headers(error)
+    )
 
 
 @router.get("/stories", response_class=HTMLResponse)
@@ -76,39 +82,37 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(story_id: str, request: Request) -> Response:
+async def story_page(story_id: str, request: Request) -> Response:
     try:
-        view = with_corpus(request.app, lambda corpus: corpus.story(story_id))
-    except (CrosswireError, CorpusError) as exc:
+        view = await in_worker(request, "story", corpus_location(request), story_id)
+    except CrosswireError as exc:
         return _error_page(request, exc)
     return _page(request, "story.html.j2", {"story": story_view(view)})
 
 
 @router.get("/stories/{story_id}/sources", response_class=HTMLResponse)
-def story_sources_page(story_id: str, request: Request) -> Response:
+async def story_sources_page(story_id: str, request: Request) -> Response:
     """The provenance graph of the story's articles (near-duplicates are no sources)."""
-
-    def call(corpus: Corpus) -> dict:
-        views = corpus.story_sources(story_id)
-        docs = {v.id: v.document for v in views}
-        labels = {v.id: f"{v.id} · {v.stored.article.outlet or v.stored.article.lang}" for v in views}
-        known = {v.id: v.sources for v in views}
-        return {"graph": sources_graph_svg(docs, labels, known), "articles": [article_view(v) for v in views]}
-
     try:
-        found = with_corpus(request.app, call)
-    except (CrosswireError, CorpusError) as exc:
+        views = await in_worker(request, "story_sources", corpus_location(request), story_id)
+    except CrosswireError as exc:
         return _error_page(request, exc)
+    docs = {v.id: v.document for v in views}
+    labels = {v.id: f"{v.id} · {v.stored.article.outlet or v.stored.article.lang}" for v in views}
+    known = {v.id: v.sources for v in views}
+    found = {"graph": sources_graph_svg(docs, labels, known), "articles": [article_view(v) for v in views]}
     return _page(request, "story_sources.html.j2", {"story_id": story_id, **found})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: int, request: Request) -> Response:
+async def article_page(article_id: int, request: Request) -> Response:
+    """An article; one longer than the comparison limit is shown up to it (its beginning)."""
     try:
-        view = with_corpus(request.app, lambda corpus: article_view(corpus.article(article_id)))
-    except (CrosswireError, CorpusError) as exc:
+        view, length = await in_worker(request, "article", corpus_location(request), article_id, False)
+    except CrosswireError as exc:
         return _error_page(request, exc)
-    return _page(request, "article.html.j2", {"article": view})
+    shown = len(view.stored.article.text)
+    return _page(request, "article.html.j2", {"article": article_view(view), "cut": (shown, length) if shown < length else None})
 
 
 @router.post("/stories/{story_id}/merge", response_class=HTMLResponse)

@@ -13,7 +13,8 @@ LABEL_CHARS = 80
 def upload_label(filename: str | None, fallback: str) -> str:
     """What an uploaded file is called in messages: its base name, printable, shortened.
 
-    Only a label: uploads are read from memory and their names never become paths.
+    Never a path: an ingest job stores the upload under this name inside a private folder
+    of its own (web.jobs.disk_name), so that its articles are named by it.
     """
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip()[:LABEL_CHARS]

@@ -1,15 +1,14 @@
-// Ingest with a progress display: the chosen files go to the JSON API one at a time,
-// and each file's result becomes a row as soon as it is stored. Without this script
-// the form posts all files at once and the page lists the results.
+// Follows an ingest job on its page: asks the JSON API for the job's state every second
+// and shows it (status line, progress bar, one row per file) until the job is done or
+// failed. Without this script the page reloads itself (a <noscript> refresh).
 "use strict";
 
 (function () {
-  const form = document.getElementById("ingest");
-  const input = document.getElementById("files");
+  const job = document.getElementById("ingest-job");
   const bar = document.getElementById("ingest-progress");
   const status = document.getElementById("ingest-status");
   const rows = document.querySelector("#ingest-results tbody");
-  if (!form || !input || !bar || !status || !rows) return;
+  if (!job || !bar || !status || !rows) return;
 
   function cell(row, text) {
     const td = row.insertCell();
@@ -17,7 +16,7 @@
     return td;
   }
 
-  function addRow(result) {
+  function showFile(result) {
     const row = rows.insertRow();
     cell(row, result.name);
     for (const key of ["ingested", "near_duplicates", "duplicates", "unchanged"]) cell(row, String(result[key]));
@@ -27,33 +26,42 @@
       list.className = "rejected";
       for (const r of result.rejected) {
         const item = document.createElement("li");
-        item.textContent = r.code + " " + r.source + ": " + r.detail;
+        const code = document.createElement("b");
+        code.textContent = r.code;
+        item.append(code, " " + r.source + ": " + r.detail);
         list.append(item);
       }
       rejected.append(list);
     }
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const files = Array.from(input.files);
-    bar.hidden = false;
-    bar.max = files.length;
-    bar.value = 0;
-    for (const [index, file] of files.entries()) {
-      status.textContent = "ingesting " + (index + 1) + " of " + files.length + ": " + file.name;
-      const body = new FormData();
-      body.append("files", file);
-      const response = await fetch(form.dataset.api, { method: "POST", body });
-      if (response.ok) {
-        for (const result of (await response.json()).files) addRow(result);
-      } else {
-        const row = rows.insertRow();
-        cell(row, file.name);
-        cell(row, "refused: HTTP " + response.status + " " + (await response.text())).colSpan = 5;
-      }
-      bar.value = index + 1;
+  function show(state) {
+    bar.max = state.files_total;
+    bar.value = state.files_done;
+    status.textContent = state.status + ": " + state.files_done + " of " + state.files_total + " files · " +
+      state.stored + " stored · " + state.rejected + " rejected";
+    rows.replaceChildren();
+    for (const result of state.files) showFile(result);
+    if (state.error) {
+      const error = document.createElement("p");
+      error.className = "error";
+      error.id = "ingest-error";
+      error.textContent = state.error.code + " " + state.error.source + ": " + state.error.detail;
+      job.querySelector("#ingest-error")?.remove();
+      bar.parentElement.after(error);
     }
-    status.textContent = "done: " + files.length + " file" + (files.length === 1 ? "" : "s");
-  });
+  }
+
+  async function poll() {
+    const response = await fetch(job.dataset.api, { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      status.textContent = "could not read the job's state: HTTP " + response.status;
+      return;
+    }
+    const state = await response.json();
+    show(state);
+    if (state.status !== "done" && state.status !== "failed") setTimeout(poll, 1000);
+  }
+
+  setTimeout(poll, 1000);
 })();
