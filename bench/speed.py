@@ -86,7 +86,7 @@ def read_pairs(path: Path, count: int, langs: tuple[str, str] | None) -> list[tu
 def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: dict[str, float]) -> None:
     """Encoder alone, compare one pair at a time and compare_many, on the same pairs."""
     import crosswire
-    from crosswire.compare import prepare
+    from crosswire.analyse import prepare
     from crosswire.encode import AUTO_ENCODER, choose_encoder
 
     articles = [
