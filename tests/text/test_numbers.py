@@ -151,6 +151,10 @@ SCRIPT_CASES = [
     ("耗资350万欧元", "zh", [("350万", "3500000", 1, False)]),
     ("破坏，1.25万人", "zh", [("1.25万", "12500", 1, False)]),
     ("1.2万亿元", "zh", [("1.2万亿", "1200000000000", 1, False)]),
+    # Chinese news spaces digits off from Han characters: the multiplier still applies.
+    ("近 300 万的选民", "zh", [("300 万", "3000000", 1, False)]),
+    ("兵力多达 17.5 万。", "zh", [("17.5 万", "175000", 1, False)]),
+    ("2015 年 3 月", "zh", [("2015", "2015", 1, False), ("3", "3", 1, False)]),
     ("1万2500人", "ja", [("1万2500", "12500", 1, False)]),
     ("3億5000万円", "ja", [("3億5000万", "350000000", 1, False)]),
     # Korean writes the same multipliers in Hangul, often with a space before the smaller part.

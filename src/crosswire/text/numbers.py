@@ -227,12 +227,15 @@ def _scaled(text: str, s: int, e: int, value: Decimal, lang: str, end: int) -> N
 def _apply_multipliers(text: str, value: Decimal, e: int, lang: str, end: int) -> tuple[Decimal, int]:
     """Apply the CJK multipliers after text[:e] ("1.2万亿" = 1.2 x 10^12), and add a smaller
     numeral written after the last one ("1万2500" = 12500, Korean "1만 2500")."""
-    multiplier = 1
+    multiplier, numeral_end = 1, e
+    # Chinese news often spaces digits off from Han characters ("300 万", "17.5 万").
+    if e + 1 < end and text[e] in _SPACES and text[e + 1] in _CJK_MULTIPLIER:
+        e += 1
     while e < end and text[e] in _CJK_MULTIPLIER:
         multiplier *= _CJK_MULTIPLIER[text[e]]
         e += 1
     if multiplier == 1:
-        return value, e
+        return value, numeral_end
     value *= multiplier
     rest = _NUMERAL.match(text, e + (e < end and text[e] == " "), end)
     if rest:

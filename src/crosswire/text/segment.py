@@ -30,6 +30,7 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 
+import regex
 from sentencex import segment as sentencex_segment
 
 from ..model import Sentence, Skipped
@@ -41,6 +42,13 @@ _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
 _DATELINE = re.compile(r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )")
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[A-ZÀ-ÖØ-Þ0-9])")
+# Sentence ends of any script that sentencex may not know for the language it is given
+# (Khmer "។", a Hindi quote in an Urdu article): Unicode's Sentence_Terminal characters other
+# than ASCII ones (abbreviations and names end in "." and "!": "Yahoo!"), and the Tibetan shad,
+# which Unicode lists only as terminal punctuation, before a space.
+_SCRIPT_SENTENCE_END = regex.compile(
+    r"(?<=[\p{Sentence_Terminal}\u0f0d\u0f0e--[\x00-\x7f]])['\"”’»)\]」』]*\s+(?=\S)", regex.V1
+)
 # "am 12. Juli", "der 3. Weg": in these languages a period after a one- or two-digit number
 # standing as a word makes it an ordinal; elsewhere ("un score de 76. Ainsi") it ends a
 # sentence, and so does a number inside a word anywhere ("le Covid-19. Le texte").
@@ -193,6 +201,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
 def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[int]:
     """Offsets inside text[start:end] where a sentence starts that sentencex missed."""
     cuts = [m.end() for m in _DATELINE.finditer(text, start, end)]
+    cuts += [m.end() for m in _SCRIPT_SENTENCE_END.finditer(text, start, end)]
     for match in _STOP_BEFORE_CAPITAL.finditer(text, start, end):
         before = text[start : match.start()].rstrip("\"”»'")
         if not _ends_with_abbreviation(before, abbrevs) and not _ends_with_ordinal(before, lang):
