@@ -269,6 +269,10 @@ def annotator_agreement(folder: Path) -> tuple[Scores, int]:
                 exact, overlap = match(gold.text, [(g.start, g.end) for g in predicted.gold[role]], gold.gold[role])
                 scores.counts[(role, "exact")] += exact
                 scores.counts[(role, "overlap")] += overlap
+            for source in predicted.gold["source"]:
+                scores.sources_predicted += 1
+                scores.sources_overlapping += any(
+                    ps < ge and gs < pe for ps, pe in source.fragments for g in gold.gold["source"] for gs, ge in g.fragments)
     return scores, pairs
 
 
