@@ -523,6 +523,14 @@ class SqliteStore:
                 found[row[0]] = stored_article(row)
         return [found[i] for i in article_ids if i in found]
 
+    def article_ids_from_address(self, address: str) -> list[int]:
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE source = ? OR url = ?"
+            " UNION SELECT article_id FROM copies WHERE source = ? OR url = ? ORDER BY 1",
+            (address, address, address, address),
+        )
+        return [row[0] for row in rows]
+
     def sentence_spans(self, article_id: int) -> list[tuple[int, int]]:
         return self._db.execute(
             "SELECT start_char, end_char FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,)
