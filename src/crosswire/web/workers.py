@@ -180,6 +180,22 @@ def _story_sources_task(state: _WorkerState, location: str, story_id: str) -> tu
     return corpus.story_sources(story_id)
 
 
+def _story_export_task(state: _WorkerState, location: str, story_id: str):
+    """What the story downloads need (web.exports), under the story page's limits."""
+    from crosswire.render.exports import story_export
+
+    corpus = state.corpus(location)
+    _check_story(corpus, story_id, state.limits)
+    return story_export(corpus, story_id)
+
+
+def _history_task(state: _WorkerState, location: str, address: str):
+    """The versions read from an address and what changed (crosswire.history, web.history)."""
+    from crosswire.history import history
+
+    return history(state.corpus(location), address)
+
+
 def _article_task(state: _WorkerState, location: str, article_id: int, whole: bool) -> tuple[ArticleView, int]:
     """The article's view, and its full length. Past `max_chars` the view holds its
     beginning only, or with `whole` (the API, which must not hand on a part as the whole) CW701."""
@@ -203,6 +219,7 @@ def _article_task(state: _WorkerState, location: str, article_id: int, whole: bo
 
 TASKS: dict[str, Callable[..., Any]] = {
     "compare": _compare_task, "story": _story_task, "story_sources": _story_sources_task, "article": _article_task,
+    "story_export": _story_export_task, "history": _history_task,
 }
 READY = "ready"
 
