@@ -38,32 +38,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ modules, when imported from a test
 from rewrites_scoring import PRF  # noqa: E402  (precision / recall / F1 of counted tp, fp, fn)
 
-ROLES = ("source", "cue", "content")
+from crosswire.attribution.polnear import ROLES, Document, GoldSpan, load_split, read_ann  # noqa: E402,F401  (bench's callers import them from here)
+
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polnear"
 
 # The project's floors (issue 3): source overlap F1 and cue F1 (exact and overlap).
 FLOORS = {("source", "overlap"): 0.80, ("cue", "exact"): 0.85, ("cue", "overlap"): 0.85}
+# Issue 17: the share of predicted sources that overlap a gold source (what a user sees as
+# junk sources), with source overlap F1 kept at SOURCE_F1_KEPT.
+SOURCE_PRECISION_TARGET = 0.90
+SOURCE_F1_KEPT = 0.77
 
 _EDGE = " \t\r\n.,;:!?\"'“”‘’«»()[]—–-…"
-
-
-@dataclass(frozen=True)
-class GoldSpan:
-    start: int  # extent: the first fragment's start ...
-    end: int  # ... and the last fragment's end
-    fragments: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
-class Document:
-    name: str
-    text: str
-    gold: dict[str, tuple[GoldSpan, ...]]  # role -> spans
 
 
 @dataclass
 class Scores:
     documents: int = 0
+    # Issue 17's source precision: predicted sources that overlap any gold source (several
+    # predictions may overlap one gold source, which the one-to-one matching counts once).
+    sources_predicted: int = 0
+    sources_overlapping: int = 0
     counts: dict[tuple[str, str], PRF] = field(
         default_factory=lambda: {(role, mode): PRF() for role in ROLES for mode in ("exact", "overlap")})
 
@@ -76,40 +71,6 @@ def _core(text: str, start: int, end: int) -> tuple[int, int]:
     while e > s and text[e - 1] in _EDGE:
         e -= 1
     return (s, e) if e > s else (start, end)
-
-
-def read_ann(ann: str) -> dict[str, tuple[GoldSpan, ...]]:
-    """Source / Cue / Content text-bound annotations of one brat file, deduplicated per role."""
-    found: dict[str, set[GoldSpan]] = {role: set() for role in ROLES}
-    for line in ann.splitlines():
-        fields = line.split("\t")
-        if len(fields) < 2 or not fields[0].startswith("T"):
-            continue
-        label, _, offsets = fields[1].partition(" ")
-        role = label.casefold()
-        if role not in found:
-            continue
-        fragments = tuple(tuple(int(x) for x in part.split()) for part in offsets.split(";"))
-        found[role].add(GoldSpan(fragments[0][0], fragments[-1][1], fragments))  # type: ignore[arg-type]
-    return {role: tuple(sorted(spans, key=lambda g: (g.start, g.end))) for role, spans in found.items()}
-
-
-def load_split(folder: Path, limit: int | None = None, every_copy: bool = False) -> list[Document]:
-    """The documents of one split, sorted by name; a text annotated by several
-    annotators (file names `<text>_<annotator>.ann`) uses the first file in sorted order,
-    or with `every_copy` gives one document per annotator's file (for training)."""
-    ann_folder, text_folder = folder / "attributions", folder / "text"
-    if not ann_folder.is_dir() or not text_folder.is_dir():
-        raise FileNotFoundError(f"PolNeAR split not found at {folder} (it lives outside the repo, in ../shared/data)")
-    copies: dict[str, list[Path]] = {}
-    for ann in sorted(ann_folder.glob("*.ann")):
-        copies.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
-    documents = []
-    for name in sorted(copies)[:limit or None]:
-        text = (text_folder / f"{name}.txt").read_text("utf-8")
-        for ann in copies[name] if every_copy else copies[name][:1]:
-            documents.append(Document(name, text, read_ann(ann.read_text("utf-8"))))
-    return documents
 
 
 def predicted_spans(text: str) -> dict[str, list[tuple[int, int]]]:
@@ -169,12 +130,25 @@ def score(documents: list[Document]) -> Scores:
             exact, overlap = match(document.text, predicted[role], document.gold[role])
             scores.counts[(role, "exact")] += exact
             scores.counts[(role, "overlap")] += overlap
+        text, gold = document.text, document.gold["source"]
+        for start, end in predicted["source"]:
+            s, e = _core(text, start, end)
+            scores.sources_overlapping += any(s < fe and fs < e for g in gold for fs, fe in g.fragments)
+        scores.sources_predicted += len(predicted["source"])
         scores.documents += 1
     return scores
 
 
+def extractor_description() -> str:
+    """Which English extractor is scored: the rules alone, or the tagger model a user built."""
+    from crosswire.attribution import tagger
+
+    return f"tagger model {tagger.model_path('en')} with the rules" if tagger.has_model("en") else "rules only (no English model built)"
+
+
 def print_table(scores: Scores, folder: Path) -> None:
     print(f"PolNeAR attribution benchmark: {folder}  documents={scores.documents}")
+    print(f"extractor: {extractor_description()}")
     print()
     head = f"{'role':<9}{'match':<9}{'P':>7}{'R':>7}{'F1':>7}{'tp':>7}{'fp':>7}{'fn':>7}"
     print(head)
@@ -189,6 +163,12 @@ def print_table(scores: Scores, folder: Path) -> None:
         f1 = scores.counts[(role, mode)].f1
         verdicts.append(f"{role} {mode} F1 {f1:.3f} >= {floor:.2f} {'PASS' if f1 >= floor else 'BELOW'}")
     print("floors: " + "; ".join(verdicts))
+    source = scores.counts[("source", "overlap")]
+    precision = scores.sources_overlapping / scores.sources_predicted if scores.sources_predicted else 0.0
+    met = precision >= SOURCE_PRECISION_TARGET and source.f1 >= SOURCE_F1_KEPT
+    print(f"source precision (predicted sources that overlap a gold source): {precision:.3f} "
+          f"({scores.sources_overlapping} of {scores.sources_predicted}); target >= {SOURCE_PRECISION_TARGET:.2f} "
+          f"with source overlap F1 {source.f1:.3f} >= {SOURCE_F1_KEPT:.2f}: {'MET' if met else 'NOT MET'}")
 
 
 def error_buckets(documents: list[Document]) -> dict[str, int]:
@@ -289,6 +269,10 @@ def annotator_agreement(folder: Path) -> tuple[Scores, int]:
                 exact, overlap = match(gold.text, [(g.start, g.end) for g in predicted.gold[role]], gold.gold[role])
                 scores.counts[(role, "exact")] += exact
                 scores.counts[(role, "overlap")] += overlap
+            for source in predicted.gold["source"]:
+                scores.sources_predicted += 1
+                scores.sources_overlapping += any(
+                    ps < ge and gs < pe for ps, pe in source.fragments for g in gold.gold["source"] for gs, ge in g.fragments)
     return scores, pairs
 
 
@@ -300,7 +284,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="also count the cue and source errors by kind")
     ap.add_argument("--cost", type=int, default=0, metavar="N", help="measure extraction CPU per article on N articles instead")
     ap.add_argument("--agreement", action="store_true", help="score the annotators against each other instead")
+    ap.add_argument("--rules", action="store_true", help="score the rules alone, as crosswire reads English without a built model")
+    ap.add_argument("--model", type=Path, default=None, help="score this tagger model instead of the one crosswire finds")
     args = ap.parse_args(argv)
+    if args.rules or args.model:
+        from unittest import mock
+
+        from crosswire.attribution import tagger
+
+        chosen = args.model if args.model else Path("/nonexistent/rules-only.crfsuite")
+        with mock.patch.object(tagger, "model_path", lambda lang: chosen):
+            tagger.forget_loaded_models()
+            return main([a for a in (argv if argv is not None else sys.argv[1:])
+                         if a not in ("--rules", "--model", str(args.model))])
     if args.agreement:
         folder = args.data / args.split
         scores, pairs = annotator_agreement(folder)

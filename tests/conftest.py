@@ -4,6 +4,9 @@ The development data lives outside the repository in ../shared/data (it belongs 
 publishers and is never copied here). A missing data folder is a broken checkout, so
 tests that need it fail with the path rather than skip and hide a gap.
 """
+import hashlib
+import inspect
+import os
 from pathlib import Path
 
 import pytest
@@ -21,3 +24,38 @@ def seed_path():
         return p
 
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def attribution_model(request):
+    """The English attribution model, built from ../shared/data/polnear as a user builds it
+    (crosswire ships none: PolNeAR states no licence, docs/attribution-model.md) and kept in
+    pytest's cache, keyed by the training code and data, so the suite trains it once."""
+    from crosswire.attribution import tagger, train
+
+    polnear = SHARED_DATA / "polnear"
+    if not (polnear / "train" / "attributions").is_dir():
+        pytest.fail(f"PolNeAR not found at {polnear}: clone the project with its shared/ folder beside it")
+    digest = hashlib.sha256()
+    data = Path(tagger.__file__).parent / "data"
+    code = [Path(train.__file__), data / "clusters" / "en.tsv", data / "cues" / "en.tsv"]
+    # The tagger's features, not the rest of its module: a change to how tags are read needs no new model.
+    for part in (tagger.TOKEN.pattern, *(inspect.getsource(f) for f in (
+            tagger.features, tagger._word_features, tagger._word_classes, tagger._shape, tagger._bucket,
+            tagger._quote_states, tagger.quoted_at_starts, tagger._inflections, tagger._stems))):
+        digest.update(part.encode())
+    for path in [*code, *sorted((polnear / "train").rglob("*"))]:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    folder = request.config.cache.mkdir(f"attribution-model-{digest.hexdigest()[:16]}")
+    previous = os.environ.get(tagger.MODELS_ENV)
+    os.environ[tagger.MODELS_ENV] = str(folder)
+    if not tagger.user_model_path("en").is_file():
+        train.build_english_model(polnear)
+    tagger.forget_loaded_models()
+    yield folder
+    if previous is None:
+        os.environ.pop(tagger.MODELS_ENV, None)
+    else:
+        os.environ[tagger.MODELS_ENV] = previous
+    tagger.forget_loaded_models()

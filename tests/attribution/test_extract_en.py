@@ -59,9 +59,10 @@ def test_a_conjoined_cue_shares_the_subject() -> None:
     assert found["noted"] == ("minister", "that the figures were revised")
 
 
-def test_a_passive_cue_without_agent_has_an_unnamed_source() -> None:
+def test_a_passive_cue_without_agent_names_no_source() -> None:
+    # Someone asked, but no one is cited: no source node (kind "other" is left out of provenance).
     (attribution,) = _attributions("The candidate was asked about the wall.")
-    assert attribution.source is None and attribution.entity.kind == "anonymous"
+    assert attribution.source is None and attribution.entity.kind == "other"
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ def _attributions(text: str) -> tuple[Attribution, ...]:
     return extract_attributions(text, sentences, "en")
 
 
-def test_the_english_model_ships_with_the_package_and_stays_small() -> None:
-    path = Path(str(tagger.model_path("en")))
+def test_the_built_english_model_stays_small() -> None:
+    path = Path(str(tagger.model_path("en")))  # built by tests/conftest.py as a user builds it
     assert path.is_file()
     assert path.stat().st_size < MAX_MODEL_BYTES
 
@@ -127,8 +127,10 @@ def test_a_cue_the_model_half_believes_in_is_read_with_its_likely_source() -> No
     # The model's single best tag sequence reads nothing here; "believes" is a cue and
     # "The governor" a source by their marginals (tagger.MIN_ROLE_MARGINAL).
     text = "The governor believes the new bridge will open in May."
+    # Their product is under tagger.MIN_SOURCE_BELIEF and the rules read no source there, so
+    # the cue stays and the source is left out rather than guessed.
     found = {a.cue.text: a.source.text if a.source else None for a in _attributions(text)}
-    assert found == {"believes": "governor"}
+    assert found == {"believes": None}
 
 
 def test_a_rule_source_replaces_a_tagged_one_only_where_it_opens_it() -> None:
@@ -166,7 +168,7 @@ def test_a_rule_verb_cue_is_kept_where_the_tagger_half_doubts_it() -> None:
     (kept,) = tagger.with_rule_readings([], rules, possible_cues=[warned], likely_sources=[leaders])
     assert (kept.cue.text, kept.source.text) == ("warned", "Union leaders")
     (kept,) = tagger.with_rule_readings([], rules, possible_cues=[warned])
-    assert kept.cue.text == "warned" and kept.source is None and kept.entity.kind == "anonymous"
+    assert kept.cue.text == "warned" and kept.source is None and kept.entity.kind == "other"
 
 
 def test_a_sentence_inside_a_quotation_of_several_sentences_is_known_quoted() -> None:

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from typing import Iterable, TypeVar
 
 from ..model import SourceEntity
-from ..text.names import name_key, territory_keys
+import stopwordsiso
+from babel import Locale, UnknownLocaleError
+
+from ..text.names import calendar_words, name_key, territory_keys
 from .lexicon import Lexicon, lexicon
 
 _DOMAIN = re.compile(r"(?<![\w@-])((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}))(?![\w-])", re.IGNORECASE)
@@ -177,12 +180,58 @@ def _find_word(text: str, phrase: str) -> int:
 
 
 def _named_part(text: str, lex: Lexicon) -> str | None:
-    """The capitalised words of a source, without a sentence-initial determiner."""
+    """The capitalised words of a source that may name someone: not a sentence-initial
+    determiner or other function word, a pronoun, an anonymous noun, a weekday or month, or
+    a nationality ("Chinese", "Serbians": a group, not a source)."""
     if _CASELESS_LETTER.search(text):
         return None
-    words = [m.group(0) for m in _CAPITALISED.finditer(text)]
-    words = [w for w in words if w.casefold() not in lex.skip and w.casefold() not in lex.anon and w.casefold() not in lex.pronouns]
+    found = list(_CAPITALISED.finditer(text))
+    function_words, calendar = _function_words(lex.lang), calendar_words(lex.lang)
+    words = []
+    for match in found:
+        word = match.group(0)
+        folded = _POSSESSIVE.sub("", word.casefold())
+        if word.casefold() in lex.skip or word.casefold() in lex.anon or word.casefold() in lex.pronouns:
+            continue
+        if folded in calendar or _nationality(word, lex.lang):
+            continue
+        # A function word opening the source has its capital from the sentence ("Another
+        # official", "Many of them"); further in, it may be part of a name ("Kim Jong Un").
+        if match.start() == len(text) - len(text.lstrip()) and folded in function_words:
+            continue
+        words.append(word)
     return " ".join(words) if words else None
+
+
+@functools.lru_cache(maxsize=64)
+def _function_words(lang: str) -> frozenset[str]:
+    """The language's function words (stopwords-iso); empty for a language it lacks."""
+    return frozenset(w.casefold() for w in stopwordsiso.stopwords(lang)) if stopwordsiso.has_lang(lang) else frozenset()
+
+
+# A nationality word is a language's name in CLDR with at most this many letters more
+# ("Serbian" -> "Serbians", "Chinesisch" -> "chinesische").
+_NATIONALITY_ENDING = 3
+_MIN_LANGUAGE_NAME = 4
+
+
+@functools.lru_cache(maxsize=64)
+def _language_names(lang: str) -> tuple[str, ...]:
+    """One-word names of languages in `lang` (CLDR), casefolded, longest first: in most
+    languages the adjective of a people ("Chinese", "Serbian", "Tionghoa")."""
+    try:
+        names = Locale.parse(lang).languages.values()
+    except (UnknownLocaleError, ValueError, TypeError):
+        return ()
+    found = {n.casefold() for n in names if " " not in n and "-" not in n and len(n) >= _MIN_LANGUAGE_NAME}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _nationality(word: str, lang: str) -> bool:
+    folded = _POSSESSIVE.sub("", word.casefold())
+    return any(folded.startswith(name) and len(folded) - len(name) <= _NATIONALITY_ENDING
+               for name in _language_names(lang))
 
 
 def resolve_source(text: str, lex: Lexicon) -> SourceEntity:
@@ -224,3 +273,10 @@ def _resolved_source(text: str, lang: str) -> SourceEntity:
 
 def anonymous_of_type(anon_type: str, description: str) -> SourceEntity:
     return SourceEntity(f"anonymous:{anon_type}", "anonymous", description)
+
+
+def unstated_source(cue: str) -> SourceEntity:
+    """The entity of a cue whose sentence names no source it can be sure of ("criticism of ...",
+    "X's decision"): kind "other", which provenance leaves out, so that a cue's own words never
+    become a source node."""
+    return SourceEntity("other:unstated", "other", cue)

@@ -60,7 +60,7 @@ from ..model import Attribution, Sentence, SourceEntity, Span
 from .entities import anonymous_of_type, resolve_source
 from ..text.segment import abbreviations
 from .lexicon import Cue, Lexicon, lexicon
-from .tagger import cues_overlap, has_model, tagged_attributions, with_rule_readings
+from .tagger import cues_overlap, has_model, tagged_attributions, with_rule_readings, without_doubtful_source
 
 MAX_SOURCE_WORDS = 8
 MAX_UNSPACED_SOURCE_CHARS = 16
@@ -117,9 +117,9 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
         own = [a for a in tagged_text.attributions
                if not (a.cue_kind == "verb" and _inside_name(text, by_index[a.sentence], a.cue))]
         tagged = with_rule_readings(own, found, tagged_text.possible_cues, tagged_text.sources, tagged_text.likely_sources)
-        found = []
+        rules, found = found, []
         for attribution in tagged:
-            found.append(_resolve_pronoun(attribution, found))
+            found.append(_resolve_pronoun(without_doubtful_source(attribution, tagged_text.beliefs, rules), found))
     found.extend(b for b in bylines if not any(cues_overlap(b, a) for a in found))
     return tuple(sorted(found, key=lambda a: (a.sentence, a.cue.start)))
 

@@ -2,8 +2,9 @@
 
 Each token gets one BIO tag over CUE, SOURCE and CONTENT, which is how PolNeAR
 annotates attributions (every token belongs to at most one role of one
-attribution). The model `data/models/<lang>.crfsuite` is trained by
-bench/train_attribution.py on PolNeAR train; a language without a model file
+attribution). The English model is built by the user from their own copy of PolNeAR
+(`crosswire train-attribution PATH`, crosswire.attribution.train) into model_dir(), as
+PolNeAR states no licence that would let crosswire ship it; a language without a model
 is read by the rules alone (see extract.extract_attributions).
 
 A tagged cue becomes an Attribution with the nearest tagged source of its
@@ -15,16 +16,20 @@ distributional word classes (`data/clusters/<lang>.tsv`, see _word_clusters).
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
+import os
 import re
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+import platformdirs
 import pycrfsuite
 
 from ..model import Attribution, Sentence, Span
-from .entities import anonymous_of_type, resolve_source
+from .entities import anonymous_of_type, resolve_source, unstated_source
 from .lexicon import Lexicon, lexicon
 
 # Words, with English clitics apart ("He" + "’s been ..." is a source and a cue in PolNeAR,
@@ -50,12 +55,48 @@ MIN_ROLE_MARGINAL = {"CUE": 0.4, "SRC": 0.3}
 # not, is kept. On the held-out fifth of train, 55% of such cues at 0.2 or more are PolNeAR cues,
 # against 33% of all of them: more than the F1 of cues, halved, so each one kept raises it.
 MIN_RULE_CUE_MARGINAL = 0.2
+# The least product of a cue's and its source's mean marginals for the source to be kept
+# where the rules do not read it too (see without_doubtful_source): the belief from which
+# the tagger reads a token as a cue; where the rules read it too, the belief from which a
+# rule cue is kept (MIN_RULE_CUE_MARGINAL). Both were chosen on a held-out fifth of PolNeAR
+# train (bench/train_attribution.py --holdout), never on dev.
+MIN_SOURCE_BELIEF = MIN_ROLE_MARGINAL["CUE"]
 # The lexicon's word classes that help tell a cue or a source edge.
 _WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
 
 
+# Where built models are looked for before the package's own (see model_dir).
+MODELS_ENV = "CROSSWIRE_MODELS"
+
+
+def model_dir() -> Path:
+    """The folder of the models a user builds (crosswire.attribution.train): $CROSSWIRE_MODELS,
+    else `models/` in the user's data folder (platformdirs)."""
+    configured = os.environ.get(MODELS_ENV)
+    return Path(configured) if configured else platformdirs.user_data_path("crosswire") / "models"
+
+
+def user_model_path(lang: str) -> Path:
+    return model_dir() / "attribution" / f"{lang}.crfsuite"
+
+
 def model_path(lang: str):
+    """The tagger model of `lang`: one the user built, else one shipped in the package (none is
+    for English: the PolNeAR-trained model cannot be redistributed, see docs/attribution-model.md)."""
+    built = user_model_path(lang)
+    if built.is_file():
+        return built
     return importlib.resources.files("crosswire") / "attribution" / "data" / "models" / f"{lang}.crfsuite"
+
+
+def models_digest() -> bytes:
+    """A hash of the models a user built, for ingest.extractor_fingerprint: attributions stored
+    with another model (or none) are extracted again."""
+    digest = hashlib.sha256()
+    folder = model_dir() / "attribution"
+    for path in sorted(folder.glob("*.crfsuite")) if folder.is_dir() else ():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
 
 
 def has_model(lang: str) -> bool:
@@ -248,11 +289,19 @@ def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon, quoted: 
 def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False) -> list[tuple[str, int, int]]:
     """(role, start, end) of the cue, source, content, likely source and possible cue spans the
     model tags in a sentence; `quoted`: it starts inside a quotation (see quoted_at_starts)."""
+    return _tag_sentence(text, sentence, lex, quoted)[0]
+
+
+def _tag_sentence(text: str, sentence: Sentence, lex: Lexicon, quoted: bool) -> tuple[list[tuple[str, int, int]], list[TokenBelief]]:
+    """tag_spans, and what the model believes of each token (see TokenBelief)."""
     spans = tokens(text, sentence.start, sentence.end)
     if not spans:
-        return []
+        return [], []
     model = _tagger(lex.lang)
     tags, possible_cues = _with_likely_roles(model, model.tag(features(text, spans, lex, quoted)))
+    labels = set(model.labels())
+    beliefs = [TokenBelief(start, end, _likelihood(model, labels, "CUE", t), _likelihood(model, labels, "SRC", t))
+               for t, (start, end) in enumerate(spans)]
     found: list[tuple[str, int, int]] = [(POSSIBLE_CUE, *spans[t]) for t in possible_cues]
     role = None
     for (start, end), tag in zip(spans, tags):
@@ -265,7 +314,29 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False)
             found.append((role, start, end))
         else:
             role = None
-    return found
+    return found, beliefs
+
+
+@dataclass(frozen=True)
+class TokenBelief:
+    """A token's character span and its marginal probabilities of being part of a cue and of a source."""
+
+    start: int
+    end: int
+    cue: float
+    source: float
+
+
+def _likelihood(model: pycrfsuite.Tagger, labels: set[str], name: str, t: int) -> float:
+    """The marginal probability of role `name` at token `t` of the last tagged sentence (B and I summed)."""
+    return sum(model.marginal(prefix + name, t) for prefix in ("B-", "I-") if prefix + name in labels)
+
+
+def belief(beliefs: Sequence[TokenBelief], span: Span, role: str) -> float | None:
+    """The mean marginal of `role` ("cue" or "source") over the tokens inside `span`; None when
+    no tagged token lies inside it."""
+    values = [getattr(b, role) for b in beliefs if span.start <= b.start and b.end <= span.end]
+    return sum(values) / len(values) if values else None
 
 
 def _with_likely_roles(model: pycrfsuite.Tagger, tags: list[str]) -> tuple[list[str], list[int]]:
@@ -281,7 +352,7 @@ def _with_likely_roles(model: pycrfsuite.Tagger, tags: list[str]) -> tuple[list[
     labels = set(model.labels())
 
     def likelihood(name: str, t: int) -> float:
-        return sum(model.marginal(prefix + name, t) for prefix in ("B-", "I-") if prefix + name in labels)
+        return _likelihood(model, labels, name, t)
 
     result = list(tags)
     possible_cues = []
@@ -395,14 +466,17 @@ class Tagged:
     possible_cues: list[tuple[int, int]]
     sources: list[tuple[int, int]]
     likely_sources: list[tuple[int, int]]
+    beliefs: list[TokenBelief]
 
 
 def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> Tagged:
     """One attribution per tagged cue, with the nearest tagged source and content of its sentence."""
     result = []
     possible_cues, all_sources, all_likely_sources = [], [], []
+    beliefs: list[TokenBelief] = []
     for sentence, quoted in zip(sentences, quoted_at_starts(text, sentences)):
-        found = tag_spans(text, sentence, lex, quoted)
+        found, sentence_beliefs = _tag_sentence(text, sentence, lex, quoted)
+        beliefs.extend(sentence_beliefs)
         sources = [(s, e) for role, s, e in found if role == "source"]
         likely_sources = [(s, e) for role, s, e in found if role == LIKELY_SOURCE]
         possible_cues.extend((s, e) for role, s, e in found if role == POSSIBLE_CUE)
@@ -425,10 +499,32 @@ def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
             if source is not None:
                 entity = resolve_source(source.text, lex)
             else:
-                entity = anonymous_of_type(cue.anon_type if kind == "hedge" else "source", cue_span.text)
+                # A hedge ("reportedly") says an unnamed source exists; another cue without a
+                # source ("criticism of ...") says nothing of who speaks.
+                entity = anonymous_of_type(cue.anon_type, cue_span.text) if kind == "hedge" else unstated_source(cue_span.text)
             result.append(Attribution(sentence.index, kind, cue_span, source, content, entity,
                                       relay=bool(cue is not None and cue.relay)))
-    return Tagged(result, possible_cues, all_sources, all_likely_sources)
+    return Tagged(result, possible_cues, all_sources, all_likely_sources, beliefs)
+
+
+def without_doubtful_source(attribution: Attribution, beliefs: Sequence[TokenBelief],
+                            rules: Sequence[Attribution] = ()) -> Attribution:
+    """The attribution without its source span where the model doubts the pair: the product of
+    the mean cue and source marginals over their tokens (about the chance that both are right)
+    is below MIN_SOURCE_BELIEF, or, where a rule reading of the same cue has a source that
+    overlaps it, below MIN_RULE_CUE_MARGINAL. What is left names no one (entities.unstated_source),
+    so no doubtful source reaches a provenance graph or a source count; the cue and content stay."""
+    if attribution.source is None or attribution.cited is not None:
+        return attribution
+    cue, source = belief(beliefs, attribution.cue, "cue"), belief(beliefs, attribution.source, "source")
+    if cue is None or source is None or cue * source >= MIN_SOURCE_BELIEF:
+        return attribution
+    span = attribution.source
+    if cue * source >= MIN_RULE_CUE_MARGINAL and any(
+            r.source is not None and cues_overlap(attribution, r) and r.source.start < span.end and span.start < r.source.end
+            for r in rules):
+        return attribution
+    return replace(attribution, source=None, entity=unstated_source(attribution.cue.text))
 
 
 def cues_overlap(a: Attribution, b: Attribution) -> bool:
@@ -469,7 +565,7 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
                 attribution.source.start == reading.source.start and reading.source.end <= attribution.source.end)):
             attribution = replace(attribution, source=reading.source, entity=reading.entity)
         kept.append(attribution)
-    confirmed = [r if within(r.source, [*sources, *likely_sources]) else replace(r, source=None, entity=anonymous_of_type("source", r.cue.text))
+    confirmed = [r if within(r.source, [*sources, *likely_sources]) else replace(r, source=None, entity=unstated_source(r.cue.text))
                  for r in rules if r.cue_kind == "verb" and r.source is not None and within(r.cue, possible_cues)
                  and not any(cues_overlap(r, t) for t in kept)]
     return sorted(kept + structured + confirmed, key=lambda a: (a.sentence, a.cue.start))
