@@ -63,16 +63,19 @@ def _merge(facts: Sequence[SentenceFacts]) -> SentenceFacts:
     )
 
 
-def _inside(x, spans) -> bool:
+def _inside(x: Number, spans: Sequence[DateMention]) -> bool:
     return any(s.start <= x.start and x.end <= s.end for s in spans)
 
 
-def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str):
+def _date_differences(
+    a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str
+) -> tuple[list[Difference], tuple[list[DateMention], list[DateMention]]]:
     """Date changes, and the dates on each side whose digits numbers must no longer compare
     (kept apart: offsets into A mean nothing in B)."""
     open_b = list(b.dates)
     unmatched_a = []
-    settled_a, settled_b = [], []  # dates whose numbers are accounted for
+    settled_a: list[DateMention] = []  # dates whose numbers are accounted for
+    settled_b: list[DateMention] = []
     for date in a.dates:
         match = next((d for d in open_b if date.agrees_with(d)), None)
         if match:
@@ -92,7 +95,9 @@ def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: s
     return differences, (settled_a, settled_b)
 
 
-def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str, text_b: str):
+def _number_differences(
+    a: SentenceFacts, b: SentenceFacts, settled: tuple[list[DateMention], list[DateMention]], text_a: str, text_b: str
+) -> list[Difference]:
     settled_a, settled_b = settled
     nums_a = [n for n in a.numbers if not _inside(n, settled_a)]
     nums_b = [n for n in b.numbers if not _inside(n, settled_b)]
@@ -117,10 +122,10 @@ def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str
     return differences
 
 
-def _pair(xs, ys, key):
+def _pair(xs: Sequence[Number], ys: Sequence[Number], key: Callable[[Number], object]) -> list[tuple[Number, Number]]:
     """Pair leftovers of the same kind first (a percentage with a percentage), then in order."""
-    pairs, rest_y = [], list(ys)
-    rest_x = []
+    pairs: list[tuple[Number, Number]] = []
+    rest_x, rest_y = [], list(ys)
     for x in xs:
         match = next((y for y in rest_y if key(y) == key(x)), None)
         if match is not None:
@@ -132,7 +137,7 @@ def _pair(xs, ys, key):
     return sorted(pairs, key=lambda p: p[0].start)
 
 
-def _match_names(own: SentenceFacts, other: SentenceFacts):
+def _match_names(own: SentenceFacts, other: SentenceFacts) -> tuple[list[tuple[Word, tuple[int, int]]], list[Word]]:
     """Own names that the other side spells differently (variants [(word, other_span)])
     and those it does not have in any spelling (missing). Names spelled alike are left out.
 
@@ -144,7 +149,8 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
     for i, j in matches:
         found.setdefault(i, []).append((matches[i, j], j))
     other_text = {w.start: w.text for w in other.words}  # a phrase's script is its first word's
-    variants, missing = [], []
+    variants: list[tuple[Word, tuple[int, int]]] = []
+    missing: list[Word] = []
     for i, w in enumerate(own.names):
         kinds = found.get(i, []) or [
             ("variant", j)
@@ -207,10 +213,10 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
     for i, wa in enumerate(a.words):
         if len(wa.key) < 2:
             continue
-        j = next((j for j in partners.get(i, ()) if j not in used), None)
-        if j is not None:
-            out[i] = j
-            used.add(j)
+        partner = next((j for j in partners.get(i, ()) if j not in used), None)
+        if partner is not None:
+            out[i] = partner
+            used.add(partner)
     return out
 
 
@@ -338,7 +344,9 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
     return pairs
 
 
-def _name_differences(check: _NameCheck, text_a: str, text_b: str, vectors, threshold):
+def _name_differences(
+    check: _NameCheck, text_a: str, text_b: str, vectors: dict[str, np.ndarray], threshold: float
+) -> list[Difference]:
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
         for w, (s, e) in check.variants
