@@ -175,6 +175,9 @@ class Store(Protocol):
     def articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
         """These articles, in the order given (unknown ids left out)."""
 
+    def article_ids_from_address(self, address: str) -> list[int]:
+        """The ids of the articles read from `address` (their source or url, or a copy's), oldest first."""
+
     def sentence_spans(self, article_id: int) -> list[tuple[int, int]]: ...
 
     def profile(self, article_id: int, encoder: str) -> bytes | None: ...

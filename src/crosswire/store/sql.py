@@ -369,6 +369,15 @@ class SqlStore:
         }
         return [found[i] for i in article_ids if i in found]
 
+    def article_ids_from_address(self, address: str) -> list[int]:
+        """The ids of the articles read from `address` (their source or url, or a copy's), oldest first."""
+        rows = self._execute(
+            "SELECT id FROM articles WHERE source = %s OR url = %s"
+            " UNION SELECT article_id FROM copies WHERE source = %s OR url = %s ORDER BY 1",
+            (address, address, address, address),
+        )
+        return [row[0] for row in rows]
+
     def sentence_spans(self, article_id: int) -> list[tuple[int, int]]:
         return self._execute(
             "SELECT start_char, end_char FROM sentences WHERE article_id = %s ORDER BY idx", (article_id,)
