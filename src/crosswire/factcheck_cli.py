@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from crosswire.encode import DEFAULT_ENCODER
-from crosswire.store.sqlite import DEFAULT_DB
+from crosswire.store import DEFAULT_DB
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -139,15 +139,25 @@ class Difference:
 CHANGE_KINDS = frozenset({"number", "name", "date", "attribution"})
 
 
+# A link's status: "same" or "changed" when the sentences were linked with confidence;
+# "possibly_related" when they were paired only weakly (close in the story, or over a
+# language the encoder does not know well): shown, never carrying a difference, since a
+# change between two sentences that may say different things would be invented.
+LINK_STATUSES = ("same", "changed", "possibly_related")
+
+
 @dataclass(frozen=True)
 class Link:
     a: tuple[int, ...]  # sentence indices in article a
     b: tuple[int, ...]
     score: float
     differences: tuple[Difference, ...] = ()
+    confident: bool = True
 
     @property
     def status(self) -> str:
+        if not self.confident:
+            return "possibly_related"
         return "changed" if any(d.kind in CHANGE_KINDS for d in self.differences) else "same"
 
     def to_dict(self) -> dict:
@@ -193,11 +203,15 @@ class Comparison:
     only_b: tuple[int, ...]
     encoder: str
     provenance: Provenance | None = None
+    # Languages of the two articles that no packaged encoder was measured to handle well
+    # (encode.choose_encoder): their sentence links rest on shared facts, not on meaning.
+    unsupported_languages: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         result = {
             "schema": SCHEMA_ID,
             "encoder": self.encoder,
+            "unsupported_languages": list(self.unsupported_languages),
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "links": [link.to_dict() for link in self.links],

@@ -105,6 +105,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        workers.start()
         yield
         workers.close()
         if jobs is not None:
