@@ -13,12 +13,12 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-
-from crosswire.web import create_app
-from crosswire.web.workers import Limits
 from live_server import live_server
 from test_corpus_api import flood_story, sample_corpus
 from web_samples import BASE_URL
+
+from crosswire.web import create_app
+from crosswire.web.workers import Limits
 
 SMALL = Limits(max_input_chars=20_000, max_chars=5_000, max_sentences=10, workers=1)
 
@@ -156,6 +156,8 @@ def test_a_story_holding_an_article_over_the_limit_is_413_and_the_article_page_s
     assert page.status_code == 413 and "CW701" in page.text and f"article {longest.id}" in page.text
     assert client.get(f"/api/stories/{story_id}").json()["error"]["code"] == "CW701"
     assert client.get(f"/stories/{story_id}/sources").status_code == 413
+    export = client.get(f"/stories/{story_id}/export.csv")
+    assert export.status_code == 413 and export.json()["error"]["code"] == "CW701"
 
     article = client.get(f"/articles/{longest.id}")
     assert article.status_code == 200

@@ -6,9 +6,10 @@ from __future__ import annotations
 import http.client
 import json
 
-from crosswire.web import create_app, serve_hosts
 from live_server import live_server
 from test_corpus_api import sample_corpus
+
+from crosswire.web import create_app, serve_hosts
 
 
 def post_merge(port: int, host_header: str, into: str, other: str) -> tuple[int, dict]:
