@@ -39,7 +39,8 @@ async def story_export_download(story_id: str, fmt: str, request: Request) -> Re
         unknown = error_response(CrosswireError("CW801", fmt, "no such export format (csv, html or jsonld)"))
         unknown.status_code = 404
         return unknown
-    try:  # it compares the story's articles: in a worker, under the web server's limits
+    try:
+        # In the app's worker pool, under the story page's limits, as the story page is made.
         found = await in_worker(request, "story_export", corpus_location(request), story_id)
     except CrosswireError as exc:
         return error_response(exc)

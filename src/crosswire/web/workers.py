@@ -37,7 +37,6 @@ from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Comparison
 from crosswire.provenance import article_sources
-from crosswire.render.exports import StoryExport, story_export
 from crosswire.web.inputs import article_from_bytes, article_from_text
 
 logger = logging.getLogger("crosswire.web")
@@ -185,10 +184,20 @@ def _story_sources_task(state: _WorkerState, location: str, story_id: str) -> tu
     return corpus.story_sources(story_id)
 
 
-def _story_export_task(state: _WorkerState, location: str, story_id: str) -> StoryExport:
+def _story_export_task(state: _WorkerState, location: str, story_id: str):
+    """What the story downloads need (web.exports), under the story page's limits."""
+    from crosswire.render.exports import story_export
+
     corpus = state.corpus(location)
     _check_story(corpus, story_id, state.limits)
     return story_export(corpus, story_id)
+
+
+def _history_task(state: _WorkerState, location: str, address: str):
+    """The versions read from an address and what changed (crosswire.history, web.history)."""
+    from crosswire.history import history
+
+    return history(state.corpus(location), address)
 
 
 def _article_task(state: _WorkerState, location: str, article_id: int, whole: bool) -> tuple[ArticleView, int]:
@@ -213,8 +222,8 @@ def _article_task(state: _WorkerState, location: str, article_id: int, whole: bo
 
 
 TASKS: dict[str, Callable[..., Any]] = {
-    "compare": _compare_task, "story": _story_task, "story_sources": _story_sources_task,
-    "story_export": _story_export_task, "article": _article_task,
+    "compare": _compare_task, "story": _story_task, "story_sources": _story_sources_task, "article": _article_task,
+    "story_export": _story_export_task, "history": _history_task,
 }
 READY = "ready"
 
