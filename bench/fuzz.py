@@ -45,6 +45,7 @@ class Tally:
     articles: int = 0
     codes: collections.Counter = field(default_factory=collections.Counter)
     crash_kinds: collections.Counter = field(default_factory=collections.Counter)
+    unexpected: list[str] = field(default_factory=list)  # CW114 rows, to print
     seconds: float = 0.0
 
 
@@ -53,11 +54,14 @@ def _record_crash(tally: Tally, crashes: Path | None, name: str, files: list[tup
     kind = traceback.format_exc().strip().splitlines()[-1][:160]
     tally.crash_kinds[kind] += 1
     if crashes is not None:
-        folder = crashes / f"{name}-{tally.crashes}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for number, (suffix, content) in enumerate(files):
-            (folder / f"input{number}{suffix}").write_bytes(content)
-        (folder / "traceback.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        _save(crashes / f"{name}-{tally.crashes}", files, traceback.format_exc())
+
+
+def _save(folder: Path, files: list[tuple[str, bytes]], why: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, (suffix, content) in enumerate(files):
+        (folder / f"input{number}{suffix}").write_bytes(content)
+    (folder / "why.txt").write_text(why, encoding="utf-8")
 
 
 def fuzz_reader(kind: str, examples: int, seed: int, crashes: Path | None) -> Tally:
@@ -76,7 +80,9 @@ def fuzz_reader(kind: str, examples: int, seed: int, crashes: Path | None) -> Ta
             except Exception:  # noqa: BLE001  (what the bench counts)
                 _record_crash(tally, crashes, kind, [(suffix, content)])
                 return
-        _count(tally, articles, rejected)
+        _count(tally, articles, rejected, kind)
+        if crashes is not None and any(r.code == "CW114" for r in rejected):
+            _save(crashes / f"{kind}-cw114-{len(tally.unexpected)}", [(suffix, content)], "\n".join(tally.unexpected[-5:]))
 
     _run(run, seed, tally)
     return tally
@@ -107,7 +113,10 @@ def fuzz_ingest(examples: int, seed: int, crashes: Path | None) -> Tally:
             except Exception:  # noqa: BLE001
                 _record_crash(tally, crashes, "ingest", files)
                 return
-            _count(tally, report.ingested + report.near_duplicates + report.duplicates + report.unchanged, report.rejected)
+            _count(tally, report.ingested + report.near_duplicates + report.duplicates + report.unchanged, report.rejected,
+                   "ingest")
+            if crashes is not None and any(r.code == "CW114" for r in report.rejected):
+                _save(crashes / f"ingest-cw114-{len(tally.unexpected)}", files, "\n".join(tally.unexpected[-5:]))
 
         _run(run, seed, tally)
     return tally
@@ -128,10 +137,17 @@ def _run(test, seed: int, tally: Tally) -> None:
     tally.seconds = time.perf_counter() - started
 
 
-def _count(tally: Tally, articles: int, rejected) -> None:
+PROGRESS_EVERY = 1000
+
+
+def _count(tally: Tally, articles: int, rejected, target: str) -> None:
+    before = tally.inputs - 1
     tally.articles += articles
     tally.inputs_rejected += bool(rejected)
     tally.codes.update(r.code for r in rejected)
+    tally.unexpected += [f"{r.source}: {r.detail}"[-300:] for r in rejected if r.code == "CW114"]
+    if tally.inputs // PROGRESS_EVERY > before // PROGRESS_EVERY:  # a line now and then: a long run can be cut
+        print(f"  {target}: {tally.inputs} inputs, {tally.crashes} crashes, {tally.codes['CW114']} CW114", flush=True)
 
 
 def main() -> None:
@@ -159,6 +175,8 @@ def main() -> None:
         )
         for kind, n in tally.crash_kinds.most_common(5):
             print(f"    crash x{n}: {kind}", flush=True)
+        for row in tally.unexpected[:5]:
+            print(f"    CW114: {row}", flush=True)
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     sys.exit(1 if total_crashes else 0)
 

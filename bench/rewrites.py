@@ -1,11 +1,17 @@
-"""Development benchmark: crosswire.compare on the fr->de `rewrites` pairs.
+"""Development benchmark: crosswire.compare on the `rewrites` pairs.
 
-    python bench/rewrites.py [--file ../shared/data/rewrites/dev.jsonl] [--limit N]
-                             [--encoder use-m] [--json] [--profile FILE] [--workers 3]
+    python bench/rewrites.py [--file ../shared/data/rewrites/dev.jsonl ...] [--limit N]
+                             [--per-pair N] [--encoder auto] [--json] [--profile FILE]
+                             [--workers 3] [--cache DIR]
 
 Scores every pair with bench/rewrites_scoring.py (the same definitions as
 ../shared/tools/score_rewrites.py) and prints P/R/F1 per measure, the
-false-change rate, macro-F1 and throughput, each against the project's floor.
+false-change rate, macro-F1 and throughput, each against the project's floor,
+then one table with a row per language pair of every file given (dev and dev_multi:
+`--file ../shared/data/rewrites/dev.jsonl --file ../shared/data/rewrites/dev_multi.jsonl`).
+--per-pair N keeps the first N pairs of each language pair. --cache DIR keeps each
+encoder's vectors on disk (DIR/<encoder>.pkl, keyed by text) for repeated quality runs;
+throughput figures from a cached run measure everything but the encoder.
 What loads once per process (the encoder, the language-ID model, CLDR and stop-word
 data) is loaded before the clock starts, by one untimed comparison of the first pair;
 that time is reported on its own line. The pairs go through crosswire.compare_many
@@ -28,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rewrites_scoring import MEASURES, Counts, score_pair, summary  # noqa: E402
 
 DEFAULT_FILE = "../shared/data/rewrites/dev.jsonl"
+PAIR_MEASURES = ("link", "only_a", "only_b", "number", "name")
 
 # The project's quality floors: minimum F1 per measure, then the other two.
 F1_FLOORS = {"link": 0.97, "only_a": 0.90, "only_b": 0.90, "number": 0.95, "name": 0.85}
@@ -43,10 +50,59 @@ LABELS = {
 }
 
 
-def load_records(path: str, limit: int | None) -> list[dict]:
+def language_pair(record: dict) -> str:
+    return f"{record['a']['lang']}->{record['b']['lang']}"
+
+
+def load_records(path: str, limit: int | None, per_pair: int | None = None) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
+    if per_pair:
+        seen: dict[str, int] = {}
+        kept = []
+        for r in records:
+            seen[language_pair(r)] = seen.get(language_pair(r), 0) + 1
+            if seen[language_pair(r)] <= per_pair:
+                kept.append(r)
+        records = kept
     return records[:limit] if limit else records
+
+
+class VectorCache:
+    """Each encoder's vectors by text, on disk: `encode` of a loaded encoder is replaced by
+    one that encodes only the texts not seen before (bench-only: int8 models' vectors
+    depend slightly on the batch they were encoded in)."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.stores: dict[str, dict[str, object]] = {}
+
+    def wrap(self, encoder) -> None:
+        import pickle
+
+        import numpy as np
+
+        if encoder.name in self.stores:
+            return
+        path = self.folder / f"{encoder.name.replace('/', '_')}.pkl"
+        store = pickle.loads(path.read_bytes()) if path.exists() else {}
+        self.stores[encoder.name] = store
+        encode = encoder.encode
+
+        def cached(texts):
+            missing = list(dict.fromkeys(t for t in texts if t not in store))
+            if missing:
+                store.update(zip(missing, encode(missing)))
+            return np.stack([store[t] for t in texts]) if texts else encode(texts)
+
+        encoder.encode = cached
+
+    def save(self) -> None:
+        import pickle
+
+        for name, store in self.stores.items():
+            (self.folder / f"{name.replace('/', '_')}.pkl").write_bytes(pickle.dumps(store))
 
 
 def progress_iter(items: list, description: str):
@@ -78,16 +134,24 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(records: list[dict], encoder_name: str, profile: str | None = None, workers: int = 3) -> tuple[dict, dict]:
+def run(
+    records: list[dict], encoder_name: str, profile: str | None = None, workers: int = 3, cache: VectorCache | None = None
+) -> tuple[dict, dict, dict[str, Counts]]:
     import crosswire
-    from crosswire.encode import get_encoder
+    from crosswire import encode
 
     t0 = time.perf_counter()
-    get_encoder(encoder_name)
+    if cache is not None:
+        names = {encode.auto_encoder_name(r["a"]["lang"], r["b"]["lang"]) for r in records}
+        for name in names if encoder_name == encode.AUTO_ENCODER else {encoder_name}:
+            cache.wrap(encode.get_encoder(name))
+    elif encoder_name != encode.AUTO_ENCODER:
+        encode.get_encoder(encoder_name)
     crosswire.compare(records[0]["a"]["text"], records[0]["b"]["text"], encoder=encoder_name)
     load_s = time.perf_counter() - t0
 
     total = Counts()
+    by_pair: dict[str, Counts] = {}
     profiler = None
     if profile:
         import cProfile
@@ -101,13 +165,17 @@ def run(records: list[dict], encoder_name: str, profile: str | None = None, work
             profiler.enable()
             result = crosswire.compare(record["a"]["text"], record["b"]["text"], encoder=encoder_name)
             profiler.disable()
-            total += score_pair(record, result.to_dict())
+            counts = score_pair(record, result.to_dict())
+            total += counts
+            by_pair[language_pair(record)] = by_pair.get(language_pair(record), Counts()) + counts
     else:
         results = crosswire.compare_many(
             ((r["a"]["text"], r["b"]["text"]) for r in records), encoder=encoder_name, workers=workers
         )
         for record, result in zip(progress_iter(records, f"comparing ({encoder_name})"), results):
-            total += score_pair(record, result.to_dict())
+            counts = score_pair(record, result.to_dict())
+            total += counts
+            by_pair[language_pair(record)] = by_pair.get(language_pair(record), Counts()) + counts
     elapsed, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     if profiler:
         profiler.dump_stats(profile)
@@ -123,7 +191,7 @@ def run(records: list[dict], encoder_name: str, profile: str | None = None, work
         "sentences_per_cpu_s": total.sentences / cpu if cpu else 0.0,
         "load_average": [load_before, os.getloadavg()[0]],
     }
-    return summary(total), timing
+    return summary(total), timing, by_pair
 
 
 def verdicts(result: dict, timing: dict) -> dict[str, bool]:
@@ -164,11 +232,25 @@ def print_table(result: dict, timing: dict, path: str) -> None:
     print(f"{len(ok) - len(below)}/{len(ok)} floors met" + (f"; below: {', '.join(below)}" if below else ""))
 
 
+def print_pair_table(rows: list[tuple[str, str, dict]]) -> None:
+    """One row per (file, language pair): F1 per measure, false-change rate, macro-F1."""
+    head = f"{'file':<18}{'pair':<10}{'pairs':>6}" + "".join(f"{m:>8}" for m in PAIR_MEASURES) + f"{'false-ch':>10}{'macro':>8}"
+    print(head)
+    print("-" * len(head))
+    for file, pair, r in rows:
+        cells = "".join(
+            f"{r[m]['f1']:>8.3f}" if r[m]["tp"] + r[m]["fp"] + r[m]["fn"] else f"{'-':>8}" for m in PAIR_MEASURES
+        )
+        print(f"{file:<18}{pair:<10}{r['pairs']:>6}{cells}{r['false_change']['rate']:>10.3f}{r['macro_f1']:>8.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--file", default=DEFAULT_FILE, help=f"rewrites JSONL (default {DEFAULT_FILE})")
-    ap.add_argument("--limit", type=int, default=0, help="only the first N pairs")
-    ap.add_argument("--encoder", default="use-m", help="encoder name (default use-m)")
+    ap.add_argument("--file", action="append", help=f"rewrites JSONL, repeatable (default {DEFAULT_FILE})")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N pairs of each file")
+    ap.add_argument("--per-pair", type=int, default=0, help="only the first N pairs of each language pair")
+    ap.add_argument("--encoder", default="auto", help="encoder name (default auto, compare's default)")
+    ap.add_argument("--cache", metavar="DIR", help="keep encoder vectors in DIR between runs (quality runs only)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--workers", type=int, default=3,
                     help="threads in crosswire.compare_many (default 3; results do not depend on it)")
@@ -176,17 +258,30 @@ def main(argv: list[str] | None = None) -> int:
                     help="write a cProfile (CPU time) of the timed comparisons to FILE")
     args = ap.parse_args(argv)
 
-    records = load_records(args.file, args.limit)
-    result, timing = run(records, args.encoder, args.profile, args.workers)
+    cache = VectorCache(args.cache) if args.cache else None
+    rows, reports = [], []
+    for path in args.file or [DEFAULT_FILE]:
+        records = load_records(path, args.limit, args.per_pair)
+        result, timing, by_pair = run(records, args.encoder, args.profile, args.workers, cache)
+        if cache is not None:
+            cache.save()
+        pairs = {p: summary(c) for p, c in by_pair.items()}
+        rows += [(Path(path).stem, p, r) for p, r in pairs.items()] + [(Path(path).stem, "all", result)]
+        if args.json:
+            ok = verdicts(result, timing)
+            floors = {m: {"f1_min": F1_FLOORS[m]} for m in MEASURES}
+            floors["false_change"] = {"rate_max": FALSE_CHANGE_MAX}
+            floors["sentences_per_s"] = {"min": SENTENCES_PER_S_MIN}
+            reports.append({"file": path, "limit": args.limit or None, "per_pair": args.per_pair or None,
+                            "scores": result, "by_language_pair": pairs, "timing": timing, "floors": floors,
+                            "pass": ok})
+        else:
+            print_table(result, timing, path)
+            print()
     if args.json:
-        ok = verdicts(result, timing)
-        floors = {m: {"f1_min": F1_FLOORS[m]} for m in MEASURES}
-        floors["false_change"] = {"rate_max": FALSE_CHANGE_MAX}
-        floors["sentences_per_s"] = {"min": SENTENCES_PER_S_MIN}
-        print(json.dumps({"file": args.file, "limit": args.limit or None, "scores": result,
-                          "timing": timing, "floors": floors, "pass": ok}, indent=2))
+        print(json.dumps(reports if len(reports) > 1 else reports[0], indent=2))
     else:
-        print_table(result, timing, args.file)
+        print_pair_table(rows)
     return 0
 
 

@@ -174,7 +174,10 @@ def summary(counts: Counts) -> dict:
         "flagged": counts.same_flagged,
         "same": counts.same_total,
     }
-    out["macro_f1"] = sum(out[m]["f1"] for m in MEASURES) / len(MEASURES)
+    # As the shared scorer: a measure with neither gold items nor predictions (no name swaps
+    # in a script without capitals) is left out of the macro-F1.
+    scored = [out[m]["f1"] for m in MEASURES if out[m]["tp"] + out[m]["fp"] + out[m]["fn"]]
+    out["macro_f1"] = sum(scored) / len(scored) if scored else 0.0
     out["pairs"] = counts.pairs
     out["sentences"] = counts.sentences
     return out

@@ -1,19 +1,25 @@
 """Sentence matching across languages on the Tatoeba test pairs (as published with LASER).
 
-    python bench/tatoeba.py [--encoders use-m,use-m-numpy,e5-small] [--limit 1000]
-                            [--encoder-limit use-m-numpy=300 ...]
+    python bench/tatoeba.py [--encoders use-m,e5-small] [--limit 1000]
+                            [--encoder-limit e5-small=300 ...] [--write]
 
-For each language pair in ../shared/data/tatoeba (ind-eng, deu-eng), encodes the
-first N line-aligned sentences of both sides with each crosswire encoder and finds
-every sentence's nearest neighbour (cosine) on the other side. A hit is the
-neighbour on the same line. Reports accuracy xx->en, en->xx and their mean (LASER
-reports 1 - mean as its error rate), and encoding throughput in sentences/s with
-the encoder already loaded and warm. An encoder whose package is not installed is
-skipped with a note. Writes nothing to disk.
+For each language pair in ../shared/data/tatoeba (every tatoeba.xxx-eng.* pair there),
+encodes the first N line-aligned sentences of both sides with each crosswire encoder
+and finds every sentence's nearest neighbour (cosine) on the other side. A hit is the
+neighbour on the same line. Prints one table per encoder, a row per language:
+accuracy xx->en, en->xx and their mean (LASER reports 1 - mean as its error rate),
+and encoding throughput in sentences/s with the encoder already loaded and warm. An
+encoder whose package is not installed is skipped with a note.
+
+--write stores the measured means in src/crosswire/data/encoder_languages.json (ISO
+639-1 codes, as text.lang names languages), next to the languages each model was
+trained on by its authors' account; `auto` (encode.choose_encoder) reads that file to
+choose an encoder per language pair and to name the languages no encoder handles well.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,8 +27,54 @@ from pathlib import Path
 import numpy as np
 
 DATA_DIR = Path("../shared/data/tatoeba")
-PAIRS = (("ind", "eng"), ("deu", "eng"))
-DEFAULT_ENCODERS = "use-m,use-m-numpy,e5-small"
+DEFAULT_ENCODERS = "use-m,e5-small"
+TABLE = Path(__file__).resolve().parent.parent / "src" / "crosswire" / "data" / "encoder_languages.json"
+
+# Tatoeba's ISO 639-3 codes -> ISO 639-1, as text.lang names languages.
+ISO_639_1 = {
+    "ben": "bn", "deu": "de", "ell": "el", "fin": "fi", "heb": "he", "hin": "hi", "hun": "hu", "ind": "id",
+    "kat": "ka", "kor": "ko", "swh": "sw", "tgl": "tl", "tha": "th", "tur": "tr", "ukr": "uk", "urd": "ur",
+    "vie": "vi", "xho": "xh", "ara": "ar", "fra": "fr", "spa": "es", "ita": "it", "jpn": "ja", "nld": "nl",
+    "pol": "pl", "por": "pt", "rus": "ru", "cmn": "zh", "zho": "zh", "fas": "fa", "hrv": "hr", "zul": "zu",
+}
+
+# The languages each model was trained on, by its authors' account (not measured here).
+# USE-m v3: Yang et al. 2019, "Multilingual Universal Sentence Encoder for Semantic Retrieval".
+# multilingual-e5-small: XLM-RoBERTa's 100 CC-100 languages (Conneau et al. 2020), which
+# multilingual-e5 (Wang et al. 2024) was trained on.
+TRAINED_ON = {
+    "use-m": "ar de en es fr it ja ko nl pl pt ru th tr zh",
+    "e5-small": (
+        "af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu ha he hi hr hu "
+        "hy id is it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne nl no om or pa pl ps pt ro "
+        "ru sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk ur uz vi xh yi zh"
+    ),
+}
+
+
+def language_pairs() -> list[tuple[str, str]]:
+    """(xxx, eng) for every tatoeba.xxx-eng.xxx file in DATA_DIR."""
+    found = sorted({p.name.split(".")[1] for p in DATA_DIR.glob("tatoeba.*-eng.*")})
+    return [tuple(pair.split("-")) for pair in found]
+
+
+def write_table(rows: list[dict], limit: int) -> None:
+    encoders = {}
+    for name, trained in TRAINED_ON.items():
+        measured = {ISO_639_1[r["pair"].split("-")[0]]: round(r["mean"], 3) for r in rows if r["encoder"] == name}
+        if measured or TABLE.exists():
+            encoders[name] = {"measured": dict(sorted(measured.items())), "trained_on": trained.split()}
+    if TABLE.exists():  # keep what this run did not measure (an encoder left out or not installed)
+        for name, entry in json.loads(TABLE.read_text(encoding="utf-8"))["encoders"].items():
+            if not encoders.get(name, {}).get("measured"):
+                encoders[name] = entry
+    TABLE.write_text(json.dumps({
+        "about": "Tatoeba nearest-neighbour translation retrieval against English (mean of both directions), "
+                 f"first {limit} pairs of each file in ../shared/data/tatoeba, written by bench/tatoeba.py --write; "
+                 "trained_on: the languages each model was trained on, by its authors' account.",
+        "encoders": encoders,
+    }, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {TABLE}")
 
 
 def read_pair(xx: str, en: str, limit: int) -> tuple[list[str], list[str]]:
@@ -58,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=1000, help="first N pairs per language pair (default 1000)")
     ap.add_argument("--encoder-limit", action="append", default=[], metavar="NAME=N",
                     help="a smaller limit for one encoder, e.g. use-m-numpy=300 (repeatable)")
+    ap.add_argument("--write", action="store_true", help=f"store the measured accuracies in {TABLE.name}")
     args = ap.parse_args(argv)
 
     from crosswire import CrosswireError
@@ -77,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         except CrosswireError as exc:
             notes.append(f"skipped {name}: {exc}")
             continue
-        for xx, en in PAIRS:
+        for xx, en in language_pairs():
             left, right = read_pair(xx, en, limit)
             t0 = time.perf_counter()
             vx = encoder.encode(left)
@@ -95,17 +148,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     head = (f"{'encoder':<13}{'pair':<9}{'n':>6}{'xx->en':>9}{'en->xx':>9}{'mean':>8}"
             f"{'error%':>8}{'sent/s':>10}{'load s':>8}")
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        print(f"{r['encoder']:<13}{r['pair']:<9}{r['n']:>6}{r['x2e']:>9.3f}{r['e2x']:>9.3f}{r['mean']:>8.3f}"
-              f"{100 * (1 - r['mean']):>8.1f}{r['sent_s']:>10.1f}{r['load_s']:>8.2f}")
+    for name in dict.fromkeys(r["encoder"] for r in rows):
+        print(head)
+        print("-" * len(head))
+        for r in (r for r in rows if r["encoder"] == name):
+            print(f"{r['encoder']:<13}{r['pair']:<9}{r['n']:>6}{r['x2e']:>9.3f}{r['e2x']:>9.3f}{r['mean']:>8.3f}"
+                  f"{100 * (1 - r['mean']):>8.1f}{r['sent_s']:>10.1f}{r['load_s']:>8.2f}")
+        print()
     for note in notes:
         print(note)
     print()
     print("accuracy: share of sentences whose nearest neighbour on the other side is their translation;"
           " error% = 100 x (1 - mean), as LASER reports it.")
     print("sent/s: sentences encoded per second (both sides), encoder loaded and warm; load s includes warm-up.")
+    if args.write:
+        write_table(rows, args.limit)
     return 0
 
 

@@ -162,3 +162,36 @@ def test_no_workers_is_refused(inputs, tmp_path):
     with open_store(str(tmp_path / "x.db")) as store, pytest.raises(CrosswireError) as error:
         batch_ingest(inputs, store, BatchOptions(workers=0))
     assert error.value.code == "CW623" and "--workers" in str(error.value)
+
+
+def test_batch_ingest_with_the_network_cut_connects_nowhere_outside(tmp_path):
+    """`crosswire batch ingest` in a network namespace of its own (loopback only), every
+    connect() of every process it starts traced: it completes, and no process tries the
+    cloud metadata addresses (Ray's usage statistics looked them up even when switched
+    off), 8.8.8.8 (Ray's search for the outward interface) or any address but loopback.
+    DNS queries (port 53) are left to their own check: onnxruntime's native code resolves
+    a name from a worker thread, in plain `crosswire ingest` as well."""
+    from read.corpus_samples import article_text
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(1, 4):
+        (folder / f"a{number}.txt").write_text(article_text(number), encoding="utf-8")
+    log, db = tmp_path / "connect.log", tmp_path / "c.db"
+    command = (
+        f"ip link set lo up && exec strace -f -qq -e trace=connect -o {log} "
+        f"{sys.executable} -m crosswire batch ingest {folder} --db {db} --no-link --json"
+    )
+    result = subprocess.run(
+        ["unshare", "--map-root-user", "--net", "sh", "-c", command],
+        capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout)["ingested"] == 3
+    outside = []
+    for line in log.read_text().splitlines():
+        if "AF_INET" not in line or "htons(53)" in line:
+            continue
+        if not any(loopback in line for loopback in ('inet_addr("127.', '"::1"', '"::ffff:127.')):
+            outside.append(line)
+    assert outside == []

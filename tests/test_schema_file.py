@@ -1,7 +1,6 @@
 """The bundled JSON Schema describes exactly what Comparison.to_dict() produces."""
 from __future__ import annotations
 
-import copy
 import json
 
 import jsonschema

@@ -9,9 +9,9 @@ from __future__ import annotations
 from .diff import SentenceFacts
 from .errors import CrosswireError
 from .model import Article, Document
-from .text.dates import find_dates
-from .text.names import find_names, words
-from .text.numbers import find_numbers
+from .text.dates import DateMention, find_dates
+from .text.names import Word, find_names, words
+from .text.numbers import Number, find_numbers
 from .text.segment import segment
 
 
@@ -22,7 +22,7 @@ def prepare(article: Article) -> Document:
     return Document(article, tuple(sentences), tuple(skipped))
 
 
-_SpanFacts = tuple[list, tuple, tuple]  # words, numbers, dates of one sentence span
+_SpanFacts = tuple[list[Word], tuple[Number, ...], tuple[DateMention, ...]]  # of one sentence span
 
 
 def sentence_facts(doc: Document, memo: dict[tuple[int, int], _SpanFacts] | None = None) -> list[SentenceFacts]:

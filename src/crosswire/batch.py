@@ -35,6 +35,7 @@ readable under the same names (a shared file system, or object-store URLs).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -148,8 +149,9 @@ READ_CPUS = 0.5  # a read task's CPU request: two read while an actor encodes on
 PAYLOAD = "item"  # the one column between stages: a pickled Item (articles are free text, not a table)
 
 
-def _read_file(row: dict[str, Any], options: BatchOptions) -> list[dict[str, bytes]]:
+def _read_file(row: dict[str, Any], options: BatchOptions, home: str | None) -> list[dict[str, bytes]]:
     """Stage 1 (Ray tasks): one input file -> its articles, prepared, in file order."""
+    _use_home(home)
     out: list[dict[str, bytes]] = []
     for article in _file_articles(row["path"], options.max_bytes):
         if isinstance(article, Rejected):
@@ -214,7 +216,8 @@ class _Embed:
     """Stage 2 (a Ray actor): the encoder, loaded once per actor, embeds a block of rows;
     with `store_location`, only those whose text that store does not hold yet."""
 
-    def __init__(self, encoder: str, threads: int, store_location: str | None) -> None:
+    def __init__(self, encoder: str, threads: int, store_location: str | None, home: str | None) -> None:
+        _use_home(home)
         # Before the encoder loads: its ONNX session takes this many intra-op threads.
         os.environ["CROSSWIRE_THREADS"] = str(threads)
         self._encoder = get_encoder(encoder)
@@ -223,6 +226,44 @@ class _Embed:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[bytes]]:
         items = [pickle.loads(payload) for payload in batch[PAYLOAD]]
         return {PAYLOAD: [pickle.dumps(item) for item in embed_articles(items, self._encoder, self._store)]}
+
+
+# Set before Ray starts (its processes inherit them): crosswire makes no outbound
+# connection the user did not ask for. Ray's usage statistics would be sent to Anyscale.
+# A user who sets the variable keeps it.
+RAY_OFFLINE_ENV = {"RAY_USAGE_STATS_ENABLED": "0"}
+# Ray (2.x) always starts its dashboard process, which reads ~/ray_bootstrap_config.yaml
+# and, when there is none, asks the cloud metadata addresses (169.254.169.254,
+# metadata.google.internal) which cloud this is, usage statistics on or off. A local
+# cluster is started with HOME pointing at a private folder holding an empty such file,
+# which ends that; the pipeline's own code gets the user's HOME back in each worker
+# (_use_home), for caches and object-store credentials.
+_RAY_BOOTSTRAP_CONFIG = "ray_bootstrap_config.yaml"
+
+
+@contextlib.contextmanager
+def _home_while(folder: str) -> Iterator[None]:
+    """HOME is `folder` (for the processes started meanwhile), then what it was."""
+    home = os.environ.get("HOME")
+    os.environ["HOME"] = folder
+    try:
+        yield
+    finally:
+        if home is None:
+            del os.environ["HOME"]
+        else:
+            os.environ["HOME"] = home
+
+
+def _use_home(home: str | None) -> None:
+    """In a Ray worker of a local cluster: the user's HOME, not the private one Ray started with."""
+    if home is not None:
+        os.environ["HOME"] = home
+
+
+def _keep_ray_offline() -> None:
+    for name, value in RAY_OFFLINE_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 def _ray():
@@ -239,15 +280,30 @@ def _ray():
 def _pipeline_items(files: Sequence[str], options: BatchOptions, store_location: str | None) -> Iterator[Item]:
     """Every input file's items, read and embedded on Ray, in input order (not embedded
     where the store at `store_location` holds the text already)."""
+    _keep_ray_offline()
     ray = _ray()
     started_here = not ray.is_initialized()
+    home = os.environ.get("HOME")
+    with contextlib.ExitStack() as cleanup:
+        yield from _run_pipeline(ray, files, options, store_location, started_here, home, cleanup)
+
+
+def _run_pipeline(
+    ray, files: Sequence[str], options: BatchOptions, store_location: str | None, started_here: bool,
+    home: str | None, cleanup: contextlib.ExitStack,
+) -> Iterator[Item]:
     if started_here:
         try:
             if options.address is None:
+                ray_home = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="crosswire-ray-home-"))
+                (Path(ray_home) / _RAY_BOOTSTRAP_CONFIG).write_text("", encoding="utf-8")
                 # Local mode: one CPU slot per encoder actor plus one for the read tasks (see READ_CPUS).
                 # address="local": a new private Ray, even where a cluster runs on this machine.
-                ray.init(address="local", num_cpus=options.workers + 1, include_dashboard=False,
-                         log_to_driver=False, logging_level=logging.WARNING)
+                # On loopback: its ports are this machine's alone, and Ray does not look for the
+                # outward interface (it would connect a UDP socket to 8.8.8.8 to find it).
+                with _home_while(ray_home):
+                    ray.init(address="local", num_cpus=options.workers + 1, include_dashboard=False,
+                             _node_ip_address="127.0.0.1", log_to_driver=False, logging_level=logging.WARNING)
             else:
                 ray.init(address=options.address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -275,9 +331,9 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions, store_location:
         threads = max(1, (os.cpu_count() or 1) // options.workers) if options.address is None else 1
         dataset = (
             ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, len(files)))
-            .flat_map(_read_file, fn_kwargs={"options": options}, num_cpus=READ_CPUS)
+            .flat_map(_read_file, fn_kwargs={"options": options, "home": home}, num_cpus=READ_CPUS)
             .map_batches(
-                _Embed, fn_constructor_args=(options.encoder, threads, store_location), batch_size=ARTICLES_PER_BATCH,
+                _Embed, fn_constructor_args=(options.encoder, threads, store_location, home), batch_size=ARTICLES_PER_BATCH,
                 batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=1,
             )
         )

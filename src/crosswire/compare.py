@@ -16,8 +16,8 @@ import numpy as np
 
 from . import align as align_mod
 from .analyse import anchors, prepare, sentence_facts
-from .diff import link_differences, names_conflict
-from .encode import AUTO_ENCODER, Encoder, choose_encoder
+from .diff import SentenceFacts, link_differences, names_conflict
+from .encode import AUTO_ENCODER, Encoder, choose_encoder, unsupported_languages
 from .model import Article, Comparison, Document, Link, Sentence
 from .provenance import attribution_differences, provenance
 from .read import read_string
@@ -44,7 +44,7 @@ def _similarities(cache: _VectorCache, pairs: Sequence[tuple[str, str]]) -> list
 
 
 def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache, memos=(None, None)):
-    """Facts of each sentence, and the linked groups."""
+    """Facts of each sentence, the linked groups, and the calibration they were linked with."""
     facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
     texts_a = [s.text for s in doc_a.sentences]
     texts_b = [s.text for s in doc_b.sentences]
@@ -56,12 +56,13 @@ def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache, 
             cache, [(" ".join(texts_a[i] for i in ia), " ".join(texts_b[j] for j in ib)) for ia, ib in pairs]
         )
 
-    bonus = align_mod.anchor_bonus([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
+    shared = align_mod.shared_anchors([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
+    calibration = align_mod.calibrate(vectors_a @ vectors_b.T, enc.calibration)
     groups = align_mod.align(
-        vectors_a, vectors_b, bonus, enc.calibration, joined_similarities,
+        vectors_a, vectors_b, shared, calibration, joined_similarities,
         lambda i, j: names_conflict(facts_a[i], facts_b[j]),
     )
-    return facts_a, facts_b, groups
+    return facts_a, facts_b, groups, calibration
 
 
 def _split_sentences(doc: Document, cuts: dict[int, int]) -> Document:
@@ -97,26 +98,34 @@ def compare(
     enc = choose_encoder(encoder, doc_a.article.lang, doc_b.article.lang)
     cache = _VectorCache(enc)
     memos: tuple[dict, dict] = ({}, {})
-    facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache, memos)
+    facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
     split_a, split_b = align_mod.merged_sentence_splits(
         [s.text for s in doc_a.sentences], [s.text for s in doc_b.sentences],
-        (doc_a.article.lang, doc_b.article.lang), groups, enc.calibration,
+        (doc_a.article.lang, doc_b.article.lang), groups, calibration,
         lambda pairs: _similarities(cache, pairs),
     )
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
-        facts_a, facts_b, groups = _align(doc_a, doc_b, enc, cache, memos)
-    found = link_differences(
-        [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups],
+        facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
+    unsupported = unsupported_languages(enc.name, doc_a.article.lang, doc_b.article.lang)
+    if unsupported:
+        groups = [
+            replace(g, confident=g.confident and (g.score >= calibration.link_sure or _share_facts(g, facts_a, facts_b)))
+            for g in groups
+        ]
+    sure = [g for g in groups if g.confident]
+    found = iter(link_differences(
+        [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
         doc_a.article.text,
         doc_b.article.text,
         cache.get,
         enc.calibration.word_same,
-    )
-    links = tuple(Link(g.a, g.b, g.score, diffs) for g, diffs in zip(groups, found))
+    ))
+    links = tuple(Link(g.a, g.b, g.score, next(found) if g.confident else (), g.confident) for g in groups)
     prov = provenance(doc_a, doc_b, links)
     links = tuple(
         replace(link, differences=link.differences + attribution_differences(link, prov, doc_a, doc_b))
+        if link.confident else link
         for link in links
     )
     linked_a = {i for link in links for i in link.a}
@@ -129,7 +138,16 @@ def compare(
         tuple(j for j in range(len(doc_b.sentences)) if j not in linked_b),
         enc.name,
         prov,
+        unsupported,
     )
+
+
+def _share_facts(group: align_mod.Group, facts_a: list[SentenceFacts], facts_b: list[SentenceFacts]) -> bool:
+    """Whether the two sides of a link share a number, a date or a name: in a language that
+    no packaged encoder knows, the evidence that two sentences say the same thing where
+    their score does not stand far above the others (`link_sure`)."""
+    shared = set().union(*(anchors(facts_a[i]) for i in group.a)) & set().union(*(anchors(facts_b[j]) for j in group.b))
+    return bool(shared)
 
 
 def compare_many(

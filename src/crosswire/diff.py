@@ -8,7 +8,9 @@ another number it does not share with A is a change.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable, Sequence
 
 import numpy as np
@@ -21,12 +23,19 @@ from .text.names import (
     Word,
     cross_script_variant,
     has_digit,
+    has_word_frequencies,
+    is_inflection,
+    is_international_word,
     is_rare_word,
+    name_key,
     phrases,
     same_territory,
     script_of,
+    sound_in_run,
+    sounds_alike,
     spelling_matches,
     stop_words,
+    territory_name,
 )
 from .text.numbers import Number, same_number
 
@@ -104,17 +113,56 @@ def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str
             open_b.remove(match)
         else:
             unmatched_a.append(n)
-    # A digit glued into a name on the other side ("Mavix2" vs "Mavic 2") is not a lost number.
-    # Most links have no number left over, so the words are scanned only when one is.
-    if unmatched_a or open_b:
-        digits_in_words_a = {re.sub(r"\D", "", w.text) for w in a.words if has_digit(w.text)}
-        digits_in_words_b = {re.sub(r"\D", "", w.text) for w in b.words if has_digit(w.text)}
-        unmatched_a = [n for n in unmatched_a if n.text not in digits_in_words_b]
-        open_b = [n for n in open_b if n.text not in digits_in_words_a]
+    unmatched_a, open_b = _with_glued_digits(unmatched_a, open_b, a, b)
     differences = []
     for na, nb in _pair(unmatched_a, open_b, key=lambda n: n.percent):
+        if isinstance(na, _Glued) and isinstance(nb, _Glued) and na.glued != nb.glued:
+            continue  # two names with digits ("A320", "F16"), not one number changed
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
     return differences
+
+
+@dataclass(frozen=True)
+class _Glued:
+    """Digits written onto letters ("Mavix2", "G7", Xhosa "Ngo2624" for "Ngo-1624"), as a number."""
+
+    start: int
+    end: int
+    value: Decimal
+    glued: str  # the letters before the digits, as a name key
+    percent: bool = False
+
+
+def _glued_numbers(facts: SentenceFacts) -> list[_Glued]:
+    out = []
+    for w in facts.words:
+        if has_digit(w.text) and not w.text.isdigit() and (digits := _TRAILING_DIGITS.search(w.text)):
+            value = Decimal(unicodedata.normalize("NFKC", digits.group()))
+            out.append(_Glued(w.start + digits.start(), w.start + digits.end(), value, name_key(w.text[: digits.start()])))
+    return out
+
+
+_TRAILING_DIGITS = re.compile(r"\d+$")
+
+
+def _with_glued_digits(unmatched_a: list, open_b: list, a: SentenceFacts, b: SentenceFacts) -> tuple[list, list]:
+    """The numbers left over on each side, with the digits glued onto words that the other
+    side's numbers do not account for. A number written onto a word on one side and apart on
+    the other ("Mavix2" / "Mavic 2") is one number; a glued number that differs is a change
+    like any other ("Ngo-1624" / "Ngo2624", "G7" / "G5")."""
+    sides = []
+    for other_numbers, facts in ((b.numbers, a), (a.numbers, b)):
+        sides.append([g for g in _glued_numbers(facts) if not any(g.value == n.value for n in other_numbers)])
+    glued_a, glued_b = sides
+    # Glued digits on both sides match each other first, then the plain numbers left over.
+    for g in list(glued_a):
+        match = next((h for h in glued_b if h.value == g.value), None)
+        if match:
+            glued_a.remove(g)
+            glued_b.remove(match)
+    plain_a = [n for n in unmatched_a if not any(h.value == n.value for h in _glued_numbers(b))]
+    plain_b = [n for n in open_b if not any(g.value == n.value for g in _glued_numbers(a))]
+    return sorted(plain_a + glued_a, key=lambda n: n.start), sorted(plain_b + glued_b, key=lambda n: n.start)
 
 
 def _pair(xs, ys, key):
@@ -144,14 +192,19 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
     for i, j in matches:
         found.setdefault(i, []).append((matches[i, j], j))
     other_text = {w.start: w.text for w in other.words}  # a phrase's script is its first word's
-    variants, missing = [], []
+    variants, missing, heard = [], [], []
     for i, w in enumerate(own.names):
         kinds = found.get(i, []) or [
             ("variant", j)
             for j, (start, _, key, _) in enumerate(other_phrases)
             if cross_script_variant(w.text, w.key, other_text[start], key)
         ]
+        written_alike = any(script_of(other_text[other_phrases[j][0]]) == script_of(w.text) for _, j in kinds)
+        if _territory_named(w, own.lang, other):
+            continue
         if any(k == "same" or same_territory(w.key, own.lang, other_phrases[j][2], other.lang) for k, j in kinds):
+            if not written_alike:
+                heard.append(w)
             continue
         variant = max(
             ((fuzz.ratio(w.key, other_phrases[j][2]), other_phrases[j][:2]) for k, j in kinds if other_phrases[j][3]),
@@ -159,14 +212,54 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
         )[1]
         if variant:
             variants.append((w, variant))
+            if not written_alike:
+                heard.append(w)
+        elif _sounds_in(w, other):
+            heard.append(w)
         else:
             missing.append(w)
-    return variants, missing
+    return _NameMatch(variants, missing, heard)
+
+
+@dataclass(frozen=True)
+class _NameMatch:
+    """One side's names against the other sentence: spelling variants [(word, other_span)],
+    names the other side has in no spelling (missing), and names it has only in another
+    script (heard: "特拉斯" for "Truss")."""
+
+    variants: list[tuple[Word, tuple[int, int]]]
+    missing: list[Word]
+    heard: list[Word]
+
+
+def _territory_named(name: Word, lang: str, other: SentenceFacts) -> bool:
+    """Whether the other sentence names the country or region `name` names, in its language's
+    CLDR name, inflected ("China" / "Kini") or inside a run of an unspaced script ("阿富汗")."""
+    local = territory_name(name.key, lang, other.lang)
+    if not local:
+        return False
+    key = name_key(local)
+    return any(w.key == key or is_inflection(w.key, key) or local in w.text for w in other.words)
+
+
+# Scripts written without spaces between words: a name's transliteration sits inside a longer run.
+_UNSPACED_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN"})
+
+
+def _sounds_in(name: Word, other: SentenceFacts) -> bool:
+    """Whether the other sentence writes `name` in its own script: a word that sounds like it
+    ("Федоруком" / "Fedoruk", inflection included), or part of a run of an unspaced script
+    ("...父亲穆阿迈尔" / "Muammar")."""
+    return any(
+        sounds_alike(name.text, w.text)
+        or (script_of(w.text) in _UNSPACED_SCRIPTS and len(w.text) > 1 and sound_in_run(name.text, w.text))
+        for w in other.words
+    )
 
 
 def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
     """Each side has a name the other does not spell in any variant."""
-    return bool(_match_names(a, b)[1]) and bool(_match_names(b, a)[1])
+    return bool(_match_names(a, b).missing) and bool(_match_names(b, a).missing)
 
 
 def _translation_candidates(ws: Sequence[Word]) -> list[str]:
@@ -187,7 +280,7 @@ def _translated(name: Word, lang: str, ws: Sequence[Word], vectors: dict[str, np
 def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
     """Word index in A -> word index in B for words spelled alike on both sides
     (names, cognates, numbers): the fixed points that place a swapped name.
-    Each A word takes the first B word it matches that no earlier A word took."""
+    Each word is anchored once."""
     matches = set(spelling_matches([w.key for w in a.words], [w.key for w in b.words]))
     if _abjad(a) != _abjad(b):
         # Keys of an abjad's words lack most vowels ("إيلينا" -> "ylyn"), so their fuzzy matches with
@@ -199,16 +292,29 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
             for j, wb in enumerate(b.words)
             if (wa.key == wb.key and len(wa.key) >= 2) or cross_script_variant(wa.text, wa.key, wb.text, wb.key)
         }
-    partners: dict[int, list[int]] = {}
-    for i, j in sorted(matches):
-        partners.setdefault(i, []).append(j)
+    else:
+        # A name written in the other sentence's script ("Elena" / "叶莲娜", "Олена") anchors where
+        # its consonants agree; the keys of Han and kana rarely pass spelling_matches.
+        starts_b = {w.start: j for j, w in enumerate(b.words)}
+        index_a = {w.start: i for i, w in enumerate(a.words)}
+        matches |= {
+            (index_a[wa.start], starts_b[wb.start])
+            for wa in a.names
+            for wb in b.words
+            if cross_script_variant(wa.text, wa.key, wb.text, wb.key)
+        }
+    # Each pair is taken best first: written alike before a transliteration ("Liz Truss" anchors
+    # "Liz" to the Latin "Liz" of "利兹·特拉斯 (Liz Malley)"), then nearest in relative place (a
+    # word said twice, "beach ... Ponto Beach" / "Committee Beacha", pairs in order).
+    n_a, n_b = max(1, len(a.words)), max(1, len(b.words))
+    ranked = sorted(
+        ((i, j) for i, j in matches if len(a.words[i].key) >= 2),
+        key=lambda ij: (a.words[ij[0]].text != b.words[ij[1]].text, abs(ij[0] / n_a - ij[1] / n_b)),
+    )
     out: dict[int, int] = {}
     used: set[int] = set()
-    for i, wa in enumerate(a.words):
-        if len(wa.key) < 2:
-            continue
-        j = next((j for j in partners.get(i, ()) if j not in used), None)
-        if j is not None:
+    for i, j in ranked:
+        if i not in out and j not in used:
             out[i] = j
             used.add(j)
     return out
@@ -222,61 +328,110 @@ def _abjad(facts: SentenceFacts) -> bool:
 
 @dataclass(frozen=True)
 class _Place:
-    """An A name that no B spelling explains, and its place: the content words between
-    its nearest anchored words on each side, and the unexplained B names between the
-    anchors' matches, nearest to the A name's relative place first."""
+    """An A name that no B spelling explains and the unexplained B name in its place, with the
+    content words between the nearest anchored words around them (where a translation of
+    either would sit)."""
 
     name: Word
+    partner: Word
     words_a: list[Word]
     words_b: list[Word]
-    partners: list[Word]
     langs: tuple[str, str]
+    heard: bool  # B writes the A name in another script elsewhere
 
     def words_to_embed(self) -> list[str]:
-        return [w.text for w in [self.name, *self.partners]] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
+        return [self.name.text, self.partner.text] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
 
 
 MAX_ACRONYM_LETTERS = 6
-MAX_ANCHOR_SKIPS = 1  # anchors out of order passed over on each side of a name
+NEAR = 3  # words on each side of a name where the translation check looks
 
 
-def _ordered_anchor_pairs(anchors: dict[int, int], p: int, n_a: int, n_b: int) -> list[tuple[int, int]]:
-    """Anchored A words around word p, one on each side (-1 and n_a for the sentence ends),
-    whose B matches are in the same order, nearest pairs first. Up to MAX_ANCHOR_SKIPS
-    anchors on each side may be passed over: a cognate matched out of place ("groupe
-    britannique Reckitt Benckiser" / "britischen Dombrovskis Benckiser Group")."""
-    before = sorted((i for i in anchors if i < p), reverse=True) + [-1]
-    after = sorted(i for i in anchors if i > p) + [n_a]
-    target = {**anchors, -1: -1, n_a: n_b}
-    pairs = [(x, y) for x in before[: MAX_ANCHOR_SKIPS + 1] for y in after[: MAX_ANCHOR_SKIPS + 1]]
-    return sorted(((x, y) for x, y in pairs if target[x] < target[y]), key=lambda xy: xy[1] - xy[0])
-
-
-def _places(missing_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts) -> list[_Place]:
-    """The place of each unexplained A name that has unexplained B names in it."""
+def _places(
+    missing_a: list[Word], heard_a: list[Word], missing_b: list[Word], a: SentenceFacts, b: SentenceFacts
+) -> list[_Place]:
+    """The place of each unexplained A name: the B word next to the match of an anchored word
+    (or the sentence start or end) that the A name stands next to, on the same side, written in
+    the script of that match (a name goes on in its script: "Elena Markova" / "叶莲娜·彼得连科",
+    not "Minister Annalena" / "贝伯克 (Annalena"). The place must hold an unexplained B name, one
+    only. A name with no anchored neighbour has a place only as `_sole_partner` finds it. A name
+    that B writes only in its own script elsewhere (`heard_a`) is swapped where its place holds
+    another name in the A name's script: "利兹·特拉斯 (Liz Malley)" for "Liz Truss"."""
     anchors = _anchors(a, b)
+    n_a, n_b = len(a.words), len(b.words)
+    bounds = {**anchors, -1: -1, n_a: n_b}
     index_a = {w.start: i for i, w in enumerate(a.words)}
     index_b = {w.start: j for j, w in enumerate(b.words)}
+    missing_starts = {w.start for w in missing_b}
+    unexplained_b = {j: w for j, w in enumerate(b.words) if w.start in missing_starts}
     content_a, content_b = set(map(id, a.content_words())), set(map(id, b.content_words()))
     out = []
-    for wa in missing_a:
+    for wa in missing_a + heard_a:
         p = index_a[wa.start]
-        bounds = _ordered_anchor_pairs(anchors, p, len(a.words), len(b.words))
-        if not bounds:
-            continue  # anchors cross on every side: the clause was reordered, no safe place
-        left, right = bounds[0]
-        low = anchors[left] if left >= 0 else -1
-        high = anchors[right] if right < len(a.words) else len(b.words)
-        window = [wb for wb in missing_b if low < index_b[wb.start] < high]
-        if not window:
+        heard = wa not in missing_a
+        partners: dict[int, Word] = {}
+        for neighbour, step in ((p - 1, 1), (p + 1, -1)):
+            wb = unexplained_b.get(bounds.get(neighbour, -2) + step)
+            if wb is None or (heard and script_of(wb.text) != script_of(wa.text)):
+                continue
+            if 0 <= neighbour < n_a and script_of(b.words[bounds[neighbour]].text) != script_of(wb.text):
+                continue
+            partners[wb.start] = wb
+        left = max(i for i in bounds if i < p)
+        right = min(i for i in bounds if i > p)
+        low, high = bounds[left], bounds[right]
+        if low >= high:
+            # The anchors around the name cross: the clause was reordered. Only an anchored
+            # neighbour places the name, and the translation check looks on its side.
+            low, high = (bounds[left], n_b) if p - 1 in anchors else (-1, bounds[right])
+        elif not partners and not heard:
+            partners = _sole_partner(wa, missing_a, index_a, (left, right), unexplained_b, (low, high), b.lang)
+        if len(partners) != 1:
             continue
-        # Where A's name sits between its anchors, relatively, B's partner should too.
-        rel = (p - left) / (right - left)
-        window.sort(key=lambda wb: abs((index_b[wb.start] - low) / (high - low) - rel))
-        words_a = [w for w in a.words[left + 1 : right] if id(w) in content_a and w is not wa]
-        words_b = [w for w in b.words[low + 1 : high] if id(w) in content_b]
-        out.append(_Place(wa, words_a, words_b, window, (a.lang, b.lang)))
+        (wb,) = partners.values()
+        # A translation of either name sits near the other, inside the anchors around it.
+        q = index_b[wb.start]
+        words_a = [w for w in a.words[max(left + 1, p - NEAR) : min(right, p + NEAR + 1)] if id(w) in content_a and w is not wa]
+        words_b = [w for w in b.words[max(low + 1, q - NEAR) : min(high, q + NEAR + 1)] if id(w) in content_b]
+        out.append(_Place(wa, wb, words_a, words_b, (a.lang, b.lang), heard))
     return out
+
+
+def _sole_partner(
+    wa: Word, missing_a: list[Word], index_a: dict[int, int], stretch_a: tuple[int, int],
+    unexplained_b: dict[int, Word], stretch_b: tuple[int, int], lang_b: str,
+) -> dict[int, Word]:
+    """Where the name has no anchored neighbour, its place is the stretch between the nearest
+    anchors. If the A name is the one unexplained A name there, and no common word capitalised
+    ("Conseil"), its partner is the unexplained
+    B name there nearest its relative place, in its script, and rare in its language where
+    wordfreq can tell (a name written in, not a capitalised noun: "Landes", "Journal"):
+    "Kiernan is planning" / "Castaner planira". Several A names there are a paraphrase or a
+    translation, not a swap that can be told; across scripts there is too little to go on."""
+    (low_a, high_a), (low_b, high_b) = stretch_a, stretch_b
+    names_a = [w for w in missing_a if low_a < index_a[w.start] < high_a]
+    names_b = {
+        j: w
+        for j, w in unexplained_b.items()
+        if low_b < j < high_b and not w.common and _maybe_rare(w, lang_b) and script_of(w.text) == script_of(wa.text)
+    }
+    if names_a != [wa] or wa.common or not names_b:
+        return {}
+    # Where A's name sits between its anchors, relatively, B's partner should too.
+    place = (index_a[wa.start] - low_a) / (high_a - low_a)
+    j = min(names_b, key=lambda j: abs((j - low_b) / (high_b - low_b) - place))
+    return {names_b[j].start: names_b[j]}
+
+
+def _maybe_rare(word: Word, lang: str) -> bool:
+    """Shaped like a name by wordfreq: rare in its language (`is_rare_word`), or used alike in
+    the other languages of its script ("Barbara", "Google"); true where wordfreq cannot judge."""
+    return (
+        not has_word_frequencies(lang, word.text)
+        or word.text.isupper()
+        or is_rare_word(word.text, lang)
+        or is_international_word(word.text, lang)
+    )
 
 
 @dataclass(frozen=True)
@@ -292,9 +447,10 @@ class _NameCheck:
 
 
 def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
-    variants, missing_a = _match_names(a, b)
-    missing_b = _match_names(b, a)[1] if missing_a else []
-    return _NameCheck(variants, _places(missing_a, missing_b, a, b) if missing_b else [])
+    match = _match_names(a, b)
+    missing_b = _match_names(b, a).missing if match.missing or match.heard else []
+    places = _places(match.missing, match.heard, missing_b, a, b) if missing_b else []
+    return _NameCheck(match.variants, places)
 
 
 def _is_acronym(word: Word) -> bool:
@@ -311,30 +467,30 @@ def _same_acronym(x: Word, y: Word) -> bool:
 
 
 def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: float) -> list[tuple[Word, Word]]:
-    """Pair each A name with the nearest B name in its place, each B name once, unless a
-    word in the place translates either of them, both are common words capitalised
-    ("Conseil" / "Council"), or both are the same acronym (`_same_acronym`). A name with no partner there was dropped or paraphrased,
-    not swapped."""
+    """The places whose two names are not one thing said twice: a word in the place translates
+    neither, the B name is no common word capitalised ("North" / "Sjeverna": a translation,
+    whatever stands next to it; an A name that is one, "Bruno Le Maire", may still be swapped
+    for a name), and they are not the same acronym (`_same_acronym`). Each B name is paired
+    once."""
     taken: set[int] = set()
     pairs = []
     for place in places:
         lang_a, lang_b = place.langs
-        if _translated(place.name, lang_a, place.words_b, vectors, threshold):
+        wb = place.partner
+        if (
+            wb.start in taken
+            or wb.common
+            or _same_acronym(place.name, wb)
+            # An acronym is translated between scripts ("КДБ" / "KGB", "ООН" / "UN").
+            or (script_of(place.name.text) != script_of(wb.text) and (_is_acronym(place.name) or _is_acronym(wb)))
+            # A name B writes in its own script elsewhere has that transliteration near its place
+            # ("亚当·迈耶斯 (Angela Meyers)" for "Adam Meyers"): only the partner is checked.
+            or (not place.heard and _translated(place.name, lang_a, place.words_b, vectors, threshold))
+            or _translated(wb, lang_b, place.words_a, vectors, threshold)
+        ):
             continue
-        wb = next(
-            (
-                wb
-                for wb in place.partners
-                if wb.start not in taken
-                and not (place.name.common and wb.common)
-                and not _same_acronym(place.name, wb)
-                and not _translated(wb, lang_b, place.words_a, vectors, threshold)
-            ),
-            None,
-        )
-        if wb is not None:
-            taken.add(wb.start)
-            pairs.append((place.name, wb))
+        taken.add(wb.start)
+        pairs.append((place.name, wb))
     return pairs
 
 

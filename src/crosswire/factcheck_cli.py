@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from crosswire.encode import DEFAULT_ENCODER
-from crosswire.store.sqlite import DEFAULT_DB
+from crosswire.store import DEFAULT_DB
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -152,4 +152,60 @@ def poll(feeds: Path, db: str, every: float, rounds: int | None, state: Path | N
         fetcher.close()
 
 
-COMMANDS = (train_attribution, export, poll)
+@click.command("history", context_settings=CONTEXT_SETTINGS)
+@click.argument("address", metavar="URL")
+@click.option("--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+              help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (schema crosswire.history/1).")
+@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help="Sentence encoder.")
+def history(address: str, db: str, as_json: bool, encoder: str) -> None:
+    """What changed between the stored versions of the article read from URL.
+
+    Ingesting an address again (`crosswire ingest URL`, `crosswire poll`) after its text
+    changed stores the new text as another version; the old one is kept. This lists the
+    versions, oldest first, and between each and the next the sentences added and
+    dropped and the ones reworded, with the numbers, names and dates that changed. An
+    edit is marked silent when it changed or dropped sentences and added none that could
+    carry a note of the change.
+
+    \b
+    Exit codes:
+      0    listed
+      2    nothing was read from URL, or the database could not be used
+    """
+    import json
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from crosswire.cli import _corpus_errors, _open_corpus
+    from crosswire.history import history as versions_of
+    from crosswire.render._common import describe
+
+    def run():
+        with _open_corpus(db, encoder) as corpus:
+            return versions_of(corpus, address)
+
+    found = _corpus_errors(run)
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    console.print(Text(f"{found.address}: {len(found.versions)} version(s)"), soft_wrap=True)
+    for version in found.versions:
+        console.print(Text(f"  article {version.article_id}  {version.to_dict()['published'] or 'undated'}  {version.title or ''}"),
+                      soft_wrap=True)
+    for revision in found.revisions:
+        label = "silent edit" if revision.silent else "edit"
+        console.print(Text(f"\n{label}: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)
+        for sentence in revision.dropped:
+            console.print(Text(f"  - {sentence}", style="red"), soft_wrap=True)
+        for sentence in revision.added:
+            console.print(Text(f"  + {sentence}", style="green"), soft_wrap=True)
+        for change in revision.changed:
+            console.print(Text(f"  ~ {change.before}\n    {change.after}"), soft_wrap=True)
+            for difference in change.differences:
+                console.print(Text(f"    {describe(difference)}", style="yellow"), soft_wrap=True)
+
+
+COMMANDS = (train_attribution, export, poll, history)

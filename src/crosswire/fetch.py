@@ -31,9 +31,8 @@ import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
-
-import httpx
 
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
@@ -41,6 +40,9 @@ from crosswire.read import Rejected
 from crosswire.read.article import build_article
 from crosswire.read.feed import read_feed
 from crosswire.read.text import text_from_bytes
+
+if TYPE_CHECKING:
+    import httpx
 
 def _user_agent() -> str:
     try:
@@ -106,6 +108,8 @@ class Fetcher:
     transport: httpx.BaseTransport | None = None  # tests only; the default opens real connections
 
     def __post_init__(self) -> None:
+        import httpx  # only a run that fetches pays for loading it
+
         self._client = httpx.Client(
             timeout=self.config.timeout_s, follow_redirects=False, transport=self.transport,
             headers={"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -194,6 +198,8 @@ class Fetcher:
         return robots
 
     def _get(self, url: str, headers: dict[str, str], max_bytes: int, source: str) -> _Response:
+        import httpx
+
         host = urlsplit(url).netloc
         wait = self._last_request.get(host, -1e18) + self.config.min_interval_s - self.clock()
         if wait > 0:

@@ -31,7 +31,7 @@ class Span:
     end: int
     text: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
@@ -82,7 +82,7 @@ class SourceEntity:
     kind: str  # "outlet" | "institution" | "person" | "anonymous" | "pronoun" | "other"
     name: str  # display form: the outlet's name, or the source as written
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "name": self.name}
 
 
@@ -106,8 +106,10 @@ class Attribution:
     cited_entity: SourceEntity | None = None
     relay: bool = False
 
-    def to_dict(self) -> dict:
-        span = lambda s: s.to_dict() if s else None  # noqa: E731
+    def to_dict(self) -> dict[str, Any]:
+        def span(s: Span | None) -> dict[str, Any] | None:
+            return s.to_dict() if s else None
+
         return {
             "sentence": self.sentence,
             "cue_kind": self.cue_kind,
@@ -128,7 +130,7 @@ class Difference:
     b: Span | None
     note: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = {"kind": self.kind, "a": self.a.to_dict() if self.a else None, "b": self.b.to_dict() if self.b else None}
         if self.note:
             d["note"] = self.note
@@ -139,18 +141,28 @@ class Difference:
 CHANGE_KINDS = frozenset({"number", "name", "date", "attribution"})
 
 
+# A link's status: "same" or "changed" when the sentences were linked with confidence;
+# "possibly_related" when they were paired only weakly (close in the story, or over a
+# language the encoder does not know well): shown, never carrying a difference, since a
+# change between two sentences that may say different things would be invented.
+LINK_STATUSES = ("same", "changed", "possibly_related")
+
+
 @dataclass(frozen=True)
 class Link:
     a: tuple[int, ...]  # sentence indices in article a
     b: tuple[int, ...]
     score: float
     differences: tuple[Difference, ...] = ()
+    confident: bool = True
 
     @property
     def status(self) -> str:
+        if not self.confident:
+            return "possibly_related"
         return "changed" if any(d.kind in CHANGE_KINDS for d in self.differences) else "same"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "a": list(self.a),
             "b": list(self.b),
@@ -168,7 +180,7 @@ class Document:
     sentences: tuple[Sentence, ...]
     skipped: tuple[Skipped, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         art = self.article
         return {
             "lang": art.lang,
@@ -193,11 +205,15 @@ class Comparison:
     only_b: tuple[int, ...]
     encoder: str
     provenance: Provenance | None = None
+    # Languages of the two articles that no packaged encoder was measured to handle well
+    # (encode.choose_encoder): their sentence links rest on shared facts, not on meaning.
+    unsupported_languages: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         result = {
             "schema": SCHEMA_ID,
             "encoder": self.encoder,
+            "unsupported_languages": list(self.unsupported_languages),
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "links": [link.to_dict() for link in self.links],

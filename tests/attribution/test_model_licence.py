@@ -5,7 +5,6 @@ import importlib.resources
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from crosswire.attribution import extract_attributions, tagger

@@ -72,7 +72,7 @@ def test_an_article_relaying_another_s_publisher_is_a_fold(seed_docs):
     from dataclasses import replace
 
     from crosswire.model import Article, SourceEntity
-    from crosswire.compare import prepare
+    from crosswire.analyse import prepare
 
     first = prepare(Article("Floods hit the city on Monday, killing 12 people.", "en", outlet="Reuters"))
     relayed = prepare(Article("Banjir melanda kota pada hari Senin dan menewaskan 12 orang.", "id", outlet="Kompas"))

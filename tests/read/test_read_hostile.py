@@ -67,3 +67,18 @@ def test_an_unexpected_failure_in_one_line_is_cw114_and_the_rest_read(tmp_path, 
     assert (rejected.code, rejected.source) == ("CW114", f"{path}:1")
     assert "RuntimeError: a parser's own bug" in rejected.detail
     assert article.lang == "en"
+
+
+def test_json_nested_past_the_depth_limit_is_refused_below_it_read(tmp_path):
+    """Nesting just inside Python's recursion limit once passed json.loads and then failed
+    where the record was written back as JSON (deeper in the stack): the limit is far below."""
+    from crosswire.read.jsonl import MAX_JSON_DEPTH
+
+    def line(depth: int) -> str:  # the record itself is level 1
+        return '{"text": "%s", "desk": %s%s}\n' % (EN_TEXT.replace("\n", " "), "[" * (depth - 1), "]" * (depth - 1))
+
+    path = write(tmp_path / "d.jsonl", line(MAX_JSON_DEPTH) + line(MAX_JSON_DEPTH + 1) + line(990))
+    at_limit, over, far_over = read_articles(path)
+    assert at_limit.lang == "en"
+    assert (over.code, far_over.code) == ("CW109", "CW109")
+    assert f"nested more than {MAX_JSON_DEPTH} levels deep" in over.detail

@@ -158,3 +158,29 @@ def test_dates_are_iso_8601_with_the_offset_when_known():
     assert iso_datetime("2024-03-04T08:00:00Z") == "2024-03-04T08:00:00+00:00"
     assert iso_datetime("2024-03-04T08:00:00+07:00") == "2024-03-04T08:00:00+07:00"
     assert iso_datetime("not a date") is None
+
+
+def test_the_report_s_matrix_shows_each_article_s_own_sentence_in_chromium(export, tmp_path):
+    """Each claim row shows, per article, its own sentence in its own language with the language
+    labelled (checked as rendered). CROSSWIRE_SCREENSHOTS=docs/img writes the screenshot."""
+    import os
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "report.html"
+    page_file.write_text(story_report_html(export), "utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(page_file.as_uri())
+        german = page.locator('td[lang="de"]', has_text="Der Fluss Ciliwung")
+        assert german.count() == 1 and german.is_visible()
+        assert german.locator("span.lang").inner_text() == "de"
+        assert page.locator('td[lang="id"]', has_text="Sungai Ciliwung").is_visible()
+        if os.environ.get("CROSSWIRE_SCREENSHOTS"):
+            folder = Path(os.environ["CROSSWIRE_SCREENSHOTS"])
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / "story-report-matrix.png"), full_page=True)
+        browser.close()

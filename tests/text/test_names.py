@@ -8,6 +8,8 @@ from crosswire.text.names import (
     is_rare_word,
     korean_stem,
     name_key,
+    sound_in_run,
+    sounds_alike,
     spelling_match,
     words,
 )
@@ -288,3 +290,66 @@ def test_chinese_foreign_names_are_cut_out_at_the_interpunct():
     ws = words(text, 0, len(text), "zh")
     assert [w.text for w in ws] == ["美国总统", "唐纳德", "特朗普", "表示"]
     assert [w.text for w in find_names([ws], "zh")[0]] == ["唐纳德", "特朗普"]
+
+
+# One name in the scripts news writes it in: each transliteration sounds like the Latin spelling.
+MARKOVA = ["Маркова", "Μάρκοβα", "ماركوفا", "מרקובה", "मार्कोवा", "মার্কোভা", "马尔科娃", "マルコワ", "마르코바"]
+
+
+@pytest.mark.parametrize("written", MARKOVA)
+def test_a_name_sounds_alike_in_every_script(written):
+    assert sounds_alike("Markova", written)
+    assert sounds_alike(written, "Markova")
+
+
+@pytest.mark.parametrize(
+    ("latin", "written"),
+    [
+        ("Truss", "特拉斯"),
+        ("Scholz", "肖尔茨"),  # pinyin x and c are sibilants, not "ks" and "k"
+        ("Trump", "特朗普"),  # Chinese ends the m with "ng"
+        ("Merkel", "默克尔"),  # one coda dropped in a long name
+        ("Johannesburg", "ヨハネスブルグ"),
+        ("Kharkiv", "Харків"),
+        ("Fedoruk", "Федоруком"),  # Ukrainian instrumental case
+        ("Trump", "ট্রাম্প"),
+    ],
+)
+def test_transliterations_sound_alike(latin, written):
+    assert sounds_alike(latin, written)
+
+
+@pytest.mark.parametrize(
+    ("latin", "written"),
+    [("Markova", "Петренко"), ("Scholz", "马克龙"), ("Truss", "Федорук"), ("Baerbock", "Шольц"), ("Markova", "Markova")],
+)
+def test_other_names_and_same_script_words_do_not_sound_alike(latin, written):
+    # Words of one script are compared by spelling (spelling_match), not by sound.
+    assert not sounds_alike(latin, written)
+
+
+def test_a_transliteration_is_found_inside_an_unspaced_run():
+    assert sound_in_run("Muammar", "是参与推翻他父亲穆阿迈尔")
+    assert sound_in_run("Wagner", "俄罗斯私人军事承包商瓦格纳集团")
+    assert not sound_in_run("Markova", "政府は会談した")
+
+
+@pytest.mark.parametrize(
+    ("token", "name"),
+    [("yiSahel", "Sahel"), ("kweTaiwan", "Taiwan"), ("IGreenland", "Greenland"), ("hÉireann", "Éireann")],
+)
+def test_a_name_behind_a_grammatical_prefix(token, name):
+    (word,) = words(token, 0, len(token), "xh")
+    assert word.text == name and word.capitalised
+    assert token[word.start : word.end] == name
+
+
+@pytest.mark.parametrize("token", ["McDonald", "LeBron", "BaFin", "UNICEF", "KwaZulu", "JPMorgan"])
+def test_names_with_inner_capitals_stay_whole(token):
+    (word,) = words(token, 0, len(token), "en")
+    assert word.text == token
+
+
+def test_an_inflected_transliteration_sounds_alike():
+    # Ukrainian locative of Facebook: the case ending turns the k into ц.
+    assert sounds_alike("Facebook", "Фейсбуці")

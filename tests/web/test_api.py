@@ -30,7 +30,7 @@ def test_info_names_version_encoder_and_schema(client):
         "store": False,
         "limits": {
             "max_input_chars": 1_000_000, "max_chars": 150_000, "max_sentences": 1_000, "max_story_articles": 100,
-            "timeout_s": 60.0, "workers": 2, "waiting": 4, "max_upload_bytes": 16 * 1024 * 1024,
+            "timeout_s": 60.0, "wait_s": 60.0, "workers": 2, "waiting": 4, "max_upload_bytes": 16 * 1024 * 1024,
         },
     }
 
@@ -226,10 +226,10 @@ def test_openapi_lists_the_api_and_not_the_pages(client):
     spec = client.get("/api/openapi.json").json()
     assert set(spec["paths"]) == {
         "/api/info", "/api/compare", "/api/schemas/{name}", "/api/ingest", "/api/stories", "/api/stories/{story_id}",
-        "/api/articles/{article_id}", "/api/search", "/api/stories/merge", "/api/stories/split",
+        "/api/articles/{article_id}", "/api/search", "/api/stories/merge", "/api/stories/split", "/api/ingest/jobs/{job_id}",
     }
     compare = spec["paths"]["/api/compare"]["post"]
-    assert {"200", "413", "422", "500"} <= set(compare["responses"])
+    assert {"200", "413", "422", "500", "503"} <= set(compare["responses"])
     assert spec["components"]["schemas"]["CompareRequest"]["required"] == ["a", "b"]
 
 

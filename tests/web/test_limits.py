@@ -162,6 +162,9 @@ def test_a_story_holding_an_article_over_the_limit_is_413_and_the_article_page_s
     assert f"This article is {length:,} characters long: the first {length - 1:,} are shown" in article.text
     api = client.get(f"/api/articles/{longest.id}")
     assert api.status_code == 413 and api.json()["error"]["code"] == "CW701"
+    other = next(a.id for a in corpus.story(story_id).articles if a.id != longest.id)
+    stored_pair = client.get(f"/compare?a={other}&b={longest.id}")
+    assert stored_pair.status_code == 413 and "CW701" in stored_pair.text
 
 
 def test_a_story_of_too_many_articles_is_413(corpus):

@@ -56,9 +56,11 @@ MIN_ROLE_MARGINAL = {"CUE": 0.4, "SRC": 0.3}
 # against 33% of all of them: more than the F1 of cues, halved, so each one kept raises it.
 MIN_RULE_CUE_MARGINAL = 0.2
 # The least product of a cue's and its source's mean marginals for the source to be kept
-# where the rules do not read it too (see without_doubtful_source). Chosen on a held-out fifth of PolNeAR train
-# (bench/train_attribution.py --holdout), never on dev.
-MIN_SOURCE_BELIEF = 0.4
+# where the rules do not read it too (see without_doubtful_source): the belief from which
+# the tagger reads a token as a cue; where the rules read it too, the belief from which a
+# rule cue is kept (MIN_RULE_CUE_MARGINAL). Both were chosen on a held-out fifth of PolNeAR
+# train (bench/train_attribution.py --holdout), never on dev.
+MIN_SOURCE_BELIEF = MIN_ROLE_MARGINAL["CUE"]
 # The lexicon's word classes that help tell a cue or a source edge.
 _WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
 
@@ -507,10 +509,10 @@ def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
 
 def without_doubtful_source(attribution: Attribution, beliefs: Sequence[TokenBelief],
                             rules: Sequence[Attribution] = ()) -> Attribution:
-    """The attribution without its source span where the model doubts the pair and the rules
-    do not read it: the product of the mean cue and source marginals over their tokens (about
-    the chance that both are right) is below MIN_SOURCE_BELIEF, and no rule reading of the
-    same cue has a source that overlaps it. What is left names no one (entities.unstated_source),
+    """The attribution without its source span where the model doubts the pair: the product of
+    the mean cue and source marginals over their tokens (about the chance that both are right)
+    is below MIN_SOURCE_BELIEF, or, where a rule reading of the same cue has a source that
+    overlaps it, below MIN_RULE_CUE_MARGINAL. What is left names no one (entities.unstated_source),
     so no doubtful source reaches a provenance graph or a source count; the cue and content stay."""
     if attribution.source is None or attribution.cited is not None:
         return attribution
@@ -518,8 +520,9 @@ def without_doubtful_source(attribution: Attribution, beliefs: Sequence[TokenBel
     if cue is None or source is None or cue * source >= MIN_SOURCE_BELIEF:
         return attribution
     span = attribution.source
-    if any(r.source is not None and cues_overlap(attribution, r) and r.source.start < span.end and span.start < r.source.end
-           for r in rules):
+    if cue * source >= MIN_RULE_CUE_MARGINAL and any(
+            r.source is not None and cues_overlap(attribution, r) and r.source.start < span.end and span.start < r.source.end
+            for r in rules):
         return attribution
     return replace(attribution, source=None, entity=unstated_source(attribution.cue.text))
 

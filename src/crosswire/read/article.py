@@ -11,6 +11,7 @@ from typing import Any, Callable
 from crosswire.errors import CrosswireError
 from crosswire.model import Article
 from crosswire.read.html import extract_page
+from crosswire.read.dateline import with_text_metadata
 from crosswire.text.lang import check_language_code, detect_language
 
 _HTML_OPENINGS = ("<!doctype html", "<html")
@@ -58,6 +59,8 @@ def build_article(
         title, url = page.title or title, page.url or url
         outlet, published = page.outlet or outlet, page.published or published
     lang = check_language_code(lang, source) if lang is not None else detect_language(text, source)
+    if not is_html:  # plain text carries its own headline and dateline (read.dateline)
+        title, outlet, published, meta = with_text_metadata(text, lang, title, outlet, published, meta)
     return Article(
         text=text, lang=lang, source=source, title=title, url=url, outlet=outlet, published=published, meta=meta
     )

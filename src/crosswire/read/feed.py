@@ -6,7 +6,6 @@ become the Article's url and published (UTC, ISO 8601); the feed's title is the 
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from typing import Any, Iterator
 

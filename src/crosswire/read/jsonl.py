@@ -19,6 +19,10 @@ from crosswire.read.text import text_from_str
 
 # An article, even a long one with markup, is well under this; a longer line is refused.
 DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
+# How deep a line's JSON may nest: an article's fields are flat, and metadata a few
+# levels deep at most. A bound well below Python's recursion limit, so that the record
+# can be written back as JSON (into the store, say) from any depth of the call stack.
+MAX_JSON_DEPTH = 64
 # How much of an over-long line is read at a time while skipping to its end.
 _SKIP_CHUNK = 4 * 1024 * 1024
 _TEXT_FIELDS = ("title", "url", "published", "lang", "outlet")
@@ -90,6 +94,8 @@ def _article(line: bytes, source: str) -> Article:
         raise CrosswireError("CW109", source, f"the JSON holds a value that cannot be read ({exc})") from None
     if not isinstance(record, dict):
         raise CrosswireError("CW109", source, f"expected a JSON object, found {_json_type(record)}")
+    if _nested_deeper(record, MAX_JSON_DEPTH):
+        raise CrosswireError("CW109", source, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep")
     text = record.get("text")
     if not isinstance(text, str):
         found = "none" if text is None else _json_type(text)
@@ -105,6 +111,19 @@ def _article(line: bytes, source: str) -> Article:
     meta: dict[str, Any] = {k: v for k, v in record.items() if k != "text" and k not in _TEXT_FIELDS}
     text = text_from_str(text, source)
     return build_article(text, source, is_html=looks_like_html(text), meta=meta, **fields)
+
+
+def _nested_deeper(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels (walked without recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _json_type(value: Any) -> str:

@@ -43,18 +43,30 @@ def sentence_at(doc: Document, offset: int) -> Sentence | None:
 
 
 def summary(cmp: Comparison) -> dict[str, int]:
-    same = sum(1 for link in cmp.links if link.status == "same")
+    statuses = [link.status for link in cmp.links]
     return {
         "a_sentences": len(cmp.a.sentences),
         "b_sentences": len(cmp.b.sentences),
         "a_skipped": len(cmp.a.skipped),
         "b_skipped": len(cmp.b.skipped),
         "links": len(cmp.links),
-        "same": same,
-        "changed": len(cmp.links) - same,
+        "same": statuses.count("same"),
+        "changed": statuses.count("changed"),
+        "possibly_related": statuses.count("possibly_related"),
         "only_a": len(cmp.only_a),
         "only_b": len(cmp.only_b),
     }
+
+
+def unsupported_notice(cmp: Comparison) -> str | None:
+    """What a reader must know when no packaged encoder handles a language of the pair."""
+    if not cmp.unsupported_languages:
+        return None
+    langs = ", ".join(cmp.unsupported_languages)
+    return (
+        f"No packaged encoder was measured to handle {langs} well: sentences are linked with confidence "
+        "only where they share numbers, dates or names; other pairings are shown as possibly related."
+    )
 
 
 def side_spans(link: Link, side: str) -> list[tuple[int, int, Difference]]:

@@ -14,7 +14,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from crosswire.model import Comparison, Difference, Document, Link
 from crosswire.provenance import ArticleSources
-from crosswire.render._common import describe, kind_label, sentence_at, sentence_map, sentence_text, side_spans, summary
+from crosswire.render._common import (
+    describe,
+    kind_label,
+    sentence_at,
+    sentence_map,
+    sentence_text,
+    side_spans,
+    summary,
+    unsupported_notice,
+)
 from crosswire.render.svg import provenance_svg
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -71,7 +80,7 @@ class DiffView:
 @dataclass
 class Row:
     kind: str  # "link" | "only-a" | "only-b"
-    status: str | None = None  # "same" | "changed" for links
+    status: str | None = None  # "same" | "changed" | "possibly_related" for links
     score: float | None = None
     a: list[SentenceView] = field(default_factory=list)
     b: list[SentenceView] = field(default_factory=list)
@@ -234,6 +243,7 @@ def render_html(cmp: Comparison) -> str:
         b=_doc_view(cmp.b, "B"),
         counts=summary(cmp),
         encoder=cmp.encoder,
+        notice=unsupported_notice(cmp),
         rows=build_rows(cmp),
         sources=[_sources_view(cmp.provenance.a, "a", cmp.a), _sources_view(cmp.provenance.b, "b", cmp.b)]
         if cmp.provenance else [],

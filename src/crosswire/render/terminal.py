@@ -12,7 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from crosswire.model import Comparison, Document, Link
-from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary
+from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, unsupported_notice
 
 KIND_STYLES = {
     "number": "bold yellow",
@@ -22,7 +22,9 @@ KIND_STYLES = {
     "attribution": "bold cyan",
 }
 DEFAULT_DIFF_STYLE = "bold"
-STATUS_STYLES = {"same": "green", "changed": "bold red"}
+STATUS_STYLES = {"same": "green", "changed": "bold red", "possibly_related": "yellow"}
+# What the status column shows: "possibly_related" does not fit its width.
+STATUS_LABELS = {"possibly_related": "related?"}
 
 
 def _side_text(doc: Document, indices: tuple[int, ...], spans: list) -> Text:
@@ -87,10 +89,17 @@ def _header(cmp: Comparison) -> Group:
     counts.append(f"same {s['same']}", style=STATUS_STYLES["same"])
     counts.append(" · ")
     counts.append(f"changed {s['changed']}", style=STATUS_STYLES["changed"])
+    if s["possibly_related"]:
+        counts.append(" · ")
+        counts.append(f"possibly related {s['possibly_related']} (no changes shown)", style=STATUS_STYLES["possibly_related"])
     counts.append(f"   only in A: {s['only_a']}   only in B: {s['only_b']}")
     enc = Text("encoder: ", style="dim")
     enc.append(cmp.encoder, style="dim")
-    return Group(Text("crosswire comparison", style="bold underline"), _doc_label("A", cmp.a), _doc_label("B", cmp.b), counts, enc)
+    parts = [Text("crosswire comparison", style="bold underline"), _doc_label("A", cmp.a), _doc_label("B", cmp.b), counts, enc]
+    notice = unsupported_notice(cmp)
+    if notice:
+        parts.append(Text(notice, style="bold yellow"))
+    return Group(*parts)
 
 
 def _links_table(cmp: Comparison) -> Table:
@@ -100,7 +109,7 @@ def _links_table(cmp: Comparison) -> Table:
     table.add_column(Text(f"B [{cmp.b.article.lang}]"), ratio=1, overflow="fold")
     table.add_column("status", no_wrap=True, width=7)  # and the claim's independent sources
     link_index = {id(link): i for i, link in enumerate(cmp.links)}
-    for n, link in enumerate(sorted(cmp.links, key=lambda l: (min(l.a, default=-1), min(l.b, default=-1))), 1):
+    for n, link in enumerate(sorted(cmp.links, key=lambda k: (min(k.a, default=-1), min(k.b, default=-1))), 1):
         status = link.status
         table.add_row(
             str(n),
@@ -115,7 +124,7 @@ def _links_table(cmp: Comparison) -> Table:
 
 
 def _status_cell(cmp: Comparison, index: int, status: str) -> Text:
-    cell = Text(status, style=STATUS_STYLES.get(status))
+    cell = Text(STATUS_LABELS.get(status, status), style=STATUS_STYLES.get(status))
     if cmp.provenance is not None:
         count = cmp.provenance.claims[index].independent
         cell.append(f"\n{count} src", style="dim")

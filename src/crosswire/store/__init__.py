@@ -3,7 +3,8 @@
 `Store` is the whole interface that ingest and the corpus (crosswire.corpus: story
 linking, views, search) use; two engines implement it on one model: SQLite
 (store.sqlite, one file) and PostgreSQL (store.postgres, with pgvector for the story
-linker's nearest-neighbour search). `open_store(url_or_path)` picks the engine: a
+linker's nearest-neighbour search). Both run one schema (store.schema) and one set of
+queries (store.sql), with a small dialect for the SQL text in which they differ. `open_store(url_or_path)` picks the engine: a
 `postgresql://` URL opens PostgreSQL, anything else is an SQLite file path. Neither
 ingest nor the corpus writes SQL of its own.
 """
@@ -173,6 +174,9 @@ class Store(Protocol):
 
     def articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
         """These articles, in the order given (unknown ids left out)."""
+
+    def article_ids_from_address(self, address: str) -> list[int]:
+        """The ids of the articles read from `address` (their source or url, or a copy's), oldest first."""
 
     def sentence_spans(self, article_id: int) -> list[tuple[int, int]]: ...
 

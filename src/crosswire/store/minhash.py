@@ -27,14 +27,13 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _sha1_32(data: bytes) -> int:
-    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
-
-
 def minhash(values: Iterable[bytes], num_perm: int, seed: int = 1) -> np.ndarray:
     """The uint32 MinHash signature of a set of byte strings."""
     a, b = _permutations(num_perm, seed)
-    hv = np.fromiter((_sha1_32(v) for v in values), dtype=np.uint32).reshape(-1, 1)
+    # datasketch's sha1_hash32: the first 4 bytes of each value's SHA-1, little-endian;
+    # joined and read as one array (a third faster than an int per value).
+    sha1 = hashlib.sha1
+    hv = np.frombuffer(b"".join([sha1(v).digest()[:4] for v in values]), dtype="<u4").astype(np.uint32).reshape(-1, 1)
     if not len(hv):
         return np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
     s1, m1, s2, m2, s3 = _FMIX32

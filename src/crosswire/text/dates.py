@@ -146,8 +146,8 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
     if lang in {"ja", "zh", "ko"}:
         for pattern in (_CJK, _KOREAN) if lang == "ko" else (_CJK,):
             for match in pattern.finditer(text, start, end):
-                year, day = (int(match[1]) if match[1] else None), (int(match[3]) if match[3] else None)
-                add(match.start(), match.end(), year, int(match[2]), day)
+                cjk_year = int(match[1]) if match[1] else None
+                add(match.start(), match.end(), cjk_year, int(match[2]), int(match[3]) if match[3] else None)
     if lang == "vi":
         for match in _VIETNAMESE.finditer(text, start, end):
             add(match.start(), match.end(), int(match[3]) if match[3] else None, int(match[2]), int(match[1]))
@@ -156,7 +156,8 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         name = (match["m1"] or match["m2"] or match["m3"]).lower().rstrip(".")
         if lang == "he" and name not in months:
             name = name.lstrip("בל-")
-        day = match["d1"] or match["d2"]
-        year = match["y"] or match["y2"] or match["y3"]
-        add(match.start(), match.end(), int(year) if year else None, months.get(name), int(day) if day else None)
+        day_text = match["d1"] or match["d2"]
+        year_text = match["y"] or match["y2"] or match["y3"]
+        add(match.start(), match.end(), int(year_text) if year_text else None, months.get(name),
+            int(day_text) if day_text else None)
     return sorted(found, key=lambda d: d.start)

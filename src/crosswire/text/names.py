@@ -20,11 +20,19 @@ anyascii, lower case: "Москва" -> "moskva"), or when their phonetic skelet
 are close with rapidfuzz ("Mavix2" ~ "Mavic 2", "Wagnerites" ~ "Wagernites",
 "Prigozhin" ~ "Prigojine", "Moscow" ~ "Moskow" ~ "Москва"). A close match
 that is more than an inflected ending is a *spelling variant*.
+
+Across scripts, a name is compared by its consonants as its transliteration
+says them (`sound_key`: anyascii for every script, pinyin read as pinyin,
+consonants folded into the classes scripts confuse), so "Markova", "Маркова",
+"ماركوفا", "मार्कोवा", "マルコワ", "마르코바" and "马尔科娃" are one name; in a
+script written without spaces the name is looked for inside the run of
+characters (`sound_in_run`).
 """
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -37,6 +45,7 @@ from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from wordfreq import available_languages, get_frequency_dict, zipf_frequency, zipf_to_freq
 
 # A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
@@ -139,6 +148,13 @@ def place_keys(lang: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def territory_name(key: str, lang: str, other_lang: str) -> str | None:
+    """The CLDR name in `other_lang` of the country or region whose name in `lang` has `key`."""
+    code = territory_keys(lang).get(key)
+    locale = _locale(other_lang) if code else None
+    return locale.territories.get(code) if locale else None
+
+
 def same_territory(key_a: str, lang_a: str, key_b: str, lang_b: str) -> bool:
     code = territory_keys(lang_a).get(key_a)
     return code is not None and code == territory_keys(lang_b).get(key_b)
@@ -180,6 +196,13 @@ def skeleton(key: str) -> str:
     return key.rstrip("aeiou") or key
 
 
+# A name behind a short grammatical prefix written onto it: Bantu noun-class and locative
+# prefixes ("iTaiwan", "yiSahel", "kweTaiwan", "IGreenland"), Irish mutations ("hÉireann").
+# The name is what follows, a capital and then a lower-case letter; "McDonald", "LeBron" keep
+# their capitalised first part, and acronyms ("UNICEF", "BaFin") have no lower-case prefix.
+_PREFIXED_NAME = regex.compile(r"(?:\p{Ll}{1,3}|\p{Lu})(\p{Lu}\p{Ll}.*)")
+
+
 def _inner_capital(token: str) -> bool:
     return any(c.isupper() for c in token[1:])
 
@@ -197,6 +220,8 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
             initial = not found
         if lang == "ko":
             token = korean_stem(token)
+        if prefixed := _PREFIXED_NAME.fullmatch(token):
+            token, offset = prefixed.group(1), offset + prefixed.start(1)
         key = name_key(token)
         if not key:
             continue
@@ -324,7 +349,8 @@ def script_of(text: str) -> str:
 def _wordfreq_languages() -> frozenset[str]:
     # wordfreq.available_languages() globs its data folder on every call (three globs per
     # call): uncached it was a fifth of a comparison's time, asked once per capitalised word.
-    return frozenset(available_languages())
+    known = frozenset(available_languages())
+    return known | {lang for lang, code in _WORDFREQ_CODES.items() if code in known}
 
 
 def has_word_frequencies(lang: str, text: str) -> bool:
@@ -338,7 +364,11 @@ def has_word_frequencies(lang: str, text: str) -> bool:
 # compounds) are asked about in every reference language, article after article.
 @functools.lru_cache(maxsize=262144)
 def _zipf(word: str, lang: str) -> float:
-    return zipf_frequency(word, lang)
+    return zipf_frequency(word, _WORDFREQ_CODES.get(lang, lang))
+
+
+# wordfreq holds Croatian, Serbian and Bosnian as one language, Serbo-Croatian ("sh").
+_WORDFREQ_CODES = {"hr": "sh", "sr": "sh", "bs": "sh"}
 
 
 def _frequent_here_only(lower: str, lang: str, refs: tuple[str, ...]) -> bool:
@@ -366,6 +396,19 @@ def is_common_word(text: str, lang: str) -> bool:
         ):
             return True
     return False
+
+
+INTERNATIONAL_MAX_LEAD = 1.0  # at most ten times more frequent in its own language than elsewhere
+
+
+def is_international_word(text: str, lang: str) -> bool:
+    """Whether `text` is about as frequent in another language of its script as in `lang`: a name
+    spelled alike across languages ("Barbara", "Google"), unlike a noun of one language."""
+    if not has_word_frequencies(lang, text):
+        return False
+    lower = text.lower()
+    elsewhere = max(_zipf(lower, other) for other in _REFERENCE_LANGS[script_of(text)] if other != lang)
+    return elsewhere >= RARE_WORD_MAX_ZIPF and _zipf(lower, lang) - elsewhere <= INTERNATIONAL_MAX_LEAD
 
 
 RARE_WORD_MAX_ZIPF = 2.5  # under about one in three million words
@@ -427,12 +470,20 @@ def find_names(sentences: list[list[Word]], lang: str) -> list[list[Word]]:
     """The name candidates of each sentence, using the whole article as context."""
     mid_sentence = {w.key for ws in sentences for w in ws if not w.sentence_initial and w.capitalised}
     lower_case = {w.key for ws in sentences for w in ws if not w.capitalised}
+    scripts: Counter[str] = Counter()
+    for ws in sentences:
+        for w in ws:
+            scripts[script_of(w.text)] += len(w.text)
+    main_script = scripts.most_common(1)[0][0] if scripts else ""
 
     def initial_is_name(w: Word) -> bool:
+        # A capitalised word of another script than the article's ("Nadhim 和 Morawiecki") is
+        # a name wherever it stands: such a word is a name, a brand or a quotation's start.
         return (
             w.key in mid_sentence
             or has_digit(w.text)
             or (has_word_frequencies(lang, w.text) and w.key not in lower_case)
+            or script_of(w.text) != main_script
         )
 
     return [
@@ -498,11 +549,106 @@ def _consonants(key: str, script: str) -> str:
     else:
         vowel_start = key[:1] in "aeiouy"
     key = _SOFT_C.sub("s", key)  # "UNICEF": Hebrew and Arabic write what is said, an s
+    key = _NASAL_NG.sub("n", key)
     for old, new in _CONSONANT_RULES:
         key = key.replace(old, new)
-    # Pinyin writes unaspirated t as d ("彼得连科" BiDeLianKe = Petrenko).
+    # An h left after the digraph rules is breath that scripts keep or drop (Indic aspirates
+    # "bh", "gh"; Russian writes English h as g or nothing; Hebrew's final ה).
+    key = key.replace("h", "")
+    # Pinyin writes unaspirated t as d ("彼得连科" BiDeLianKe = Petrenko); Chinese renders a
+    # final m as n or ng ("特朗普" TeLangPu = Trump).
     key = _DENTAL.sub("t", _LIQUID.sub("r", _LABIAL.sub("b", re.sub(r"[aeiouyj]", "", key))))
+    key = _NASAL.sub("n", key)
     return ("_" if vowel_start else "") + re.sub(r"(.)\1+", r"\1", key)
+
+
+_NASAL = re.compile(r"m")
+_NASAL_NG = re.compile(r"ng(?![aeiou])")
+# Pinyin spells its sibilants and affricates x, q, j, c, z, zh, ch, sh; a syllable "er" is an
+# r ("尔" in "马尔科娃" Markova). The Latin rules would read x as ks and c, q as k.
+_PINYIN_SIBILANT = re.compile(r"^(?:zh|ch|sh|[cz])")
+# Pinyin j, q, x grew out of g, k, h before i: Chinese renders a foreign g or k with them as
+# often as an s or ch ("佩吉" PeiJi = Peggy, "乔治" QiaoZhi = George).
+_PINYIN_PALATAL = re.compile(r"^[jqx]")
+_HAN = "CJK"
+
+
+def sound_key(text: str) -> str:
+    """The consonant classes of a word as its transliteration into Latin says them:
+    "Markova", "Маркова", "ماركوفا", "マルコワ", "마르코바", "马尔科娃" all give "brkb"-like keys
+    ("nrkb"), so one name written in two scripts gives one key."""
+    return _sound_key(text, "s")
+
+
+@functools.lru_cache(maxsize=65536)
+def _sound_key(text: str, palatal: str) -> str:
+    script = script_of(text) if text else ""
+    if script == _HAN:
+        syllables = [_PINYIN_PALATAL.sub(palatal, _PINYIN_SIBILANT.sub("s", anyascii(c).lower())) for c in text]
+        key = _NOT_KEY.sub("", "".join("r" if y == "er" else y for y in syllables))
+    else:
+        key = name_key(text)
+    out = _consonants(key, script)
+    # anyascii drops an abjad's initial alef or vowel carrier: a vowel start is not seen.
+    return out.lstrip("_") if script in ABJADS else out
+
+
+MIN_FUZZY_SOUND_CLASSES = 4  # below this, one consonant off matches too many words by chance
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """Two words in different scripts whose consonants agree, or differ in one where the
+    longer has four or more (a coda a script drops: "Merkel" / "默克尔" MoKeEr)."""
+    if script_of(a) == script_of(b):
+        return False
+    return any(_keys_alike(a, b, ka, kb) for ka in _sound_keys(a) for kb in _sound_keys(b))
+
+
+def _sound_keys(text: str) -> tuple[str, ...]:
+    """A Han word's two readings of pinyin j, q, x (`_PINYIN_PALATAL`); one key elsewhere."""
+    return (sound_key(text), _sound_key(text, "k")) if script_of(text) == _HAN else (sound_key(text),)
+
+
+def _keys_alike(a: str, b: str, ka: str, kb: str) -> bool:
+    if script_of(a) in ABJADS or script_of(b) in ABJADS:
+        ka, kb = ka.lstrip("_"), kb.lstrip("_")
+    core_a, core_b = ka.lstrip("_"), kb.lstrip("_")
+    if min(len(core_a), len(core_b)) < MIN_CROSS_SCRIPT_CONSONANTS:
+        return False
+    if ka == kb:
+        return True
+    if _inflected_sound(core_a, core_b):
+        return True
+    return (
+        max(len(core_a), len(core_b)) >= MIN_FUZZY_SOUND_CLASSES
+        and min(len(core_a), len(core_b)) >= MIN_FUZZY_SOUND_CLASSES - 1
+        and Levenshtein.distance(core_a, core_b) <= 1
+    )
+
+
+MIN_SOUND_STEM = 3  # consonant classes a name and its inflected form share before the ending
+
+
+def _inflected_sound(a: str, b: str) -> bool:
+    """Keys that differ only in their last one or two classes after a shared stem: a case
+    ending that changes the stem's last consonant ("Фейсбуці" = Facebook in the locative)."""
+    stem = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return stem >= MIN_SOUND_STEM and len(a) - stem <= 2 and len(b) - stem <= 2
+
+
+MAX_SYLLABLES_PER_CONSONANT = 3  # katakana and Thai spell a consonant cluster in several characters
+
+
+def sound_in_run(name: str, run: str) -> bool:
+    """Whether some part of `run`, a word of a script written without spaces (Han, kana, Thai),
+    sounds like `name`: the name's transliteration sits inside a longer run of characters
+    ("是参与推翻他父亲穆阿迈尔" holds "穆阿迈尔" Muammar)."""
+    if script_of(name) == script_of(run):
+        return False
+    longest = MAX_SYLLABLES_PER_CONSONANT * (len(sound_key(name).lstrip("_")) + 1)
+    return any(
+        sounds_alike(name, run[i:j]) for i in range(len(run)) for j in range(i + 1, min(len(run), i + longest) + 1)
+    )
 
 
 MIN_CROSS_SCRIPT_CONSONANTS = 2

@@ -210,8 +210,11 @@ def _number(text: str, s: int, raw: str, lang: str, end: int) -> Number:
     value = parse_numeral(raw, lang)
     if value is None:
         # Not one well-formed number ("1.2.3"): fall back to its leading run of digits.
-        raw = re.match(r"[-−–]?\d+", raw).group()
+        leading = re.match(r"[-−–]?\d+", raw)
+        assert leading is not None  # the number pattern that found `raw` starts with a digit run
+        raw = leading.group()
         value = parse_numeral(raw, lang)
+        assert value is not None  # a run of digits is a numeral
     value, e = _apply_multipliers(text, value, s + len(raw), lang, end)
     return _scaled(text, s, e, value, lang, end)
 

@@ -176,7 +176,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
         # Imported here: pythainlp's import takes a quarter of a second, only Thai needs it.
         from pythainlp.tokenize import sent_tokenize as thai_sentences
 
-        searched, pieces = block, thai_sentences(block, engine="crfcut")
+        searched, pieces = block, [str(piece) for piece in thai_sentences(block, engine="crfcut")]
     else:
         searched = block.translate(_ASCII_SPACES)
         pieces = _sentencex_pieces(lang, searched)

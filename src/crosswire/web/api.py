@@ -70,7 +70,8 @@ class LimitsInfo(BaseModel):
     max_chars: int = Field(description="Characters of one article's text once read (HTML: its main text).")
     max_sentences: int = Field(description="Sentences of one article.")
     max_story_articles: int = Field(description="Articles of a story its page and /api/stories/{id} compare.")
-    timeout_s: float = Field(description="Seconds one comparison (or story view) may take, waiting included.")
+    timeout_s: float = Field(description="Seconds one comparison (or story view) may take once a worker runs it.")
+    wait_s: float = Field(description="Seconds a request may wait for a free worker.")
     workers: int = Field(description="Comparisons run at once, each in its own process.")
     waiting: int = Field(description="Requests that may wait for a worker; more are refused with 503.")
     max_upload_bytes: int = Field(description="A whole request body, every uploaded file together.")
@@ -183,7 +184,8 @@ def info(request: Request) -> Info:
         version=crosswire.__version__, encoder=state.encoder, comparison_schema=SCHEMA_ID, store=state.corpus is not None,
         limits=LimitsInfo(
             max_input_chars=limits.max_input_chars, max_chars=limits.max_chars, max_sentences=limits.max_sentences,
-            max_story_articles=limits.max_story_articles, timeout_s=limits.timeout_s, workers=limits.workers,
+            max_story_articles=limits.max_story_articles, timeout_s=limits.timeout_s, wait_s=limits.wait_s,
+            workers=limits.workers,
             waiting=limits.waiting, max_upload_bytes=state.max_upload_bytes,
         ),
     )

@@ -26,7 +26,7 @@ import crosswire
 from crosswire.encode import DEFAULT_ENCODER
 from crosswire.errors import CrosswireError
 from crosswire.corpus import Corpus, CorpusError
-from crosswire.web import api, corpus_pages, exports
+from crosswire.web import api, corpus_pages, exports, history
 from crosswire.web.api import corpus_call, error_status, in_worker, retry_headers, require_corpus, submit_ingest
 from crosswire.web.inputs import upload_label
 from crosswire.web.security import AllowedHosts, RequestLimits, SecurityHeaders
@@ -105,6 +105,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        workers.start()
         yield
         workers.close()
         if jobs is not None:
@@ -143,6 +144,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(corpus_pages.router)
     app.include_router(exports.router)  # story downloads: CSV, HTML report, JSON-LD (issue 17)
+    app.include_router(history.router)  # an article's versions: /history?url= (issue 17)
 
     @app.exception_handler(ClientGone)
     def client_gone(_request: Request, _exc: ClientGone) -> Response:

@@ -14,11 +14,10 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from crosswire.corpus import CorpusError
 from crosswire.errors import CrosswireError
-from crosswire.render.exports import claim_matrix_csv, claims_jsonld, story_export
+from crosswire.render.exports import claim_matrix_csv, claims_jsonld
 from crosswire.render.story_report import story_report_html
-from crosswire.web.api import error_response, with_corpus
+from crosswire.web.api import corpus_location, error_response, in_worker
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,14 +34,15 @@ def _filename(story_id: str, fmt: str) -> str:
 
 
 @router.get("/stories/{story_id}/export.{fmt}", name="story_export")
-def story_export_download(story_id: str, fmt: str, request: Request) -> Response:
+async def story_export_download(story_id: str, fmt: str, request: Request) -> Response:
     if fmt not in MEDIA_TYPES:
         unknown = error_response(CrosswireError("CW801", fmt, "no such export format (csv, html or jsonld)"))
         unknown.status_code = 404
         return unknown
     try:
-        found = with_corpus(request.app, lambda corpus: story_export(corpus, story_id))
-    except (CrosswireError, CorpusError) as exc:
+        # In the app's worker pool, under the story page's limits, as the story page is made.
+        found = await in_worker(request, "story_export", corpus_location(request), story_id)
+    except CrosswireError as exc:
         return error_response(exc)
     if fmt == "csv":
         body = claim_matrix_csv(found)

@@ -12,7 +12,8 @@ Limits (`Limits`, documented in docs/deploy.md), each answered with a crosswire 
   (bytes for a file), or an article of more than `max_chars` characters or
   `max_sentences` sentences once read: 413 (CW105, CW701, CW702); a story of more than
   `max_story_articles` articles: 413 (CW713);
-- time: `timeout_s` per task, waiting for a worker included: 503 (CW703);
+- time: `timeout_s` per task, from when a worker takes it: 503 (CW703); `wait_s` to
+  wait for a free worker (queued, or a fresh one loading the encoder): 503 (CW704);
 - concurrency: `workers` tasks at once and `waiting` more queued; past that 503 with
   Retry-After (CW704).
 """
@@ -28,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any, Awaitable, Callable
 
-from crosswire.compare import compare, prepare
+from crosswire.analyse import prepare
+from crosswire.compare import compare
 from crosswire.corpus import ArticleView, Corpus, CorpusError, StoryView
 from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
@@ -52,7 +54,8 @@ class Limits:
     max_chars: int = 150_000  # an article's text once read (and a stored article's, on its pages)
     max_sentences: int = 1_000
     max_story_articles: int = 100  # articles a story page compares
-    timeout_s: float = 60.0
+    timeout_s: float = 60.0  # a task's run, from when a worker takes it
+    wait_s: float = 60.0  # waiting for a free, ready worker (queued, or a fresh one loading the encoder)
     workers: int = 2
     waiting: int = 4
     retry_after_s: int = 10
@@ -177,6 +180,22 @@ def _story_sources_task(state: _WorkerState, location: str, story_id: str) -> tu
     return corpus.story_sources(story_id)
 
 
+def _story_export_task(state: _WorkerState, location: str, story_id: str):
+    """What the story downloads need (web.exports), under the story page's limits."""
+    from crosswire.render.exports import story_export
+
+    corpus = state.corpus(location)
+    _check_story(corpus, story_id, state.limits)
+    return story_export(corpus, story_id)
+
+
+def _history_task(state: _WorkerState, location: str, address: str):
+    """The versions read from an address and what changed (crosswire.history, web.history)."""
+    from crosswire.history import history
+
+    return history(state.corpus(location), address)
+
+
 def _article_task(state: _WorkerState, location: str, article_id: int, whole: bool) -> tuple[ArticleView, int]:
     """The article's view, and its full length. Past `max_chars` the view holds its
     beginning only, or with `whole` (the API, which must not hand on a part as the whole) CW701."""
@@ -200,6 +219,7 @@ def _article_task(state: _WorkerState, location: str, article_id: int, whole: bo
 
 TASKS: dict[str, Callable[..., Any]] = {
     "compare": _compare_task, "story": _story_task, "story_sources": _story_sources_task, "article": _article_task,
+    "story_export": _story_export_task, "history": _history_task,
 }
 READY = "ready"
 
@@ -283,18 +303,24 @@ class WorkerPool:
         self.state.started += 1
         return _Worker(process, parent)
 
+    def start(self) -> None:
+        """Start every worker now (server start-up), so that the first requests find the encoder loaded."""
+        with self._lock:
+            while not self._closed and len(self._workers) < self.limits.workers:
+                self._workers.append(self._start_worker())
+
     def _take(self) -> _Worker | None:
-        """A free worker marked busy, starting the pool's workers on first use."""
+        """A free worker marked busy; one more is started while the pool has fewer than `workers`."""
         with self._lock:
             if self._closed:
                 raise CrosswireError("CW705", "server", "the server is shutting down")
-            while len(self._workers) < self.limits.workers:
-                self._workers.append(self._start_worker())
-            for worker in self._workers:
-                if not worker.busy:
-                    worker.busy = True
-                    return worker
-        return None
+            worker = next((w for w in self._workers if not w.busy), None)
+            if worker is None and len(self._workers) < self.limits.workers:
+                worker = self._start_worker()
+                self._workers.append(worker)
+            if worker is not None:
+                worker.busy = True
+            return worker
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
@@ -315,13 +341,13 @@ class WorkerPool:
         Busy (CW704), CW703 at the time limit, CW705 if the worker died, and ClientGone
         when `disconnected()` says the client has hung up. Whenever the answer is not
         awaited to the end, the worker is killed and replaced: its work stops."""
-        deadline = time.monotonic() + self.limits.timeout_s
+        deadline = time.monotonic() + self.limits.wait_s
         worker = await self._acquire(deadline, disconnected)
         try:
             outcome, value = await self._exchange(worker, (task, args), deadline, disconnected)
         except BaseException as exc:
-            self._count_stop(exc)
             self._replace(worker)
+            self._count_stop(exc)
             raise
         self._release(worker)
         self.state.completed += 1
@@ -335,13 +361,13 @@ class WorkerPool:
         logger.error("a comparison worker task failed:\n%s", value)
         raise RuntimeError(f"worker task {task} failed")
 
-    def _busy(self) -> Busy:
+    def _busy(self, waited: bool = False) -> Busy:
         self.state.refused_busy += 1
-        return Busy(
-            self.limits.retry_after_s,
-            f"all {self.limits.workers} comparison workers are busy and {self.limits.waiting} more requests "
-            f"wait; try again in {self.limits.retry_after_s} s",
-        )
+        if waited:
+            why = f"no comparison worker was free and ready within {self.limits.wait_s:g} s"
+        else:
+            why = f"all {self.limits.workers} comparison workers are busy and {self.limits.waiting} more requests wait"
+        return Busy(self.limits.retry_after_s, f"{why}; try again in {self.limits.retry_after_s} s")
 
     async def _acquire(self, deadline: float, disconnected: Callable[[], Awaitable[bool]]) -> _Worker:
         worker = self._take()
@@ -366,12 +392,13 @@ class WorkerPool:
         self, worker: _Worker, message: tuple, deadline: float, disconnected: Callable[[], Awaitable[bool]]
     ) -> tuple[str, Any]:
         try:
-            while not worker.ready:
+            while not worker.ready:  # a worker started for this request, loading the encoder
                 if worker.conn.poll():
                     worker.ready = worker.conn.recv() == READY
                 else:
-                    await self._pause(deadline, disconnected)
+                    await self._pause(deadline, disconnected, busy=True)
             worker.conn.send(message)
+            deadline = time.monotonic() + self.limits.timeout_s  # the work's own time starts here
             while not worker.conn.poll():
                 await self._pause(deadline, disconnected)
             return worker.conn.recv()
@@ -387,7 +414,7 @@ class WorkerPool:
             raise ClientGone()
         if time.monotonic() > deadline:
             if busy:
-                raise self._busy()
+                raise self._busy(waited=True)
             raise CrosswireError(
                 "CW703", "request",
                 f"not done within the web server's limit of {self.limits.timeout_s:g} s; the work was stopped",

@@ -1,0 +1,191 @@
+"""Each pipeline's speed against the encoder alone, measured in one run.
+
+    python bench/speed.py [--pairs 40] [--e5-pairs 20] [--articles 200] [--rounds 2]
+                          [--only compare|e5|ingest]
+
+The encoder is the only work crosswire cannot avoid; this prints how close each
+pipeline comes to it, on the same texts, in the same process (or, for ingest, in one
+child process set up as `crosswire ingest` sets itself up), best of --rounds rounds:
+
+- use-m pairs: the first --pairs pairs of ../shared/data/rewrites/dev.jsonl (fr->de);
+- e5-small pairs: the first --e5-pairs uk->en pairs of ../shared/data/rewrites/dev_multi.jsonl
+  (`auto` chooses e5-small for Ukrainian);
+  for both: the encoder alone (each pair's sentences, segmented as compare segments them,
+  in one encoder call per pair, as compare makes its first), `compare` one pair at a time,
+  and `compare_many`, in sentences/s and as a ratio to the encoder alone;
+- ingest + link: --articles articles of bench/ingest.py's corpus (~600 words, en/fr/de)
+  through crosswire.Corpus (ingest, then story linking), in articles/s, against the
+  encoder alone on the same texts (each article's sentences and lead, in ingest's
+  batches and with its calls in flight).
+
+What loads once per process (encoders, language data) is loaded before the clock starts.
+The 1-minute load average is printed beside every figure: on a shared machine the ratios
+(measured minutes apart in one process) say more than the rates. Floors are read from the
+quality gate's data file (tests/quality_floors.json, key "speed") when it has them; else
+issue 16's targets are shown. Writes nothing into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+DATA = Path("../shared/data")
+FLOORS_FILE = Path(__file__).resolve().parent.parent / "tests" / "quality_floors.json"
+# Issue 16's acceptance targets, used when the quality gate's data file has no "speed" key.
+TARGETS = {"compare_vs_encoder": 0.80, "compare_many_vs_encoder": 0.85, "ingest_link_articles_per_s": 40.0}
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def best_of(rounds: int, run: Callable[[], object]) -> float:
+    """The shortest wall time of `rounds` runs of `run`."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def floors() -> tuple[dict[str, float], str]:
+    if FLOORS_FILE.is_file():
+        speed = json.loads(FLOORS_FILE.read_text(encoding="utf-8")).get("speed")
+        if speed:
+            return {k: (v["floor"] if isinstance(v, dict) else v) for k, v in speed.items()}, str(FLOORS_FILE.name)
+    return TARGETS, "issue 16's targets"
+
+
+def verdict(value: float, key: str, limits: dict[str, float]) -> str:
+    if key not in limits:
+        return ""
+    return f"  ({'meets' if value >= limits[key] else 'BELOW'} {limits[key]:g})"
+
+
+def read_pairs(path: Path, count: int, langs: tuple[str, str] | None) -> list[tuple[dict, dict]]:
+    pairs = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if langs is None or (row["a"]["lang"], row["b"]["lang"]) == langs:
+                pairs.append((row["a"], row["b"]))
+            if len(pairs) == count:
+                break
+    return pairs
+
+
+def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: dict[str, float]) -> None:
+    """Encoder alone, compare one pair at a time and compare_many, on the same pairs."""
+    import crosswire
+    from crosswire.analyse import prepare
+    from crosswire.encode import AUTO_ENCODER, choose_encoder
+
+    articles = [
+        (crosswire.read_string(a["text"], source="a", lang=a["lang"]), crosswire.read_string(b["text"], source="b", lang=b["lang"]))
+        for a, b in pairs
+    ]
+    encoders = {choose_encoder(AUTO_ENCODER, a.lang, b.lang).name for a, b in articles}
+    texts = []
+    for a, b in articles:
+        texts.append([s.text for s in prepare(a).sentences] + [s.text for s in prepare(b).sentences])
+    sentences = sum(len(t) for t in texts)
+    encoder = choose_encoder(AUTO_ENCODER, articles[0][0].lang, articles[0][1].lang)
+    crosswire.compare(*articles[0])  # untimed: per-language data, the encoder's first call
+    print(f"{label}: {len(articles)} pairs, {sentences:,} sentences, encoder {', '.join(sorted(encoders))}; {load()}")
+
+    alone = best_of(rounds, lambda: [encoder.encode(t) for t in texts])
+    print(f"  encoder alone        {sentences / alone:8.1f} sentences/s  1.00   {load()}")
+    one = best_of(rounds, lambda: [crosswire.compare(a, b) for a, b in articles])
+    ratio = alone / one
+    print(f"  compare, one pair    {sentences / one:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_vs_encoder', limits)}   {load()}")
+    many = best_of(rounds, lambda: list(crosswire.compare_many(articles)))
+    ratio = alone / many
+    print(f"  compare_many         {sentences / many:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_many_vs_encoder', limits)}   {load()}")
+
+
+def ingest_speed(articles: int, rounds: int) -> dict:
+    """Ingest + link through crosswire.Corpus, and the encoder alone on the same texts;
+    run in a child process set up as `crosswire ingest` is (reserve_core_for_reading)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import ingest as ingest_bench
+
+    from crosswire.corpus import Corpus
+    from crosswire.encode import DEFAULT_ENCODER, get_encoder
+    from crosswire.ingest import ARTICLES_PER_BATCH, ENCODER_CALLS_IN_FLIGHT, encoder_texts, prepare_article, reserve_core_for_reading
+    from crosswire.read import read_string
+
+    reserve_core_for_reading()
+    encoder = get_encoder(DEFAULT_ENCODER)
+    texts = list(ingest_bench.articles(ingest_bench.sentence_pools(), articles, 600, 13))
+    with tempfile.TemporaryDirectory(prefix="crosswire-speed-") as tmp:
+        corpus_file = Path(tmp) / "corpus.jsonl"
+        corpus_file.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+        prepared = [prepare_article(read_string(t, source=f"{n}")) for n, t in enumerate(texts)]
+        batches = [encoder_texts(prepared[i : i + ARTICLES_PER_BATCH]) for i in range(0, len(prepared), ARTICLES_PER_BATCH)]
+        encoder.encode(batches[0])  # untimed first call
+        with ThreadPoolExecutor(ENCODER_CALLS_IN_FLIGHT) as pool:
+            alone = best_of(rounds, lambda: list(pool.map(encoder.encode, batches)))
+        load_alone = load()
+        with Corpus(Path(tmp) / "warm.db") as corpus:  # untimed: per-language data
+            warm = Path(tmp) / "warm.jsonl"
+            warm.write_text(corpus_file.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
+            corpus.ingest([warm])
+        best = float("inf")
+        for round_ in range(rounds):
+            db = Path(tmp) / f"round{round_}.db"
+            with Corpus(db) as corpus:
+                started = time.perf_counter()
+                report = corpus.ingest([corpus_file])
+                best = min(best, time.perf_counter() - started)
+            stored = report.ingested + report.near_duplicates
+    return {
+        "articles": articles, "stored": stored, "texts": sum(len(b) for b in batches),
+        "alone_s": alone, "load_alone": load_alone, "ingest_s": best, "load_ingest": load(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pairs", type=int, default=40, help="use-m pairs: the first N of rewrites/dev.jsonl (default 40)")
+    parser.add_argument("--e5-pairs", type=int, default=20, help="e5-small pairs: the first N uk->en pairs of dev_multi.jsonl (default 20)")
+    parser.add_argument("--articles", type=int, default=200, help="ingest + link: corpus size (default 200)")
+    parser.add_argument("--rounds", type=int, default=2, help="best of N rounds (default 2)")
+    parser.add_argument("--only", choices=["compare", "e5", "ingest"], help="one part only")
+    parser.add_argument("--ingest-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.ingest_child:
+        print(json.dumps(ingest_speed(args.articles, args.rounds)))
+        return
+    limits, source = floors()
+    print(f"floors: {source}; {os.cpu_count()} cores visible")
+    if args.only in (None, "compare"):
+        pair_speed("use-m pairs (rewrites/dev.jsonl)", read_pairs(DATA / "rewrites/dev.jsonl", args.pairs, None), args.rounds, limits)
+    if args.only in (None, "e5"):
+        uk_en = read_pairs(DATA / "rewrites/dev_multi.jsonl", args.e5_pairs, ("uk", "en"))
+        pair_speed("e5-small pairs (uk->en of rewrites/dev_multi.jsonl)", uk_en, args.rounds, limits)
+    if args.only in (None, "ingest"):
+        child = subprocess.run(
+            [sys.executable, __file__, "--ingest-child", "--articles", str(args.articles), "--rounds", str(args.rounds)],
+            check=True, capture_output=True, text=True,
+        )
+        r = json.loads(child.stdout.splitlines()[-1])
+        alone, whole = r["articles"] / r["alone_s"], r["stored"] / r["ingest_s"]
+        print(f"ingest + link: {r['articles']} articles (~600 words, en/fr/de), {r['texts']:,} texts to encode; encoder use-m")
+        print(f"  encoder alone        {alone:8.1f} articles/s  1.00   {r['load_alone']}")
+        print(
+            f"  ingest + link        {whole:8.1f} articles/s  {whole / alone:.2f}"
+            f"{verdict(whole, 'ingest_link_articles_per_s', limits)}   {r['load_ingest']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
