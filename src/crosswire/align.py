@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Callable, Sequence
+from typing import Any, Callable, Container, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -131,7 +131,9 @@ def calibrate(cosine: np.ndarray, fallback: Calibration) -> Calibration:
     if null.size < MIN_NULL_SCORES:
         return fallback
     centre, spread = float(np.median(null)), max(float(null.std(ddof=1)), 1e-3)
-    at = lambda z: centre + z * spread  # noqa: E731
+    def at(z: float) -> float:
+        return centre + z * spread
+
     # A prediction bound for one more null score, from the n measured (Student's t with n-1
     # degrees of freedom: a handful of null scores say little about their tail).
     z_confident = _t_quantile(1 - CONFIDENCE_ALPHA / sum(cosine.shape), null.size - 1) * (1 + 1 / null.size) ** 0.5
@@ -152,7 +154,8 @@ def calibrate(cosine: np.ndarray, fallback: Calibration) -> Calibration:
 def _knn_mean(matrix: np.ndarray, axis: int) -> np.ndarray:
     k = min(MARGIN_K, matrix.shape[axis])
     top = -np.sort(-matrix, axis=axis).take(range(k), axis=axis)
-    return top.mean(axis=axis)
+    mean: np.ndarray = top.mean(axis=axis)
+    return mean
 
 
 def align(
@@ -185,7 +188,7 @@ def align(
     candidates.sort(reverse=True)
     taken_a: dict[int, int] = {}
     taken_b: dict[int, int] = {}
-    groups: list[list] = []
+    groups: list[list[Any]] = []  # [A indices, B indices, score]
     sure: list[tuple[int, int]] = []
     for s, i, j in candidates:
         if i in taken_a or j in taken_b:
@@ -207,7 +210,7 @@ def align(
 
 
 def _fill_gaps(
-    score: np.ndarray, margin: np.ndarray, taken_a: dict[int, int], taken_b: dict[int, int], groups: list,
+    score: np.ndarray, margin: np.ndarray, taken_a: dict[int, int], taken_b: dict[int, int], groups: list[list[Any]],
     calibration: Calibration,
 ) -> None:
     """Link sentences left between two consecutive links on both sides, best pair first.
@@ -240,10 +243,14 @@ def _fill_gaps(
         stack += [(start_a, i, start_b, j), (i, end_a, j, end_b)]
 
 
-def _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m) -> None:
+def _grow(
+    groups: list[list[Any]], taken_a: dict[int, int], taken_b: dict[int, int], cosine: np.ndarray,
+    calibration: Calibration,
+    similarity_of_joined: Callable[[Sequence[tuple[tuple[int, ...], tuple[int, ...]]]], list[float]], n: int, m: int,
+) -> None:
     """Join unlinked neighbours into 1:n / n:1 groups where the joined text fits better."""
 
-    def options(side: str, k: int):
+    def options(side: str, k: int) -> Iterator[tuple[int, list[Any], tuple[int, ...], tuple[int, ...]]]:
         """(neighbour, group, A indices, B indices) for each group sentence k could join."""
         taken = taken_b if side == "b" else taken_a
         for neighbour in (k - 1, k + 1):
@@ -357,7 +364,8 @@ class _Proposal:
 
 
 def _one_side_proposals(
-    side: str, own: Sequence[str], lang: str, other: Sequence[str], own_groups, other_groups
+    side: str, own: Sequence[str], lang: str, other: Sequence[str], own_groups: Mapping[int, Group],
+    other_groups: Mapping[int, Group],
 ) -> list[_Proposal]:
     """A sentence whose halves may each match a sentence of the other side. A linked sentence:
     its partner and a sentence next to it, where 'next to' skips sentences that nothing links
@@ -404,7 +412,9 @@ def _both_sides_proposal(i: int, j: int, text_a: str, text_b: str, langs: tuple[
     return _Proposal(i, j, options) if options else None
 
 
-def _neighbour_pairs(candidates: tuple[int, ...], partners: frozenset[int], other_groups) -> list[tuple[int, int]]:
+def _neighbour_pairs(
+    candidates: tuple[int, ...], partners: frozenset[int], other_groups: Container[int]
+) -> list[tuple[int, int]]:
     """(ix, iy) indices into `candidates` of sentences x < y that the two halves may match: one
     of them a partner (if there are partners), and only unlinked sentences between them."""
     out = []
@@ -418,7 +428,9 @@ def _neighbour_pairs(candidates: tuple[int, ...], partners: frozenset[int], othe
     return out
 
 
-def _best_one_side(p: _Proposal, heads: list[list[float]], tails: list[list[float] | None], other_groups):
+def _best_one_side(
+    p: _Proposal, heads: list[list[float]], tails: list[list[float] | None], other_groups: Container[int]
+) -> tuple[float, int] | None:
     """(score, option) of the best way to split: the first half matches sentence x, the second
     a sentence y after it (`_neighbour_pairs`)."""
     best = None
@@ -504,9 +516,9 @@ def merged_sentence_splits(
         if best is None:
             continue
         option = p.options[best]
-        if option.cut_a is not None:
+        if option.cut_a is not None and p.a is not None:  # an option cuts only its proposal's sentences
             split_a.setdefault(p.a, option.cut_a)
-        if option.cut_b is not None:
+        if option.cut_b is not None and p.b is not None:
             split_b.setdefault(p.b, option.cut_b)
     return split_a, split_b
 

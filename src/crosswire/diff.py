@@ -72,16 +72,19 @@ def _merge(facts: Sequence[SentenceFacts]) -> SentenceFacts:
     )
 
 
-def _inside(x, spans) -> bool:
+def _inside(x: Number, spans: Sequence[DateMention]) -> bool:
     return any(s.start <= x.start and x.end <= s.end for s in spans)
 
 
-def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str):
+def _date_differences(
+    a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: str
+) -> tuple[list[Difference], tuple[list[DateMention], list[DateMention]]]:
     """Date changes, and the dates on each side whose digits numbers must no longer compare
     (kept apart: offsets into A mean nothing in B)."""
     open_b = list(b.dates)
     unmatched_a = []
-    settled_a, settled_b = [], []  # dates whose numbers are accounted for
+    settled_a: list[DateMention] = []  # dates whose numbers are accounted for
+    settled_b: list[DateMention] = []
     for date in a.dates:
         match = next((d for d in open_b if date.agrees_with(d)), None)
         if match:
@@ -101,7 +104,9 @@ def _date_differences(a: SentenceFacts, b: SentenceFacts, text_a: str, text_b: s
     return differences, (settled_a, settled_b)
 
 
-def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str, text_b: str):
+def _number_differences(
+    a: SentenceFacts, b: SentenceFacts, settled: tuple[list[DateMention], list[DateMention]], text_a: str, text_b: str
+) -> list[Difference]:
     settled_a, settled_b = settled
     nums_a = [n for n in a.numbers if not _inside(n, settled_a)]
     nums_b = [n for n in b.numbers if not _inside(n, settled_b)]
@@ -113,9 +118,9 @@ def _number_differences(a: SentenceFacts, b: SentenceFacts, settled, text_a: str
             open_b.remove(match)
         else:
             unmatched_a.append(n)
-    unmatched_a, open_b = _with_glued_digits(unmatched_a, open_b, a, b)
+    left_a, left_b = _with_glued_digits(unmatched_a, open_b, a, b)
     differences = []
-    for na, nb in _pair(unmatched_a, open_b, key=lambda n: n.percent):
+    for na, nb in _pair(left_a, left_b, key=lambda n: n.percent):
         if isinstance(na, _Glued) and isinstance(nb, _Glued) and na.glued != nb.glued:
             continue  # two names with digits ("A320", "F16"), not one number changed
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
@@ -143,9 +148,13 @@ def _glued_numbers(facts: SentenceFacts) -> list[_Glued]:
 
 
 _TRAILING_DIGITS = re.compile(r"\d+$")
+# A number left over on one side: written apart, or glued onto a word.
+_Leftover = Number | _Glued
 
 
-def _with_glued_digits(unmatched_a: list, open_b: list, a: SentenceFacts, b: SentenceFacts) -> tuple[list, list]:
+def _with_glued_digits(
+    unmatched_a: list[Number], open_b: list[Number], a: SentenceFacts, b: SentenceFacts
+) -> tuple[list[_Leftover], list[_Leftover]]:
     """The numbers left over on each side, with the digits glued onto words that the other
     side's numbers do not account for. A number written onto a word on one side and apart on
     the other ("Mavix2" / "Mavic 2") is one number; a glued number that differs is a change
@@ -162,13 +171,17 @@ def _with_glued_digits(unmatched_a: list, open_b: list, a: SentenceFacts, b: Sen
             glued_b.remove(match)
     plain_a = [n for n in unmatched_a if not any(h.value == n.value for h in _glued_numbers(b))]
     plain_b = [n for n in open_b if not any(g.value == n.value for g in _glued_numbers(a))]
-    return sorted(plain_a + glued_a, key=lambda n: n.start), sorted(plain_b + glued_b, key=lambda n: n.start)
+    left_a: list[_Leftover] = [*plain_a, *glued_a]
+    left_b: list[_Leftover] = [*plain_b, *glued_b]
+    return sorted(left_a, key=lambda n: n.start), sorted(left_b, key=lambda n: n.start)
 
 
-def _pair(xs, ys, key):
+def _pair(
+    xs: Sequence[_Leftover], ys: Sequence[_Leftover], key: Callable[[_Leftover], object]
+) -> list[tuple[_Leftover, _Leftover]]:
     """Pair leftovers of the same kind first (a percentage with a percentage), then in order."""
-    pairs, rest_y = [], list(ys)
-    rest_x = []
+    pairs: list[tuple[_Leftover, _Leftover]] = []
+    rest_x, rest_y = [], list(ys)
     for x in xs:
         match = next((y for y in rest_y if key(y) == key(x)), None)
         if match is not None:
@@ -180,7 +193,7 @@ def _pair(xs, ys, key):
     return sorted(pairs, key=lambda p: p[0].start)
 
 
-def _match_names(own: SentenceFacts, other: SentenceFacts):
+def _match_names(own: SentenceFacts, other: SentenceFacts) -> _NameMatch:
     """Own names that the other side spells differently (variants [(word, other_span)])
     and those it does not have in any spelling (missing). Names spelled alike are left out.
 
@@ -192,7 +205,9 @@ def _match_names(own: SentenceFacts, other: SentenceFacts):
     for i, j in matches:
         found.setdefault(i, []).append((matches[i, j], j))
     other_text = {w.start: w.text for w in other.words}  # a phrase's script is its first word's
-    variants, missing, heard = [], [], []
+    variants: list[tuple[Word, tuple[int, int]]] = []
+    missing: list[Word] = []
+    heard: list[Word] = []
     for i, w in enumerate(own.names):
         kinds = found.get(i, []) or [
             ("variant", j)
@@ -494,7 +509,9 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
     return pairs
 
 
-def _name_differences(check: _NameCheck, text_a: str, text_b: str, vectors, threshold):
+def _name_differences(
+    check: _NameCheck, text_a: str, text_b: str, vectors: dict[str, np.ndarray], threshold: float
+) -> list[Difference]:
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
         for w, (s, e) in check.variants
