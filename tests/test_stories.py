@@ -200,8 +200,8 @@ def test_linking_order_is_by_publication_then_input(profiles):
 # languages), in one stream shuffled with seed 0, as bench/stories.py links them: profiles
 # from USE-m, wide vectors (e5-small) where the linker asks for them.
 DOCS = 3
-B_CUBED_F1_FLOOR = 0.0  # set from the measured figure below
-B_CUBED_PRECISION_FLOOR = 0.95
+B_CUBED_F1_FLOOR = 0.85  # measured 0.877 (P 1.000, R 0.780), 66 articles
+B_CUBED_PRECISION_FLOOR = 0.95  # measured 1.000 in every language
 
 
 def test_quality_gate_mixed_slice():
