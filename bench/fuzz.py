@@ -114,7 +114,7 @@ def fuzz_ingest(examples: int, seed: int, crashes: Path | None) -> Tally:
                 _record_crash(tally, crashes, "ingest", files)
                 return
             _count(tally, report.ingested + report.near_duplicates + report.duplicates + report.unchanged, report.rejected,
-                   "ingest")
+                   "ingest", len(files))
             if crashes is not None and any(r.code == "CW114" for r in report.rejected):
                 _save(crashes / f"ingest-cw114-{len(tally.unexpected)}", files, "\n".join(tally.unexpected[-5:]))
 
@@ -140,8 +140,8 @@ def _run(test, seed: int, tally: Tally) -> None:
 PROGRESS_EVERY = 1000
 
 
-def _count(tally: Tally, articles: int, rejected, target: str) -> None:
-    before = tally.inputs - 1
+def _count(tally: Tally, articles: int, rejected, target: str, added: int = 1) -> None:
+    before = tally.inputs - added
     tally.articles += articles
     tally.inputs_rejected += bool(rejected)
     tally.codes.update(r.code for r in rejected)

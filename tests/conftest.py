@@ -9,7 +9,9 @@ import inspect
 import os
 from pathlib import Path
 
+import platformdirs
 import pytest
+from filelock import FileLock
 from postgres_servers import pg15_server, pg_server  # noqa: F401  (fixtures: PostgreSQL servers the tests start)
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -29,8 +31,10 @@ def seed_path():
 @pytest.fixture(scope="session", autouse=True)
 def attribution_model(request):
     """The English attribution model, built from ../shared/data/polnear as a user builds it
-    (crosswire ships none: PolNeAR states no licence, docs/attribution-model.md) and kept in
-    pytest's cache, keyed by the training code and data, so the suite trains it once."""
+    (crosswire ships none: PolNeAR states no licence, docs/attribution-model.md). Training
+    takes minutes, so the model is kept in the user's cache folder, keyed by the training
+    code and data: every checkout and worktree on a machine trains it once, and a lock
+    makes concurrent test runs wait for one training instead of each starting its own."""
     from crosswire.attribution import tagger, train
 
     polnear = SHARED_DATA / "polnear"
@@ -47,11 +51,13 @@ def attribution_model(request):
     for path in [*code, *sorted((polnear / "train").rglob("*"))]:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    folder = request.config.cache.mkdir(f"attribution-model-{digest.hexdigest()[:16]}")
+    folder = platformdirs.user_cache_path("crosswire-tests") / f"attribution-model-{digest.hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
     previous = os.environ.get(tagger.MODELS_ENV)
     os.environ[tagger.MODELS_ENV] = str(folder)
-    if not tagger.user_model_path("en").is_file():
-        train.build_english_model(polnear)
+    with FileLock(str(folder) + ".lock"):
+        if not tagger.user_model_path("en").is_file():
+            train.build_english_model(polnear)
     tagger.forget_loaded_models()
     yield folder
     if previous is None:

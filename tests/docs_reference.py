@@ -18,17 +18,25 @@ CLI_REFERENCE = ROOT / "docs" / "cli.md"
 WIDTH = 88
 
 
+def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
+    # The command's own settings (help option names among them), as `crosswire ... --help` gets
+    # them: click caches each command's help option on first use, so a context without them
+    # would make the text depend on which test asked first.
+    settings = {**command.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    return click.Context(command, info_name=name, parent=parent, **settings)
+
+
 def _commands(group: click.Group, parent: click.Context):
     for name in sorted(group.commands):
         command = group.commands[name]
-        ctx = click.Context(command, info_name=name, parent=parent, terminal_width=WIDTH, max_content_width=WIDTH)
+        ctx = _context(command, name, parent)
         yield ctx, command
         if isinstance(command, click.Group):
             yield from _commands(command, ctx)
 
 
 def cli_reference() -> str:
-    root = click.Context(cli, info_name="crosswire", terminal_width=WIDTH, max_content_width=WIDTH)
+    root = _context(cli, "crosswire", None)
     parts = [
         "# Command reference",
         "",

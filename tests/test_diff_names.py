@@ -96,3 +96,8 @@ def test_digits_written_onto_a_word_are_compared_as_a_number():
     assert _changes(a, "xh", "Ngo1624, inkampani yamisa isikhungo eTaiwan.", "zu") == []
     assert _changes(a, "xh", "Ngo2624, inkampani yamisa isikhungo eTaiwan.", "zu") == [("number", "1624", "2624")]
     assert _changes("The G7 ministers met.", "en", "G5 国家的部长们会面了。", "zh") == [("number", "7", "5")]
+
+
+def test_an_acronym_translated_into_another_script_is_no_change():
+    a = "Він вважав, що його родич був КДБістським інформатором."
+    assert _changes(a, "uk", "He believed that his relative was a KGB informer.", "en") == []

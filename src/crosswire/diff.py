@@ -496,6 +496,8 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
             wb.start in taken
             or wb.common
             or _same_acronym(place.name, wb)
+            # An acronym is translated between scripts ("КДБ" / "KGB", "ООН" / "UN").
+            or (script_of(place.name.text) != script_of(wb.text) and (_is_acronym(place.name) or _is_acronym(wb)))
             # A name B writes in its own script elsewhere has that transliteration near its place
             # ("亚当·迈耶斯 (Angela Meyers)" for "Adam Meyers"): only the partner is checked.
             or (not place.heard and _translated(place.name, lang_a, place.words_b, vectors, threshold))

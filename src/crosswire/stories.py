@@ -14,16 +14,19 @@ batch that way). For each one:
    its shared sentences (mean best sentence match, both ways);
 3. calibration from the scores at hand, not from a fixed cosine: each of the article's
    sentences is scored against every sentence of the candidates judged in the same
-   space, and linked to its best match when that match stands out from the rest by
-   `min_standout` robust standard deviations (median and MAD of the row, at least
-   `min_background` sentences). A story is joined when at least `min_shared` of the
-   sentences link to it (and two at least). In a language an encoder knows poorly,
-   every sentence scores alike against every other (USE-m: ~0.66 between unrelated
-   Bengali documents), so nothing stands out and nothing is merged; in a language it
-   knows, a translation or rewrite stands far out from unrelated news however the
-   encoder's scale sits (USE-m's unrelated pairs near 0.3, e5-small's near 0.75), and
-   two reports of one event share few sentences. The article joins the story with the
-   largest share;
+   space, each score measured against the row's scores in the same candidate language
+   (median and MAD, at least `min_background` sentences), and the sentence is linked to
+   the story of its most outstanding match when that stands out by
+   `min_sentence_standout` robust standard deviations. A story is joined when its
+   linked sentences' standouts combined over all the article's sentences (Stouffer's
+   sum over the square root of the count) reach `min_standout`, and at least
+   `min_shared` of the sentences (two at least) link to it. In a language an encoder
+   knows poorly, every sentence scores alike against every other (USE-m: ~0.66
+   between unrelated Bengali documents), so nothing stands out and nothing is merged;
+   in a language it knows, a translation or rewrite stands far out from unrelated news
+   however the encoder's scale sits (USE-m's unrelated pairs near 0.3, e5-small's
+   near 0.75), and two reports of one event share few sentences. The article joins
+   the story with the strongest combined evidence;
 4. where no encoder can judge (no space knows both languages, or too few sentences to
    tell a standout from chance), shared specific facts decide (`fact_keys`: numbers of 10
    or more, full dates, names), weighed by how common each is among the linked
@@ -197,11 +200,14 @@ class WideVectors:
 class LinkerConfig:
     # A sentence links to its best match among the candidates' sentences when that match
     # stands out from the rest by this many standard deviations (robust: median and MAD),
-    # a number that means the same on every encoder's scale and in every language.
+    # a number that means the same on every encoder's scale and in every language ...
+    min_sentence_standout: float = 4.0
+    # ... and a story is joined when its linked sentences' standouts, combined over all
+    # the article's sentences (Stouffer: sum over the square root of the count), reach this.
     min_standout: float = 5.0
     # ... measured against at least this many sentences, else the encoder is not asked
     # and only shared facts can link.
-    min_background: int = 10
+    min_background: int = 8
     # A story is joined when at least this share of the sentences links to it: versions
     # of one report (translations, rewrites, copies), not two reports of one event. The
     # seed pair, an English report and its Indonesian rewrite, shares about a third.
@@ -411,7 +417,7 @@ class StoryLinker:
         return story_id
 
     def candidates(self, profile: ArticleProfile) -> dict[str, float]:
-        """Story id -> the share of the article's sentences linked to it, for the stories of
+        """Story id -> the combined standout of the article's sentences linked to it, for the stories of
         the article's nearest neighbours (in the window) that it may join; see the module
         docstring."""
         members = self._neighbours(profile)
@@ -455,7 +461,7 @@ class StoryLinker:
         return float(sum(np.log(total / (self._fact_counts.get(k, 0) + 1)) for k in keys))
 
     def _linked_shares(self, mine: np.ndarray, pool: list[tuple[str, str, np.ndarray]]) -> dict[str, float]:
-        """Story -> the share of sentences linked, for the stories that reach min_shared;
+        """Story -> combined standout of the sentences linked to it, for the stories joined;
         `pool` holds (story, language, sentence vectors) of the candidates.
 
         Each of the article's sentences is scored against every sentence of the pool, and
@@ -464,8 +470,8 @@ class StoryLinker:
         places close to the article's own, or knows poorly, has its own level and spread),
         or the whole row's where that language has fewer than min_background sentences.
         A sentence links to the story of its most outstanding match when that match
-        stands out by min_standout robust deviations. A story's share is its linked
-        sentences over the shorter of the article and its longest member here."""
+        stands out by min_sentence_standout robust deviations. A story's share is its
+        linked sentences over the shorter of the article and its longest member here."""
         owners = [story for story, _, vectors in pool for _ in range(len(vectors))]
         column_langs = np.array([lang for _, lang, vectors in pool for _ in range(len(vectors))])
         lengths: dict[str, int] = {}
@@ -480,19 +486,22 @@ class StoryLinker:
             if columns.sum() >= self.config.min_background:
                 standouts[:, columns] = _robust_z(sims, columns)[:, columns]
         best = standouts.argmax(axis=1)
-        linked: dict[str, int] = {}
-        for row in np.flatnonzero(standouts[np.arange(len(mine)), best] >= self.config.min_standout):
-            story = owners[int(best[row])]
-            linked[story] = linked.get(story, 0) + 1
-        shares = {}
-        for story, count in linked.items():
-            share = count / min(len(mine), lengths[story])
-            if count >= MIN_LINKED_SENTENCES and share >= self.config.min_shared:
-                shares[story] = share
-        return shares
+        linked: dict[str, list[float]] = {}  # story -> the standouts of the sentences whose best match it holds
+        for row, column in enumerate(best):
+            if standouts[row, column] >= self.config.min_sentence_standout:
+                linked.setdefault(owners[int(column)], []).append(float(standouts[row, column]))
+        evidence = {}
+        for story, found in linked.items():
+            # Stouffer's combination of the sentences' standouts (the rest count as 0):
+            # many sentences that each stand out a little are as sure as one far out.
+            combined = sum(found) / np.sqrt(len(mine))
+            share = len(found) / min(len(mine), lengths[story])
+            if len(found) >= MIN_LINKED_SENTENCES and share >= self.config.min_shared and combined >= self.config.min_standout:
+                evidence[story] = combined
+        return evidence
 
     def best_story(self, profile: ArticleProfile) -> str | None:
-        """The candidate story that stands out most, if any; ties go to the older story."""
+        """The candidate story with the strongest evidence, if any; ties go to the older story."""
         scored = self.candidates(profile)
         if not scored:
             return None

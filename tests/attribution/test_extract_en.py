@@ -29,13 +29,19 @@ def _by_cue(text: str) -> dict[str, tuple[str | None, str | None]]:
         ("According to the ministry, prices rose by two percent.", "According to", "ministry"),
         ("A spokesman said in a statement that the factory would close.", "said in a statement", "A spokesman"),
         ("Years after he claimed victory, the party lost the seat.", "claimed", "he"),
-        ("The idea was echoed by the mayor of Springfield.", "was echoed", "mayor of Springfield"),
     ],
 )
 def test_cue_and_source(text: str, cue: str, source: str) -> None:
     found = _by_cue(text)
     assert cue in found, f"no cue {cue!r} in {found}"
     assert found[cue][0] == source
+
+
+def test_a_source_the_model_doubts_is_left_out_even_where_the_rules_read_it() -> None:
+    # The tagger's cue x source belief here is under MIN_RULE_CUE_MARGINAL: the price of
+    # source precision >= 0.90 (issue 17). The cue stays, with no source.
+    found = _by_cue("The idea was echoed by the mayor of Springfield.")
+    assert found["was echoed"][0] is None
 
 
 def test_auxiliaries_and_adverbs_belong_to_the_cue() -> None:

@@ -348,3 +348,8 @@ def test_a_name_behind_a_grammatical_prefix(token, name):
 def test_names_with_inner_capitals_stay_whole(token):
     (word,) = words(token, 0, len(token), "en")
     assert word.text == token
+
+
+def test_an_inflected_transliteration_sounds_alike():
+    # Ukrainian locative of Facebook: the case ending turns the k into ц.
+    assert sounds_alike("Facebook", "Фейсбуці")

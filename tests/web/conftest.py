@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from web_samples import BASE_URL
 
 from crosswire.web import create_app
-from web_samples import BASE_URL
 
 
 @pytest.fixture(scope="session")

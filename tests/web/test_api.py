@@ -4,14 +4,13 @@ from __future__ import annotations
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from web_samples import BASE_URL, HOSTILE_TEXT
 
 import crosswire
 from crosswire.model import SCHEMA_ID
 from crosswire.schemas import load_schema
-from crosswire.web import create_app
+from crosswire.web import create_app, serve_hosts
 from crosswire.web.security import CSP
-from crosswire.web import serve_hosts
-from web_samples import BASE_URL, HOSTILE_TEXT
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
+from web_samples import HOSTILE_TEXT, write_jsonl
 
 from crosswire.corpus import Corpus
 from crosswire.web import create_app
-from web_samples import HOSTILE_TEXT, write_jsonl
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

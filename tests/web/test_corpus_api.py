@@ -5,12 +5,12 @@ from __future__ import annotations
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from web_samples import ARTICLES, BASE_URL, write_jsonl
 
 from crosswire.corpus import Corpus
 from crosswire.schemas import load_schema
 from crosswire.web import api as api_module
 from crosswire.web import create_app
-from web_samples import ARTICLES, BASE_URL, write_jsonl
 
 
 def sample_corpus(folder) -> Corpus:

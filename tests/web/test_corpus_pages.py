@@ -9,12 +9,12 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from test_pages import parse
+from web_samples import ARTICLES, BASE_URL, HOSTILE_TEXT, write_jsonl
 
 from crosswire.corpus import Corpus, StoryArticle
 from crosswire.web import create_app
 from crosswire.web.views import timeline_view
-from test_pages import parse
-from web_samples import ARTICLES, BASE_URL, HOSTILE_TEXT, write_jsonl
 
 HOSTILE_ARTICLE = {
     "text": HOSTILE_TEXT, "lang": "en", "title": "<script>alert('title')</script>", "outlet": "<b onmouseover=alert(1)>Evil</b>",
@@ -99,7 +99,7 @@ def test_story_page_shows_timeline_and_claim_matrix(pages, corpus):
     matrix = html.split('id="claims"')[1].split("</table>")[0]
     assert matrix.count("<tr id=\"claim-") == len(view.claims)
     french = next(a.id for a in view.articles if a.lang == "fr")
-    changed = re.search(r'<td class="mark changed" title="([^"]*)">(.*?)</td>', matrix, flags=re.S)
+    changed = re.search(r'<td class="mark changed" title="([^"]*)">(.*?)</td>', matrix, flags=re.DOTALL)
     assert changed.group(1) == "number: 1,200 → 1 500"
     assert f'/articles/{french}#s-0">in the article</a>' in changed.group(2)
     assert matrix.count('class="mark present"') == sum(c.mark == "present" for claim in view.claims for c in claim.cells)

@@ -9,11 +9,11 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from web_samples import BASE_URL, HOSTILE_TEXT
 
 from crosswire.corpus import Corpus
 from crosswire.web import create_app
 from crosswire.web.workers import Limits
-from web_samples import BASE_URL, HOSTILE_TEXT
 
 
 @pytest.fixture
@@ -114,9 +114,11 @@ HOSTILE_FILES = [
     ("deep.jsonl", b"[" * 100_000 + b"]" * 100_000 + b"\n"),
     ("digits.jsonl", b'{"text": "Officials said so.", "lang": "en", "title": ' + b"9" * 5_000 + b"}\n"),
     ("surrogate.jsonl", b'{"text": "Officials said \\ud800 so on Monday.", "lang": "en"}\n'),
-    ("year0.rss", b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
-     b"<pubDate>Mon, 01 Jan 0000 00:00:00 GMT</pubDate><description>Officials said 12 people were hurt in the blast.</description>"
-     b"</item></channel></rss>"),
+    ("year0.rss", (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
+        b"<pubDate>Mon, 01 Jan 0000 00:00:00 GMT</pubDate><description>Officials said 12 people were hurt in the blast.</description>"
+        b"</item></channel></rss>"
+    )),
     ("control.rss", b'<?xml version="1.0"?><rss version="2.0"><channel><title>t\x01</title><item><title>\x0b</title></item></channel></rss>'),
     ("broken.warc.gz", gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999999\r\n\r\n<html>")[:-8]),
     ("nothing.html", b"<html><head><script>alert(1)</script></head><body></body></html>"),

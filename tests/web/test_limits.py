@@ -13,12 +13,12 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from live_server import live_server
+from test_corpus_api import sample_corpus
+from web_samples import BASE_URL
 
 from crosswire.web import create_app
 from crosswire.web.workers import Limits
-from live_server import live_server
-from test_corpus_api import flood_story, sample_corpus
-from web_samples import BASE_URL
 
 SMALL = Limits(max_input_chars=20_000, max_chars=5_000, max_sentences=10, workers=1)
 
@@ -139,6 +139,12 @@ def test_a_hung_up_client_stops_its_work_and_a_busy_server_says_so():
         other.close()
 
 
+def largest_story(corpus) -> str:
+    story = max(corpus.stories(), key=lambda s: s.articles)
+    assert story.articles >= 2
+    return story.id
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     corpus = sample_corpus(tmp_path_factory.mktemp("corpus"))
@@ -147,7 +153,7 @@ def corpus(tmp_path_factory):
 
 
 def test_a_story_holding_an_article_over_the_limit_is_413_and_the_article_page_shows_its_beginning(corpus):
-    story_id = flood_story(corpus)
+    story_id = largest_story(corpus)
     longest = max(corpus.story(story_id).articles, key=lambda a: len(corpus.store.article(a.id).article.text))
     length = len(corpus.store.article(longest.id).article.text)
     client = TestClient(create_app(corpus, limits=Limits(max_chars=length - 1, workers=1)), base_url=BASE_URL)
@@ -156,6 +162,8 @@ def test_a_story_holding_an_article_over_the_limit_is_413_and_the_article_page_s
     assert page.status_code == 413 and "CW701" in page.text and f"article {longest.id}" in page.text
     assert client.get(f"/api/stories/{story_id}").json()["error"]["code"] == "CW701"
     assert client.get(f"/stories/{story_id}/sources").status_code == 413
+    export = client.get(f"/stories/{story_id}/export.csv")
+    assert export.status_code == 413 and export.json()["error"]["code"] == "CW701"
 
     article = client.get(f"/articles/{longest.id}")
     assert article.status_code == 200
@@ -168,8 +176,11 @@ def test_a_story_holding_an_article_over_the_limit_is_413_and_the_article_page_s
 
 
 def test_a_story_of_too_many_articles_is_413(corpus):
-    client = TestClient(create_app(corpus, limits=Limits(max_story_articles=2, workers=1)), base_url=BASE_URL)
-    response = client.get(f"/api/stories/{flood_story(corpus)}")
+    story_id = largest_story(corpus)
+    count = len(corpus.story(story_id).articles)
+    client = TestClient(create_app(corpus, limits=Limits(max_story_articles=count - 1, workers=1)), base_url=BASE_URL)
+    response = client.get(f"/api/stories/{story_id}")
     assert response.status_code == 413
     error = response.json()["error"]
-    assert error["code"] == "CW713" and error["detail"].startswith("3 articles, over the web server's limit of 2")
+    assert error["code"] == "CW713"
+    assert error["detail"].startswith(f"{count} articles, over the web server's limit of {count - 1}")

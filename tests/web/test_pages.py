@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from web_samples import BASE_URL, HOSTILE_TEXT
 
 from crosswire.web import create_app, is_loopback
-from web_samples import BASE_URL, HOSTILE_TEXT
 
 
 class _Tags(HTMLParser):
@@ -45,7 +45,7 @@ def parse(html: str) -> _Tags:
 def marks(html: str, cls: str, side: str) -> list[str]:
     """Texts of <mark class=cls> inside the table cells of one side ("a" or "b")."""
     found = []
-    for cell in re.findall(rf'<td class="{side}"[^>]*>(.*?)</td>', html, flags=re.S):
+    for cell in re.findall(rf'<td class="{side}"[^>]*>(.*?)</td>', html, flags=re.DOTALL):
         found += re.findall(rf'<mark class="{cls}"[^>]*>([^<]*)</mark>', cell)
     return found
 

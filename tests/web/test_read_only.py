@@ -6,10 +6,10 @@ import hashlib
 import sqlite3
 
 from fastapi.testclient import TestClient
+from web_samples import BASE_URL, write_jsonl
 
 from crosswire.corpus import Corpus
 from crosswire.web import create_app
-from web_samples import BASE_URL, write_jsonl
 
 
 def _content(db) -> str:
@@ -18,7 +18,7 @@ def _content(db) -> str:
     digest = hashlib.sha256()
     tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
     for table in tables:
-        for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1"):  # noqa: S608 (table names from the schema)
+        for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1"):
             digest.update(repr(row).encode())
     connection.close()
     return digest.hexdigest()

@@ -222,7 +222,7 @@ class PostgresStore(SqlStore):
     def _read_checkpoint(self, profiles: Profiles, version: object) -> tuple[StoryLinker, object]:
         row = self._db.execute("SELECT state, graph, xmin::text FROM linker_state WHERE id = 1").fetchone()
         state = json.loads(row[0])
-        expansion = LinkerConfig(**state["config"]).expansion
+        expansion = LinkerConfig.from_dict(state["config"]).expansion
         if self.has_pgvector:
             index = PgvectorIndex(self, expansion)
         else:

@@ -617,11 +617,23 @@ def _keys_alike(a: str, b: str, ka: str, kb: str) -> bool:
         return False
     if ka == kb:
         return True
+    if _inflected_sound(core_a, core_b):
+        return True
     return (
         max(len(core_a), len(core_b)) >= MIN_FUZZY_SOUND_CLASSES
         and min(len(core_a), len(core_b)) >= MIN_FUZZY_SOUND_CLASSES - 1
         and Levenshtein.distance(core_a, core_b) <= 1
     )
+
+
+MIN_SOUND_STEM = 3  # consonant classes a name and its inflected form share before the ending
+
+
+def _inflected_sound(a: str, b: str) -> bool:
+    """Keys that differ only in their last one or two classes after a shared stem: a case
+    ending that changes the stem's last consonant ("Фейсбуці" = Facebook in the locative)."""
+    stem = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return stem >= MIN_SOUND_STEM and len(a) - stem <= 2 and len(b) - stem <= 2
 
 
 MAX_SYLLABLES_PER_CONSONANT = 3  # katakana and Thai spell a consonant cluster in several characters

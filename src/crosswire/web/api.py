@@ -15,8 +15,9 @@ under the limits of web.workers.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Callable, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool

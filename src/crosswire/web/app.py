@@ -13,8 +13,9 @@ import ipaddress
 import os
 import threading
 import weakref
+from collections.abc import Sequence
 from importlib import resources
-from typing import Annotated, Sequence
+from typing import Annotated
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,16 +24,31 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.staticfiles import StaticFiles
 
 import crosswire
+from crosswire.corpus import Corpus, CorpusError
 from crosswire.encode import DEFAULT_ENCODER
 from crosswire.errors import CrosswireError
-from crosswire.corpus import Corpus, CorpusError
 from crosswire.web import api, corpus_pages, exports, history
-from crosswire.web.api import corpus_call, error_status, in_worker, retry_headers, require_corpus, submit_ingest
+from crosswire.web.api import (
+    corpus_call,
+    error_status,
+    in_worker,
+    require_corpus,
+    retry_headers,
+    submit_ingest,
+)
 from crosswire.web.inputs import upload_label
-from crosswire.web.security import AllowedHosts, RequestLimits, SecurityHeaders
 from crosswire.web.jobs import IngestJobs
+from crosswire.web.security import AllowedHosts, RequestLimits, SecurityHeaders
 from crosswire.web.views import comparison_view
-from crosswire.web.workers import ArticleInput, ClientGone, Limits, WorkerPool, check_article, check_input_size
+from crosswire.web.workers import (
+    DEFAULT_LIMITS,
+    ArticleInput,
+    ClientGone,
+    Limits,
+    check_article,
+    check_input_size,
+    shared_pool,
+)
 
 # By default requests must name the server by one of these (Host header), so a web page
 # whose domain is re-pointed at the server's address (DNS rebinding) cannot use it.
@@ -88,7 +104,7 @@ def create_app(
     encoder: str = DEFAULT_ENCODER,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> FastAPI:
     """The crosswire web app: compare pages and the JSON API, and the corpus pages given a corpus.
 
@@ -97,7 +113,7 @@ def create_app(
     whatever address it listens on (see web.security.AllowedHosts). `limits` bound each
     comparison and the pages that compare (web.workers, docs/deploy.md).
     """
-    workers = WorkerPool(encoder, limits)
+    workers = shared_pool(encoder, limits)
     if isinstance(db, (str, os.PathLike)):
         # GET requests never write: story views keep their comparisons in memory.
         db = Corpus(os.fspath(db), encoder=encoder, store_comparisons=False)
@@ -107,7 +123,7 @@ def create_app(
     async def lifespan(_app: FastAPI):
         workers.start()
         yield
-        workers.close()
+        workers.stop()
         if jobs is not None:
             jobs.close()
 
@@ -130,9 +146,7 @@ def create_app(
     app.state.max_upload_bytes = max_upload_bytes
     app.state.workers = workers
     app.state.jobs = jobs
-    # An app served without its lifespan (the test client) stops its processes when it goes.
-    weakref.finalize(app, workers.close)
-    if jobs is not None:
+    if jobs is not None:  # an app served without its lifespan (the test client) stops its job when it goes
         weakref.finalize(app, jobs.close)
     templates = _templates()
     app.state.templates = templates

@@ -20,7 +20,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crosswire.corpus import Corpus, CorpusError
 from crosswire.errors import CrosswireError
 from crosswire.web.api import (
-    corpus_error_status, corpus_location, date_parameter, error_status, in_worker, retry_headers, with_corpus,
+    corpus_error_status,
+    corpus_location,
+    date_parameter,
+    error_status,
+    in_worker,
+    retry_headers,
+    with_corpus,
 )
 from crosswire.web.views import article_view, sources_graph_svg, story_view
 

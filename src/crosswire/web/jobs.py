@@ -87,7 +87,7 @@ def _run_job(conn: Connection, location: str, encoder: str, folder: str, names: 
             except CrosswireError as exc:  # the store or the encoder: no other file would fare better
                 conn.send(("failed", {"code": exc.code, "source": exc.source, "detail": exc.detail}))
                 return
-            except Exception as exc:  # a reader bug: this file is listed, the others go on
+            except Exception as exc:  # noqa: BLE001  (a reader bug: this file is listed, the others go on)
                 detail = f"the file could not be read ({type(exc).__name__}); the server's log has the details"
                 traceback.print_exc()
                 report = IngestReport(encoder=encoder, files=1, rejected=[Rejected(name, "CW714", detail)])

@@ -18,7 +18,7 @@ Refusals carry a crosswire error code (CW7xx): JSON under /api/, plain text else
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.responses import JSONResponse, PlainTextResponse, Response

@@ -25,9 +25,10 @@ import multiprocessing
 import threading
 import time
 import traceback
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from crosswire.analyse import prepare
 from crosswire.compare import compare
@@ -60,6 +61,9 @@ class Limits:
     waiting: int = 4
     retry_after_s: int = 10
     ingest_waiting: int = 4  # ingest jobs queued behind the running one (web.jobs)
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ def _serve(conn: Connection, encoder: str, limits: Limits) -> None:
             answer = ("ok", TASKS[name](state, *args))
         except CrosswireError as exc:
             answer = ("error", (exc.code, exc.source, exc.detail))
-        except Exception:  # a bug: reported as such, and the worker goes on
+        except Exception:  # noqa: BLE001  (a bug: logged by the server, and the worker goes on)
             answer = ("crash", traceback.format_exc())
         conn.send(answer)
 
@@ -270,10 +274,11 @@ class PoolState:
 
 
 class WorkerPool:
-    """`limits.workers` worker processes, started on first use; see the module docstring.
+    """`limits.workers` worker processes, started as needed; see the module docstring.
 
     Safe to use from any event loop (the test client runs one per request): waiting is
-    done by polling, the shared state is guarded by a threading lock.
+    done by polling, the shared state is guarded by a threading lock. Apps share pools
+    (shared_pool): its processes outlive an app, and end with the server process.
     """
 
     def __init__(self, encoder: str, limits: Limits) -> None:
@@ -283,7 +288,6 @@ class WorkerPool:
         self._workers: list[_Worker] = []
         self._waiting = 0
         self._lock = threading.Lock()
-        self._closed = False
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -306,14 +310,12 @@ class WorkerPool:
     def start(self) -> None:
         """Start every worker now (server start-up), so that the first requests find the encoder loaded."""
         with self._lock:
-            while not self._closed and len(self._workers) < self.limits.workers:
+            while len(self._workers) < self.limits.workers:
                 self._workers.append(self._start_worker())
 
     def _take(self) -> _Worker | None:
         """A free worker marked busy; one more is started while the pool has fewer than `workers`."""
         with self._lock:
-            if self._closed:
-                raise CrosswireError("CW705", "server", "the server is shutting down")
             worker = next((w for w in self._workers if not w.busy), None)
             if worker is None and len(self._workers) < self.limits.workers:
                 worker = self._start_worker()
@@ -332,8 +334,8 @@ class WorkerPool:
         worker.process.join(timeout=10)
         worker.conn.close()
         with self._lock:
-            self._workers.remove(worker)
-            if not self._closed:
+            if worker in self._workers:  # else the pool was stopped meanwhile
+                self._workers.remove(worker)
                 self._workers.append(self._start_worker())
 
     async def run(self, task: str, *args: Any, disconnected: Callable[[], Awaitable[bool]]) -> Any:
@@ -428,10 +430,9 @@ class WorkerPool:
         elif isinstance(exc, CrosswireError) and exc.code == "CW705":
             self.state.crashed += 1
 
-    def close(self) -> None:
-        """Stop every worker (server shutdown)."""
+    def stop(self) -> None:
+        """Stop every worker (server shutdown); the next request starts new ones."""
         with self._lock:
-            self._closed = True
             workers, self._workers = self._workers, []
         for worker in workers:
             worker.conn.close()  # the worker's recv ends: it exits
@@ -439,3 +440,16 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(timeout=10)
+
+
+_POOLS: dict[tuple[str, Limits], WorkerPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def shared_pool(encoder: str, limits: Limits) -> WorkerPool:
+    """The process's pool for this encoder and these limits: apps alike share their workers
+    (a test session makes many apps; each pool's processes hold an encoder, ~0.5 GB)."""
+    with _POOLS_LOCK:
+        if (encoder, limits) not in _POOLS:
+            _POOLS[encoder, limits] = WorkerPool(encoder, limits)
+        return _POOLS[encoder, limits]
