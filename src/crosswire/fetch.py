@@ -127,7 +127,7 @@ class Fetcher:
         self.close()
 
     def fetch(self, url: str, *, conditional: bool = True) -> Fetched:
-        """GET `url` under the rules above; raises CrosswireError (CW140-CW150) on failure."""
+        """GET `url` under the rules above; raises CrosswireError (CW140-CW149) on failure."""
         seen: list[str] = []
         current = _checked_url(url)
         while True:
