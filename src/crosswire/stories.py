@@ -207,7 +207,7 @@ class LinkerConfig:
     min_standout: float = 5.0
     # ... measured against at least this many sentences, else the encoder is not asked
     # and only shared facts can link.
-    min_background: int = 8
+    min_background: int = 4
     # A story is joined when at least this share of the sentences links to it: versions
     # of one report (translations, rewrites, copies), not two reports of one event. The
     # seed pair, an English report and its Indonesian rewrite, shares about a third.
