@@ -20,7 +20,7 @@ from crosswire.store.sqlite import SqliteStore  # noqa: E402
 _numbers = itertools.count()
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(files=ingest_folders)
 def test_ingest_fuzz(files):
     with tempfile.TemporaryDirectory() as root:
