@@ -16,6 +16,7 @@ anticipated: the run goes on, but each is a bug to fix), inputs with a rejection
 rejection rows by code, articles read, and seconds. With --crashes DIR, each crashing
 input is written there with its traceback. The goal is 0 crashes and 0 CW114.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,7 +83,9 @@ def fuzz_reader(kind: str, examples: int, seed: int, crashes: Path | None) -> Ta
                 return
         _count(tally, articles, rejected, kind)
         if crashes is not None and any(r.code == "CW114" for r in rejected):
-            _save(crashes / f"{kind}-cw114-{len(tally.unexpected)}", [(suffix, content)], "\n".join(tally.unexpected[-5:]))
+            _save(
+                crashes / f"{kind}-cw114-{len(tally.unexpected)}", [(suffix, content)], "\n".join(tally.unexpected[-5:])
+            )
 
     _run(run, seed, tally)
     return tally
@@ -113,8 +116,13 @@ def fuzz_ingest(examples: int, seed: int, crashes: Path | None) -> Tally:
             except Exception:  # noqa: BLE001
                 _record_crash(tally, crashes, "ingest", files)
                 return
-            _count(tally, report.ingested + report.near_duplicates + report.duplicates + report.unchanged, report.rejected,
-                   "ingest", len(files))
+            _count(
+                tally,
+                report.ingested + report.near_duplicates + report.duplicates + report.unchanged,
+                report.rejected,
+                "ingest",
+                len(files),
+            )
             if crashes is not None and any(r.code == "CW114" for r in report.rejected):
                 _save(crashes / f"ingest-cw114-{len(tally.unexpected)}", files, "\n".join(tally.unexpected[-5:]))
 
@@ -124,7 +132,10 @@ def fuzz_ingest(examples: int, seed: int, crashes: Path | None) -> Tally:
 
 def _settings(examples: int):
     return settings(
-        max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
 

@@ -30,13 +30,13 @@ off half-way is ingested again, and ingest stores only what is missing. --report
 the table at --sizes from the log and writes the PNG plot. Floors (issue 4): flat
 per-article linking cost, <= 2 GiB RSS at 100k articles.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import random
-import re
 import resource
 import sqlite3
 import sys
@@ -60,10 +60,14 @@ def sentence_pools() -> dict[str, list[str]]:
     for path in sorted((DATA / "wmt21").glob("*.xml")):
         for side in ET.parse(path).getroot().iter():
             if side.tag in {"src", "ref"} and side.get("lang") in pools:
-                pools[side.get("lang")].extend(seg.text.strip() for seg in side.iter("seg") if seg.text and len(seg.text.split()) >= 4)
+                pools[side.get("lang")].extend(
+                    seg.text.strip() for seg in side.iter("seg") if seg.text and len(seg.text.split()) >= 4
+                )
     missing = [lang for lang, pool in pools.items() if not pool]
     if missing:
-        raise SystemExit(f"no text for {missing} under {DATA.resolve()}: run from the repository root with ../shared beside it")
+        raise SystemExit(
+            f"no text for {missing} under {DATA.resolve()}: run from the repository root with ../shared beside it"
+        )
     return pools
 
 
@@ -151,7 +155,9 @@ def growth(args) -> None:
             window = work / "windows" / f"{done:07d}.jsonl"
             with open(window, "w", encoding="utf-8") as f:
                 for n in range(done, done + size):
-                    f.write(json.dumps({"text": article_text(pools, n, args.words, args.seed)}, ensure_ascii=False) + "\n")
+                    f.write(
+                        json.dumps({"text": article_text(pools, n, args.words, args.seed)}, ensure_ascii=False) + "\n"
+                    )
             wall, cpu = time.perf_counter(), cpu_seconds()
             report = ingest([window], corpus.store, encoder=args.encoder)
             linked_from, link_cpu = time.perf_counter(), time.thread_time()
@@ -163,15 +169,26 @@ def growth(args) -> None:
             t = report.timings
             per = 1000 / size
             row = {
-                "articles": done, "window": size, "stored": report.ingested + report.near_duplicates,
+                "articles": done,
+                "window": size,
+                "stored": report.ingested + report.near_duplicates,
                 "ms_per_article": {
-                    "read": t.read * per, "encode": t.encode * per, "wait": t.wait * per, "store": t.store * per,
-                    "link": (end - linked_from) * per, "total": (end - wall) * per,
+                    "read": t.read * per,
+                    "encode": t.encode * per,
+                    "wait": t.wait * per,
+                    "store": t.store * per,
+                    "link": (end - linked_from) * per,
+                    "total": (end - wall) * per,
                 },
-                "cpu_ms_per_article": cpu * per, "link_cpu_ms_per_article": link_cpu * per,
-                "read_cpu_ms_per_article": t.read_cpu * per, "store_cpu_ms_per_article": t.store_cpu * per, "rss_mib": current_rss_mib(), "peak_rss_mib": peak_rss_mib(),
+                "cpu_ms_per_article": cpu * per,
+                "link_cpu_ms_per_article": link_cpu * per,
+                "read_cpu_ms_per_article": t.read_cpu * per,
+                "store_cpu_ms_per_article": t.store_cpu * per,
+                "rss_mib": current_rss_mib(),
+                "peak_rss_mib": peak_rss_mib(),
                 "db_mib": sum(p.stat().st_size for p in work.glob("growth.db*") if p.is_file()) / 2**20,
-                "load": os.getloadavg()[0], "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "load": os.getloadavg()[0],
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
             with open(log, "a", encoding="utf-8") as f:
                 f.write(json.dumps(row) + "\n")
@@ -191,7 +208,9 @@ def growth_report(args) -> None:
     if not rows:
         raise SystemExit(f"no checkpoints in {args.workdir}: run --growth first")
     marks = [int(n) for n in args.sizes.split(",")]
-    print("| articles | read | encode (overlaps read) | store | link (CPU) | total | articles/s | CPU ms | RSS MiB (peak) | load |")
+    print(
+        "| articles | read | encode (overlaps read) | store | link (CPU) | total | articles/s | CPU ms | RSS MiB (peak) | load |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for mark in marks:
         # The window ending at the mark, else the last one reached below it.
@@ -207,8 +226,10 @@ def growth_report(args) -> None:
             f"{r['rss_mib']:.0f} ({r['peak_rss_mib']:.0f}) | {r['load']:.1f} |"
         )
     worst = max(r["peak_rss_mib"] for r in rows)
-    print(f"reached {rows[-1]['articles']:,} articles; peak RSS {worst:.0f} MiB "
-          f"{'within' if worst <= FLOOR_PEAK_RSS_MIB else 'above'} the {FLOOR_PEAK_RSS_MIB} MiB floor")
+    print(
+        f"reached {rows[-1]['articles']:,} articles; peak RSS {worst:.0f} MiB "
+        f"{'within' if worst <= FLOOR_PEAK_RSS_MIB else 'above'} the {FLOOR_PEAK_RSS_MIB} MiB floor"
+    )
     import matplotlib
 
     matplotlib.use("Agg")
@@ -219,8 +240,11 @@ def growth_report(args) -> None:
     for stage, style in (("read", "o-"), ("encode", "^-"), ("store", "v-"), ("link", "s-"), ("total", "k.-")):
         left.plot(sizes, [r["ms_per_article"][stage] for r in rows], style, markersize=3, label=stage)
     left.plot(sizes, [r["link_cpu_ms_per_article"] for r in rows], "s:", markersize=3, label="link, CPU")
-    left.set(xlabel="articles in the corpus", ylabel="ms per article (window of the last "
-             f"{rows[-1]['window']:,})", title="time per article by stage (encode overlaps read)")
+    left.set(
+        xlabel="articles in the corpus",
+        ylabel=f"ms per article (window of the last {rows[-1]['window']:,})",
+        title="time per article by stage (encode overlaps read)",
+    )
     left.legend(fontsize="small")
     right.plot(sizes, [r["rss_mib"] for r in rows], "o-", markersize=3, label="RSS")
     right.plot(sizes, [r["peak_rss_mib"] for r in rows], "--", label="peak RSS (this process)")
@@ -230,8 +254,16 @@ def growth_report(args) -> None:
         start, label = mark.split(":", 1)
         for axis in (left, right):
             axis.axvline(int(start), color="grey", linestyle="--", linewidth=0.8)
-            axis.annotate(label, (int(start), 1.0), xycoords=("data", "axes fraction"), rotation=90,
-                          fontsize="x-small", va="top", ha="right", color="dimgrey")
+            axis.annotate(
+                label,
+                (int(start), 1.0),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                fontsize="x-small",
+                va="top",
+                ha="right",
+                color="dimgrey",
+            )
     right.set(xlabel="articles in the corpus", ylabel="MiB", title="memory")
     right.legend(fontsize="small")
     fig.tight_layout()
@@ -243,16 +275,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="corpus size (default 1000; try 10000, 100000)")
     parser.add_argument("--words", type=int, default=600, help="words per article (default 600)")
-    parser.add_argument("--format", choices=["txt", "jsonl"], default="txt", help="one .txt per article, or one JSONL file")
+    parser.add_argument(
+        "--format", choices=["txt", "jsonl"], default="txt", help="one .txt per article, or one JSONL file"
+    )
     parser.add_argument("--encoder", default="use-m")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--growth", type=int, metavar="N", help="growth: grow the corpus in --workdir to N articles (resumes)")
-    parser.add_argument("--workdir", default="/work/bench-data/growth", help="growth: database and checkpoint log (outside the repository)")
+    parser.add_argument(
+        "--growth", type=int, metavar="N", help="growth: grow the corpus in --workdir to N articles (resumes)"
+    )
+    parser.add_argument(
+        "--workdir",
+        default="/work/bench-data/growth",
+        help="growth: database and checkpoint log (outside the repository)",
+    )
     parser.add_argument("--every", type=int, default=1000, help="growth: articles per window and checkpoint line")
     parser.add_argument("--report", action="store_true", help="growth: table and plot from the checkpoint log")
     parser.add_argument("--sizes", default="1000,10000,100000", help="growth report: the corpus sizes in the table")
     parser.add_argument("--plot", default="/tmp/ingest-growth.png", help="growth report: where to write the PNG plot")
-    parser.add_argument("--segments", default="", help="growth report: ARTICLES:LABEL,... where a resumed run began (e.g. its commit)")
+    parser.add_argument(
+        "--segments", default="", help="growth report: ARTICLES:LABEL,... where a resumed run began (e.g. its commit)"
+    )
     args = parser.parse_args()
     if args.growth:
         growth(args)
@@ -271,8 +313,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="crosswire-bench-") as tmp:
         folder = Path(tmp) / "corpus"
         folder.mkdir()
-        total_words = write_corpus(folder, articles(sentence_pools(), args.articles, args.words, args.seed), args.format)
-        print(f"corpus: {args.articles:,} articles, {total_words / args.articles:.0f} words each on average ({args.format})")
+        total_words = write_corpus(
+            folder, articles(sentence_pools(), args.articles, args.words, args.seed), args.format
+        )
+        print(
+            f"corpus: {args.articles:,} articles, {total_words / args.articles:.0f} words each on average ({args.format})"
+        )
 
         start = time.perf_counter()
         get_encoder(args.encoder)
@@ -302,7 +348,9 @@ def main() -> None:
     )
     # On a machine shared with other work, wall time says more about the neighbours than
     # about crosswire; CPU time per article bounds what 2 free cores would reach.
-    print(f"CPU time: {cpu:.1f} s, {os.cpu_count()} cores visible; 2 free cores would reach at most {2000 / cpu_ms:.1f} articles/s")
+    print(
+        f"CPU time: {cpu:.1f} s, {os.cpu_count()} cores visible; 2 free cores would reach at most {2000 / cpu_ms:.1f} articles/s"
+    )
     t = report.timings
     per = 1000 / stored
     print(

@@ -27,6 +27,7 @@ Matching, per role and document:
   span of the same role. Each gold span is used once; exact pairs are taken
   first, then overlaps by size.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,7 +61,8 @@ class Scores:
     sources_predicted: int = 0
     sources_overlapping: int = 0
     counts: dict[tuple[str, str], PRF] = field(
-        default_factory=lambda: {(role, mode): PRF() for role in ROLES for mode in ("exact", "overlap")})
+        default_factory=lambda: {(role, mode): PRF() for role in ROLES for mode in ("exact", "overlap")}
+    )
 
 
 def _core(text: str, start: int, end: int) -> tuple[int, int]:
@@ -143,7 +145,11 @@ def extractor_description() -> str:
     """Which English extractor is scored: the rules alone, or the tagger model a user built."""
     from crosswire.attribution import tagger
 
-    return f"tagger model {tagger.model_path('en')} with the rules" if tagger.has_model("en") else "rules only (no English model built)"
+    return (
+        f"tagger model {tagger.model_path('en')} with the rules"
+        if tagger.has_model("en")
+        else "rules only (no English model built)"
+    )
 
 
 def print_table(scores: Scores, folder: Path) -> None:
@@ -166,9 +172,11 @@ def print_table(scores: Scores, folder: Path) -> None:
     source = scores.counts[("source", "overlap")]
     precision = scores.sources_overlapping / scores.sources_predicted if scores.sources_predicted else 0.0
     met = precision >= SOURCE_PRECISION_TARGET and source.f1 >= SOURCE_F1_KEPT
-    print(f"source precision (predicted sources that overlap a gold source): {precision:.3f} "
-          f"({scores.sources_overlapping} of {scores.sources_predicted}); target >= {SOURCE_PRECISION_TARGET:.2f} "
-          f"with source overlap F1 {source.f1:.3f} >= {SOURCE_F1_KEPT:.2f}: {'MET' if met else 'NOT MET'}")
+    print(
+        f"source precision (predicted sources that overlap a gold source): {precision:.3f} "
+        f"({scores.sources_overlapping} of {scores.sources_predicted}); target >= {SOURCE_PRECISION_TARGET:.2f} "
+        f"with source overlap F1 {source.f1:.3f} >= {SOURCE_F1_KEPT:.2f}: {'MET' if met else 'NOT MET'}"
+    )
 
 
 def error_buckets(documents: list[Document]) -> dict[str, int]:
@@ -212,7 +220,7 @@ def error_buckets(documents: list[Document]) -> dict[str, int]:
                 continue
             words = [w.casefold() for s, e in gold.fragments for w in re.findall(r"\w+", text[s:e])]
             if not words:
-                add("cue missed: " + ("colon" if ":" in text[gold.start:gold.end] else "other punctuation"))
+                add("cue missed: " + ("colon" if ":" in text[gold.start : gold.end] else "other punctuation"))
             else:
                 add("cue missed: " + kind_of(words))
         for ps, pe in cues:
@@ -272,7 +280,11 @@ def annotator_agreement(folder: Path) -> tuple[Scores, int]:
             for source in predicted.gold["source"]:
                 scores.sources_predicted += 1
                 scores.sources_overlapping += any(
-                    ps < ge and gs < pe for ps, pe in source.fragments for g in gold.gold["source"] for gs, ge in g.fragments)
+                    ps < ge and gs < pe
+                    for ps, pe in source.fragments
+                    for g in gold.gold["source"]
+                    for gs, ge in g.fragments
+                )
     return scores, pairs
 
 
@@ -280,12 +292,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents (sorted by name)")
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the PolNeAR folder (default ../shared/data/polnear)")
+    ap.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="the PolNeAR folder (default ../shared/data/polnear)"
+    )
     ap.add_argument("--errors", action="store_true", help="also count the cue and source errors by kind")
-    ap.add_argument("--cost", type=int, default=0, metavar="N", help="measure extraction CPU per article on N articles instead")
+    ap.add_argument(
+        "--cost", type=int, default=0, metavar="N", help="measure extraction CPU per article on N articles instead"
+    )
     ap.add_argument("--agreement", action="store_true", help="score the annotators against each other instead")
-    ap.add_argument("--rules", action="store_true", help="score the rules alone, as crosswire reads English without a built model")
-    ap.add_argument("--model", type=Path, default=None, help="score this tagger model instead of the one crosswire finds")
+    ap.add_argument(
+        "--rules", action="store_true", help="score the rules alone, as crosswire reads English without a built model"
+    )
+    ap.add_argument(
+        "--model", type=Path, default=None, help="score this tagger model instead of the one crosswire finds"
+    )
     args = ap.parse_args(argv)
     if args.rules or args.model:
         from unittest import mock
@@ -295,16 +315,23 @@ def main(argv: list[str] | None = None) -> int:
         chosen = args.model if args.model else Path("/nonexistent/rules-only.crfsuite")
         with mock.patch.object(tagger, "model_path", lambda lang: chosen):
             tagger.forget_loaded_models()
-            return main([a for a in (argv if argv is not None else sys.argv[1:])
-                         if a not in ("--rules", "--model", str(args.model))])
+            return main(
+                [
+                    a
+                    for a in (argv if argv is not None else sys.argv[1:])
+                    if a not in ("--rules", "--model", str(args.model))
+                ]
+            )
     if args.agreement:
         folder = args.data / args.split
         scores, pairs = annotator_agreement(folder)
         print_table(scores, Path(f"{folder}, annotators against each other ({pairs} ordered pairs)"))
         return 0
     if args.cost:
-        print(f"extraction: {extraction_cost(args.cost):.1f} CPU-ms per English ~600-word article "
-              f"({args.cost} articles, best of 3)")
+        print(
+            f"extraction: {extraction_cost(args.cost):.1f} CPU-ms per English ~600-word article "
+            f"({args.cost} articles, best of 3)"
+        )
         return 0
     folder = args.data / args.split
     documents = load_split(folder, args.limit)

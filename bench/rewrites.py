@@ -19,6 +19,7 @@ with --workers threads (one pair's encoding overlaps another's Python work; the
 results are those of compare, pair by pair); --profile compares them one at a time.
 Writes nothing to disk.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -135,7 +136,11 @@ def _cpu_seconds() -> float:
 
 
 def run(
-    records: list[dict], encoder_name: str, profile: str | None = None, workers: int = 3, cache: VectorCache | None = None
+    records: list[dict],
+    encoder_name: str,
+    profile: str | None = None,
+    workers: int = 3,
+    cache: VectorCache | None = None,
 ) -> tuple[dict, dict, dict[str, Counts]]:
     import crosswire
     from crosswire import encode
@@ -204,37 +209,51 @@ def verdicts(result: dict, timing: dict) -> dict[str, bool]:
 def print_table(result: dict, timing: dict, path: str) -> None:
     ok = verdicts(result, timing)
     mark = lambda good: "PASS" if good else "BELOW"  # noqa: E731
-    print(f"rewrites benchmark: {path}  pairs={result['pairs']}  gold sentences={result['sentences']}  "
-          f"encoder={timing['encoder']}")
+    print(
+        f"rewrites benchmark: {path}  pairs={result['pairs']}  gold sentences={result['sentences']}  "
+        f"encoder={timing['encoder']}"
+    )
     print()
     head = f"{'measure':<24}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}   {'floor':<12}verdict"
     print(head)
     print("-" * len(head))
     for m in MEASURES:
         r = result[m]
-        print(f"{LABELS[m]:<24}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
-              f"{r['tp']:>6}{r['fp']:>6}{r['fn']:>6}   {'F1 >= ' + format(F1_FLOORS[m], '.2f'):<12}{mark(ok[m])}")
+        print(
+            f"{LABELS[m]:<24}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+            f"{r['tp']:>6}{r['fp']:>6}{r['fn']:>6}   {'F1 >= ' + format(F1_FLOORS[m], '.2f'):<12}{mark(ok[m])}"
+        )
     fc = result["false_change"]
     fc_text = f"{fc['rate']:.3f} ({fc['flagged']}/{fc['same']})"
-    print(f"{'false-change rate':<24}{fc_text:>21}{'':>18}   {'<= ' + format(FALSE_CHANGE_MAX, '.2f'):<12}"
-          f"{mark(ok['false_change'])}")
+    print(
+        f"{'false-change rate':<24}{fc_text:>21}{'':>18}   {'<= ' + format(FALSE_CHANGE_MAX, '.2f'):<12}"
+        f"{mark(ok['false_change'])}"
+    )
     print(f"{'macro-F1':<24}{result['macro_f1']:>21.3f}")
-    print(f"{'sentences/s':<24}{timing['sentences_per_s']:>21.1f}{'':>18}   "
-          f"{'>= ' + format(SENTENCES_PER_S_MIN, '.0f'):<12}{mark(ok['sentences_per_s'])}")
+    print(
+        f"{'sentences/s':<24}{timing['sentences_per_s']:>21.1f}{'':>18}   "
+        f"{'>= ' + format(SENTENCES_PER_S_MIN, '.0f'):<12}{mark(ok['sentences_per_s'])}"
+    )
     print(f"{'pairs/s':<24}{timing['pairs_per_s']:>21.2f}")
     print(f"{'sentences/CPU-s':<24}{timing['sentences_per_cpu_s']:>21.1f}")
     print()
-    print(f"compare time {timing['seconds']:.2f} s (end to end, models loaded, {timing['workers']} worker threads), CPU {timing['cpu_seconds']:.2f} s, "
-          f"1-min load average {timing['load_average'][0]:.2f} -> {timing['load_average'][1]:.2f} "
-          f"on {os.cpu_count()} cores; "
-          f"model load + one warm-up comparison {timing['load_s']:.2f} s (not counted)")
+    print(
+        f"compare time {timing['seconds']:.2f} s (end to end, models loaded, {timing['workers']} worker threads), CPU {timing['cpu_seconds']:.2f} s, "
+        f"1-min load average {timing['load_average'][0]:.2f} -> {timing['load_average'][1]:.2f} "
+        f"on {os.cpu_count()} cores; "
+        f"model load + one warm-up comparison {timing['load_s']:.2f} s (not counted)"
+    )
     below = [k for k, good in ok.items() if not good]
     print(f"{len(ok) - len(below)}/{len(ok)} floors met" + (f"; below: {', '.join(below)}" if below else ""))
 
 
 def print_pair_table(rows: list[tuple[str, str, dict]]) -> None:
     """One row per (file, language pair): F1 per measure, false-change rate, macro-F1."""
-    head = f"{'file':<18}{'pair':<10}{'pairs':>6}" + "".join(f"{m:>8}" for m in PAIR_MEASURES) + f"{'false-ch':>10}{'macro':>8}"
+    head = (
+        f"{'file':<18}{'pair':<10}{'pairs':>6}"
+        + "".join(f"{m:>8}" for m in PAIR_MEASURES)
+        + f"{'false-ch':>10}{'macro':>8}"
+    )
     print(head)
     print("-" * len(head))
     for file, pair, r in rows:
@@ -252,10 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--encoder", default="auto", help="encoder name (default auto, compare's default)")
     ap.add_argument("--cache", metavar="DIR", help="keep encoder vectors in DIR between runs (quality runs only)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
-    ap.add_argument("--workers", type=int, default=3,
-                    help="threads in crosswire.compare_many (default 3; results do not depend on it)")
-    ap.add_argument("--profile", metavar="FILE",
-                    help="write a cProfile (CPU time) of the timed comparisons to FILE")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=3,
+        help="threads in crosswire.compare_many (default 3; results do not depend on it)",
+    )
+    ap.add_argument("--profile", metavar="FILE", help="write a cProfile (CPU time) of the timed comparisons to FILE")
     args = ap.parse_args(argv)
 
     cache = VectorCache(args.cache) if args.cache else None
@@ -272,9 +294,18 @@ def main(argv: list[str] | None = None) -> int:
             floors = {m: {"f1_min": F1_FLOORS[m]} for m in MEASURES}
             floors["false_change"] = {"rate_max": FALSE_CHANGE_MAX}
             floors["sentences_per_s"] = {"min": SENTENCES_PER_S_MIN}
-            reports.append({"file": path, "limit": args.limit or None, "per_pair": args.per_pair or None,
-                            "scores": result, "by_language_pair": pairs, "timing": timing, "floors": floors,
-                            "pass": ok})
+            reports.append(
+                {
+                    "file": path,
+                    "limit": args.limit or None,
+                    "per_pair": args.per_pair or None,
+                    "scores": result,
+                    "by_language_pair": pairs,
+                    "timing": timing,
+                    "floors": floors,
+                    "pass": ok,
+                }
+            )
         else:
             print_table(result, timing, path)
             print()

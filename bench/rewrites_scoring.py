@@ -21,6 +21,7 @@ The definitions follow the project's external scorer
 
 Counts add up over records; `summary` turns them into precision, recall and F1.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields

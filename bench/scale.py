@@ -32,6 +32,7 @@ centres, 20 vectors a cluster, as stories group articles. Reports the HNSW build
 p95 and recall@16 against exact search for each hnsw.ef_search in --ef-search ("linker"
 is the value the linker's query sets: postgres.linker_ef_search).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,8 +99,13 @@ def batch_run(corpus: Path, workers: int | None, count: int, rerun: bool = False
     mode = "plain ingest" if workers is None else f"batch, {workers} worker{'s' if workers > 1 else ''}"
     return {
         "mode": f"{mode}, re-run" if rerun else mode,
-        "workers": workers, "articles": count, "wall_s": wall, "ray_start_s": ray_start_s,
-        "articles_per_s": count / work_s, "cpu_s": cpu, "cpu_ms_per_article": 1000 * cpu / count,
+        "workers": workers,
+        "articles": count,
+        "wall_s": wall,
+        "ray_start_s": ray_start_s,
+        "articles_per_s": count / work_s,
+        "cpu_s": cpu,
+        "cpu_ms_per_article": 1000 * cpu / count,
     }
 
 
@@ -113,12 +119,16 @@ def batch_bench(args: argparse.Namespace) -> None:
         if args.rerun:
             rows.append(batch_run(corpus, 1, len(texts), rerun=True))
     load = os.getloadavg()[0]
-    print(f"{len(texts)} articles of ~{args.words} words ({args.format}), {os.cpu_count()} cores, "
-          f"load average (1 min) {load:.2f}")
+    print(
+        f"{len(texts)} articles of ~{args.words} words ({args.format}), {os.cpu_count()} cores, "
+        f"load average (1 min) {load:.2f}"
+    )
     print(f"{'mode':<20} {'articles/s':>10} {'wall s':>8} {'ray start s':>11} {'CPU s':>8} {'CPU ms/article':>15}")
     for r in rows:
-        print(f"{r['mode']:<20} {r['articles_per_s']:>10.1f} {r['wall_s']:>8.1f} {r['ray_start_s']:>11.1f} "
-              f"{r['cpu_s']:>8.1f} {r['cpu_ms_per_article']:>15.0f}")
+        print(
+            f"{r['mode']:<20} {r['articles_per_s']:>10.1f} {r['wall_s']:>8.1f} {r['ray_start_s']:>11.1f} "
+            f"{r['cpu_s']:>8.1f} {r['cpu_ms_per_article']:>15.0f}"
+        )
     if args.plot:
         plot_batch(rows, args.plot, len(texts), load)
 
@@ -138,8 +148,10 @@ def plot_batch(rows: list[dict], path: str, count: int, load: float) -> None:
     right.set_ylabel("CPU ms per article (all processes)")
     for ax in (left, right):
         ax.tick_params(axis="x", labelsize=8)
-    fig.suptitle(f"crosswire batch ingest, local mode, {count} articles, {os.cpu_count()} cores "
-                 f"(load average {load:.1f})", fontsize=10)
+    fig.suptitle(
+        f"crosswire batch ingest, local mode, {count} articles, {os.cpu_count()} cores (load average {load:.1f})",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"plot: {path}")
@@ -180,8 +192,13 @@ def postgres_ingest_run(corpus: Path, db: str, engine: str, count: int) -> dict:
         stories = len(c.stories())
     assert report.ingested + report.near_duplicates == count, report.to_dict()
     return {
-        "engine": engine, "articles": count, "wall_s": wall, "articles_per_s": count / wall, "cpu_s": cpu,
-        "store_ms_per_article": 1000 * report.timings.store / count, "stories": stories,
+        "engine": engine,
+        "articles": count,
+        "wall_s": wall,
+        "articles_per_s": count / wall,
+        "cpu_s": cpu,
+        "store_ms_per_article": 1000 * report.timings.store / count,
+        "stories": stories,
     }
 
 
@@ -199,12 +216,16 @@ def postgres_ingest_bench(args: argparse.Namespace) -> None:
             ]
         finally:
             _stop_postgres(Path(tmp) / "pgdata")
-    print(f"{len(texts)} articles of ~{args.words} words (txt), ingest + linking, {os.cpu_count()} cores, "
-          f"load average (1 min) {os.getloadavg()[0]:.2f}")
+    print(
+        f"{len(texts)} articles of ~{args.words} words (txt), ingest + linking, {os.cpu_count()} cores, "
+        f"load average (1 min) {os.getloadavg()[0]:.2f}"
+    )
     print(f"{'engine':<20} {'articles/s':>10} {'wall s':>8} {'CPU s':>7} {'store ms/article':>17} {'stories':>8}")
     for r in rows:
-        print(f"{r['engine']:<20} {r['articles_per_s']:>10.1f} {r['wall_s']:>8.1f} {r['cpu_s']:>7.1f} "
-              f"{r['store_ms_per_article']:>17.1f} {r['stories']:>8}")
+        print(
+            f"{r['engine']:<20} {r['articles_per_s']:>10.1f} {r['wall_s']:>8.1f} {r['cpu_s']:>7.1f} "
+            f"{r['store_ms_per_article']:>17.1f} {r['stories']:>8}"
+        )
 
 
 def synthetic_vectors(count: int, dim: int, seed: int) -> np.ndarray:
@@ -240,9 +261,10 @@ def pgvector_point(server: str, size: int, queries: int, seed: int, ef_searches:
         register_vector(db)
         db.execute(f"CREATE TABLE linker_index (article_id BIGINT PRIMARY KEY, vector vector({dim}) NOT NULL)")
         started = time.perf_counter()
-        with db.cursor() as cursor, cursor.copy(
-            "COPY linker_index (article_id, vector) FROM STDIN WITH (FORMAT BINARY)"
-        ) as copy:
+        with (
+            db.cursor() as cursor,
+            cursor.copy("COPY linker_index (article_id, vector) FROM STDIN WITH (FORMAT BINARY)") as copy,
+        ):
             copy.set_types(["int8", "vector"])
             for i, v in enumerate(vectors):
                 copy.write_row((i, v))
@@ -265,13 +287,23 @@ def pgvector_point(server: str, size: int, queries: int, seed: int, ef_searches:
                 latencies.append(time.perf_counter() - started)
                 recalls.append(len(set(found) & truth) / neighbours)
             ms = 1000 * np.array(latencies)
-            points.append({
-                "ef_search": ef, "p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95)),
-                "recall": float(np.mean(recalls)),
-            })
+            points.append(
+                {
+                    "ef_search": ef,
+                    "p50_ms": float(np.percentile(ms, 50)),
+                    "p95_ms": float(np.percentile(ms, 95)),
+                    "recall": float(np.mean(recalls)),
+                }
+            )
     with psycopg_connect(server) as admin:
         admin.execute(f"DROP DATABASE bench_pgvector_{size}")
-    return {"vectors": size, "load_s": load_s, "build_s": build_s, "load_average": os.getloadavg()[0], "queries": points}
+    return {
+        "vectors": size,
+        "load_s": load_s,
+        "build_s": build_s,
+        "load_average": os.getloadavg()[0],
+        "queries": points,
+    }
 
 
 def psycopg_connect(url: str):
@@ -292,12 +324,18 @@ def pgvector_bench(args: argparse.Namespace) -> None:
         try:
             for size in (int(s) for s in args.sizes.split(",")):
                 r = pgvector_point(server, size, args.queries, args.seed, ef_searches)
-                print(f"{r['vectors']:>9} vectors: COPY {r['load_s']:.1f} s, HNSW build {r['build_s']:.1f} s "
-                      f"(load average {r['load_average']:.2f})", flush=True)
+                print(
+                    f"{r['vectors']:>9} vectors: COPY {r['load_s']:.1f} s, HNSW build {r['build_s']:.1f} s "
+                    f"(load average {r['load_average']:.2f})",
+                    flush=True,
+                )
                 for q in r["queries"]:
                     mark = " (the linker's)" if q["ef_search"] == linker_ef else ""
-                    print(f"    ef_search {q['ef_search']:>4}: query p50 {q['p50_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms,"
-                          f" recall@16 {q['recall']:.3f}{mark}", flush=True)
+                    print(
+                        f"    ef_search {q['ef_search']:>4}: query p50 {q['p50_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms,"
+                        f" recall@16 {q['recall']:.3f}{mark}",
+                        flush=True,
+                    )
                 if args.results:
                     with open(args.results, "a", encoding="utf-8") as out:
                         out.write(json.dumps(r) + "\n")
@@ -339,8 +377,11 @@ def plot_pgvector(results: str, linker_ef: int, path: str) -> None:
     build.set_xscale("log")
     build.set_xlabel("vectors in linker_index")
     build.set_ylabel("HNSW build, s (m 16, ef_construction 64)")
-    fig.suptitle(f"pgvector 0.6.2 (PostgreSQL 16, pgserver), SYNTHETIC 512-d vectors, {os.cpu_count()} shared cores;"
-                 f" dotted: the linker's ef_search ({linker_ef})", fontsize=10)
+    fig.suptitle(
+        f"pgvector 0.6.2 (PostgreSQL 16, pgserver), SYNTHETIC 512-d vectors, {os.cpu_count()} shared cores;"
+        f" dotted: the linker's ef_search ({linker_ef})",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"plot: {path}")
@@ -355,7 +396,9 @@ def main(argv: list[str] | None = None) -> None:
     batch.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     batch.add_argument("--format", choices=("txt", "jsonl"), default="txt")
     batch.add_argument("--seed", type=int, default=13)
-    batch.add_argument("--rerun", action="store_true", help="also time batch (1 worker) over a database that holds the corpus")
+    batch.add_argument(
+        "--rerun", action="store_true", help="also time batch (1 worker) over a database that holds the corpus"
+    )
     batch.add_argument("--plot", help="write a PNG plot here (e.g. docs/img/scale-batch.png)")
     batch.set_defaults(run=batch_bench)
     pg_ingest = commands.add_parser("postgres-ingest", help="articles/s into PostgreSQL against SQLite")
@@ -365,12 +408,16 @@ def main(argv: list[str] | None = None) -> None:
     pg_ingest.set_defaults(run=postgres_ingest_bench)
     pgvector = commands.add_parser("pgvector", help="story-linking query latency in pgvector by corpus size")
     pgvector.add_argument("--sizes", default="10000,100000", help="comma-separated vector counts")
-    pgvector.add_argument("--ef-search", default="40,64,128,256", help="comma-separated hnsw.ef_search values to query with")
+    pgvector.add_argument(
+        "--ef-search", default="40,64,128,256", help="comma-separated hnsw.ef_search values to query with"
+    )
     pgvector.add_argument("--queries", type=int, default=200)
     pgvector.add_argument("--seed", type=int, default=7)
     pgvector.add_argument("--work", help="folder for the server's data (default: the system's temp folder)")
     pgvector.add_argument("--results", help="append each size's figures to this JSON-lines file")
-    pgvector.add_argument("--plot", help="write a PNG plot of every size in --results here (e.g. docs/img/scale-pgvector.png)")
+    pgvector.add_argument(
+        "--plot", help="write a PNG plot of every size in --results here (e.g. docs/img/scale-pgvector.png)"
+    )
     pgvector.set_defaults(run=pgvector_bench)
     args = parser.parse_args(argv)
     args.run(args)

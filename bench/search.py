@@ -20,6 +20,7 @@ drawn with a fixed seed; half French, half German, so each one's translation may
 the corpus as well as its own wording. Opening the database migrates it to this
 crosswire's schema; search itself writes nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,9 @@ def queries(count: int, seed: int) -> list[str]:
     return [text for lang in sorted(by_lang) for text in rng.sample(by_lang[lang], count // 2)]
 
 
-def exhaustive(store, encoder: str, vectors: np.ndarray, ids: list[int], limit: int,
-               block: int = 50_000) -> list[list[tuple[int, int]]]:
+def exhaustive(
+    store, encoder: str, vectors: np.ndarray, ids: list[int], limit: int, block: int = 50_000
+) -> list[list[tuple[int, int]]]:
     """Each query's top `limit` (article, sentence) over every sentence of these articles,
     scored a block of sentences at a time (memory stays bounded)."""
     best: list[list[tuple[float, int, int]]] = [[] for _ in range(len(vectors))]
@@ -110,17 +112,27 @@ def main() -> None:
         full_cpu = time.process_time() - start
         texts = sentence_texts(corpus.store, {hit for hits in two_stage + full for hit in hits})
     recall = np.mean([len(set(a) & set(b)) / len(b) for a, b in zip(two_stage, full) if b])
-    text_recall = np.mean([
-        len({texts[h] for h in a} & {texts[h] for h in b}) / len({texts[h] for h in b}) for a, b in zip(two_stage, full) if b
-    ])
+    text_recall = np.mean(
+        [
+            len({texts[h] for h in a} & {texts[h] for h in b}) / len({texts[h] for h in b})
+            for a, b in zip(two_stage, full)
+            if b
+        ]
+    )
     first = np.mean([[texts[h] for h in a[:1]] == [texts[h] for h in b[:1]] for a, b in zip(two_stage, full)])
-    print(f"corpus: {len(ids):,} original articles; {len(asked)} queries (fr/de WMT21 sentences, seed {args.seed}); "
-          f"two-stage: sentences of the {SEARCH_CANDIDATES} nearest articles")
-    print(f"recall@{args.limit} against exhaustive sentence search: {recall:.3f} by (article, sentence), "
-          f"{text_recall:.3f} by sentence text; same first sentence text: {first:.3f}")
-    print(f"CPU per query: two-stage {1000 * search_cpu / len(asked):.0f} ms, exhaustive "
-          f"{1000 * full_cpu / len(asked):.0f} ms (batched over all queries); peak RSS "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; load {os.getloadavg()[0]:.1f}")
+    print(
+        f"corpus: {len(ids):,} original articles; {len(asked)} queries (fr/de WMT21 sentences, seed {args.seed}); "
+        f"two-stage: sentences of the {SEARCH_CANDIDATES} nearest articles"
+    )
+    print(
+        f"recall@{args.limit} against exhaustive sentence search: {recall:.3f} by (article, sentence), "
+        f"{text_recall:.3f} by sentence text; same first sentence text: {first:.3f}"
+    )
+    print(
+        f"CPU per query: two-stage {1000 * search_cpu / len(asked):.0f} ms, exhaustive "
+        f"{1000 * full_cpu / len(asked):.0f} ms (batched over all queries); peak RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; load {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ src/crosswire/data/similarity.json is made (`... --fit > src/crosswire/data/simi
 `--cache PATH` keeps sentence vectors in a pickle (outside the repo, e.g. /tmp) so that
 re-runs skip the encoder. Writes nothing else.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,12 @@ from crosswire.analyse import prepare, sentence_facts
 from crosswire.encode import get_encoder
 from crosswire.model import Article
 from crosswire.similarity import (
-    ArticleProfile, SimilarityModel, lead_text, model_inputs, pair_features, profile_from_parts,
+    ArticleProfile,
+    SimilarityModel,
+    lead_text,
+    model_inputs,
+    pair_features,
+    profile_from_parts,
 )
 
 DEFAULT_FILE = "../shared/data/semeval2022-task8/dev_pairs.csv"
@@ -59,9 +65,12 @@ def load_pairs(path: str, limit: int | None = None) -> list[Pair]:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if re.fullmatch(r"\d+_\d+", r["pair_id"])]
     pairs = [
-        Pair(r["pair_id"], float(r["Overall"]),
-             Article(r["text1"], r["lang1"], source=f"{r['pair_id']}:1"),
-             Article(r["text2"], r["lang2"], source=f"{r['pair_id']}:2"))
+        Pair(
+            r["pair_id"],
+            float(r["Overall"]),
+            Article(r["text1"], r["lang1"], source=f"{r['pair_id']}:1"),
+            Article(r["text2"], r["lang2"], source=f"{r['pair_id']}:2"),
+        )
         for r in rows
     ]
     return pairs[:limit] if limit else pairs
@@ -212,10 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pairs: {len(pairs)} (pair_id two plain numbers)   profiles + features: {elapsed:.1f} s")
     print(f"Pearson vs -Overall, {args.folds}-fold CV (seed {args.seed}): {cv_pearson:.3f}   floor {PEARSON_FLOOR}")
     print(f"Pearson vs -Overall, plain cosine of mean USE-m vectors: {pearson(baseline, -overall):.3f}")
-    print(f"Pearson vs -Overall, shipped model (fitted on this file, in-sample): "
-          f"{pearson(default_model().score(features), -overall):.3f}")
-    print(f"same story (Overall <= 2 vs >= 3; {int((labels >= 0).sum())} pairs), CV thresholds: "
-          f"P {p:.3f}  R {r:.3f}  F1 {f1:.3f}")
+    print(
+        f"Pearson vs -Overall, shipped model (fitted on this file, in-sample): "
+        f"{pearson(default_model().score(features), -overall):.3f}"
+    )
+    print(
+        f"same story (Overall <= 2 vs >= 3; {int((labels >= 0).sum())} pairs), CV thresholds: "
+        f"P {p:.3f}  R {r:.3f}  F1 {f1:.3f}"
+    )
     return 0 if cv_pearson >= PEARSON_FLOOR else 1
 
 

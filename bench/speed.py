@@ -24,6 +24,7 @@ The 1-minute load average is printed beside every figure: on a shared machine th
 quality gate's data file (tests/quality_floors.json, key "speed") when it has them; else
 issue 16's targets are shown. Writes nothing into the repository.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,7 +91,10 @@ def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: 
     from crosswire.encode import AUTO_ENCODER, choose_encoder
 
     articles = [
-        (crosswire.read_string(a["text"], source="a", lang=a["lang"]), crosswire.read_string(b["text"], source="b", lang=b["lang"]))
+        (
+            crosswire.read_string(a["text"], source="a", lang=a["lang"]),
+            crosswire.read_string(b["text"], source="b", lang=b["lang"]),
+        )
         for a, b in pairs
     ]
     encoders = {choose_encoder(AUTO_ENCODER, a.lang, b.lang).name for a, b in articles}
@@ -106,10 +110,14 @@ def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: 
     print(f"  encoder alone        {sentences / alone:8.1f} sentences/s  1.00   {load()}")
     one = best_of(rounds, lambda: [crosswire.compare(a, b) for a, b in articles])
     ratio = alone / one
-    print(f"  compare, one pair    {sentences / one:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_vs_encoder', limits)}   {load()}")
+    print(
+        f"  compare, one pair    {sentences / one:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_vs_encoder', limits)}   {load()}"
+    )
     many = best_of(rounds, lambda: list(crosswire.compare_many(articles)))
     ratio = alone / many
-    print(f"  compare_many         {sentences / many:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_many_vs_encoder', limits)}   {load()}")
+    print(
+        f"  compare_many         {sentences / many:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_many_vs_encoder', limits)}   {load()}"
+    )
 
 
 def ingest_speed(articles: int, rounds: int) -> dict:
@@ -120,7 +128,13 @@ def ingest_speed(articles: int, rounds: int) -> dict:
 
     from crosswire.corpus import Corpus
     from crosswire.encode import DEFAULT_ENCODER, get_encoder
-    from crosswire.ingest import ARTICLES_PER_BATCH, ENCODER_CALLS_IN_FLIGHT, encoder_texts, prepare_article, reserve_core_for_reading
+    from crosswire.ingest import (
+        ARTICLES_PER_BATCH,
+        ENCODER_CALLS_IN_FLIGHT,
+        encoder_texts,
+        prepare_article,
+        reserve_core_for_reading,
+    )
     from crosswire.read import read_string
 
     reserve_core_for_reading()
@@ -128,9 +142,13 @@ def ingest_speed(articles: int, rounds: int) -> dict:
     texts = list(ingest_bench.articles(ingest_bench.sentence_pools(), articles, 600, 13))
     with tempfile.TemporaryDirectory(prefix="crosswire-speed-") as tmp:
         corpus_file = Path(tmp) / "corpus.jsonl"
-        corpus_file.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+        corpus_file.write_text(
+            "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8"
+        )
         prepared = [prepare_article(read_string(t, source=f"{n}")) for n, t in enumerate(texts)]
-        batches = [encoder_texts(prepared[i : i + ARTICLES_PER_BATCH]) for i in range(0, len(prepared), ARTICLES_PER_BATCH)]
+        batches = [
+            encoder_texts(prepared[i : i + ARTICLES_PER_BATCH]) for i in range(0, len(prepared), ARTICLES_PER_BATCH)
+        ]
         encoder.encode(batches[0])  # untimed first call
         with ThreadPoolExecutor(ENCODER_CALLS_IN_FLIGHT) as pool:
             alone = best_of(rounds, lambda: list(pool.map(encoder.encode, batches)))
@@ -148,15 +166,27 @@ def ingest_speed(articles: int, rounds: int) -> dict:
                 best = min(best, time.perf_counter() - started)
             stored = report.ingested + report.near_duplicates
     return {
-        "articles": articles, "stored": stored, "texts": sum(len(b) for b in batches),
-        "alone_s": alone, "load_alone": load_alone, "ingest_s": best, "load_ingest": load(),
+        "articles": articles,
+        "stored": stored,
+        "texts": sum(len(b) for b in batches),
+        "alone_s": alone,
+        "load_alone": load_alone,
+        "ingest_s": best,
+        "load_ingest": load(),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=int, default=40, help="use-m pairs: the first N of rewrites/dev.jsonl (default 40)")
-    parser.add_argument("--e5-pairs", type=int, default=20, help="e5-small pairs: the first N uk->en pairs of dev_multi.jsonl (default 20)")
+    parser.add_argument(
+        "--pairs", type=int, default=40, help="use-m pairs: the first N of rewrites/dev.jsonl (default 40)"
+    )
+    parser.add_argument(
+        "--e5-pairs",
+        type=int,
+        default=20,
+        help="e5-small pairs: the first N uk->en pairs of dev_multi.jsonl (default 20)",
+    )
     parser.add_argument("--articles", type=int, default=200, help="ingest + link: corpus size (default 200)")
     parser.add_argument("--rounds", type=int, default=2, help="best of N rounds (default 2)")
     parser.add_argument("--only", choices=["compare", "e5", "ingest"], help="one part only")
@@ -168,18 +198,35 @@ def main() -> None:
     limits, source = floors()
     print(f"floors: {source}; {os.cpu_count()} cores visible")
     if args.only in (None, "compare"):
-        pair_speed("use-m pairs (rewrites/dev.jsonl)", read_pairs(DATA / "rewrites/dev.jsonl", args.pairs, None), args.rounds, limits)
+        pair_speed(
+            "use-m pairs (rewrites/dev.jsonl)",
+            read_pairs(DATA / "rewrites/dev.jsonl", args.pairs, None),
+            args.rounds,
+            limits,
+        )
     if args.only in (None, "e5"):
         uk_en = read_pairs(DATA / "rewrites/dev_multi.jsonl", args.e5_pairs, ("uk", "en"))
         pair_speed("e5-small pairs (uk->en of rewrites/dev_multi.jsonl)", uk_en, args.rounds, limits)
     if args.only in (None, "ingest"):
         child = subprocess.run(
-            [sys.executable, __file__, "--ingest-child", "--articles", str(args.articles), "--rounds", str(args.rounds)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--ingest-child",
+                "--articles",
+                str(args.articles),
+                "--rounds",
+                str(args.rounds),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         r = json.loads(child.stdout.splitlines()[-1])
         alone, whole = r["articles"] / r["alone_s"], r["stored"] / r["ingest_s"]
-        print(f"ingest + link: {r['articles']} articles (~600 words, en/fr/de), {r['texts']:,} texts to encode; encoder use-m")
+        print(
+            f"ingest + link: {r['articles']} articles (~600 words, en/fr/de), {r['texts']:,} texts to encode; encoder use-m"
+        )
         print(f"  encoder alone        {alone:8.1f} articles/s  1.00   {r['load_alone']}")
         print(
             f"  ingest + link        {whole:8.1f} articles/s  {whole / alone:.2f}"

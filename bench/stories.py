@@ -26,6 +26,7 @@ and the wide encoder's CPU time for them (when not from the cache).
 e.g. /work/cache/<branch>); `--no-wide` links without wide vectors, as the linker did
 before it had them. Writes nothing else.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,8 +85,14 @@ def set_items(folder: str | Path, set_name: str, limit_docs: int | None = None) 
             for element in versions:
                 kind = element.tag if element.tag != "hyp" else f"hyp:{element.get('system')}"
                 article_id = f"{set_name}:{doc_id}/{kind}"
-                items.append(StreamItem(article_id, story, set_name,
-                                        Article(document_text(element), element.get("lang"), source=article_id)))
+                items.append(
+                    StreamItem(
+                        article_id,
+                        story,
+                        set_name,
+                        Article(document_text(element), element.get("lang"), source=article_id),
+                    )
+                )
     return items
 
 
@@ -96,7 +103,9 @@ def mixed_stream(sets: Sequence[str], seed: int, limit_docs: int | None = None) 
     return items
 
 
-def b_cubed(gold: dict[str, str], predicted: dict[str, str], only: set[str] | None = None) -> tuple[float, float, float]:
+def b_cubed(
+    gold: dict[str, str], predicted: dict[str, str], only: set[str] | None = None
+) -> tuple[float, float, float]:
     """B-cubed precision, recall and F1, averaged over the items of `only` (default all),
     each item's overlap measured against its whole gold and predicted cluster."""
     gold_sizes = Counter(gold.values())
@@ -170,15 +179,23 @@ def main(argv: list[str] | None = None) -> int:
         wide.save()
 
     lines, ok = report(stream, predicted)
-    print(f"sets: {args.sets}; {len(stream)} articles in {len({i.story for i in stream})} stories, one stream "
-          f"(seed {args.seed}); predicted stories: {len(linker.stories)}; wide vectors: {'no' if wide is None else WIDE_ENCODER}")
+    print(
+        f"sets: {args.sets}; {len(stream)} articles in {len({i.story for i in stream})} stories, one stream "
+        f"(seed {args.seed}); predicted stories: {len(linker.stories)}; wide vectors: {'no' if wide is None else WIDE_ENCODER}"
+    )
     print("\n".join(lines))
-    print(f"floors: F1 {F1_FLOOR} overall, {SET_F1_FLOOR} per set; P {PRECISION_FLOOR} everywhere: {'met' if ok else 'NOT met'}")
+    print(
+        f"floors: F1 {F1_FLOOR} overall, {SET_F1_FLOOR} per set; P {PRECISION_FLOOR} everywhere: {'met' if ok else 'NOT met'}"
+    )
     wide_count = sum(linker.profiles[item.article_id].wide_vectors is not None for item in stream)
-    print(f"linking: {len(stream) / link_seconds:.0f} articles/s   profiles: {len(stream) / profile_seconds:.1f} articles/s"
-          + (" (vectors from the cache)" if cache else ""))
-    print(f"wide vectors asked for: {wide_count} of {len(stream)} articles, wide encoder CPU {wide_cpu:.1f} s"
-          + (" (partly or wholly from the cache)" if cache else ""))
+    print(
+        f"linking: {len(stream) / link_seconds:.0f} articles/s   profiles: {len(stream) / profile_seconds:.1f} articles/s"
+        + (" (vectors from the cache)" if cache else "")
+    )
+    print(
+        f"wide vectors asked for: {wide_count} of {len(stream)} articles, wide encoder CPU {wide_cpu:.1f} s"
+        + (" (partly or wholly from the cache)" if cache else "")
+    )
     return 0 if ok else 1
 
 

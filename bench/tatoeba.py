@@ -16,6 +16,7 @@ encoder whose package is not installed is skipped with a note.
 trained on by its authors' account; `auto` (encode.choose_encoder) reads that file to
 choose an encoder per language pair and to name the languages no encoder handles well.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,38 @@ TABLE = Path(__file__).resolve().parent.parent / "src" / "crosswire" / "data" / 
 
 # Tatoeba's ISO 639-3 codes -> ISO 639-1, as text.lang names languages.
 ISO_639_1 = {
-    "ben": "bn", "deu": "de", "ell": "el", "fin": "fi", "heb": "he", "hin": "hi", "hun": "hu", "ind": "id",
-    "kat": "ka", "kor": "ko", "swh": "sw", "tgl": "tl", "tha": "th", "tur": "tr", "ukr": "uk", "urd": "ur",
-    "vie": "vi", "xho": "xh", "ara": "ar", "fra": "fr", "spa": "es", "ita": "it", "jpn": "ja", "nld": "nl",
-    "pol": "pl", "por": "pt", "rus": "ru", "cmn": "zh", "zho": "zh", "fas": "fa", "hrv": "hr", "zul": "zu",
+    "ben": "bn",
+    "deu": "de",
+    "ell": "el",
+    "fin": "fi",
+    "heb": "he",
+    "hin": "hi",
+    "hun": "hu",
+    "ind": "id",
+    "kat": "ka",
+    "kor": "ko",
+    "swh": "sw",
+    "tgl": "tl",
+    "tha": "th",
+    "tur": "tr",
+    "ukr": "uk",
+    "urd": "ur",
+    "vie": "vi",
+    "xho": "xh",
+    "ara": "ar",
+    "fra": "fr",
+    "spa": "es",
+    "ita": "it",
+    "jpn": "ja",
+    "nld": "nl",
+    "pol": "pl",
+    "por": "pt",
+    "rus": "ru",
+    "cmn": "zh",
+    "zho": "zh",
+    "fas": "fa",
+    "hrv": "hr",
+    "zul": "zu",
 }
 
 # The languages each model was trained on, by its authors' account (not measured here).
@@ -68,12 +97,20 @@ def write_table(rows: list[dict], limit: int) -> None:
         for name, entry in json.loads(TABLE.read_text(encoding="utf-8"))["encoders"].items():
             if not encoders.get(name, {}).get("measured"):
                 encoders[name] = entry
-    TABLE.write_text(json.dumps({
-        "about": "Tatoeba nearest-neighbour translation retrieval against English (mean of both directions), "
-                 f"first {limit} pairs of each file in ../shared/data/tatoeba, written by bench/tatoeba.py --write; "
-                 "trained_on: the languages each model was trained on, by its authors' account.",
-        "encoders": encoders,
-    }, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    TABLE.write_text(
+        json.dumps(
+            {
+                "about": "Tatoeba nearest-neighbour translation retrieval against English (mean of both directions), "
+                f"first {limit} pairs of each file in ../shared/data/tatoeba, written by bench/tatoeba.py --write; "
+                "trained_on: the languages each model was trained on, by its authors' account.",
+                "encoders": encoders,
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {TABLE}")
 
 
@@ -108,8 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--encoders", default=DEFAULT_ENCODERS, help=f"comma-separated (default {DEFAULT_ENCODERS})")
     ap.add_argument("--limit", type=int, default=1000, help="first N pairs per language pair (default 1000)")
-    ap.add_argument("--encoder-limit", action="append", default=[], metavar="NAME=N",
-                    help="a smaller limit for one encoder, e.g. use-m-numpy=300 (repeatable)")
+    ap.add_argument(
+        "--encoder-limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="a smaller limit for one encoder, e.g. use-m-numpy=300 (repeatable)",
+    )
     ap.add_argument("--write", action="store_true", help=f"store the measured accuracies in {TABLE.name}")
     args = ap.parse_args(argv)
 
@@ -137,29 +179,45 @@ def main(argv: list[str] | None = None) -> int:
             ve = encoder.encode(right)
             encode_s = time.perf_counter() - t0
             x2e, e2x = nn_accuracy(vx @ ve.T)
-            rows.append({
-                "encoder": name, "pair": f"{xx}-{en}", "n": len(left), "x2e": x2e, "e2x": e2x,
-                "mean": (x2e + e2x) / 2, "sent_s": (len(left) + len(right)) / encode_s, "load_s": load_s,
-            })
+            rows.append(
+                {
+                    "encoder": name,
+                    "pair": f"{xx}-{en}",
+                    "n": len(left),
+                    "x2e": x2e,
+                    "e2x": e2x,
+                    "mean": (x2e + e2x) / 2,
+                    "sent_s": (len(left) + len(right)) / encode_s,
+                    "load_s": load_s,
+                }
+            )
             print(f"  {name} {xx}-{en}: done in {encode_s:.1f} s", file=sys.stderr)
 
-    print(f"Tatoeba nearest-neighbour translation retrieval ({DATA_DIR}); "
-          f"limit {args.limit} pairs" + "".join(f", {k}: {v}" for k, v in limits.items()))
+    print(
+        f"Tatoeba nearest-neighbour translation retrieval ({DATA_DIR}); "
+        f"limit {args.limit} pairs" + "".join(f", {k}: {v}" for k, v in limits.items())
+    )
     print()
-    head = (f"{'encoder':<13}{'pair':<9}{'n':>6}{'xx->en':>9}{'en->xx':>9}{'mean':>8}"
-            f"{'error%':>8}{'sent/s':>10}{'load s':>8}")
+    head = (
+        f"{'encoder':<13}{'pair':<9}{'n':>6}{'xx->en':>9}{'en->xx':>9}{'mean':>8}"
+        f"{'error%':>8}{'sent/s':>10}{'load s':>8}"
+    )
     for name in dict.fromkeys(r["encoder"] for r in rows):
         print(head)
         print("-" * len(head))
         for r in (r for r in rows if r["encoder"] == name):
-            print(f"{r['encoder']:<13}{r['pair']:<9}{r['n']:>6}{r['x2e']:>9.3f}{r['e2x']:>9.3f}{r['mean']:>8.3f}"
-                  f"{100 * (1 - r['mean']):>8.1f}{r['sent_s']:>10.1f}{r['load_s']:>8.2f}")
+            print(
+                f"{r['encoder']:<13}{r['pair']:<9}{r['n']:>6}{r['x2e']:>9.3f}{r['e2x']:>9.3f}{r['mean']:>8.3f}"
+                f"{100 * (1 - r['mean']):>8.1f}{r['sent_s']:>10.1f}{r['load_s']:>8.2f}"
+            )
         print()
     for note in notes:
         print(note)
     print()
-    print("accuracy: share of sentences whose nearest neighbour on the other side is their translation;"
-          " error% = 100 x (1 - mean), as LASER reports it.")
+    print(
+        "accuracy: share of sentences whose nearest neighbour on the other side is their translation;"
+        " error% = 100 x (1 - mean), as LASER reports it."
+    )
     print("sent/s: sentences encoded per second (both sides), encoder loaded and warm; load s includes warm-up.")
     if args.write:
         write_table(rows, args.limit)

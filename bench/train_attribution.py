@@ -27,6 +27,7 @@ against 0.671 / 0.784), so the packaged model is trained without it.
 The features include the word classes of attribution/data/clusters/en.tsv
 (bench/word_clusters.py builds them); rebuild the model after changing them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,6 @@ import time
 from unittest import mock
 from pathlib import Path
 
-import pycrfsuite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -60,11 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N train documents (quick trials)")
     ap.add_argument("--out", type=Path, default=None, help="model file (default: where crosswire looks for it)")
     ap.add_argument("--holdout", action="store_true", help="train on four fifths of train, score the fifth left out")
-    ap.add_argument("--every-copy", action="store_true",
-                    help="train on every annotator's copy of a text annotated several times (default: the first)")
-    ap.add_argument("--marginals", default="", help="with --holdout: MIN_ROLE_MARGINAL values to score, comma-separated")
-    ap.add_argument("--source-beliefs", default="",
-                    help="with --holdout: MIN_SOURCE_BELIEF values to score, comma-separated")
+    ap.add_argument(
+        "--every-copy",
+        action="store_true",
+        help="train on every annotator's copy of a text annotated several times (default: the first)",
+    )
+    ap.add_argument(
+        "--marginals", default="", help="with --holdout: MIN_ROLE_MARGINAL values to score, comma-separated"
+    )
+    ap.add_argument(
+        "--source-beliefs", default="", help="with --holdout: MIN_SOURCE_BELIEF values to score, comma-separated"
+    )
     args = ap.parse_args(argv)
 
     lex = lexicon("en")
@@ -78,27 +84,36 @@ def main(argv: list[str] | None = None) -> int:
     training = load_split(args.data / "train", args.limit, every_copy=True) if args.every_copy else documents
     held_out_names = {document.name for document in held_out}
     started = time.perf_counter()
-    training_sequences = [seq for document in training if document.name not in held_out_names
-                          for seq in sequences(document, lex)]
+    training_sequences = [
+        seq for document in training if document.name not in held_out_names for seq in sequences(document, lex)
+    ]
     params = TrainingParams(args.iterations, args.c1, args.c2, args.min_freq)
     featurised = time.perf_counter()
     train(training_sequences, out, params)
     trained = time.perf_counter()
-    print(f"train: {len(training_sequences)} sentences, features {featurised - started:.1f}s, training {trained - featurised:.1f}s "
-          f"({args.iterations} iterations, c1={args.c1}, c2={args.c2}, min freq {args.min_freq}"
-          f"{', every copy' if args.every_copy else ''})")
+    print(
+        f"train: {len(training_sequences)} sentences, features {featurised - started:.1f}s, training {trained - featurised:.1f}s "
+        f"({args.iterations} iterations, c1={args.c1}, c2={args.c2}, min freq {args.min_freq}"
+        f"{', every copy' if args.every_copy else ''})"
+    )
     print(f"model: {out} ({out.stat().st_size / 1e6:.2f} MB)")
     print()
     if args.holdout:
-        score_held_out(held_out, out, [float(m) for m in args.marginals.split(",") if m],
-                       [float(b) for b in args.source_beliefs.split(",") if b])
+        score_held_out(
+            held_out,
+            out,
+            [float(m) for m in args.marginals.split(",") if m],
+            [float(b) for b in args.source_beliefs.split(",") if b],
+        )
     elif args.out is None:
         dev = args.data / "dev"
         print_table(score(load_split(dev)), dev)
     return 0
 
 
-def score_held_out(documents: list[Document], model: Path, marginals: list[float], source_beliefs: list[float] = ()) -> None:
+def score_held_out(
+    documents: list[Document], model: Path, marginals: list[float], source_beliefs: list[float] = ()
+) -> None:
     """Scores of the model on the held-out documents, with the packaged MIN_ROLE_MARGINAL and
     MIN_SOURCE_BELIEF, then with each of `marginals` and each of `source_beliefs`."""
     tagger.forget_loaded_models()
@@ -106,10 +121,16 @@ def score_held_out(documents: list[Document], model: Path, marginals: list[float
     settings += [({}, b) for b in source_beliefs]
     with mock.patch.object(tagger, "model_path", lambda lang: model):
         for floors, source_belief in settings:
-            with mock.patch.dict(tagger.MIN_ROLE_MARGINAL, floors), mock.patch.object(
-                    tagger, "MIN_SOURCE_BELIEF", tagger.MIN_SOURCE_BELIEF if source_belief is None else source_belief):
-                print(f"held-out fifth of train, MIN_ROLE_MARGINAL {dict(tagger.MIN_ROLE_MARGINAL)}, "
-                      f"MIN_SOURCE_BELIEF {tagger.MIN_SOURCE_BELIEF}:")
+            with (
+                mock.patch.dict(tagger.MIN_ROLE_MARGINAL, floors),
+                mock.patch.object(
+                    tagger, "MIN_SOURCE_BELIEF", tagger.MIN_SOURCE_BELIEF if source_belief is None else source_belief
+                ),
+            ):
+                print(
+                    f"held-out fifth of train, MIN_ROLE_MARGINAL {dict(tagger.MIN_ROLE_MARGINAL)}, "
+                    f"MIN_SOURCE_BELIEF {tagger.MIN_SOURCE_BELIEF}:"
+                )
                 print_table(score(documents), Path(f"{len(documents)} train documents"))
                 print()
     tagger.forget_loaded_models()

@@ -20,6 +20,7 @@ A story page compares each of its articles with the earliest one the first time 
 shown (Corpus caches the comparisons): that first view is timed apart ("cold"), and
 the story pages are then timed warm over several multi-article stories.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -94,19 +95,32 @@ def corpus_records(count: int, seed: int) -> list[dict]:
             versions = [doc.find("src"), *doc.findall("ref")[:1], *doc.findall("hyp")[:HYPOTHESES_PER_DOC]]
             for n, element in enumerate(versions):
                 when = first + dt.timedelta(hours=rng.uniform(1, 48) if n else 0)
-                records.append({
-                    "text": document_text(element), "lang": element.get("lang"),
-                    "outlet": outlet if n == 0 else f"{element.get('lang')}-wire-{n}",
-                    "published": when.isoformat(timespec="minutes"),
-                })
+                records.append(
+                    {
+                        "text": document_text(element),
+                        "lang": element.get("lang"),
+                        "outlet": outlet if n == 0 else f"{element.get('lang')}-wire-{n}",
+                        "published": when.isoformat(timespec="minutes"),
+                    }
+                )
     for path in sorted((DATA / "polnear").glob("*/text/*.txt")):
-        records.append({
-            "text": path.read_text(encoding="utf-8"), "lang": "en", "outlet": f"us-politics-{rng.randrange(12)}",
-            "published": some_day().isoformat(timespec="minutes"),
-        })
+        records.append(
+            {
+                "text": path.read_text(encoding="utf-8"),
+                "lang": "en",
+                "outlet": f"us-politics-{rng.randrange(12)}",
+                "published": some_day().isoformat(timespec="minutes"),
+            }
+        )
     records = records[:count]
     for text in reshuffled_articles(sentence_pools(), max(0, count - len(records)), 600, seed):
-        records.append({"text": text, "outlet": f"reshuffle-{rng.randrange(40)}", "published": some_day().isoformat(timespec="minutes")})
+        records.append(
+            {
+                "text": text,
+                "outlet": f"reshuffle-{rng.randrange(40)}",
+                "published": some_day().isoformat(timespec="minutes"),
+            }
+        )
     rng.shuffle(records)
     return records
 
@@ -133,9 +147,14 @@ def timed(timer: ServerTimer, runs: int, request) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--articles", type=int, default=10_000, help="corpus size when the database is built (default 10000)")
-    ap.add_argument("--db", default=os.path.join(tempfile.gettempdir(), "crosswire-web-bench.db"),
-                    help="the corpus database: reused when it exists, else built (default in the temp folder)")
+    ap.add_argument(
+        "--articles", type=int, default=10_000, help="corpus size when the database is built (default 10000)"
+    )
+    ap.add_argument(
+        "--db",
+        default=os.path.join(tempfile.gettempdir(), "crosswire-web-bench.db"),
+        help="the corpus database: reused when it exists, else built (default in the temp folder)",
+    )
     ap.add_argument("--runs", type=int, default=20, help="timed requests per page (default 20)")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
@@ -154,8 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     summaries = corpus.stories()
     articles = sum(s.articles for s in summaries)
     multi = [s for s in summaries if s.articles > 1]
-    print(f"corpus {db}: {articles:,} articles in {len(summaries):,} stories ({sum(s.articles > 1 for s in summaries)} "
-          f"with more than one article); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"corpus {db}: {articles:,} articles in {len(summaries):,} stories ({sum(s.articles > 1 for s in summaries)} "
+        f"with more than one article); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
 
     cold, shown, failed = [], [], []
     for summary in multi:
@@ -187,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         ("POST /compare (seed pair, HTML)", lambda: client.post("/compare", data={"text_a": en, "text_b": id_})),
     ]
     print(f"{'request':<36} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    print(f"{'GET  /stories/{id} (cold, 1st view)':<36} {len(cold):>5} {statistics.median(cold):>8.1f} "
-          f"{percentile(cold, 0.95):>8.1f} {max(cold):>8.1f}")
+    print(
+        f"{'GET  /stories/{id} (cold, 1st view)':<36} {len(cold):>5} {statistics.median(cold):>8.1f} "
+        f"{percentile(cold, 0.95):>8.1f} {max(cold):>8.1f}"
+    )
     p95 = {}
     for name, request in cases:
         ms = timed(timer, args.runs, request)
@@ -197,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     # The floor is for the stories and story pages; search (?q=) ranks every article vector.
     gated = [name for name in p95 if name.startswith("GET  /stories") and "?q=" not in name]
     slow = [name for name in gated if p95[name] >= FLOOR_MS]
-    print(f"floor: stories and story pages p95 < {FLOOR_MS:.0f} ms: " + ("met" if not slow else f"missed by {'; '.join(slow)}"))
+    print(
+        f"floor: stories and story pages p95 < {FLOOR_MS:.0f} ms: "
+        + ("met" if not slow else f"missed by {'; '.join(slow)}")
+    )
     corpus.close()
     return 0 if not slow else 1
 

@@ -12,6 +12,7 @@ ONNX model, crosswire.encode), and the vectors are clustered by k-means twice:
 "TT.SS", so the tagger reads two granularities from one id (the "TT" prefix and
 the whole). Seeded, so a rebuild writes the same file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,14 +60,20 @@ def main(argv: list[str] | None = None) -> int:
             ids[member] = f"{t:02d}.{s:02d}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
-        out.write(f"# {len(words)} commonest English words (wordfreq {importlib.metadata.version('wordfreq')}), USE-m vectors, "
-                  f"k-means {args.top} x {args.sub}: built by bench/word_clusters.py\n")
+        out.write(
+            f"# {len(words)} commonest English words (wordfreq {importlib.metadata.version('wordfreq')}), USE-m vectors, "
+            f"k-means {args.top} x {args.sub}: built by bench/word_clusters.py\n"
+        )
         # wordfreq's code is Apache-2.0, its word lists CC BY-SA 4.0: a list derived from them says so.
-        out.write("# The word list is wordfreq's data (Robyn Speer et al.), CC BY-SA 4.0; this file is shared under the same licence.\n")
+        out.write(
+            "# The word list is wordfreq's data (Robyn Speer et al.), CC BY-SA 4.0; this file is shared under the same licence.\n"
+        )
         for word, cluster in zip(words, ids):
             out.write(f"{word}\t{cluster}\n")
-    print(f"{len(words)} words, encoded in {encoded - started:.1f}s, clustered in {time.perf_counter() - encoded:.1f}s; "
-          f"{args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    print(
+        f"{len(words)} words, encoded in {encoded - started:.1f}s, clustered in {time.perf_counter() - encoded:.1f}s; "
+        f"{args.out} ({args.out.stat().st_size / 1e6:.2f} MB)"
+    )
     return 0
 
 

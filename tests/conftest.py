@@ -4,6 +4,7 @@ The development data lives outside the repository in ../shared/data (it belongs 
 publishers and is never copied here). A missing data folder is a broken checkout, so
 tests that need it fail with the path rather than skip and hide a gap.
 """
+
 import hashlib
 import inspect
 import os
@@ -44,9 +45,23 @@ def attribution_model(request):
     data = Path(tagger.__file__).parent / "data"
     code = [Path(train.__file__), data / "clusters" / "en.tsv", data / "cues" / "en.tsv"]
     # The tagger's features, not the rest of its module: a change to how tags are read needs no new model.
-    for part in (tagger.TOKEN.pattern, *(inspect.getsource(f) for f in (
-            tagger.features, tagger._word_features, tagger._word_classes, tagger._shape, tagger._bucket,
-            tagger._quote_states, tagger.quoted_at_starts, tagger._inflections, tagger._stems))):
+    for part in (
+        tagger.TOKEN.pattern,
+        *(
+            inspect.getsource(f)
+            for f in (
+                tagger.features,
+                tagger._word_features,
+                tagger._word_classes,
+                tagger._shape,
+                tagger._bucket,
+                tagger._quote_states,
+                tagger.quoted_at_starts,
+                tagger._inflections,
+                tagger._stems,
+            )
+        ),
+    ):
         digest.update(part.encode())
     for path in [*code, *sorted((polnear / "train").rglob("*"))]:
         if path.is_file():

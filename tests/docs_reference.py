@@ -5,6 +5,7 @@
 tests/test_docs.py fails while docs/cli.md differs from what this would write, so the
 reference cannot fall behind the code (datasette keeps its CLI reference the same way).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

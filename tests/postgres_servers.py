@@ -8,6 +8,7 @@
 
 Both servers are stopped and their folders removed at the end of the session.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -58,12 +59,25 @@ def pg15_server(tmp_path_factory) -> str:
         shutil.chown(socket_dir, user)
     subprocess.run(
         [DEBIAN_PG15 / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
-        user=user, check=True, capture_output=True,
+        user=user,
+        check=True,
+        capture_output=True,
     )
     subprocess.run(
-        [DEBIAN_PG15 / "pg_ctl", "-D", data, "-l", root / "log", "-w",
-         "-o", f"-k {socket_dir} -h '' -c fsync=off", "start"],
-        user=user, check=True, capture_output=True,
+        [
+            DEBIAN_PG15 / "pg_ctl",
+            "-D",
+            data,
+            "-l",
+            root / "log",
+            "-w",
+            "-o",
+            f"-k {socket_dir} -h '' -c fsync=off",
+            "start",
+        ],
+        user=user,
+        check=True,
+        capture_output=True,
     )
     yield f"postgresql://postgres@/postgres?host={quote(str(socket_dir))}"
     subprocess.run([DEBIAN_PG15 / "pg_ctl", "-D", data, "-m", "immediate", "stop"], user=user, capture_output=True)
@@ -118,14 +132,14 @@ def lose_linker_state(db: str) -> None:
 # The SQL that takes a corpus back from schema version 6 to 5 (tests of older files). SQLite
 # gets migration 3's summary triggers back: it checks every trigger when a later migration
 # renames a table. PostgreSQL's functions are replaced by migration 6 when it runs again.
-_SQLITE_SUMMARY_TRIGGERS = SQLITE_MIGRATIONS[2][SQLITE_MIGRATIONS[2].index("CREATE TRIGGER story_member_added"):]
+_SQLITE_SUMMARY_TRIGGERS = SQLITE_MIGRATIONS[2][SQLITE_MIGRATIONS[2].index("CREATE TRIGGER story_member_added") :]
 UNDO_MIGRATION_6 = {
     "sqlite": "DROP TABLE linker_journal; DROP TABLE link_queue; DROP TABLE summary_queue;"
-              " DROP TRIGGER article_added; DROP TRIGGER article_linked; DROP TRIGGER article_unlinked;"
-              " DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved; DROP TRIGGER story_member_removed;"
-              f" DROP TRIGGER story_article_changed; {_SQLITE_SUMMARY_TRIGGERS.strip().rstrip(';')}",
+    " DROP TRIGGER article_added; DROP TRIGGER article_linked; DROP TRIGGER article_unlinked;"
+    " DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved; DROP TRIGGER story_member_removed;"
+    f" DROP TRIGGER story_article_changed; {_SQLITE_SUMMARY_TRIGGERS.strip().rstrip(';')}",
     "postgres": "DROP TABLE linker_journal; DROP TABLE link_queue; DROP TABLE summary_queue;"
-                " DROP FUNCTION article_added CASCADE; DROP FUNCTION article_link_changed CASCADE",
+    " DROP FUNCTION article_added CASCADE; DROP FUNCTION article_link_changed CASCADE",
 }
 
 

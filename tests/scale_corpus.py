@@ -4,6 +4,7 @@ Six WMT21 news documents (../shared/data/wmt21): each one's French original and 
 human translation are one story, published a few hours apart, a day per document. The
 first 12 segments of each side keep encoding cheap.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -32,10 +33,15 @@ def wmt_articles() -> list[dict]:
         for side, hour in (("src", 8), ("ref", 14)):
             element = doc.find(side)
             segments = [seg.text.strip() for seg in element.iter("seg") if seg.text][:SEGMENTS]
-            out.append({
-                "text": "\n\n".join(segments), "lang": element.get("lang"), "title": segments[0],
-                "outlet": f"{doc.get('id').split('.')[0]}-{side}", "published": f"2024-03-{n + 1:02d}T{hour:02d}:00:00",
-            })
+            out.append(
+                {
+                    "text": "\n\n".join(segments),
+                    "lang": element.get("lang"),
+                    "title": segments[0],
+                    "outlet": f"{doc.get('id').split('.')[0]}-{side}",
+                    "published": f"2024-03-{n + 1:02d}T{hour:02d}:00:00",
+                }
+            )
     return out
 
 
@@ -60,13 +66,16 @@ class Snapshot:
 def snapshot(db: str) -> Snapshot:
     """What `crosswire ingest` decides for a corpus: its articles, copies and stories."""
     with Corpus(db) as corpus:
-        stories = tuple(sorted(
-            (s.id, tuple(sorted(a for a, _linked in corpus.store.story_members(s.id)))) for s in corpus.stories()
-        ))
+        stories = tuple(
+            sorted(
+                (s.id, tuple(sorted(a for a, _linked in corpus.store.story_members(s.id)))) for s in corpus.stories()
+            )
+        )
         ids = sorted(a for _story, members in stories for a in members)
         stored = [corpus.store.article(a) for a in ids]
         attributions = corpus.store.attributions(ids, extractor_fingerprint())
     return Snapshot(
         tuple((s.id, s.article.source, s.duplicate_of) for s in stored),
-        tuple(sorted(attributions.items())), stories,
+        tuple(sorted(attributions.items())),
+        stories,
     )

@@ -1,4 +1,5 @@
 """crosswire.align on hand-made sentence vectors: which pairs the aligner links."""
+
 import numpy as np
 
 from crosswire.align import align

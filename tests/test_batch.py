@@ -6,6 +6,7 @@ run costs ~10-20 s of start-up, so the pipeline runs twice per engine: through t
 (ingest, then `batch link`), and once more over the same database (a re-run stores
 nothing, and its encoder actors encode nothing: checked on the function they call).
 """
+
 from __future__ import annotations
 
 import json
@@ -62,7 +63,10 @@ def plain(inputs, new_db):
 
 def _crosswire(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "crosswire", *args], capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "crosswire", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
 
@@ -131,8 +135,11 @@ class CountingEncoder:
 def _prepared_inputs(inputs) -> list:
     """The pipeline's stage-1 items for the inputs, as its read tasks make them."""
     return [
-        prepare_article(article) for path in inputs for file in input_files(path)
-        for article in read_file_articles(file) if not isinstance(article, Rejected)
+        prepare_article(article)
+        for path in inputs
+        for file in input_files(path)
+        for article in read_file_articles(file)
+        if not isinstance(article, Rejected)
     ]
 
 
@@ -184,7 +191,10 @@ def test_batch_ingest_with_the_network_cut_connects_nowhere_outside(tmp_path):
     )
     result = subprocess.run(
         ["unshare", "--map-root-user", "--net", "sh", "-c", command],
-        capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout)["ingested"] == 3

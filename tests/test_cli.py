@@ -3,6 +3,7 @@
 Most tests go through click's CliRunner in this process, so the encoder loads once
 (it is cached per process); one test runs `python -m crosswire` for real.
 """
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """`crosswire ingest` (with story linking), `stories`, `story ID`, `story merge/split`, `search`."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """crosswire.compare_many: the comparisons of compare, pair by pair, in input order."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ detected and the encoder is chosen by them (`auto`). USE-m, trained on 16 langua
 2-4 of the 5 sentences in Persian, Hebrew, Hindi, Greek, Vietnamese and Swahili; those pairs (and
 Ukrainian) go to e5-small, which links them all. Each (language, edit) pair is compared once.
 """
+
 from __future__ import annotations
 
 import functools
@@ -139,7 +140,9 @@ def test_thai_sentences_without_full_stops_are_found_and_linked():
     assert {a for link in comparison["links"] for a in link["a"]} == set(range(5))
 
 
-@pytest.mark.parametrize(("lang", "a", "b"), [("el", "Odesa", "Οδησσού"), ("uk", "Elena", "Олена"), ("ja", "Markova", "マルコワ")])
+@pytest.mark.parametrize(
+    ("lang", "a", "b"), [("el", "Odesa", "Οδησσού"), ("uk", "Elena", "Олена"), ("ja", "Markova", "マルコワ")]
+)
 def test_one_name_in_another_script_is_a_name_variant(lang, a, b):
     variants = [
         (d["a"]["text"], d["b"]["text"])

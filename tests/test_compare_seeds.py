@@ -1,4 +1,5 @@
 """Acceptance facts of crosswire.compare on the seed pair, plus small cross-script pairs."""
+
 from pathlib import Path
 
 import pytest

@@ -1,5 +1,6 @@
 """No invented change: differences come only from sentences linked with confidence; a weak
 pairing is shown as possibly related, and a language no packaged encoder knows is named."""
+
 from __future__ import annotations
 
 import io

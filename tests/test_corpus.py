@@ -7,6 +7,7 @@ The German article changes one number (5.000 for 3,500) and relays Reuters, the 
 article's outlet, in that sentence; the Indonesian one drops the schools sentence and
 adds a forecast.
 """
+
 import json
 from datetime import date
 
@@ -28,15 +29,20 @@ FLOODS_EN = {
     " people and forcing 3,500 residents from their homes. The Ciliwung river burst its banks after two days of"
     " rain. Governor Anies Baswedan said emergency shelters had been opened in five districts. Schools across the"
     " city will stay closed until Wednesday.",
-    "title": "Floods in Jakarta kill 12 people", "outlet": "Reuters", "published": "2024-03-04T08:00:00",
-    "lang": "en", "url": "https://www.reuters.com/world/asia/jakarta-floods",
+    "title": "Floods in Jakarta kill 12 people",
+    "outlet": "Reuters",
+    "published": "2024-03-04T08:00:00",
+    "lang": "en",
+    "url": "https://www.reuters.com/world/asia/jakarta-floods",
 }
 FLOODS_DE = {
     "text": "Überschwemmungen in Jakarta: 12 Tote.\n\nStarker Regen hat am Montag weite Teile Jakartas überflutet,"
     " 12 Menschen getötet und 5.000 Bewohner aus ihren Häusern vertrieben, berichtete die Nachrichtenagentur"
     " Reuters. Der Fluss Ciliwung trat nach zwei Tagen Regen über die Ufer. Gouverneur Anies Baswedan sagte, in"
     " fünf Bezirken seien Notunterkünfte eröffnet worden. Die Schulen der Stadt bleiben bis Mittwoch geschlossen.",
-    "title": "Überschwemmungen in Jakarta: 12 Tote", "outlet": "Tagesspiegel", "published": "2024-03-04T12:00:00",
+    "title": "Überschwemmungen in Jakarta: 12 Tote",
+    "outlet": "Tagesspiegel",
+    "published": "2024-03-04T12:00:00",
     "lang": "de",
 }
 FLOODS_ID = {
@@ -44,21 +50,27 @@ FLOODS_ID = {
     " menewaskan 12 orang dan memaksa 3.500 warga meninggalkan rumah mereka. Sungai Ciliwung meluap setelah hujan"
     " selama dua hari. Gubernur Anies Baswedan mengatakan tempat pengungsian darurat telah dibuka di lima"
     " kecamatan. Badan Meteorologi memperkirakan hujan lebat akan berlanjut hingga akhir pekan.",
-    "title": "Banjir di Jakarta tewaskan 12 orang", "outlet": "Kompas", "published": "2024-03-04T15:00:00",
+    "title": "Banjir di Jakarta tewaskan 12 orang",
+    "outlet": "Kompas",
+    "published": "2024-03-04T15:00:00",
     "lang": "id",
 }
 CHESS_EN = {
     "text": "Chess champion wins fifth title in Oslo.\n\nThe Norwegian grandmaster won the tournament in Oslo on"
     " Sunday, his fifth title in a row. He beat his opponent in a tense final game that lasted more than six hours."
     " Organisers said a record 40,000 people followed the final online.",
-    "title": "Chess champion wins fifth title in Oslo", "outlet": "BBC", "published": "2024-03-05T10:00:00",
+    "title": "Chess champion wins fifth title in Oslo",
+    "outlet": "BBC",
+    "published": "2024-03-05T10:00:00",
     "lang": "en",
 }
 # A light edit of the English article, republished later by another site: a near-duplicate.
 FLOODS_EN_COPY = {
     **FLOODS_EN,
     "text": FLOODS_EN["text"].replace("Heavy rain", "Torrential rain"),
-    "outlet": "Jakarta Globe", "url": "https://jakartaglobe.id/floods", "published": "2024-03-04T18:00:00",
+    "outlet": "Jakarta Globe",
+    "url": "https://jakartaglobe.id/floods",
+    "published": "2024-03-04T18:00:00",
 }
 
 
@@ -191,13 +203,18 @@ CHESS_DE = {
     " Turnier in Oslo, seinen fünften Titel in Folge. Er schlug seinen Gegner in einer spannenden Schlusspartie, die"
     " mehr als sechs Stunden dauerte. Die Veranstalter sagten, eine Rekordzahl von 40.000 Menschen habe das Finale"
     " online verfolgt.",
-    "title": "Schachweltmeister gewinnt fünften Titel in Oslo", "outlet": "Der Standard",
-    "published": "2024-03-05T14:00:00", "lang": "de",
+    "title": "Schachweltmeister gewinnt fünften Titel in Oslo",
+    "outlet": "Der Standard",
+    "published": "2024-03-05T14:00:00",
+    "lang": "de",
 }
 TRAIN_DE = {
     "text": "Zug in Bayern entgleist.\n\nEin Regionalzug ist am Dienstag bei Garmisch-Partenkirchen entgleist. Vier"
     " Menschen wurden verletzt, sagte ein Sprecher der Polizei. Die Strecke bleibt bis Freitag gesperrt.",
-    "title": "Zug in Bayern entgleist", "outlet": "taz", "published": "2024-03-05T16:00:00", "lang": "de",
+    "title": "Zug in Bayern entgleist",
+    "outlet": "taz",
+    "published": "2024-03-05T16:00:00",
+    "lang": "de",
 }
 
 
@@ -234,13 +251,20 @@ def test_small_passes_go_to_the_journal_and_a_new_process_replays_it(fresh_db, t
 
 
 def test_listing_pages_and_counts_agree_with_the_whole_listing(fresh_db, tmp_path):
-    undated = {"text": "Ein Zug ist entgleist.   Niemand wurde verletzt, sagte die Polizei.", "lang": "de", "outlet": "taz"}
+    undated = {
+        "text": "Ein Zug ist entgleist.   Niemand wurde verletzt, sagte die Polizei.",
+        "lang": "de",
+        "outlet": "taz",
+    }
     with Corpus(fresh_db) as corpus:
         corpus.ingest([write_jsonl(tmp_path / "undated.jsonl", undated)])
         everything = corpus.stories()
         assert everything[-1].headline == "Ein Zug ist entgleist."  # untitled: its first sentence; undated: last
         assert everything[-1].first_seen is None
-        assert [s.headline for s in everything[:2]] == ["Chess champion wins fifth title in Oslo", "Floods in Jakarta kill 12 people"]
+        assert [s.headline for s in everything[:2]] == [
+            "Chess champion wins fifth title in Oslo",
+            "Floods in Jakarta kill 12 people",
+        ]
         assert [s for offset in range(0, 3) for s in corpus.stories(limit=1, offset=offset)] == everything
         assert corpus.stories(limit=2, offset=2) == everything[2:]
         counts = corpus.story_counts()
@@ -261,7 +285,8 @@ def test_cli_stories_offset_pages_through_the_listing(corpus_db):
     pages = []
     for offset in range(len(everything) + 1):
         result = CliRunner().invoke(
-            cli, ["stories", "--db", str(corpus_db), "--limit", "1", "--offset", str(offset), "--json"],
+            cli,
+            ["stories", "--db", str(corpus_db), "--limit", "1", "--offset", str(offset), "--json"],
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output
@@ -284,8 +309,11 @@ def test_a_version_2_file_lists_the_same_stories_and_keeps_them_current(fresh_db
             "DROP TABLE story_summaries; DROP TRIGGER story_member_added; DROP TRIGGER story_member_moved;"
             " DROP TRIGGER story_member_removed; DROP TRIGGER story_article_changed"
         )
-    execute(fresh_db, f"{undo_migration_6(fresh_db)}; {version_3}; DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
-                      " UPDATE schema_version SET version = 2")
+    execute(
+        fresh_db,
+        f"{undo_migration_6(fresh_db)}; {version_3}; DROP TABLE attributions; DROP TABLE attribution_sets; {V1_ATTRIBUTIONS};"
+        " UPDATE schema_version SET version = 2",
+    )
     with Corpus(fresh_db) as corpus:
         assert corpus.store.schema_version == 6
         assert corpus.stories() == listed
@@ -303,7 +331,9 @@ def test_views_read_the_attributions_stored_at_ingest(fresh_db, monkeypatch):
         stored = corpus.store.attributions([v.id for v in sources], extractor_fingerprint())
         assert sorted(stored) == sorted(v.id for v in sources)
         assert {v.stored.article.outlet: stored[v.id] == article_sources(v.document).attributions for v in sources} == {
-            "Reuters": True, "Tagesspiegel": True, "Kompas": True,
+            "Reuters": True,
+            "Tagesspiegel": True,
+            "Kompas": True,
         }
         german = next(v.id for v in sources if v.stored.article.lang == "de")
         assert "outlet:reuters" in {a.entity.key for a in stored[german]}  # "berichtete die Nachrichtenagentur Reuters"

@@ -1,4 +1,5 @@
 """Where diff looks for the partner of a name that the other side does not spell (crosswire.diff)."""
+
 import pytest
 
 from crosswire.diff import _same_acronym

@@ -2,6 +2,7 @@
 --help, every command and option is also shown in the guides, every relative link in
 README.md and docs/ points at a file that exists, and the README stays a short front
 door (reference material lives in docs/)."""
+
 from __future__ import annotations
 
 import re

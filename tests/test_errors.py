@@ -2,6 +2,7 @@
 
 `python tests/test_errors.py` rewrites docs/errors.md after a change to CODES or DETAILS.
 """
+
 from __future__ import annotations
 
 import re

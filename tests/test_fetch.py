@@ -1,6 +1,7 @@
 """crosswire.fetch against a local HTTP server on 127.0.0.1 serving tests/fetch_site (no test
 touches the internet): robots.txt, rate limit, size cap, redirects, conditional GET, and
 every failure as a rejection with a code while the run goes on; `crosswire ingest URL`."""
+
 from __future__ import annotations
 
 import json
@@ -48,14 +49,20 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/article.html":
             if self.headers.get("If-None-Match") == ETAG:
                 return self._send(304)
-            return self._send(200, (SITE / "article.html").read_bytes(), ETag=ETAG, Last_Modified="Mon, 04 Mar 2024 01:00:00 GMT")
+            return self._send(
+                200, (SITE / "article.html").read_bytes(), ETag=ETAG, Last_Modified="Mon, 04 Mar 2024 01:00:00 GMT"
+            )
         if path in ("/second.html", "/private/secret.html"):
             return self._send(200, (SITE / "second.html").read_bytes())
         if path == "/feed.xml":
             if self.headers.get("If-None-Match") == '"feed-v1"':
                 return self._send(304)
-            return self._send(200, (SITE / "feed.xml").read_text("utf-8").replace("HOST", host).encode(), "application/rss+xml",
-                              ETag='"feed-v1"')
+            return self._send(
+                200,
+                (SITE / "feed.xml").read_text("utf-8").replace("HOST", host).encode(),
+                "application/rss+xml",
+                ETag='"feed-v1"',
+            )
         if path == "/image.png":
             return self._send(200, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
         if path == "/big.html":
@@ -121,17 +128,29 @@ def test_a_feed_gives_each_entry_s_page_and_a_dead_link_is_a_rejection(site, fet
     items = list(fetch_articles([f"{site}/feed.xml"], fetcher))
     articles = [i for i in items if not isinstance(i, Rejected)]
     rejected = [i for i in items if isinstance(i, Rejected)]
-    assert sorted(a.title for a in articles) == ["Chess champion wins fifth title in Oslo", "Floods in Jakarta kill 12 people"]
+    assert sorted(a.title for a in articles) == [
+        "Chess champion wins fifth title in Oslo",
+        "Floods in Jakarta kill 12 people",
+    ]
     chess = next(a for a in articles if a.title.startswith("Chess"))
     assert chess.published and chess.published.startswith("2024-03-03")  # the feed's date where the page has none
     assert [(r.code, r.source) for r in rejected] == [("CW143", f"{site}/gone.html")]
 
 
-@pytest.mark.parametrize(("path", "code"), [
-    ("/missing.html", "CW143"), ("/error.html", "CW143"), ("/big.html", "CW144"), ("/chunked.html", "CW144"),
-    ("/image.png", "CW145"), ("/loop-a", "CW146"), ("/hop/0", "CW147"), ("/private/secret.html", "CW149"),
-    ("/slow.html", "CW148"),
-])
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/missing.html", "CW143"),
+        ("/error.html", "CW143"),
+        ("/big.html", "CW144"),
+        ("/chunked.html", "CW144"),
+        ("/image.png", "CW145"),
+        ("/loop-a", "CW146"),
+        ("/hop/0", "CW147"),
+        ("/private/secret.html", "CW149"),
+        ("/slow.html", "CW148"),
+    ],
+)
 def test_each_failure_is_a_rejection_with_its_code(site, fetcher, path, code):
     [rejected] = list(fetch_articles([site + path], fetcher))
     assert isinstance(rejected, Rejected) and rejected.code == code and rejected.source == site + path
@@ -209,13 +228,18 @@ def test_crosswire_ingest_takes_addresses_next_to_files(site, tmp_path):
     local = tmp_path / "local.txt"
     local.write_text("Local news: the council voted on Tuesday to build a new bridge over the river.", "utf-8")
     db = str(tmp_path / "corpus.db")
-    result = CliRunner().invoke(cli, ["ingest", f"{site}/feed.xml", str(local), f"{site}/error.html", "--db", db, "--json"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["ingest", f"{site}/feed.xml", str(local), f"{site}/error.html", "--db", db, "--json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ingested"] == 3
     assert sorted((r["code"], r["source"]) for r in report["rejected"]) == [
-        ("CW143", f"{site}/error.html"), ("CW143", f"{site}/gone.html")]
+        ("CW143", f"{site}/error.html"),
+        ("CW143", f"{site}/gone.html"),
+    ]
 
 
 def test_poll_fetches_only_what_changed_between_rounds(site, tmp_path):
@@ -224,8 +248,11 @@ def test_poll_fetches_only_what_changed_between_rounds(site, tmp_path):
     state = tmp_path / "state.json"
     db = str(tmp_path / "corpus.db")
     before = len(_Handler.requests)
-    result = CliRunner().invoke(cli, ["poll", str(feeds), "--db", db, "--rounds", "2", "--every", "0",
-                                      "--state", str(state), "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["poll", str(feeds), "--db", db, "--rounds", "2", "--every", "0", "--state", str(state), "--json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     first, second = (json.loads(line) for line in result.output.splitlines())
     assert first["ingested"] == 2 and second["ingested"] == 0

@@ -1,6 +1,7 @@
 """Revisions: ingesting a known address whose text changed stores a new version (the old
 one kept), and `crosswire history URL` says what changed and whether the edit was silent.
 A local HTTP server on 127.0.0.1 serves the page; nothing touches the internet."""
+
 from __future__ import annotations
 
 import json

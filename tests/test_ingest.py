@@ -1,4 +1,5 @@
 """ingest(): counts, idempotent re-runs, copies, dates, the CLI, and a kill -9 mid-run."""
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,16 @@ def mixed_folder(root: Path) -> Path:
     write(root / "lines.jsonl", jsonl_line(text=article_text(1), published="2024-03-01") + "{broken\n")
     write(
         root / "feed.rss",
-        rss_feed([{"title": "t", "link": "https://h/9", "date": "Sat, 09 Mar 2024 08:00:00 GMT", "html": f"<p>{article_text(2)}</p>"}]),
+        rss_feed(
+            [
+                {
+                    "title": "t",
+                    "link": "https://h/9",
+                    "date": "Sat, 09 Mar 2024 08:00:00 GMT",
+                    "html": f"<p>{article_text(2)}</p>",
+                }
+            ]
+        ),
     )
     page = html_page(EN_PARAGRAPHS[:3] + [EN_PARAGRAPHS[3].replace("Talvik", "Talvic")])  # a light edit of en.txt
     write(root / "crawl.warc.gz", warc_bytes([("https://h/edited", page.encode(), "text/html")]))
@@ -69,17 +79,24 @@ def test_mixed_folder_then_idempotent_rerun(tmp_path, db):
     folder = mixed_folder(tmp_path / "in")
     seen_progress = []
     with crosswire.open_store(db) as store:
-        report = crosswire.ingest([folder], store, progress=lambda p: seen_progress.append((p.files_done, p.files_total)))
+        report = crosswire.ingest(
+            [folder], store, progress=lambda p: seen_progress.append((p.files_done, p.files_total))
+        )
         assert seen_progress[-1] == (7, 7) and seen_progress == sorted(seen_progress)
         assert (report.files, report.ingested, report.duplicates, report.near_duplicates) == (7, 4, 1, 1)
-        assert {(r.code, Path(r.source.split(":")[0]).name) for r in report.rejected} == {("CW103", "picture.txt"), ("CW109", "lines.jsonl")}
+        assert {(r.code, Path(r.source.split(":")[0]).name) for r in report.rejected} == {
+            ("CW103", "picture.txt"),
+            ("CW109", "lines.jsonl"),
+        }
         assert len(report.stored) == 5
         again = crosswire.ingest([folder], store)
     assert (again.ingested, again.duplicates, again.near_duplicates, again.unchanged) == (0, 0, 0, 6)
     assert count(db, "SELECT count(*) FROM articles") == 5
     assert count(db, "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") == 1
     assert count(db, "SELECT count(*) FROM copies") == 6
-    assert count(db, "SELECT count(*) FROM sentences") == count(db, "SELECT sum(length(vectors) / 2 / dim) FROM embeddings")
+    assert count(db, "SELECT count(*) FROM sentences") == count(
+        db, "SELECT sum(length(vectors) / 2 / dim) FROM embeddings"
+    )
     assert count(db, "SELECT count(*) FROM facts WHERE kind = 'number'") > 0
 
 
@@ -107,11 +124,16 @@ def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_row
     write(tmp_path / "in" / "a.jsonl", "".join(jsonl_line(text=article_text(n)) for n in range(1, 4)))
     with crosswire.Corpus(path) as corpus:
         corpus.ingest([tmp_path / "in"])
-    queries = ("SELECT article_id, encoder, profile FROM profiles ORDER BY article_id",
-               "SELECT article_id, encoder, dim, vectors FROM embeddings ORDER BY article_id")
+    queries = (
+        "SELECT article_id, encoder, profile FROM profiles ORDER BY article_id",
+        "SELECT article_id, encoder, dim, vectors FROM embeddings ORDER BY article_id",
+    )
     with sqlite3.connect(path) as db:
         before = [db.execute(q).fetchall() for q in queries]
-        for table, columns in (("profiles", "article_id, encoder, profile"), ("embeddings", "article_id, encoder, dim, vectors")):
+        for table, columns in (
+            ("profiles", "article_id, encoder, profile"),
+            ("embeddings", "article_id, encoder, dim, vectors"),
+        ):
             db.executescript(  # back to the layout of migration 2
                 f"CREATE TABLE old ({columns}, PRIMARY KEY (article_id, encoder)) WITHOUT ROWID;"
                 f" INSERT INTO old SELECT {columns} FROM {table}; DROP TABLE {table}; ALTER TABLE old RENAME TO {table};"
@@ -120,7 +142,10 @@ def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_row
         db.execute("UPDATE schema_version SET version = 4")
     with crosswire.Corpus(path) as corpus:
         with sqlite3.connect(path) as db:
-            layouts = [db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] for t in ("profiles", "embeddings")]
+            layouts = [
+                db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+                for t in ("profiles", "embeddings")
+            ]
             assert [db.execute(q).fetchall() for q in queries] == before
         assert not any("WITHOUT ROWID" in sql.upper() for sql in layouts)
         write(tmp_path / "more" / "b.txt", EN_TEXT)
@@ -249,7 +274,10 @@ def test_kill_9_mid_ingest_then_rerun_stores_every_file_once(tmp_path):
 
 def _news_text_of(size: int) -> str:
     """Real news prose (PolNeAR's articles, one after another, over and over) of `size` characters."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO.parent / "shared" / "data" / "polnear" / "dev" / "text").glob("*.txt"))]
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((REPO.parent / "shared" / "data" / "polnear" / "dev" / "text").glob("*.txt"))
+    ]
     assert texts, "PolNeAR's articles are missing under ../shared/data"
     whole = "\n\n".join(texts)
     return (whole * (size // len(whole) + 1))[:size]

@@ -4,6 +4,7 @@ files of every kind, ingested with the real encoder into one real SQLite store.
 Ingest must not raise, must list each bad input under its own file, never with CW114
 (an unanticipated failure), and a second run over the same folder stores nothing new.
 """
+
 import itertools
 import sys
 import tempfile

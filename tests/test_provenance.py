@@ -1,4 +1,5 @@
 """The source graph over several articles: relays collapse to one root, independent sources add up."""
+
 from crosswire.analyse import prepare
 from crosswire.model import Article
 from crosswire.provenance import source_graph
@@ -11,10 +12,14 @@ def _doc(text, lang, **meta):
 def test_a_relay_of_another_articles_publisher_adds_no_independent_source():
     original = _doc("Rebels seized the airport on Monday, officials said.", "en", outlet="Reuters")
     relay = _doc(
-        "Dilansir dari Reuters, pemberontak merebut bandara pada hari Senin.", "id", outlet="Kompas",
+        "Dilansir dari Reuters, pemberontak merebut bandara pada hari Senin.",
+        "id",
+        outlet="Kompas",
     )
     independent = _doc(
-        "Selon le ministère de la Défense, les rebelles ont pris l'aéroport lundi.", "fr", outlet="Le Monde",
+        "Selon le ministère de la Défense, les rebelles ont pris l'aéroport lundi.",
+        "fr",
+        outlet="Le Monde",
     )
     graph = source_graph({"1": original, "2": relay, "3": independent})
     starts, roots = graph.claim_sources({"1": (0,), "2": (0,)})

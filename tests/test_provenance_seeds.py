@@ -1,5 +1,6 @@
 """Issue 3's acceptance facts on the seed pair: who each version cites, the source
 chain behind the drone claim, and the attribution that changes between versions."""
+
 import pytest
 
 import crosswire
@@ -35,7 +36,7 @@ def test_indonesian_relays_express_normalised_to_daily_express(seeds):
     relays = [a for a in comparison.provenance.b.attributions if a.relay]
     assert [a.entity.key for a in relays] == ["outlet:daily-express"]
     assert relays[0].entity.name == "Daily Express"
-    assert idn[relays[0].source.start:relays[0].source.end] == "express.co.uk"
+    assert idn[relays[0].source.start : relays[0].source.end] == "express.co.uk"
 
 
 def test_indonesian_daily_mirror_reviewed_an_intelligence_report(seeds):
@@ -43,7 +44,7 @@ def test_indonesian_daily_mirror_reviewed_an_intelligence_report(seeds):
     mirror = _cited(comparison, "b")["outlet:daily-mirror"]
     assert mirror.cue.text == "meninjau"
     assert mirror.cited_entity.key == "anonymous:report"
-    assert idn[mirror.cited.start:mirror.cited.end] == "laporan intelijen"
+    assert idn[mirror.cited.start : mirror.cited.end] == "laporan intelijen"
     edges = {(e.source, e.kind, e.target) for e in comparison.provenance.edges}
     assert ("outlet:daily-mirror", "cites", "anonymous:report") in edges
 
@@ -76,7 +77,7 @@ def test_st_petersburg_claim_is_hedged_in_english_and_stated_as_fact_in_indonesi
     en, _, comparison = seeds
     _, link = _link(comparison, "St. Petersburg", "St Petersburg")
     [difference] = [d for d in link.differences if d.kind == "attribution"]
-    assert en[difference.a.start:difference.a.end] == "According to rumours"
+    assert en[difference.a.start : difference.a.end] == "According to rumours"
     assert difference.b is None
     assert link.status == "changed"
 
@@ -130,9 +131,9 @@ def test_every_evidence_span_is_the_text_it_points_at(seeds):
     texts = {"a": en, "b": idn}
     for edge in comparison.provenance.edges:
         if edge.evidence:
-            assert texts[edge.side][edge.evidence.start:edge.evidence.end] == edge.evidence.text
+            assert texts[edge.side][edge.evidence.start : edge.evidence.end] == edge.evidence.text
     for link in comparison.links:
         for difference in link.differences:
             for side, span in (("a", difference.a), ("b", difference.b)):
                 if span:
-                    assert texts[side][span.start:span.end] == span.text
+                    assert texts[side][span.start : span.end] == span.text

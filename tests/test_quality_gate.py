@@ -10,6 +10,7 @@ same definitions as the external scorer) and checks the floors and ceilings.
 `python tests/test_quality_gate.py [SLICE...]` prints what each slice measures now, in
 the file's terms, to raise a floor with.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,8 +74,10 @@ def value(scores: dict, metric: str) -> float:
 def measured_line(scores: dict) -> str:
     f1s = ", ".join(f"{m}={scores[m]['f1']:.3f}" for m in MEASURES)
     fc = scores["false_change"]
-    return (f"measured on {scores['pairs']} pairs: {f1s}, macro-F1={scores['macro_f1']:.3f}, "
-            f"false-change={fc['rate']:.3f} ({fc['flagged']}/{fc['same']})")
+    return (
+        f"measured on {scores['pairs']} pairs: {f1s}, macro-F1={scores['macro_f1']:.3f}, "
+        f"false-change={fc['rate']:.3f} ({fc['flagged']}/{fc['same']})"
+    )
 
 
 _scores: dict[str, dict] = {}

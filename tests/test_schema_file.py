@@ -1,4 +1,5 @@
 """The bundled JSON Schema describes exactly what Comparison.to_dict() produces."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,10 @@ def _span(text: str, s: str) -> Span:
 
 
 def make_comparison() -> Comparison:
-    a_sents = (_sent(EN, 0, "Officials said 2,500 people left <script>alert(1)</script>."), _sent(EN, 1, "Mayor [bold red]Kōri[/] spoke."))
+    a_sents = (
+        _sent(EN, 0, "Officials said 2,500 people left <script>alert(1)</script>."),
+        _sent(EN, 1, "Mayor [bold red]Kōri[/] spoke."),
+    )
     b_sents = (_sent(RU, 0, "Власти сообщили, что эвакуированы 3 000 человек."), _sent(RU, 1, "Мэр Кори выступила."))
     skipped = _span(EN, "Baca Juga: more")
     a = Document(
@@ -36,7 +40,15 @@ def make_comparison() -> Comparison:
     b = Document(Article(RU, "ru", source="ru.txt", published="2024-03-04"), b_sents, ())
     links = (
         Link((0,), (0,), 0.912345, (Difference("number", _span(EN, "2,500"), _span(RU, "3 000"), note="+20%"),)),
-        Link((1,), (1,), 0.8, (Difference("name_variant", _span(EN, "Kōri"), _span(RU, "Кори")), Difference("name", None, _span(RU, "Мэр")))),
+        Link(
+            (1,),
+            (1,),
+            0.8,
+            (
+                Difference("name_variant", _span(EN, "Kōri"), _span(RU, "Кори")),
+                Difference("name", None, _span(RU, "Мэр")),
+            ),
+        ),
     )
     return Comparison(a=a, b=b, links=links, only_a=(), only_b=(), encoder="use-m")
 
@@ -95,6 +107,7 @@ def _set(path, value):
         for k in head:
             d = d[k]
         d[last] = value
+
     return mutate
 
 
@@ -104,6 +117,7 @@ def _drop(path):
         for k in head:
             d = d[k]
         del d[last]
+
     return mutate
 
 

@@ -1,5 +1,6 @@
 """crosswire.similarity: same story across languages scores high, unrelated low;
 profiles round-trip; quality floor on a fixed slice of the SemEval development pairs."""
+
 from __future__ import annotations
 
 import sys
@@ -10,7 +11,12 @@ import pytest
 
 import crosswire
 from crosswire.similarity import (
-    ArticleProfile, FEATURES, build_profile, default_model, pair_features, score_profiles,
+    ArticleProfile,
+    FEATURES,
+    build_profile,
+    default_model,
+    pair_features,
+    score_profiles,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,10 +96,16 @@ def test_profile_round_trips_through_bytes(profiles):
         again = ArticleProfile.from_bytes(profile.to_bytes())
         assert (again.lang, again.published, again.chars) == (profile.lang, profile.published, profile.chars)
         assert (again.names, again.places, again.numbers, again.dates) == (
-            profile.names, profile.places, profile.numbers, profile.dates)
+            profile.names,
+            profile.places,
+            profile.numbers,
+            profile.dates,
+        )
         assert np.array_equal(again.word_keys, profile.word_keys)
         # float16 storage: features move by less than 1e-3
-        assert np.allclose(pair_features(again, profiles["flood_de"]), pair_features(profile, profiles["flood_de"]), atol=1e-3)
+        assert np.allclose(
+            pair_features(again, profiles["flood_de"]), pair_features(profile, profiles["flood_de"]), atol=1e-3
+        )
 
 
 def test_shipped_model_matches_the_feature_list():

@@ -1,5 +1,6 @@
 """Story linking: translations group, unrelated articles do not; deterministic; pins,
 merge and split stick; the time window; save/load; quality floor on a WMT21 slice."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -51,7 +52,9 @@ def test_translations_join_their_story_and_unrelated_articles_do_not(profiles):
 
 def test_same_input_same_stories(profiles):
     first, second = link(profiles)[0], link(profiles)[0]
-    assert [dataclasses.asdict(s) for s in first.stories.values()] == [dataclasses.asdict(s) for s in second.stories.values()]
+    assert [dataclasses.asdict(s) for s in first.stories.values()] == [
+        dataclasses.asdict(s) for s in second.stories.values()
+    ]
 
 
 def test_adding_an_article_twice_changes_nothing(profiles):
@@ -136,8 +139,10 @@ def test_a_state_saved_without_publication_times_reads_them_from_the_profiles(pr
     assert state["slot_times"] == ["2024-10-29T00:00:00", "2024-10-29T00:00:00", "2024-10-30T00:00:00"]
     del state["slot_times"]  # as a linker saved before the times were kept
     state_file.write_text(json.dumps(state))
-    for loaded in (StoryLinker.load(tmp_path / "linker"),
-                   StoryLinker.load(tmp_path / "linker", profiles=MemoryProfiles(linker.profiles))):
+    for loaded in (
+        StoryLinker.load(tmp_path / "linker"),
+        StoryLinker.load(tmp_path / "linker", profiles=MemoryProfiles(linker.profiles)),
+    ):
         assert loaded.state() == linker.state()
         # The window still applies: the French version two months later starts its own story.
         late = dataclasses.replace(profiles["chips-fr"], published="2024-12-31")
@@ -226,4 +231,7 @@ def test_quality_gate_mixed_slice():
     assert precision >= B_CUBED_PRECISION_FLOOR
     assert f1 >= B_CUBED_F1_FLOOR
     for lang in {item.article.lang for item in stream}:
-        assert b_cubed(gold, predicted, {i.article_id for i in stream if i.article.lang == lang})[0] >= B_CUBED_PRECISION_FLOOR, lang
+        assert (
+            b_cubed(gold, predicted, {i.article_id for i in stream if i.article.lang == lang})[0]
+            >= B_CUBED_PRECISION_FLOOR
+        ), lang

@@ -5,6 +5,7 @@ folder), real worker processes running `crosswire watch`, the packaged encoder a
 news text (tests/scale_corpus.py: six documents, each a French original and its German
 translation, so six stories).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,21 @@ def redis_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("redis")
     socket_path = folder / "redis.sock"
     process = subprocess.Popen(
-        [server, "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            server,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"unix://{socket_path}"
     deadline = time.monotonic() + 10
@@ -68,9 +81,28 @@ def _publish(url: str, stream: str, articles: list[dict]) -> list[bytes]:
 
 def _worker(url: str, stream: str, db: str, consumer: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "crosswire", "watch", "--redis", url, "--stream", stream, "--group", "ingest",
-         "--db", db, "--consumer", consumer, "--json", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        [
+            sys.executable,
+            "-m",
+            "crosswire",
+            "watch",
+            "--redis",
+            url,
+            "--stream",
+            stream,
+            "--group",
+            "ingest",
+            "--db",
+            db,
+            "--consumer",
+            consumer,
+            "--json",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
 
 
@@ -146,8 +178,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(
     held = _pending_of(client, stream, "doomed")
     assert held == len(articles), "the kill came after the acknowledgement"
 
-    report = watch(db, WatchOptions(redis_url, stream, "ingest", consumer="rescuer", claim_idle_ms=200,
-                                    block_ms=200, idle_exit_s=2))
+    report = watch(
+        db,
+        WatchOptions(redis_url, stream, "ingest", consumer="rescuer", claim_idle_ms=200, block_ms=200, idle_exit_s=2),
+    )
     assert report.reclaimed == held
     assert client.xpending(stream, "ingest")["pending"] == 0
     # No loss, no duplicates: what the dead worker committed is `unchanged`, the rest is new.
@@ -167,8 +201,21 @@ def test_a_message_the_store_refuses_goes_to_the_dead_letter_stream(redis_url, p
     good = wmt_articles()[:3]
     poison = {"text": "Le Parlement a voté\u0000 la loi lundi soir. L'opposition a quitté la salle.", "lang": "fr"}
     ids = _publish(redis_url, stream, [good[0], poison, *good[1:]])
-    report = watch(db, WatchOptions(redis_url, stream, "ingest", consumer="w", batch=4, claim_idle_ms=100,
-                                    block_ms=100, idle_exit_s=2, max_deliveries=2, link=False))
+    report = watch(
+        db,
+        WatchOptions(
+            redis_url,
+            stream,
+            "ingest",
+            consumer="w",
+            batch=4,
+            claim_idle_ms=100,
+            block_ms=100,
+            idle_exit_s=2,
+            max_deliveries=2,
+            link=False,
+        ),
+    )
     assert report.ingest.ingested == len(good) and report.messages == len(good)
     # Delivered 3 times: handled and failed on the first two, moved on the third.
     assert report.failed == 2 and report.dead_letters == 1
@@ -191,8 +238,12 @@ def test_a_message_whose_workers_died_goes_to_the_dead_letter_stream(redis_url, 
     client.xgroup_create(stream, "ingest", id="0")
     client.xreadgroup("ingest", "crashed", {stream: ">"})  # delivery 1, never acknowledged
     client.xautoclaim(stream, "ingest", "crashed-again", min_idle_time=0, start_id="0-0")  # delivery 2
-    report = watch(db, WatchOptions(redis_url, stream, "ingest", consumer="w", claim_idle_ms=0, block_ms=100,
-                                    idle_exit_s=1, max_deliveries=2))
+    report = watch(
+        db,
+        WatchOptions(
+            redis_url, stream, "ingest", consumer="w", claim_idle_ms=0, block_ms=100, idle_exit_s=1, max_deliveries=2
+        ),
+    )
     assert report.dead_letters == 1 and report.messages == 0 and report.ingest.ingested == 0
     [(_, dead)] = client.xrange(f"{stream}:dead")
     assert json.loads(dead[b"article"]) == article and dead[b"dead_deliveries"] == b"3"

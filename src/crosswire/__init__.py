@@ -14,6 +14,7 @@ The public API:
     with crosswire.Corpus("crosswire.db") as corpus:  # ingest + story linking, views, search
         corpus.ingest(["folder/"]); corpus.stories(); corpus.story("17"); corpus.search("query")
 """
+
 from __future__ import annotations
 
 import importlib
@@ -27,14 +28,28 @@ __version__ = "0.1.0"
 # crosswire` stays cheap, and a command pays only for what it runs (compare never loads the
 # corpus, story linking or the store).
 _EXPORTS = {
-    "compare": "compare", "compare_many": "compare",
-    "Corpus": "corpus", "SearchResults": "corpus", "StorySummary": "corpus", "StoryView": "corpus",
+    "compare": "compare",
+    "compare_many": "compare",
+    "Corpus": "corpus",
+    "SearchResults": "corpus",
+    "StorySummary": "corpus",
+    "StoryView": "corpus",
     "CrosswireError": "errors",
-    "Article": "model", "Comparison": "model", "Difference": "model", "Link": "model", "Sentence": "model", "Span": "model",
-    "IngestReport": "ingest", "ingest": "ingest",
-    "Rejected": "read", "read_articles": "read", "read_path": "read", "read_string": "read",
+    "Article": "model",
+    "Comparison": "model",
+    "Difference": "model",
+    "Link": "model",
+    "Sentence": "model",
+    "Span": "model",
+    "IngestReport": "ingest",
+    "ingest": "ingest",
+    "Rejected": "read",
+    "read_articles": "read",
+    "read_path": "read",
+    "read_string": "read",
     "similarity": "similarity",
-    "Store": "store", "open_store": "store",
+    "Store": "store",
+    "open_store": "store",
 }
 __all__ = [*_EXPORTS, "__version__"]
 

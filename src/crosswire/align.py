@@ -26,6 +26,7 @@
    a flattened headline run into the first sentence, by how their halves match the
    other side; compare splits them and aligns again.
 """
+
 from __future__ import annotations
 
 import re
@@ -131,6 +132,7 @@ def calibrate(cosine: np.ndarray, fallback: Calibration) -> Calibration:
     if null.size < MIN_NULL_SCORES:
         return fallback
     centre, spread = float(np.median(null)), max(float(null.std(ddof=1)), 1e-3)
+
     def at(z: float) -> float:
         return centre + z * spread
 
@@ -210,7 +212,11 @@ def align(
 
 
 def _fill_gaps(
-    score: np.ndarray, margin: np.ndarray, taken_a: dict[int, int], taken_b: dict[int, int], groups: list[list[Any]],
+    score: np.ndarray,
+    margin: np.ndarray,
+    taken_a: dict[int, int],
+    taken_b: dict[int, int],
+    groups: list[list[Any]],
     calibration: Calibration,
 ) -> None:
     """Link sentences left between two consecutive links on both sides, best pair first.
@@ -244,9 +250,14 @@ def _fill_gaps(
 
 
 def _grow(
-    groups: list[list[Any]], taken_a: dict[int, int], taken_b: dict[int, int], cosine: np.ndarray,
+    groups: list[list[Any]],
+    taken_a: dict[int, int],
+    taken_b: dict[int, int],
+    cosine: np.ndarray,
     calibration: Calibration,
-    similarity_of_joined: Callable[[Sequence[tuple[tuple[int, ...], tuple[int, ...]]]], list[float]], n: int, m: int,
+    similarity_of_joined: Callable[[Sequence[tuple[tuple[int, ...], tuple[int, ...]]]], list[float]],
+    n: int,
+    m: int,
 ) -> None:
     """Join unlinked neighbours into 1:n / n:1 groups where the joined text fits better."""
 
@@ -269,14 +280,16 @@ def _grow(
 
     # One encoder call for every join the loop below may try; joins made on the way
     # change a few of them, which are then embedded on their own.
-    similarity_of_joined([
-        pair
-        for side, taken, size in (("b", taken_b, m), ("a", taken_a, n))
-        for k in range(size)
-        if k not in taken
-        for _, g, joined_a, joined_b in options(side, k)
-        for pair in ((tuple(g[0]), tuple(g[1])), (joined_a, joined_b))
-    ])
+    similarity_of_joined(
+        [
+            pair
+            for side, taken, size in (("b", taken_b, m), ("a", taken_a, n))
+            for k in range(size)
+            if k not in taken
+            for _, g, joined_a, joined_b in options(side, k)
+            for pair in ((tuple(g[0]), tuple(g[1])), (joined_a, joined_b))
+        ]
+    )
     for side in ("b", "a"):
         taken, size = (taken_b, m) if side == "b" else (taken_a, n)
         for k in range(size):
@@ -364,7 +377,11 @@ class _Proposal:
 
 
 def _one_side_proposals(
-    side: str, own: Sequence[str], lang: str, other: Sequence[str], own_groups: Mapping[int, Group],
+    side: str,
+    own: Sequence[str],
+    lang: str,
+    other: Sequence[str],
+    own_groups: Mapping[int, Group],
     other_groups: Mapping[int, Group],
 ) -> list[_Proposal]:
     """A sentence whose halves may each match a sentence of the other side. A linked sentence:
@@ -395,7 +412,9 @@ def _one_side_proposals(
             return [(half, other[x]) if side == "a" else (other[x], half) for x in candidates]
 
         options = [
-            _Option(c if side == "a" else None, c if side == "b" else None, against(text[:c].rstrip()), against(text[c:]))
+            _Option(
+                c if side == "a" else None, c if side == "b" else None, against(text[:c].rstrip()), against(text[c:])
+            )
             for c in cuts
         ]
         out.append(_Proposal(k if side == "a" else None, k if side == "b" else None, options, candidates, partners))
@@ -490,16 +509,23 @@ def merged_sentence_splits(
     group_b = {j: g for g in groups for j in g.b}
     proposals = _one_side_proposals("a", texts_a, langs[0], texts_b, group_a, group_b)
     proposals += _one_side_proposals("b", texts_b, langs[1], texts_a, group_b, group_a)
-    proposals += filter(None, (
-        _both_sides_proposal(g.a[0], g.b[0], texts_a[g.a[0]], texts_b[g.b[0]], langs)
-        for g in groups
-        if len(g.a) == 1 and len(g.b) == 1
-    ))
+    proposals += filter(
+        None,
+        (
+            _both_sides_proposal(g.a[0], g.b[0], texts_a[g.a[0]], texts_b[g.b[0]], langs)
+            for g in groups
+            if len(g.a) == 1 and len(g.b) == 1
+        ),
+    )
     options = [o for p in proposals for o in p.options]
-    heads = _chunks(similarities([pair for o in options for pair in o.head_pairs]), [len(o.head_pairs) for o in options])
+    heads = _chunks(
+        similarities([pair for o in options for pair in o.head_pairs]), [len(o.head_pairs) for o in options]
+    )
     promising = [max(h) >= calibration.link_min for h in heads]
     tested = [o for o, keep in zip(options, promising) if keep]
-    tail_scores = iter(_chunks(similarities([pair for o in tested for pair in o.tail_pairs]), [len(o.tail_pairs) for o in tested]))
+    tail_scores = iter(
+        _chunks(similarities([pair for o in tested for pair in o.tail_pairs]), [len(o.tail_pairs) for o in tested])
+    )
     tails = [next(tail_scores) if keep else None for keep in promising]
 
     split_a: dict[int, int] = {}

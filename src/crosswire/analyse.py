@@ -4,6 +4,7 @@ Segmentation (prepare), the facts of each sentence (sentence_facts: numbers, dat
 and the details that survive translation (anchors). compare, ingest, similarity and the
 corpus all read articles through this module; vectors come from encode.py.
 """
+
 from __future__ import annotations
 
 from .diff import SentenceFacts
@@ -50,7 +51,11 @@ def anchors(facts: SentenceFacts) -> frozenset[str]:
     """Details that survive translation unchanged: numbers (with their scale word applied:
     "35 लाख" = "3.5 million" = "350万"), dates, names."""
     return frozenset(
-        [f"n:{(n.value * n.scale).normalize()}" for n in facts.numbers if abs(n.value) >= 10 or n.value != n.value.to_integral()]
+        [
+            f"n:{(n.value * n.scale).normalize()}"
+            for n in facts.numbers
+            if abs(n.value) >= 10 or n.value != n.value.to_integral()
+        ]
         + [f"d:{d.iso}" for d in facts.dates]
         + [f"w:{w.key}" for w in facts.names if len(w.key) >= 4]
     )

@@ -33,6 +33,7 @@ machine's cores and stops it afterwards) and on a cluster (`address="HEAD:6379"`
 `"auto"` on a cluster node); every node needs crosswire installed and the input paths
 readable under the same names (a shared file system, or object-store URLs).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -52,7 +53,13 @@ import numpy as np
 from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.ingest import (
-    ARTICLES_PER_BATCH, IngestReport, PreparedArticle, encoder_texts, in_window, new_articles, prepare_or_reject,
+    ARTICLES_PER_BATCH,
+    IngestReport,
+    PreparedArticle,
+    encoder_texts,
+    in_window,
+    new_articles,
+    prepare_or_reject,
     store_new_article,
 )
 from crosswire.model import Article
@@ -60,7 +67,13 @@ from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_a
 from crosswire.store import NewArticle, Store, is_postgres_url, open_store
 
 __all__ = [
-    "BatchOptions", "KnownArticle", "OutsideDates", "batch_ingest", "batch_link", "prepare_article", "embed_articles",
+    "BatchOptions",
+    "KnownArticle",
+    "OutsideDates",
+    "batch_ingest",
+    "batch_link",
+    "prepare_article",
+    "embed_articles",
     "store_item",
 ]
 
@@ -104,7 +117,9 @@ def embed_articles(items: Sequence[Item], encoder: Encoder, store: Store | None 
     other items as they are."""
     prepared = [item for item in items if isinstance(item, PreparedArticle)]
     stored = store.stored_hashes([p.content_hash for p in prepared]) if store is not None and prepared else set()
-    done: dict[int, Item] = {id(p): KnownArticle(p.article, p.content_hash) for p in prepared if p.content_hash in stored}
+    done: dict[int, Item] = {
+        id(p): KnownArticle(p.article, p.content_hash) for p in prepared if p.content_hash in stored
+    }
     to_embed = [p for p in prepared if p.content_hash not in stored]
     texts = encoder_texts(to_embed)
     vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
@@ -127,7 +142,8 @@ def store_item(store: Store, item: Item, report: IngestReport) -> None:
         seen = store.seen(item.content_hash, article.source)
         if seen is None and isinstance(item, KnownArticle):
             raise CrosswireError(
-                "CW628", article.source,
+                "CW628",
+                article.source,
                 "the store held this text when the pipeline checked it and holds it no more: was the corpus"
                 " replaced during the run? Run batch ingest again",
             )
@@ -209,7 +225,9 @@ def _input_files(path: str | os.PathLike[str]) -> list[str]:
         found = sorted(fs.find(root))
     except (OSError, ValueError, ImportError) as exc:
         raise CrosswireError("CW624", str(path), f"could not list the objects under this URL ({exc})") from None
-    return [fs.unstrip_protocol(f) for f in found if not any(part.startswith(".") for part in f[len(root):].split("/"))]
+    return [
+        fs.unstrip_protocol(f) for f in found if not any(part.startswith(".") for part in f[len(root) :].split("/"))
+    ]
 
 
 class _Embed:
@@ -289,8 +307,13 @@ def _pipeline_items(files: Sequence[str], options: BatchOptions, store_location:
 
 
 def _run_pipeline(
-    ray, files: Sequence[str], options: BatchOptions, store_location: str | None, started_here: bool,
-    home: str | None, cleanup: contextlib.ExitStack,
+    ray,
+    files: Sequence[str],
+    options: BatchOptions,
+    store_location: str | None,
+    started_here: bool,
+    home: str | None,
+    cleanup: contextlib.ExitStack,
 ) -> Iterator[Item]:
     if started_here:
         try:
@@ -302,8 +325,14 @@ def _run_pipeline(
                 # On loopback: its ports are this machine's alone, and Ray does not look for the
                 # outward interface (it would connect a UDP socket to 8.8.8.8 to find it).
                 with _home_while(ray_home):
-                    ray.init(address="local", num_cpus=options.workers + 1, include_dashboard=False,
-                             _node_ip_address="127.0.0.1", log_to_driver=False, logging_level=logging.WARNING)
+                    ray.init(
+                        address="local",
+                        num_cpus=options.workers + 1,
+                        include_dashboard=False,
+                        _node_ip_address="127.0.0.1",
+                        log_to_driver=False,
+                        logging_level=logging.WARNING,
+                    )
             else:
                 ray.init(address=options.address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -315,7 +344,8 @@ def _run_pipeline(
         if cpus < options.workers + READ_CPUS:
             # Each actor holds a CPU for the whole run: with none left the read tasks never start.
             raise CrosswireError(
-                "CW623", "--workers",
+                "CW623",
+                "--workers",
                 f"{options.workers} encoder workers need {options.workers + READ_CPUS:g} CPUs in the Ray cluster "
                 f"(one each, and {READ_CPUS:g} for reading); it has {cpus:g}",
             )
@@ -333,8 +363,12 @@ def _run_pipeline(
             ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, len(files)))
             .flat_map(_read_file, fn_kwargs={"options": options, "home": home}, num_cpus=READ_CPUS)
             .map_batches(
-                _Embed, fn_constructor_args=(options.encoder, threads, store_location, home), batch_size=ARTICLES_PER_BATCH,
-                batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=1,
+                _Embed,
+                fn_constructor_args=(options.encoder, threads, store_location, home),
+                batch_size=ARTICLES_PER_BATCH,
+                batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=options.workers),
+                num_cpus=1,
             )
         )
         # Ray Data logs each run's plan at INFO, and warns when there are fewer input blocks
@@ -342,7 +376,9 @@ def _run_pipeline(
         logging.getLogger("ray.data").setLevel(logging.WARNING)
         try:
             with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="The minimum number of concurrent actors", category=UserWarning)
+                warnings.filterwarnings(
+                    "ignore", message="The minimum number of concurrent actors", category=UserWarning
+                )
                 for row in dataset.iter_rows():
                     yield pickle.loads(row[PAYLOAD])
         except ray.exceptions.RayError as exc:
@@ -359,7 +395,9 @@ def _worker_error(exc: BaseException) -> str:
 
 
 def batch_ingest(
-    paths: Sequence[str | os.PathLike[str]], store: Store, options: BatchOptions = BatchOptions(),
+    paths: Sequence[str | os.PathLike[str]],
+    store: Store,
+    options: BatchOptions = BatchOptions(),
     progress: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Read, embed (on Ray) and store every article under `paths`; see the module docstring.
@@ -372,7 +410,9 @@ def batch_ingest(
     get_encoder(options.encoder)  # an unknown or missing encoder fails here, not inside a worker
     store_files = [os.path.realpath(f) for f in store.own_files()]
     files = [
-        file for path in paths for file in _input_files(path)
+        file
+        for path in paths
+        for file in _input_files(path)
         if _is_url(file)
         or not any(os.path.realpath(file) == f or os.path.realpath(file).startswith(f + os.sep) for f in store_files)
     ]

@@ -4,6 +4,7 @@ Reading, comparing and rendering are library calls (crosswire.read_path,
 crosswire.compare, crosswire.render); this module only wires options to them,
 reports CrosswireError as `error: CW104 foo.txt: ...` and sets exit codes.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -99,7 +100,9 @@ def cli() -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout instead of the terminal report.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout instead of the terminal report."
+)
 @click.option(
     "--html",
     "html_path",
@@ -232,16 +235,38 @@ def _print_ingest_summary(report: IngestReport, db: str, console: Console) -> No
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
 @click.option(
-    "--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+    "--db",
+    metavar="FILE|URL",
+    envvar="CROSSWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
     help="The corpus database: an SQLite file, or a postgresql:// URL; created if missing. Also CROSSWIRE_DB.",
 )
-@click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD); undated ones are left out.")
-@click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD); undated ones are left out.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (schema crosswire.ingest/1) on stdout.")
-@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
+@click.option(
+    "--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD); undated ones are left out."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD); undated ones are left out."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the summary as JSON (schema crosswire.ingest/1) on stdout."
+)
+@click.option(
+    "--encoder",
+    metavar="NAME",
+    default=DEFAULT_ENCODER,
+    show_default=True,
+    help=f"Sentence encoder: {ENCODER_CHOICES}.",
+)
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], db: str, since: str | None, until: str | None, as_json: bool, encoder: str
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    db: str,
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+    encoder: str,
 ) -> None:
     """Read articles from files and folders into a corpus database.
 
@@ -277,13 +302,16 @@ def ingest(
         reserve_core_for_reading()
         with _status(err, f"Loading the {encoder} encoder…"):
             get_encoder(encoder)
-        with Corpus(db, encoder=encoder) as corpus, rich.progress.Progress(
-            *rich.progress.Progress.get_default_columns(),
-            rich.progress.TextColumn("{task.fields[counts]}"),
-            console=err,
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as bar:
+        with (
+            Corpus(db, encoder=encoder) as corpus,
+            rich.progress.Progress(
+                *rich.progress.Progress.get_default_columns(),
+                rich.progress.TextColumn("{task.fields[counts]}"),
+                console=err,
+                transient=True,
+                disable=not sys.stderr.isatty(),
+            ) as bar,
+        ):
             task = bar.add_task("Ingesting", total=None, counts="")
 
             def show(progress: Progress) -> None:
@@ -292,8 +320,13 @@ def ingest(
                 bar.update(task, total=progress.files_total, completed=progress.files_done, counts=counts)
 
             report = corpus.ingest(
-                paths, since=window[0], until=window[1], progress=show,
-                link_progress=lambda p: bar.update(task, description="Linking stories", total=p.total, completed=p.done, counts=""),
+                paths,
+                since=window[0],
+                until=window[1],
+                progress=show,
+                link_progress=lambda p: bar.update(
+                    task, description="Linking stories", total=p.total, completed=p.done, counts=""
+                ),
             )
             stories = len(corpus.stories())
     except CrosswireError as exc:
@@ -309,26 +342,47 @@ def ingest(
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.option(
-    "--db", metavar="FILE|URL", envvar="CROSSWIRE_DB",
+    "--db",
+    metavar="FILE|URL",
+    envvar="CROSSWIRE_DB",
     help="A corpus database to open (an SQLite file, or a postgresql:// URL); created if missing. Also CROSSWIRE_DB.",
 )
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback lets other machines in."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets other machines in.",
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}.")
 @click.option(
-    "--allowed-hosts", metavar="NAMES", default="",
+    "--encoder",
+    metavar="NAME",
+    default=DEFAULT_ENCODER,
+    show_default=True,
+    help=f"Sentence encoder: {ENCODER_CHOICES}.",
+)
+@click.option(
+    "--allowed-hosts",
+    metavar="NAMES",
+    default="",
     help="Comma-separated host names (and addresses) browsers may use to reach the server, besides "
     "127.0.0.1, localhost, [::1] and the --host address itself; any other Host header is refused "
     "(DNS rebinding). See docs/deploy.md.",
 )
 @click.option(
-    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
     help="Comparisons (and story pages) run at once, each in a process of its own with the encoder loaded.",
 )
 @click.option(
-    "--timeout", "timeout_s", default=60.0, show_default=True, type=click.FloatRange(1, 3600), metavar="SECONDS",
+    "--timeout",
+    "timeout_s",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    metavar="SECONDS",
     help="Time one comparison or story page may take; past it the work is stopped and the client gets 503.",
 )
 def serve(
@@ -379,12 +433,20 @@ def serve(
 
 
 _DB_OPTION = click.option(
-    "--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+    "--db",
+    metavar="FILE|URL",
+    envvar="CROSSWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
     help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.",
 )
 _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (schema in the help above).")
 _ENCODER_OPTION = click.option(
-    "--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help=f"Sentence encoder: {ENCODER_CHOICES}."
+    "--encoder",
+    metavar="NAME",
+    default=DEFAULT_ENCODER,
+    show_default=True,
+    help=f"Sentence encoder: {ENCODER_CHOICES}.",
 )
 MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
@@ -421,9 +483,13 @@ def _stories_table(summaries, title: str):
         table.add_column(column, overflow="fold")
     for s in summaries:
         table.add_row(
-            s.id, Text(s.headline), " ".join(s.languages), Text(", ".join(s.outlets)),
+            s.id,
+            Text(s.headline),
+            " ".join(s.languages),
+            Text(", ".join(s.outlets)),
             f"{s.articles}" + (f" ({s.near_duplicates} copies)" if s.near_duplicates else ""),
-            s.first_seen or "", s.last_seen or "",
+            s.first_seen or "",
+            s.last_seen or "",
         )
     return table
 
@@ -435,11 +501,24 @@ def _stories_table(summaries, title: str):
 @click.option("--since", metavar="DATE", help="Only stories last seen on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only stories first seen on or before DATE (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1), help="At most this many stories.")
-@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
-              help="Skip this many stories of the listing first (with --limit: one page).")
+@click.option(
+    "--offset",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Skip this many stories of the listing first (with --limit: one page).",
+)
 @_JSON_OPTION
-def stories(db: str, lang: str | None, outlet: str | None, since: str | None, until: str | None,
-            limit: int | None, offset: int, as_json: bool) -> None:
+def stories(
+    db: str,
+    lang: str | None,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    offset: int,
+    as_json: bool,
+) -> None:
     """List the corpus's stories, the most recent first.
 
     Each story: its id, the headline of its earliest article, languages,
@@ -447,11 +526,16 @@ def stories(db: str, lang: str | None, outlet: str | None, since: str | None, un
     publication time. --json prints crosswire.stories/1
     (src/crosswire/schemas/stories-1.json).
     """
+
     def run():
         with _open_corpus(db, DEFAULT_ENCODER) as corpus:
             return corpus.stories(
-                lang=lang, outlet=outlet, since=_date_option(since, "--since"), until=_date_option(until, "--until"),
-                limit=limit, offset=offset,
+                lang=lang,
+                outlet=outlet,
+                since=_date_option(since, "--since"),
+                until=_date_option(until, "--until"),
+                limit=limit,
+                offset=offset,
             )
 
     found = _corpus_errors(run)
@@ -541,6 +625,7 @@ def story_show(story_id: str, db: str, encoder: str, as_json: bool) -> None:
     none; near-duplicate copies are not sources). --json prints
     crosswire.story/1 (src/crosswire/schemas/story-1.json).
     """
+
     def run():
         with _open_corpus(db, encoder) as corpus, _status(_stderr(), "Comparing the story's articles…"):
             return corpus.story(story_id)
@@ -559,6 +644,7 @@ def story_show(story_id: str, db: str, encoder: str, as_json: bool) -> None:
 @_JSON_OPTION
 def story_merge(into: str, other: str, db: str, as_json: bool) -> None:
     """Move every article of story OTHER_ID into story ID, for good."""
+
     def run():
         with _open_corpus(db, DEFAULT_ENCODER) as corpus:
             return corpus.merge(into, other)
@@ -577,6 +663,7 @@ def story_merge(into: str, other: str, db: str, as_json: bool) -> None:
 @_JSON_OPTION
 def story_split(story_id: str, articles: tuple[int, ...], db: str, as_json: bool) -> None:
     """Move these articles of story ID (with their near-duplicates) into a new story, for good."""
+
     def run():
         with _open_corpus(db, DEFAULT_ENCODER) as corpus:
             return corpus.split(story_id, list(articles))
@@ -621,7 +708,11 @@ def search(query: str, db: str, limit: int, encoder: str, as_json: bool) -> None
 
 
 _SCALE_DB_OPTION = click.option(
-    "--db", metavar="URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
+    "--db",
+    metavar="URL",
+    envvar="CROSSWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
     help="The corpus database (a SQLite file, or as the store accepts it); also CROSSWIRE_DB.",
 )
 
@@ -641,18 +732,33 @@ def batch() -> None:
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
 @_SCALE_DB_OPTION
 @click.option(
-    "--address", metavar="ADDRESS", envvar="RAY_ADDRESS",
+    "--address",
+    metavar="ADDRESS",
+    envvar="RAY_ADDRESS",
     help="A Ray cluster: HEAD:6379, or auto on a cluster node. Default: local mode on this machine's cores.",
 )
-@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Encoder workers (Ray actors), each with one ONNX session.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Encoder workers (Ray actors), each with one ONNX session.",
+)
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD).")
 @click.option("--no-link", is_flag=True, help="Store only; link stories later with `crosswire batch link`.")
 @_ENCODER_OPTION
 @_JSON_OPTION
 def batch_ingest(
-    paths: tuple[str, ...], db: str, address: str | None, workers: int, since: str | None, until: str | None,
-    no_link: bool, encoder: str, as_json: bool,
+    paths: tuple[str, ...],
+    db: str,
+    address: str | None,
+    workers: int,
+    since: str | None,
+    until: str | None,
+    no_link: bool,
+    encoder: str,
+    as_json: bool,
 ) -> None:
     """Read, embed and store every article under PATH... on Ray, then link stories.
 
@@ -671,8 +777,11 @@ def batch_ingest(
     try:
         _require_paths(paths)
         options = BatchOptions(
-            address=address, workers=workers, encoder=encoder,
-            since=_date_option(since, "--since"), until=_date_option(until, "--until"),
+            address=address,
+            workers=workers,
+            encoder=encoder,
+            since=_date_option(since, "--since"),
+            until=_date_option(until, "--until"),
         )
         with open_store(db) as store:
             report = run_batch_ingest(paths, store, options)
@@ -701,20 +810,39 @@ def batch_link_command(db: str, encoder: str) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--redis", "redis_url", metavar="URL", required=True, help="redis://HOST:PORT/DB, rediss://… or unix:///PATH.sock")
-@click.option("--stream", metavar="NAME", required=True, help="The stream; each message's `article` field is one JSON article.")
-@click.option("--group", metavar="NAME", required=True, help="The consumer group the workers share (created if missing).")
+@click.option(
+    "--redis", "redis_url", metavar="URL", required=True, help="redis://HOST:PORT/DB, rediss://… or unix:///PATH.sock"
+)
+@click.option(
+    "--stream", metavar="NAME", required=True, help="The stream; each message's `article` field is one JSON article."
+)
+@click.option(
+    "--group", metavar="NAME", required=True, help="The consumer group the workers share (created if missing)."
+)
 @_SCALE_DB_OPTION
 @click.option("--consumer", metavar="NAME", help="This worker's name in the group. Default: HOST-PID.")
-@click.option("--batch", "batch_size", type=click.IntRange(1), default=16, show_default=True, help="Messages per round (one encoder call).")
 @click.option(
-    "--claim-idle", type=click.FloatRange(0), default=60.0, show_default=True,
+    "--batch",
+    "batch_size",
+    type=click.IntRange(1),
+    default=16,
+    show_default=True,
+    help="Messages per round (one encoder call).",
+)
+@click.option(
+    "--claim-idle",
+    type=click.FloatRange(0),
+    default=60.0,
+    show_default=True,
     help="Seconds a message may stay unacknowledged on another worker before this one retries it.",
 )
 @click.option("--max-messages", type=click.IntRange(1), help="Stop after this many messages.")
 @click.option("--idle-exit", type=click.FloatRange(0), metavar="SECONDS", help="Stop after this long with no message.")
 @click.option(
-    "--max-deliveries", type=int, default=5, show_default=True,
+    "--max-deliveries",
+    type=int,
+    default=5,
+    show_default=True,
     help="A message delivered more often than this without success goes to the dead-letter stream.",
 )
 @click.option("--dead-letters", metavar="NAME", help="The dead-letter stream. Default: STREAM:dead.")
@@ -722,9 +850,20 @@ def batch_link_command(db: str, encoder: str) -> None:
 @_JSON_OPTION
 @click.pass_context
 def watch(
-    ctx: click.Context, redis_url: str, stream: str, group: str, db: str, consumer: str | None, batch_size: int,
-    claim_idle: float, max_messages: int | None, idle_exit: float | None, max_deliveries: int, dead_letters: str | None,
-    encoder: str, as_json: bool,
+    ctx: click.Context,
+    redis_url: str,
+    stream: str,
+    group: str,
+    db: str,
+    consumer: str | None,
+    batch_size: int,
+    claim_idle: float,
+    max_messages: int | None,
+    idle_exit: float | None,
+    max_deliveries: int,
+    dead_letters: str | None,
+    encoder: str,
+    as_json: bool,
 ) -> None:
     """Ingest articles from a Redis Stream as they arrive, and link them into stories.
 
@@ -746,9 +885,17 @@ def watch(
     from crosswire.watch import WatchOptions, default_consumer, watch as run_watch
 
     options = WatchOptions(
-        redis_url=redis_url, stream=stream, group=group, consumer=consumer or default_consumer(), encoder=encoder,
-        batch=batch_size, claim_idle_ms=int(claim_idle * 1000), max_messages=max_messages, idle_exit_s=idle_exit,
-        max_deliveries=max_deliveries, dead_letter_stream=dead_letters,
+        redis_url=redis_url,
+        stream=stream,
+        group=group,
+        consumer=consumer or default_consumer(),
+        encoder=encoder,
+        batch=batch_size,
+        claim_idle_ms=int(claim_idle * 1000),
+        max_messages=max_messages,
+        idle_exit_s=idle_exit,
+        max_deliveries=max_deliveries,
+        dead_letter_stream=dead_letters,
     )
     try:
         report = run_watch(db, options)
@@ -761,9 +908,12 @@ def watch(
     else:
         _print_ingest_summary(report.ingest, db, Console())
         Console().print(
-            Text(f"{report.messages} messages ({report.reclaimed} reclaimed from other workers), "
-                 f"{report.linked} articles linked, {report.failed} failed (left for a retry), "
-                 f"{report.dead_letters} moved to {options.dead_letters}"), soft_wrap=True,
+            Text(
+                f"{report.messages} messages ({report.reclaimed} reclaimed from other workers), "
+                f"{report.linked} articles linked, {report.failed} failed (left for a retry), "
+                f"{report.dead_letters} moved to {options.dead_letters}"
+            ),
+            soft_wrap=True,
         )
 
 
@@ -779,7 +929,11 @@ def db() -> None:
 
 
 _PGDATA_OPTION = click.option(
-    "--dir", "folder", metavar="DIR", default="crosswire-pgdata", show_default=True,
+    "--dir",
+    "folder",
+    metavar="DIR",
+    default="crosswire-pgdata",
+    show_default=True,
     help="The server's data folder (created if missing).",
 )
 

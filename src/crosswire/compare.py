@@ -5,6 +5,7 @@ Holds no state between calls beyond the encoders, each loaded once per process. 
 default encoder, `auto`, is chosen per pair once both languages are known
 (encode.choose_encoder): use-m where USE-m knows both, else e5-small.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -68,7 +69,11 @@ def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache, 
     shared = align_mod.shared_anchors([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
     calibration = align_mod.calibrate(vectors_a @ vectors_b.T, enc.calibration)
     groups = align_mod.align(
-        vectors_a, vectors_b, shared, calibration, joined_similarities,
+        vectors_a,
+        vectors_b,
+        shared,
+        calibration,
+        joined_similarities,
         lambda i, j: names_conflict(facts_a[i], facts_b[j]),
     )
     return facts_a, facts_b, groups, calibration
@@ -109,8 +114,11 @@ def compare(
     memos: tuple[dict, dict] = ({}, {})
     facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
     split_a, split_b = align_mod.merged_sentence_splits(
-        [s.text for s in doc_a.sentences], [s.text for s in doc_b.sentences],
-        (doc_a.article.lang, doc_b.article.lang), groups, calibration,
+        [s.text for s in doc_a.sentences],
+        [s.text for s in doc_b.sentences],
+        (doc_a.article.lang, doc_b.article.lang),
+        groups,
+        calibration,
         lambda pairs: _similarities(cache, pairs),
     )
     if split_a or split_b:
@@ -119,22 +127,27 @@ def compare(
     unsupported = unsupported_languages(enc.name, doc_a.article.lang, doc_b.article.lang)
     if unsupported:
         groups = [
-            replace(g, confident=g.confident and (g.score >= calibration.link_sure or _share_facts(g, facts_a, facts_b)))
+            replace(
+                g, confident=g.confident and (g.score >= calibration.link_sure or _share_facts(g, facts_a, facts_b))
+            )
             for g in groups
         ]
     sure = [g for g in groups if g.confident]
-    found = iter(link_differences(
-        [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
-        doc_a.article.text,
-        doc_b.article.text,
-        cache.get,
-        enc.calibration.word_same,
-    ))
+    found = iter(
+        link_differences(
+            [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
+            doc_a.article.text,
+            doc_b.article.text,
+            cache.get,
+            enc.calibration.word_same,
+        )
+    )
     links = tuple(Link(g.a, g.b, g.score, next(found) if g.confident else (), g.confident) for g in groups)
     prov = provenance(doc_a, doc_b, links)
     links = tuple(
         replace(link, differences=link.differences + attribution_differences(link, prov, doc_a, doc_b))
-        if link.confident else link
+        if link.confident
+        else link
         for link in links
     )
     linked_a = {i for link in links for i in link.a}

@@ -50,6 +50,7 @@ ingest stored with it (store.attributions); an article stored without them, or b
 another extractor (ingest.extractor_fingerprint), has them extracted again, so a view
 never depends on when an article was ingested.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -116,9 +117,14 @@ class StorySummary:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "headline": self.headline, "languages": list(self.languages),
-            "outlets": list(self.outlets), "articles": self.articles, "near_duplicates": self.near_duplicates,
-            "first_seen": self.first_seen, "last_seen": self.last_seen,
+            "id": self.id,
+            "headline": self.headline,
+            "languages": list(self.languages),
+            "outlets": list(self.outlets),
+            "articles": self.articles,
+            "near_duplicates": self.near_duplicates,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
         }
 
 
@@ -144,8 +150,11 @@ class ArticleView:
         """Each side of crosswire.comparison/1 (metadata, sentences, skipped lines), with the
         story, the near-duplicate original and the cited sources."""
         return {
-            "id": self.stored.id, "story": self.story_id, "duplicate_of": self.stored.duplicate_of,
-            "article": self.document.to_dict(), "sources": self.sources.to_dict(),
+            "id": self.stored.id,
+            "story": self.story_id,
+            "duplicate_of": self.stored.duplicate_of,
+            "article": self.document.to_dict(),
+            "sources": self.sources.to_dict(),
         }
 
 
@@ -163,9 +172,15 @@ class StoryArticle:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "lang": self.lang, "title": self.title, "outlet": self.outlet,
-            "published": self.published, "url": self.url, "source": self.source,
-            "duplicate_of": self.duplicate_of, "sentences": [s.to_dict() for s in self.sentences],
+            "id": self.id,
+            "lang": self.lang,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published,
+            "url": self.url,
+            "source": self.source,
+            "duplicate_of": self.duplicate_of,
+            "sentences": [s.to_dict() for s in self.sentences],
         }
 
 
@@ -178,7 +193,9 @@ class ClaimCell:
 
     def to_dict(self) -> dict:
         return {
-            "article": self.article_id, "mark": self.mark, "sentences": list(self.sentences),
+            "article": self.article_id,
+            "mark": self.mark,
+            "sentences": list(self.sentences),
             "differences": [d.to_dict() for d in self.differences],
         }
 
@@ -195,9 +212,12 @@ class Claim:
 
     def to_dict(self) -> dict:
         return {
-            "text": self.text, "introduced_by": self.introduced_by, "cells": [c.to_dict() for c in self.cells],
+            "text": self.text,
+            "introduced_by": self.introduced_by,
+            "cells": [c.to_dict() for c in self.cells],
             "sources": {str(k): list(v) for k, v in self.sources.items()},
-            "root_sources": list(self.root_sources), "independent_sources": self.independent_sources,
+            "root_sources": list(self.root_sources),
+            "independent_sources": self.independent_sources,
             "folded_sources": [f.to_dict() for f in self.folded],
         }
 
@@ -212,8 +232,11 @@ class StoryView:
 
     def to_dict(self) -> dict:
         return {
-            "schema": STORY_SCHEMA, "encoder": self.encoder, "story": self.summary.to_dict(),
-            "articles": [a.to_dict() for a in self.articles], "matrix_articles": list(self.matrix_articles),
+            "schema": STORY_SCHEMA,
+            "encoder": self.encoder,
+            "story": self.summary.to_dict(),
+            "articles": [a.to_dict() for a in self.articles],
+            "matrix_articles": list(self.matrix_articles),
             "claims": [c.to_dict() for c in self.claims],
         }
 
@@ -232,8 +255,14 @@ class SentenceHit:
 
     def to_dict(self) -> dict:
         return {
-            "score": round(self.score, 4), "article": self.article_id, "sentence": self.sentence, "text": self.text,
-            "lang": self.lang, "title": self.title, "outlet": self.outlet, "published": self.published,
+            "score": round(self.score, 4),
+            "article": self.article_id,
+            "sentence": self.sentence,
+            "text": self.text,
+            "lang": self.lang,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published,
             "story": self.story_id,
         }
 
@@ -256,8 +285,11 @@ class SearchResults:
 
     def to_dict(self) -> dict:
         return {
-            "schema": SEARCH_SCHEMA, "query": self.query, "encoder": self.encoder,
-            "sentences": [h.to_dict() for h in self.sentences], "stories": [h.to_dict() for h in self.stories],
+            "schema": SEARCH_SCHEMA,
+            "query": self.query,
+            "encoder": self.encoder,
+            "sentences": [h.to_dict() for h in self.sentences],
+            "stories": [h.to_dict() for h in self.stories],
         }
 
 
@@ -337,8 +369,12 @@ class Corpus:
     """A corpus database with its stories; see the module docstring."""
 
     def __init__(
-        self, db_path: str | os.PathLike[str] = DEFAULT_DB, *, encoder: str = DEFAULT_ENCODER,
-        linker_config: LinkerConfig = LinkerConfig(), store_comparisons: bool = True,
+        self,
+        db_path: str | os.PathLike[str] = DEFAULT_DB,
+        *,
+        encoder: str = DEFAULT_ENCODER,
+        linker_config: LinkerConfig = LinkerConfig(),
+        store_comparisons: bool = True,
     ) -> None:
         # An SQLite file path, or a postgresql:// URL (store.open_store).
         self.store = open_store(str(db_path))
@@ -363,13 +399,19 @@ class Corpus:
     # -- ingest and linking ----------------------------------------------------------
 
     def ingest(
-        self, paths: Iterable[str | os.PathLike[str]], *, since: date | None = None, until: date | None = None,
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        since: date | None = None,
+        until: date | None = None,
         progress: Callable[[Progress], None] | None = None,
-        link_progress: Callable[[LinkProgress], None] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        link_progress: Callable[[LinkProgress], None] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> IngestReport:
         """crosswire.ingest into this corpus, then link the new articles into stories."""
-        report = ingest(paths, self.store, since=since, until=until, encoder=self.encoder, progress=progress,
-                        max_bytes=max_bytes)
+        report = ingest(
+            paths, self.store, since=since, until=until, encoder=self.encoder, progress=progress, max_bytes=max_bytes
+        )
         self.link(link_progress)
         return report
 
@@ -411,7 +453,9 @@ class Corpus:
         encoder = get_encoder(WIDE_ENCODER)
         profiles = self._open_linker().profiles.many(article_ids)
         out: list[ArticleProfile] = []
-        for article_id, profile, stored in zip(article_ids, profiles, self.store.articles([int(a) for a in article_ids])):
+        for article_id, profile, stored in zip(
+            article_ids, profiles, self.store.articles([int(a) for a in article_ids])
+        ):
             text = stored.article.text
             sentences = [text[start:end] for start, end in self.store.sentence_spans(int(article_id))]
             given = with_wide_vectors(profile, sentences, encoder)
@@ -520,8 +564,14 @@ class Corpus:
     # -- views -----------------------------------------------------------------------
 
     def stories(
-        self, *, lang: str | None = None, outlet: str | None = None, since: date | None = None,
-        until: date | None = None, limit: int | None = None, offset: int = 0,
+        self,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[StorySummary]:
         """Stories with an article in `lang` / from `outlet` (any case), seen within
         [since, until], most recently first seen first (undated last, equal times by id,
@@ -534,7 +584,11 @@ class Corpus:
         ]
 
     def story_counts(
-        self, *, lang: str | None = None, outlet: str | None = None, since: date | None = None,
+        self,
+        *,
+        lang: str | None = None,
+        outlet: str | None = None,
+        since: date | None = None,
         until: date | None = None,
     ) -> StoryCounts:
         """How many stories `stories` lists with these filters, their articles, and how many
@@ -557,7 +611,9 @@ class Corpus:
         members = self.store.story_members(story_id)
         if not members:
             raise CorpusError(story_id, "no such story")
-        originals = [s for s in self.store.articles([article_id for article_id, _ in members]) if s.duplicate_of is None]
+        originals = [
+            s for s in self.store.articles([article_id for article_id, _ in members]) if s.duplicate_of is None
+        ]
         docs = {s.id: prepare(s.article) for s in originals}
         sources = self._article_sources(docs)
         return tuple(ArticleView(s, docs[s.id], story_id, sources[s.id]) for s in originals)
@@ -597,10 +653,19 @@ class Corpus:
         for score, article_id, index in top:
             art = by_id[article_id].article
             start, end = self.store.sentence_spans(article_id)[index]
-            sentences.append(SentenceHit(
-                score, article_id, index, art.text[start:end], art.lang, art.title, art.outlet, art.published,
-                self.store.story_of(article_id),
-            ))
+            sentences.append(
+                SentenceHit(
+                    score,
+                    article_id,
+                    index,
+                    art.text[start:end],
+                    art.lang,
+                    art.title,
+                    art.outlet,
+                    art.published,
+                    self.store.story_of(article_id),
+                )
+            )
         story_scores: dict[str, float] = {}
         for article_id, score in best_per_article.items():
             story_id = self.store.story_of(article_id)
@@ -657,7 +722,9 @@ class Corpus:
         cache_key = f"{self.encoder}{COMPARISON_CACHE_VERSION}"
         found: dict[int, list[dict]] = {}
         for other in others:
-            links = self._comparisons.get((base.id, other.id)) or self.store.comparison_links(base.id, other.id, cache_key)
+            links = self._comparisons.get((base.id, other.id)) or self.store.comparison_links(
+                base.id, other.id, cache_key
+            )
             if links is not None:
                 found[other.id] = links
         missing = [other for other in others if other.id not in found]
@@ -665,9 +732,11 @@ class Corpus:
         for other, result in zip(missing, results):
             compared = result.to_dict()
             links = [
-                dict(link,
-                     a=_renumbered(link["a"], compared["a"]["sentences"], docs[base.id]),
-                     b=_renumbered(link["b"], compared["b"]["sentences"], docs[other.id]))
+                dict(
+                    link,
+                    a=_renumbered(link["a"], compared["a"]["sentences"], docs[base.id]),
+                    b=_renumbered(link["b"], compared["b"]["sentences"], docs[other.id]),
+                )
                 for link in compared["links"]
             ]
             if self._store_comparisons:
@@ -704,20 +773,28 @@ class Corpus:
             rows.append({article_id: ("present", (j,), ()) for article_id, j in group})
             introducers.append(group[0][0])
             texts.append(docs[group[0][0]].sentences[group[0][1]].text)
-        graph = source_graph({str(k): v for k, v in docs.items()},
-                             {str(s.id): s.article.outlet or s.article.title or f"article {s.id}" for s in originals},
-                             {str(k): v for k, v in self._article_sources(docs).items()})
+        graph = source_graph(
+            {str(k): v for k, v in docs.items()},
+            {str(s.id): s.article.outlet or s.article.title or f"article {s.id}" for s in originals},
+            {str(k): v for k, v in self._article_sources(docs).items()},
+        )
         claims = []
         for row, introducer, text in zip(rows, introducers, texts):
             cells = tuple(
-                ClaimCell(s.id, *row[s.id]) if s.id in row else ClaimCell(s.id, "absent", ())
-                for s in originals
+                ClaimCell(s.id, *row[s.id]) if s.id in row else ClaimCell(s.id, "absent", ()) for s in originals
             )
             count = graph.claim_count({str(a): cell[1] for a, cell in row.items()})
-            claims.append(Claim(
-                text, introducer, cells, {int(a): tuple(keys) for a, keys in count.starts.items()}, count.roots,
-                len(count.roots), count.folded,
-            ))
+            claims.append(
+                Claim(
+                    text,
+                    introducer,
+                    cells,
+                    {int(a): tuple(keys) for a, keys in count.starts.items()},
+                    count.roots,
+                    len(count.roots),
+                    count.folded,
+                )
+            )
         return tuple(claims)
 
     def _extra_claims(self, unmatched: list[tuple[int, int]], docs: dict[int, Document]) -> list[list[tuple[int, int]]]:
@@ -789,19 +866,27 @@ def _summary_row(summary: StorySummary) -> tuple:
     """The story_summaries row of a summary (store.put_story_summaries)."""
     first_seen = parse_time(summary.first_seen)
     return (
-        summary.id, summary.headline, json.dumps(summary.languages, ensure_ascii=False),
+        summary.id,
+        summary.headline,
+        json.dumps(summary.languages, ensure_ascii=False),
         json.dumps(summary.outlets, ensure_ascii=False),
         json.dumps(sorted({o.casefold() for o in summary.outlets}), ensure_ascii=False),
-        summary.articles, summary.near_duplicates, summary.first_seen, summary.last_seen,
-        first_seen.isoformat(timespec="microseconds") if first_seen is not None else "", *_id_key(summary.id),
+        summary.articles,
+        summary.near_duplicates,
+        summary.first_seen,
+        summary.last_seen,
+        first_seen.isoformat(timespec="microseconds") if first_seen is not None else "",
+        *_id_key(summary.id),
     )
 
 
 def _summary_filter(lang: str | None, outlet: str | None, since: date | None, until: date | None) -> dict:
     """The listing filters as store.story_summaries takes them."""
     return {
-        "lang": lang or None, "outlet_key": outlet.casefold() if outlet else None,
-        "since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
+        "lang": lang or None,
+        "outlet_key": outlet.casefold() if outlet else None,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
     }
 
 

@@ -5,6 +5,7 @@ reported only where *both* sides hold a detail the other lacks: a number
 missing from B is an omission, but a number missing from B while B holds
 another number it does not share with A is a change.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,7 +99,11 @@ def _date_differences(
         # Same month, other day or year: a changed numeral inside a date ("05/05/2016" vs
         # "05.05.2816") is reported as a number; another month is a different date.
         kind = "number" if da.month == db.month else "date"
-        differences.append(Difference(kind, _span(text_a, da.start, da.end), _span(text_b, db.start, db.end), f"dates {da.iso} vs {db.iso}"))
+        differences.append(
+            Difference(
+                kind, _span(text_a, da.start, da.end), _span(text_b, db.start, db.end), f"dates {da.iso} vs {db.iso}"
+            )
+        )
         settled_a.append(da)
         settled_b.append(db)
     return differences, (settled_a, settled_b)
@@ -143,7 +148,9 @@ def _glued_numbers(facts: SentenceFacts) -> list[_Glued]:
     for w in facts.words:
         if has_digit(w.text) and not w.text.isdigit() and (digits := _TRAILING_DIGITS.search(w.text)):
             value = Decimal(unicodedata.normalize("NFKC", digits.group()))
-            out.append(_Glued(w.start + digits.start(), w.start + digits.end(), value, name_key(w.text[: digits.start()])))
+            out.append(
+                _Glued(w.start + digits.start(), w.start + digits.end(), value, name_key(w.text[: digits.start()]))
+            )
     return out
 
 
@@ -355,7 +362,11 @@ class _Place:
     heard: bool  # B writes the A name in another script elsewhere
 
     def words_to_embed(self) -> list[str]:
-        return [self.name.text, self.partner.text] + _translation_candidates(self.words_a) + _translation_candidates(self.words_b)
+        return (
+            [self.name.text, self.partner.text]
+            + _translation_candidates(self.words_a)
+            + _translation_candidates(self.words_b)
+        )
 
 
 MAX_ACRONYM_LETTERS = 6
@@ -406,15 +417,22 @@ def _places(
         (wb,) = partners.values()
         # A translation of either name sits near the other, inside the anchors around it.
         q = index_b[wb.start]
-        words_a = [w for w in a.words[max(left + 1, p - NEAR) : min(right, p + NEAR + 1)] if id(w) in content_a and w is not wa]
+        words_a = [
+            w for w in a.words[max(left + 1, p - NEAR) : min(right, p + NEAR + 1)] if id(w) in content_a and w is not wa
+        ]
         words_b = [w for w in b.words[max(low + 1, q - NEAR) : min(high, q + NEAR + 1)] if id(w) in content_b]
         out.append(_Place(wa, wb, words_a, words_b, (a.lang, b.lang), heard))
     return out
 
 
 def _sole_partner(
-    wa: Word, missing_a: list[Word], index_a: dict[int, int], stretch_a: tuple[int, int],
-    unexplained_b: dict[int, Word], stretch_b: tuple[int, int], lang_b: str,
+    wa: Word,
+    missing_a: list[Word],
+    index_a: dict[int, int],
+    stretch_a: tuple[int, int],
+    unexplained_b: dict[int, Word],
+    stretch_b: tuple[int, int],
+    lang_b: str,
 ) -> dict[int, Word]:
     """Where the name has no anchored neighbour, its place is the stretch between the nearest
     anchors. If the A name is the one unexplained A name there, and no common word capitalised
@@ -546,5 +564,5 @@ def link_differences(
         dates, settled = _date_differences(a, b, text_a, text_b)
         numbers = _number_differences(a, b, settled, text_a, text_b)
         names = _name_differences(check, text_a, text_b, vectors, word_threshold)
-        out.append(tuple(sorted(dates + numbers + names, key=lambda d: (d.a.start if d.a else -1))))
+        out.append(tuple(sorted(dates + numbers + names, key=lambda d: d.a.start if d.a else -1)))
     return out

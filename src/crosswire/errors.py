@@ -5,6 +5,7 @@ refuses others, and tests/test_errors.py finds every code written in src/). The 
 page, docs/errors.md, is generated from it by docs_page(): `python tests/test_errors.py`
 writes it, and the test fails while the page is out of date.
 """
+
 from __future__ import annotations
 
 CODES: dict[str, str] = {
@@ -99,8 +100,7 @@ DETAILS: dict[str, str] = {
     "CW601": "a PostgreSQL corpus could not be reached or opened (the URL is shown with its password hidden)",
     "CW602": "a PostgreSQL database that has tables but is not a crosswire corpus (use an empty database)",
     "CW603": (
-        "the server has pgvector but this user may not install it: run `CREATE EXTENSION vector` as the "
-        "database owner"
+        "the server has pgvector but this user may not install it: run `CREATE EXTENSION vector` as the database owner"
     ),
     "CW604": "the PostgreSQL packages are not installed (`pip install 'crosswire[postgres]'`)",
     "CW605": "`crosswire db start`/`stop` could not start or find the local PostgreSQL server",

@@ -3,6 +3,7 @@
 Kept apart from cli.py, which registers them (cli.add_command), so that the commands of
 one feature live together.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,10 +18,19 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 @click.command("train-attribution", context_settings=CONTEXT_SETTINGS)
 @click.argument("polnear", metavar="PATH", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the model (default: where crosswire looks for it; see below).")
-@click.option("--iterations", type=click.IntRange(1), default=150, show_default=True,
-              help="Training iterations (L-BFGS); fewer trains faster and reads worse.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the model (default: where crosswire looks for it; see below).",
+)
+@click.option(
+    "--iterations",
+    type=click.IntRange(1),
+    default=150,
+    show_default=True,
+    help="Training iterations (L-BFGS); fewer trains faster and reads worse.",
+)
 def train_attribution(polnear: Path, out: Path | None, iterations: int) -> None:
     """Build the English attribution model from your copy of PolNeAR (its train/ folder).
 
@@ -44,13 +54,32 @@ EXPORT_FORMATS = ("csv", "html", "jsonld")
 
 @click.command("export", context_settings=CONTEXT_SETTINGS)
 @click.argument("story_id", metavar="STORY")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True,
-              help="csv: the claim matrix; html: a self-contained report; jsonld: schema.org Claims.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
-@click.option("--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
-              help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.")
-@click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help="Sentence encoder of the corpus.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv: the claim matrix; html: a self-contained report; jsonld: schema.org Claims.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--db",
+    metavar="FILE|URL",
+    envvar="CROSSWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.",
+)
+@click.option(
+    "--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help="Sentence encoder of the corpus."
+)
 def export(story_id: str, fmt: str, output: Path | None, db: str, encoder: str) -> None:
     """Export a story for a fact-check: its claim matrix as CSV, an HTML report, or JSON-LD.
 
@@ -93,15 +122,31 @@ def export(story_id: str, fmt: str, output: Path | None, db: str, encoder: str) 
 
 @click.command("poll", context_settings=CONTEXT_SETTINGS)
 @click.argument("feeds", metavar="FEEDS", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
-              help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.")
+@click.option(
+    "--db",
+    metavar="FILE|URL",
+    envvar="CROSSWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.",
+)
 @click.option("--every", type=click.FloatRange(0), default=900, show_default=True, help="Seconds between rounds.")
-@click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many rounds (default: until Ctrl-C).")
-@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Keep each address's ETag and Last-Modified in this file, so a restart asks only for changes.")
-@click.option("--json", "as_json", is_flag=True, help="Print each round's ingest summary as a JSON line (crosswire.ingest/1).")
+@click.option(
+    "--rounds", type=click.IntRange(1), default=None, help="Stop after this many rounds (default: until Ctrl-C)."
+)
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Keep each address's ETag and Last-Modified in this file, so a restart asks only for changes.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print each round's ingest summary as a JSON line (crosswire.ingest/1)."
+)
 @click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help="Sentence encoder.")
-def poll(feeds: Path, db: str, every: float, rounds: int | None, state: Path | None, as_json: bool, encoder: str) -> None:
+def poll(
+    feeds: Path, db: str, every: float, rounds: int | None, state: Path | None, as_json: bool, encoder: str
+) -> None:
     """Ingest a list of feeds (and pages) now and again, like `crosswire ingest URL...` each round.
 
     FEEDS is a text file with one http(s) address per line (# starts a comment). Each round
@@ -128,8 +173,11 @@ def poll(feeds: Path, db: str, every: float, rounds: int | None, state: Path | N
 
     lines = [line.split("#", 1)[0].strip() for line in feeds.read_text("utf-8").splitlines()]
     addresses = [line for line in lines if is_url(line)]
-    bad = [Rejected(f"{feeds}:{n}", "CW140", "not an http(s) address") for n, line in enumerate(lines, 1)
-           if line and not is_url(line)]
+    bad = [
+        Rejected(f"{feeds}:{n}", "CW140", "not an http(s) address")
+        for n, line in enumerate(lines, 1)
+        if line and not is_url(line)
+    ]
     fetcher = Fetcher(FetchConfig(), validators=load_validators(state) if state else {})
     done = 0
     try:
@@ -154,8 +202,14 @@ def poll(feeds: Path, db: str, every: float, rounds: int | None, state: Path | N
 
 @click.command("history", context_settings=CONTEXT_SETTINGS)
 @click.argument("address", metavar="URL")
-@click.option("--db", metavar="FILE|URL", envvar="CROSSWIRE_DB", default=DEFAULT_DB, show_default=True,
-              help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.")
+@click.option(
+    "--db",
+    metavar="FILE|URL",
+    envvar="CROSSWIRE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The corpus database: an SQLite file, or a postgresql:// URL. Also CROSSWIRE_DB.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (schema crosswire.history/1).")
 @click.option("--encoder", metavar="NAME", default=DEFAULT_ENCODER, show_default=True, help="Sentence encoder.")
 def history(address: str, db: str, as_json: bool, encoder: str) -> None:
@@ -193,8 +247,12 @@ def history(address: str, db: str, as_json: bool, encoder: str) -> None:
     console = Console()
     console.print(Text(f"{found.address}: {len(found.versions)} version(s)"), soft_wrap=True)
     for version in found.versions:
-        console.print(Text(f"  article {version.article_id}  {version.to_dict()['published'] or 'undated'}  {version.title or ''}"),
-                      soft_wrap=True)
+        console.print(
+            Text(
+                f"  article {version.article_id}  {version.to_dict()['published'] or 'undated'}  {version.title or ''}"
+            ),
+            soft_wrap=True,
+        )
     for revision in found.revisions:
         label = "silent edit" if revision.silent else "edit"
         console.print(Text(f"\n{label}: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)

@@ -18,6 +18,7 @@ timed out, an HTTP error status, too large, not HTML or not a feed, a redirect l
 many redirects, disallowed by robots.txt); `fetch_articles` turns them into
 read.Rejected and goes on with the next address.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,6 +45,7 @@ from crosswire.read.text import text_from_bytes
 if TYPE_CHECKING:
     import httpx
 
+
 def _user_agent() -> str:
     try:
         version = importlib.metadata.version("crosswire")
@@ -61,8 +63,14 @@ DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_MIN_INTERVAL_S = 1.0
 ROBOTS_MAX_BYTES = 512 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
-               "application/feed+json")
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+)
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 _REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -111,7 +119,9 @@ class Fetcher:
         import httpx  # only a run that fetches pays for loading it
 
         self._client = httpx.Client(
-            timeout=self.config.timeout_s, follow_redirects=False, transport=self.transport,
+            timeout=self.config.timeout_s,
+            follow_redirects=False,
+            transport=self.transport,
             headers={"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -155,8 +165,15 @@ class Fetcher:
                 return Fetched(url, current, 304, "", b"", known.get("etag"), known.get("last_modified"))
             if response.status >= 400:
                 raise CrosswireError("CW143", url, f"HTTP {response.status}")
-            fetched = Fetched(url, current, response.status, response.content_type, response.body,
-                              response.etag, response.last_modified)
+            fetched = Fetched(
+                url,
+                current,
+                response.status,
+                response.content_type,
+                response.body,
+                response.etag,
+                response.last_modified,
+            )
             remembered = {k: v for k, v in (("etag", fetched.etag), ("last_modified", fetched.last_modified)) if v}
             if remembered:
                 self.validators[url] = self.validators[current] = remembered
@@ -169,7 +186,9 @@ class Fetcher:
             self._robots[origin] = self._read_robots(origin, source)
         robots = self._robots[origin]
         if robots is None:
-            raise CrosswireError("CW149", source, f"{origin}/robots.txt could not be fetched, so the site is not crawled")
+            raise CrosswireError(
+                "CW149", source, f"{origin}/robots.txt could not be fetched, so the site is not crawled"
+            )
         if not robots.can_fetch(ROBOTS_AGENT, url):
             raise CrosswireError("CW149", source, f"disallowed by {origin}/robots.txt")
 
@@ -209,25 +228,34 @@ class Fetcher:
             with self._client.stream("GET", url, headers=headers) as response:
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
-                    raise CrosswireError("CW144", source, f"the answer is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+                    raise CrosswireError(
+                        "CW144", source, f"the answer is {int(declared):,} bytes, over the {max_bytes:,}-byte limit"
+                    )
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
                     if len(body) > max_bytes:
                         raise CrosswireError("CW144", source, f"the answer is over the {max_bytes:,}-byte limit")
                 return _Response(
-                    response.status_code, response.headers.get("Location"),
-                    response.headers.get("Content-Type", "").split(";")[0].strip().lower(), bytes(body),
-                    response.headers.get("ETag"), response.headers.get("Last-Modified"),
+                    response.status_code,
+                    response.headers.get("Location"),
+                    response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
+                    bytes(body),
+                    response.headers.get("ETag"),
+                    response.headers.get("Last-Modified"),
                 )
         except httpx.TimeoutException:
             raise CrosswireError("CW148", source, f"no answer from {host} within {self.config.timeout_s:g} s") from None
         except httpx.ConnectError as exc:
             if _is_dns_failure(exc):
-                raise CrosswireError("CW141", source, f"the host name {urlsplit(url).hostname} could not be resolved") from None
+                raise CrosswireError(
+                    "CW141", source, f"the host name {urlsplit(url).hostname} could not be resolved"
+                ) from None
             raise CrosswireError("CW142", source, f"could not connect to {host} ({exc})") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise CrosswireError("CW142", source, f"the connection to {host} failed ({type(exc).__name__}: {exc})") from None
+            raise CrosswireError(
+                "CW142", source, f"the connection to {host} failed ({type(exc).__name__}: {exc})"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -263,15 +291,27 @@ def _is_feed(fetched: Fetched) -> bool:
     return fetched.body.lstrip()[:200].lower().startswith(_FEED_ROOTS) or b"<rss" in fetched.body[:400].lower()
 
 
-def page_article(fetched: Fetched, published: str | None = None, title: str | None = None,
-                 outlet: str | None = None) -> Article:
+def page_article(
+    fetched: Fetched, published: str | None = None, title: str | None = None, outlet: str | None = None
+) -> Article:
     """The article of a fetched HTML page; CW145 for an answer that is not HTML."""
     if fetched.content_type not in _HTML_TYPES:
-        raise CrosswireError("CW145", fetched.url, f"not an HTML page (Content-Type {fetched.content_type or 'missing'})")
+        raise CrosswireError(
+            "CW145", fetched.url, f"not an HTML page (Content-Type {fetched.content_type or 'missing'})"
+        )
     text, encoding = text_from_bytes(fetched.body, fetched.url)
     meta = {"encoding": encoding, "fetched_url": fetched.final_url}
-    article = build_article(text, fetched.url, is_html=True, lang=None, meta=meta, url=fetched.final_url,
-                            title=title, outlet=outlet, published=published)
+    article = build_article(
+        text,
+        fetched.url,
+        is_html=True,
+        lang=None,
+        meta=meta,
+        url=fetched.final_url,
+        title=title,
+        outlet=outlet,
+        published=published,
+    )
     return article
 
 
@@ -344,7 +384,9 @@ def load_validators(path: Path) -> dict[str, dict[str, str]]:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)} if isinstance(data, dict) else {}
+    return (
+        {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)} if isinstance(data, dict) else {}
+    )
 
 
 def save_validators(path: Path, validators: dict[str, dict[str, str]]) -> None:

@@ -13,6 +13,7 @@ note is a sentence of its own, wherever the outlet puts it, in any language. Thi
 lower bound on notes (an added sentence may be news, not a note), so "noted" means "a
 sentence was added", never that a note was recognised.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,12 @@ class Version:
     fetched: str | None  # the address it was read from, after redirects, when fetched
 
     def to_dict(self) -> dict:
-        return {"article": self.article_id, "title": self.title, "published": iso_datetime(self.published) or self.published,
-                "fetched_url": self.fetched}
+        return {
+            "article": self.article_id,
+            "title": self.title,
+            "published": iso_datetime(self.published) or self.published,
+            "fetched_url": self.fetched,
+        }
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,12 @@ class Revision:
 
     def to_dict(self) -> dict:
         return {
-            "before": self.before, "after": self.after, "silent": self.silent,
-            "added": list(self.added), "dropped": list(self.dropped), "changed": [c.to_dict() for c in self.changed],
+            "before": self.before,
+            "after": self.after,
+            "silent": self.silent,
+            "added": list(self.added),
+            "dropped": list(self.dropped),
+            "changed": [c.to_dict() for c in self.changed],
         }
 
 
@@ -73,8 +82,12 @@ class History:
     revisions: tuple[Revision, ...]
 
     def to_dict(self) -> dict:
-        return {"schema": HISTORY_SCHEMA, "address": self.address, "versions": [v.to_dict() for v in self.versions],
-                "revisions": [r.to_dict() for r in self.revisions]}
+        return {
+            "schema": HISTORY_SCHEMA,
+            "address": self.address,
+            "versions": [v.to_dict() for v in self.versions],
+            "revisions": [r.to_dict() for r in self.revisions],
+        }
 
 
 def history(corpus: Corpus, address: str) -> History:
@@ -84,13 +97,20 @@ def history(corpus: Corpus, address: str) -> History:
     if not ids:
         raise CorpusError(address, "no such article: nothing was read from this address")
     stored = corpus.store.articles(ids)
-    versions = tuple(Version(s.id, s.article.title, s.article.published,
-                             s.article.meta.get("fetched_url") if isinstance(s.article.meta, dict) else None)
-                     for s in stored)
+    versions = tuple(
+        Version(
+            s.id,
+            s.article.title,
+            s.article.published,
+            s.article.meta.get("fetched_url") if isinstance(s.article.meta, dict) else None,
+        )
+        for s in stored
+    )
     revisions = []
     for old, new in zip(stored, stored[1:]):
-        result = compare(old.article, new.article, encoder=corpus.encoder, lang_a=old.article.lang,
-                         lang_b=new.article.lang)
+        result = compare(
+            old.article, new.article, encoder=corpus.encoder, lang_a=old.article.lang, lang_b=new.article.lang
+        )
         a, b = result.a.sentences, result.b.sentences
         changed = []
         for link in result.links:
@@ -98,6 +118,13 @@ def history(corpus: Corpus, address: str) -> History:
             after = " ".join(b[j].text for j in link.b)
             if before.split() != after.split() or link.differences:
                 changed.append(ChangedSentence(before, after, link.differences))
-        revisions.append(Revision(old.id, new.id, tuple(b[j].text for j in result.only_b),
-                                  tuple(a[i].text for i in result.only_a), tuple(changed)))
+        revisions.append(
+            Revision(
+                old.id,
+                new.id,
+                tuple(b[j].text for j in result.only_b),
+                tuple(a[i].text for i in result.only_a),
+                tuple(changed),
+            )
+        )
     return History(address, versions, tuple(revisions))

@@ -20,6 +20,7 @@ For each article read (see read.read_articles):
 Story linking is a separate step after ingest (crosswire.corpus.Corpus.ingest runs
 both): it takes the articles in no story yet and places them in publication order.
 """
+
 from __future__ import annotations
 
 import functools
@@ -187,12 +188,18 @@ def ingest(
         return any(real == f or real.startswith(f + os.sep) for f in store_files)
 
     # A web address (crosswire.fetch: a page or a feed) is read in its place among the files.
-    files = [file for path in paths for file in ([str(path)] if is_url(str(path)) else input_files(path))
-             if is_url(str(file)) or not own(file)]
+    files = [
+        file
+        for path in paths
+        for file in ([str(path)] if is_url(str(path)) else input_files(path))
+        if is_url(str(file)) or not own(file)
+    ]
     report = IngestReport(encoder=enc.name, files=len(files))
     started, cpu_started = time.perf_counter(), time.thread_time()
-    with ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker, \
-            web_reader() as fetch:
+    with (
+        ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker,
+        web_reader() as fetch,
+    ):
         batch = _Batch(store, enc, report, worker)
         for done, file in enumerate(files, start=1):
             for item in fetch(str(file)) if is_url(str(file)) else read_file_articles(file, max_bytes=max_bytes):
@@ -252,9 +259,7 @@ def encoder_texts(prepared: Sequence[PreparedArticle]) -> list[str]:
     """What to encode for these articles, in order: each one's sentences, then its lead
     text (the similarity profile's lead vector)."""
     return [
-        text
-        for p in prepared
-        for text in (*(s.text for s in p.sentences), lead_text([s.text for s in p.sentences]))
+        text for p in prepared for text in (*(s.text for s in p.sentences), lead_text([s.text for s in p.sentences]))
     ]
 
 
@@ -267,19 +272,21 @@ def new_articles(prepared: Sequence[PreparedArticle], vectors: np.ndarray, encod
         lead_vector = vectors[offset + len(p.sentences)]
         offset += len(p.sentences) + 1
         profile = profile_from_parts(p.article, rows, lead_vector, p.sentence_facts)
-        rows_out.append(NewArticle(
-            article=p.article,
-            content_hash=p.content_hash,
-            sentences=p.sentences,
-            encoder=encoder,
-            vectors=rows,
-            facts=p.facts,
-            signature=minhash_signature(shingles(p.article.text)),
-            profile=profile.to_bytes(),
-            article_vector=profile.vector,
-            attributions=p.attributions,
-            attribution_extractor=extractor_fingerprint(),
-        ))
+        rows_out.append(
+            NewArticle(
+                article=p.article,
+                content_hash=p.content_hash,
+                sentences=p.sentences,
+                encoder=encoder,
+                vectors=rows,
+                facts=p.facts,
+                signature=minhash_signature(shingles(p.article.text)),
+                profile=profile.to_bytes(),
+                article_vector=profile.vector,
+                attributions=p.attributions,
+                attribution_extractor=extractor_fingerprint(),
+            )
+        )
     return rows_out
 
 

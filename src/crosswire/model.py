@@ -4,6 +4,7 @@ source -> Article -> Sentence[] -> Fact[] -> Link[] / Difference[] -> Comparison
 All offsets are character offsets into `Article.text`, the original input
 (for HTML: the extracted main text).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -16,6 +16,7 @@ sources that cite nothing further. The independent-corroboration count of a
 linked claim is the number of distinct roots over both articles: two articles
 relaying one report count as 1.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,9 @@ _DATELINE_OUTLET = re.compile(r"\(([^()\n]{2,30})\)\s*[-–—]")
 DATE_SEARCH_SENTENCES = 6
 # Hedges of type "conditional" are a verb mood ("aurait", "habría", "sarebbe"): listed
 # as attributions, but translations render them in too many ways to compare.
-GRAMMATICAL_HEDGES = frozenset({"anonymous:conditional"})  # a date in the text counts as the publication date only near the top
+GRAMMATICAL_HEDGES = frozenset(
+    {"anonymous:conditional"}
+)  # a date in the text counts as the publication date only near the top
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,10 @@ class Edge:
 
     def to_dict(self) -> dict:
         return {
-            "source": self.source, "target": self.target, "kind": self.kind, "side": self.side,
+            "source": self.source,
+            "target": self.target,
+            "kind": self.kind,
+            "side": self.side,
             "evidence": self.evidence.to_dict() if self.evidence else None,
         }
 
@@ -108,8 +114,11 @@ class ClaimProvenance:
 
     def to_dict(self) -> dict:
         return {
-            "link": self.link, "sources_a": list(self.sources_a), "sources_b": list(self.sources_b),
-            "roots": list(self.roots), "independent_sources": self.independent,
+            "link": self.link,
+            "sources_a": list(self.sources_a),
+            "sources_b": list(self.sources_b),
+            "roots": list(self.roots),
+            "independent_sources": self.independent,
             "folded": [f.to_dict() for f in self.folded],
         }
 
@@ -245,7 +254,8 @@ def _with_quote_continuations(doc: Document, sources: ArticleSources) -> Article
         if sentence.index in attributed or not text or text[0] not in "\"“„«「'‘":
             continue
         previous = [
-            a for a in sources.attributions + tuple(carried)
+            a
+            for a in sources.attributions + tuple(carried)
             if a.sentence == sentence.index - 1 and not a.relay and a.cue_kind == "verb"
         ]
         carried.extend(replace(a, sentence=sentence.index, content=None) for a in previous)
@@ -346,7 +356,8 @@ class SourceCount:
 
 
 def source_graph(
-    docs: Mapping[str, Document], labels: Mapping[str, str] | None = None,
+    docs: Mapping[str, Document],
+    labels: Mapping[str, str] | None = None,
     known: Mapping[str, ArticleSources] | None = None,
 ) -> SourceGraph:
     """The sources of each article and the graph joining them (ids are the mapping's keys);
@@ -356,10 +367,12 @@ def source_graph(
         side: _with_quote_continuations(doc, known[side] if side in known else article_sources(doc))
         for side, doc in docs.items()
     }
-    nodes, edges = _graph({
-        side: (sources[side], doc.article.text, (labels or {}).get(side, f"article {side}"))
-        for side, doc in docs.items()
-    })
+    nodes, edges = _graph(
+        {
+            side: (sources[side], doc.article.text, (labels or {}).get(side, f"article {side}"))
+            for side, doc in docs.items()
+        }
+    )
     ordered = dict(sorted(nodes.items(), key=lambda item: (item[1].kind != "article", item[0])))
     return SourceGraph(sources, ordered, tuple(edges))
 
@@ -369,9 +382,15 @@ def provenance(doc_a: Document, doc_b: Document, links: tuple[Link, ...]) -> Pro
     claims = []
     for index, link in enumerate(links):
         count = graph.claim_count({"a": link.a, "b": link.b})
-        claims.append(ClaimProvenance(index, tuple(count.starts["a"]), tuple(count.starts["b"]), count.roots, count.folded))
+        claims.append(
+            ClaimProvenance(index, tuple(count.starts["a"]), tuple(count.starts["b"]), count.roots, count.folded)
+        )
     return Provenance(
-        graph.sources["a"], graph.sources["b"], tuple(graph.nodes.values()), graph.edges, tuple(claims),
+        graph.sources["a"],
+        graph.sources["b"],
+        tuple(graph.nodes.values()),
+        graph.edges,
+        tuple(claims),
     )
 
 
@@ -384,7 +403,8 @@ def _hedged(attributions: list[Attribution]) -> list[Attribution]:
     if any(x.cue_kind == "verb" for x in attributions):
         return []
     return [
-        x for x in attributions
+        x
+        for x in attributions
         if (x.cue_kind == "hedge" and x.entity.key not in GRAMMATICAL_HEDGES)
         or (x.cue_kind in ("prep", "post") and x.entity.kind == "anonymous")
     ]
@@ -394,9 +414,11 @@ def _mentions_cue(doc: Document, sentences: tuple[int, ...]) -> bool:
     """Whether any cue of the language occurs in the sentences, even one not read as an attribution."""
     lex = lexicon(doc.article.lang)
     text = doc.article.text
-    return any(
-        lex.pattern.search(text, doc.sentences[i].start, doc.sentences[i].end) for i in sentences
-    ) if lex and lex.pattern else False
+    return (
+        any(lex.pattern.search(text, doc.sentences[i].start, doc.sentences[i].end) for i in sentences)
+        if lex and lex.pattern
+        else False
+    )
 
 
 def _mentions(doc: Document, sentences: tuple[int, ...], entity: SourceEntity) -> bool:
@@ -429,12 +451,19 @@ def attribution_differences(link: Link, prov: Provenance, doc_a: Document, doc_b
     credited_a = [x for x in attrs_a if x.entity.kind in ("outlet", "institution")]
     credited_b = [x for x in attrs_b if x.entity.kind in ("outlet", "institution")]
     if (
-        credited_a and credited_b
+        credited_a
+        and credited_b
         and not {x.entity.key for x in credited_a} & {x.entity.key for x in credited_b}
         and not any(_mentions(doc_b, link.b, x.entity) for x in credited_a)
         and not any(_mentions(doc_a, link.a, x.entity) for x in credited_b)
     ):
         first_a, first_b = credited_a[0], credited_b[0]
-        return (Difference("attribution", _evidence(first_a, doc_a.article.text), _evidence(first_b, doc_b.article.text),
-                           f"credited to {first_a.entity.name!r} in A, {first_b.entity.name!r} in B"),)
+        return (
+            Difference(
+                "attribution",
+                _evidence(first_a, doc_a.article.text),
+                _evidence(first_b, doc_b.article.text),
+                f"credited to {first_a.entity.name!r} in A, {first_b.entity.name!r} in B",
+            ),
+        )
     return ()

@@ -18,6 +18,7 @@ model over `pair_features`, fitted on the SemEval-2022 task 8 development pairs 
 `data/similarity.json` and `bench/similarity.py --fit`): 1 means "same story"
 (Overall 1), 0 "unrelated" (Overall 4).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -60,8 +61,17 @@ NAME_PREFIX = 5
 STEM_CHARS = 4
 
 FEATURES = (
-    "vector", "lead_vector", "sentence_match", "top_sentences", "words", "names",
-    "numbers", "dates", "places", "same_lang", "length_ratio",
+    "vector",
+    "lead_vector",
+    "sentence_match",
+    "top_sentences",
+    "words",
+    "names",
+    "numbers",
+    "dates",
+    "places",
+    "same_lang",
+    "length_ratio",
 )
 # These enter the model squared as well: their effect on the rating is not linear.
 SQUARED = ("vector", "lead_vector", "sentence_match", "words", "names", "numbers")
@@ -86,14 +96,21 @@ class ArticleProfile:
 
     def to_bytes(self) -> bytes:
         """Compact serialisation (vectors as float16) for a store or a linker state file."""
-        header = json.dumps({
-            "lang": self.lang, "published": self.published, "chars": self.chars,
-            "dim": int(self.vector.shape[0]), "sentences": int(len(self.sentence_vectors)),
-            "words": int(len(self.word_keys)),
-            "wide": None if self.wide_vectors is None else list(self.wide_vectors.shape),
-            "names": sorted(self.names), "places": sorted(self.places),
-            "numbers": sorted(self.numbers), "dates": sorted(self.dates),
-        }).encode()
+        header = json.dumps(
+            {
+                "lang": self.lang,
+                "published": self.published,
+                "chars": self.chars,
+                "dim": int(self.vector.shape[0]),
+                "sentences": int(len(self.sentence_vectors)),
+                "words": int(len(self.word_keys)),
+                "wide": None if self.wide_vectors is None else list(self.wide_vectors.shape),
+                "names": sorted(self.names),
+                "places": sorted(self.places),
+                "numbers": sorted(self.numbers),
+                "dates": sorted(self.dates),
+            }
+        ).encode()
         parts = [
             np.concatenate([self.vector[None], self.lead_vector[None], self.sentence_vectors]).astype("<f2").tobytes(),
             self.word_keys.astype("<u4").tobytes(),
@@ -118,9 +135,19 @@ class ArticleProfile:
             rows, dim = h["wide"]
             wide = np.frombuffer(blob, "<f2", rows * dim, offset).reshape(rows, dim).astype(np.float32)
         return cls(
-            h["lang"], h["published"], h["chars"], vectors[0], vectors[1], vectors[2:],
-            frozenset(h["names"]), frozenset(h["places"]), frozenset(h["numbers"]), frozenset(h["dates"]),
-            keys, counts, wide,
+            h["lang"],
+            h["published"],
+            h["chars"],
+            vectors[0],
+            vectors[1],
+            vectors[2:],
+            frozenset(h["names"]),
+            frozenset(h["places"]),
+            frozenset(h["numbers"]),
+            frozenset(h["dates"]),
+            keys,
+            counts,
+            wide,
         )
 
 
@@ -153,7 +180,9 @@ def wide_texts(sentences: Sequence[str]) -> list[str]:
     return out
 
 
-def with_wide_vectors(profile: ArticleProfile, sentences: Sequence[str], encoder: str | Encoder = WIDE_ENCODER) -> ArticleProfile:
+def with_wide_vectors(
+    profile: ArticleProfile, sentences: Sequence[str], encoder: str | Encoder = WIDE_ENCODER
+) -> ArticleProfile:
     """The profile with the wide encoder's vectors of the `wide_texts` of its article's
     sentences (in text order)."""
     vectors = _encoder(encoder).encode(wide_texts(sentences)) if sentences else np.zeros((0, 0), np.float32)
@@ -223,7 +252,10 @@ def _encoder(encoder: str | Encoder) -> Encoder:
 
 
 def build_profile(
-    article: str | Article, *, encoder: str | Encoder = DEFAULT_ENCODER, wide_encoder: str | Encoder | None = None,
+    article: str | Article,
+    *,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    wide_encoder: str | Encoder | None = None,
 ) -> ArticleProfile:
     """Segment, extract facts and encode one article (text or `Article`); with
     `wide_encoder` (WIDE_ENCODER or a stand-in for it), its vectors of the opening too."""
@@ -269,19 +301,22 @@ def pair_features(a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
         top = np.sort(matrix, axis=None)[::-1][:3].mean()
     else:
         sentence_match = top = 0.0
-    return np.array([
-        a.vector @ b.vector,
-        a.lead_vector @ b.lead_vector,
-        sentence_match,
-        top,
-        _word_overlap(a, b),
-        _set_overlap(a.names, b.names),
-        _set_overlap(a.numbers, b.numbers),
-        _set_overlap(a.dates, b.dates),
-        _set_overlap(a.places, b.places),
-        float(a.lang == b.lang),
-        min(a.chars, b.chars) / max(a.chars, b.chars, 1),
-    ], dtype=np.float64)
+    return np.array(
+        [
+            a.vector @ b.vector,
+            a.lead_vector @ b.lead_vector,
+            sentence_match,
+            top,
+            _word_overlap(a, b),
+            _set_overlap(a.names, b.names),
+            _set_overlap(a.numbers, b.numbers),
+            _set_overlap(a.dates, b.dates),
+            _set_overlap(a.places, b.places),
+            float(a.lang == b.lang),
+            min(a.chars, b.chars) / max(a.chars, b.chars, 1),
+        ],
+        dtype=np.float64,
+    )
 
 
 def model_inputs(features: np.ndarray) -> np.ndarray:
@@ -308,9 +343,12 @@ class SimilarityModel:
 
     def to_dict(self) -> dict:
         return {
-            "features": list(FEATURES), "squared": list(SQUARED),
-            "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-            "weights": self.weights.tolist(), "bias": self.bias,
+            "features": list(FEATURES),
+            "squared": list(SQUARED),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(),
+            "bias": self.bias,
             "same_story_threshold": self.same_story_threshold,
         }
 
@@ -318,8 +356,13 @@ class SimilarityModel:
     def from_dict(cls, d: dict) -> SimilarityModel:
         if tuple(d["features"]) != FEATURES or tuple(d["squared"]) != SQUARED:
             raise ValueError("similarity model was fitted on other features; re-run bench/similarity.py --fit")
-        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["weights"]), float(d["bias"]),
-                   float(d["same_story_threshold"]))
+        return cls(
+            np.array(d["mean"]),
+            np.array(d["scale"]),
+            np.array(d["weights"]),
+            float(d["bias"]),
+            float(d["same_story_threshold"]),
+        )
 
 
 @functools.lru_cache(maxsize=1)

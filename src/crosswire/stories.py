@@ -75,6 +75,7 @@ The nearest-neighbour search sits behind `NeighbourIndex`: `UsearchIndex` in thi
 process by default; a store may answer it itself (the PostgreSQL store, in SQL with
 pgvector), and then keeps the state (`state()`, `from_state`) where it likes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -279,8 +280,11 @@ class UsearchIndex:
     def add(self, article_id: str, vector: np.ndarray) -> None:
         if self._index is None:
             self._index = Index(
-                ndim=len(vector), metric="cos", dtype="f16",
-                expansion_add=self._expansion, expansion_search=self._expansion,
+                ndim=len(vector),
+                metric="cos",
+                dtype="f16",
+                expansion_add=self._expansion,
+                expansion_search=self._expansion,
             )
         # One thread, in arrival order: the graph, and so the neighbours found, are reproducible.
         self._index.add(len(self._keys), vector, threads=1)
@@ -345,14 +349,20 @@ def parse_time(value: str | None) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return (
+        parsed.replace(tzinfo=None)
+        if parsed.tzinfo is None
+        else parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    )
 
 
 def linking_order(items: Iterable[T], published: Callable[[T], str | None]) -> list[T]:
     """Items in publication order, undated ones last, ties in input order."""
     indexed = list(enumerate(items))
     times = {i: parse_time(published(item)) for i, item in indexed}
-    return [item for i, item in sorted(indexed, key=lambda p: (times[p[0]] is None, times[p[0]] or dt.datetime.min, p[0]))]
+    return [
+        item for i, item in sorted(indexed, key=lambda p: (times[p[0]] is None, times[p[0]] or dt.datetime.min, p[0]))
+    ]
 
 
 class StoryLinker:
@@ -498,7 +508,11 @@ class StoryLinker:
             # many sentences that each stand out a little are as sure as one far out.
             combined = sum(found) / np.sqrt(len(mine))
             share = len(found) / min(len(mine), lengths[story])
-            if len(found) >= MIN_LINKED_SENTENCES and share >= self.config.min_shared and combined >= self.config.min_standout:
+            if (
+                len(found) >= MIN_LINKED_SENTENCES
+                and share >= self.config.min_shared
+                and combined >= self.config.min_standout
+            ):
                 evidence[story] = combined
         return evidence
 
@@ -529,11 +543,17 @@ class StoryLinker:
         while self._without_wide:
             article_id = self._without_wide[-1]
             then = self._published[article_id]
-            if when is not None and then is not None and abs((when - then).total_seconds()) > self.config.window_days * 86400:
+            if (
+                when is not None
+                and then is not None
+                and abs((when - then).total_seconds()) > self.config.window_days * 86400
+            ):
                 break
             wanted.append(self._without_wide.pop())
         for start in range(0, len(wanted), REPLAY_CHUNK):
-            for article_id, given in zip(wanted[start : start + REPLAY_CHUNK], self.wide_provider(wanted[start : start + REPLAY_CHUNK])):
+            for article_id, given in zip(
+                wanted[start : start + REPLAY_CHUNK], self.wide_provider(wanted[start : start + REPLAY_CHUNK])
+            ):
                 self.profiles[article_id] = given
                 self._wide.add(article_id, wide_article_vector(given))
 
@@ -549,7 +569,11 @@ class StoryLinker:
         members: list[str] = []
         for member in dict.fromkeys(found):
             then = self._published[member]
-            if when is not None and then is not None and abs((when - then).total_seconds()) > self.config.window_days * 86400:
+            if (
+                when is not None
+                and then is not None
+                and abs((when - then).total_seconds()) > self.config.window_days * 86400
+            ):
                 continue
             members.append(member)
         return members
@@ -655,9 +679,7 @@ class StoryLinker:
             _write_atomic(folder / PROFILES_FILE, b"".join(len(b).to_bytes(4, "little") + b for b in blobs))
 
     @classmethod
-    def load(
-        cls, path: str | os.PathLike[str], *, profiles: Profiles | None = None
-    ) -> StoryLinker:
+    def load(cls, path: str | os.PathLike[str], *, profiles: Profiles | None = None) -> StoryLinker:
         """Read a saved linker; pass `profiles` when they live elsewhere (a store)."""
         folder = Path(path)
         state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
@@ -700,7 +722,12 @@ class StoryLinker:
 
     @classmethod
     def from_state(
-        cls, state: dict, *, profiles: Profiles | None, index: NeighbourIndex, source: str,
+        cls,
+        state: dict,
+        *,
+        profiles: Profiles | None,
+        index: NeighbourIndex,
+        source: str,
         wide: np.ndarray | None = None,
     ) -> StoryLinker:
         """A linker from `state()`'s data and the index saved with it (and the wide matrix,

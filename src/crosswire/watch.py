@@ -38,6 +38,7 @@ dead-lettered message keeps its fields; replay it with XADD once the cause is fi
 An outage of the store that outlasts max_deliveries retries dead-letters the messages it
 held up (their error names the outage): replay them the same way.
 """
+
 from __future__ import annotations
 
 import os
@@ -104,9 +105,14 @@ class WatchReport:
 
     def to_dict(self) -> dict:
         return {
-            "schema": SCHEMA_ID, "consumer": self.consumer, "messages": self.messages,
-            "reclaimed": self.reclaimed, "linked": self.linked, "failed": self.failed,
-            "dead_letters": self.dead_letters, "ingest": self.ingest.to_dict(),
+            "schema": SCHEMA_ID,
+            "consumer": self.consumer,
+            "messages": self.messages,
+            "reclaimed": self.reclaimed,
+            "linked": self.linked,
+            "failed": self.failed,
+            "dead_letters": self.dead_letters,
+            "ingest": self.ingest.to_dict(),
         }
 
 
@@ -144,8 +150,10 @@ def watch(db: str, options: WatchOptions) -> WatchReport:
             own_pending = True  # first: this consumer's own unacknowledged messages (a restart)
             last_message = time.monotonic()
             while True:
-                room = options.batch if options.max_messages is None else min(
-                    options.batch, options.max_messages - report.messages
+                room = (
+                    options.batch
+                    if options.max_messages is None
+                    else min(options.batch, options.max_messages - report.messages)
                 )
                 if room <= 0:
                     break
@@ -167,12 +175,19 @@ def watch(db: str, options: WatchOptions) -> WatchReport:
                 if options.link and len(report.ingest.stored) > stored_before:
                     report.linked += corpus.link()
     except redis.exceptions.RedisError as exc:
-        raise CrosswireError("CW626", options.redis_url, f"the Redis server refused or dropped a command ({exc})") from None
+        raise CrosswireError(
+            "CW626", options.redis_url, f"the Redis server refused or dropped a command ({exc})"
+        ) from None
     return report
 
 
 def _handle(
-    client: Any, options: WatchOptions, corpus: Corpus, encoder: Any, messages: list, report: WatchReport,
+    client: Any,
+    options: WatchOptions,
+    corpus: Corpus,
+    encoder: Any,
+    messages: list,
+    report: WatchReport,
     retried: bool,
 ) -> None:
     """Store these messages' articles (one encoder call) and acknowledge each once it is
@@ -251,13 +266,20 @@ def _without_dead_letters(client: Any, options: WatchOptions, messages: list, re
         noted = client.hget(options.errors_key, message_id)
         source = f"redis:{options.stream}/{message_id.decode()}"
         error = (
-            noted.decode("utf-8", "replace") if noted is not None
+            noted.decode("utf-8", "replace")
+            if noted is not None
             else f"CW629 {source}: delivered {deliveries} times and never acknowledged (its worker died or hung each time)"
         )
         with client.pipeline(transaction=True) as multi:
-            multi.xadd(options.dead_letters, {
-                **fields, DEAD_ID: message_id, DEAD_DELIVERIES: str(deliveries), DEAD_ERROR: error,
-            })
+            multi.xadd(
+                options.dead_letters,
+                {
+                    **fields,
+                    DEAD_ID: message_id,
+                    DEAD_DELIVERIES: str(deliveries),
+                    DEAD_ERROR: error,
+                },
+            )
             multi.xack(options.stream, options.group, message_id)
             multi.hdel(options.errors_key, message_id)
             multi.execute()
@@ -280,8 +302,12 @@ def _next_messages(client: Any, options: WatchOptions, count: int, own_pending: 
     """(messages, how many of them were reclaimed, whether own pending ones may be left):
     stale ones first, then this consumer's own pending ones, then new ones."""
     claimed = client.xautoclaim(
-        options.stream, options.group, options.consumer, min_idle_time=options.claim_idle_ms,
-        start_id="0-0", count=count,
+        options.stream,
+        options.group,
+        options.consumer,
+        min_idle_time=options.claim_idle_ms,
+        start_id="0-0",
+        count=count,
     )[1]
     # Entries deleted from the stream while pending come back as (id, None): nothing to ingest.
     deleted = [message_id for message_id, fields in claimed if fields is None]
@@ -316,7 +342,9 @@ def _item(stream: str, message_id: bytes, fields: dict[bytes, bytes]) -> Item:
     record = fields.get(ARTICLE_FIELD)
     if record is None:
         names = ", ".join(sorted(k.decode("utf-8", "replace") for k in fields)) or "none"
-        return Rejected(source, "CW627", f"a message needs an `article` field holding a JSON article; found fields: {names}")
+        return Rejected(
+            source, "CW627", f"a message needs an `article` field holding a JSON article; found fields: {names}"
+        )
     try:
         article = read_json_article(record, source)
     except CrosswireError as exc:

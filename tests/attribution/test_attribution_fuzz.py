@@ -8,6 +8,7 @@ the text and its `.text` is `text[start:end]`. The long sentences once took
 quadratic time (half a minute for "said said ..."); they are here so that a slow
 rule shows as a slow test run, without a wall-time assertion.
 """
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
@@ -22,23 +23,57 @@ LANGUAGES = available_languages()
 QUOTES = "\"'“”„‟«»‹›「」『』‘’‚《》〈〉"
 PUNCTUATION = ",.;:!?，。、；：！？،؛؟…—–-()[]\n\t "
 # Words and cues from every language, so that texts mix scripts and trigger cue rules.
-FRAGMENTS = sorted({
-    phrase
-    for lang in LANGUAGES
-    for phrase in (*lexicon(lang).cues, *list(lexicon(lang).anon)[:20], *list(lexicon(lang).pronouns)[:3])
-} | {
-    "Reuters", "Reuters'a", "Beyaz Saray'ın", "Gedung Putih", "express.co.uk", "Daily Mirror",
-    "白宫", "البيت الأبيض", "للبيت الأبيض", "Белый дом", "„Wir“", "«ёлочки»", "St.", "U.S.", "Dr.", "J.",
-    "١٢٣", "2023-01-31", "Selasa (31/1/2023)", "\u200f", "\u200b", "\ufeff", "\u0301", "ً", "ـ",
-})
+FRAGMENTS = sorted(
+    {
+        phrase
+        for lang in LANGUAGES
+        for phrase in (*lexicon(lang).cues, *list(lexicon(lang).anon)[:20], *list(lexicon(lang).pronouns)[:3])
+    }
+    | {
+        "Reuters",
+        "Reuters'a",
+        "Beyaz Saray'ın",
+        "Gedung Putih",
+        "express.co.uk",
+        "Daily Mirror",
+        "白宫",
+        "البيت الأبيض",
+        "للبيت الأبيض",
+        "Белый дом",
+        "„Wir“",
+        "«ёлочки»",
+        "St.",
+        "U.S.",
+        "Dr.",
+        "J.",
+        "١٢٣",
+        "2023-01-31",
+        "Selasa (31/1/2023)",
+        "\u200f",
+        "\u200b",
+        "\ufeff",
+        "\u0301",
+        "ً",
+        "ـ",
+    }
+)
 
 SPAN_FIELDS = ("cue", "source", "content", "cited")
 LONG_SENTENCE_CHARS = 20_000
 # Sentences that made every cue rescan the sentence: cues without boundaries, quotation
 # marks without an end, a cue after every comma or quotation, fronted preps, appositions.
 PATHOLOGICAL = (
-    "said ", "据", "« ", "قال ", "söyledi, ", '"a b c d e," said X, ', "According to Reuters ",
-    "Laut dem Weißen Haus ", "«No», añadió, ", "Dmitry Peskov, the spokesman, said ", "وفي بيان قال ",
+    "said ",
+    "据",
+    "« ",
+    "قال ",
+    "söyledi, ",
+    '"a b c d e," said X, ',
+    "According to Reuters ",
+    "Laut dem Weißen Haus ",
+    "«No», añadió, ",
+    "Dmitry Peskov, the spokesman, said ",
+    "وفي بيان قال ",
 )
 
 
@@ -54,7 +89,7 @@ def _check(text: str, lang: str, sentences=None) -> tuple:
             if span is None:
                 continue
             assert 0 <= span.start <= span.end <= len(text), (field, span, lang)
-            assert span.text == text[span.start:span.end], (field, span, lang)
+            assert span.text == text[span.start : span.end], (field, span, lang)
     return found
 
 
@@ -71,8 +106,8 @@ quote_only_texts = st.text(alphabet=QUOTES + " ", max_size=200)
 
 nested_quotes = st.tuples(
     st.integers(min_value=1, max_value=300),
-    st.sampled_from(["“", "„", "«", "\"", "「", "'"]),
-    st.sampled_from(["”", "“", "»", "\"", "」", "'"]),
+    st.sampled_from(["“", "„", "«", '"', "「", "'"]),
+    st.sampled_from(["”", "“", "»", '"', "」", "'"]),
     st.sampled_from(FRAGMENTS),
 ).map(lambda t: t[1] * t[0] + t[3] + " said X " + t[2] * t[0])
 
@@ -105,8 +140,10 @@ def test_nested_quotations(text, lang):
 
 def test_ten_thousand_nested_quotation_marks():
     for lang in LANGUAGES:
-        for opening, closing in (("“", "”"), ("«", "»"), ("„", "“"), ("\"", "\""), ("「", "」")):
-            _check(opening * 10_000 + "According to Reuters, Menurut Gedung Putih, selon l'AFP" + closing * 10_000, lang)
+        for opening, closing in (("“", "”"), ("«", "»"), ("„", "“"), ('"', '"'), ("「", "」")):
+            _check(
+                opening * 10_000 + "According to Reuters, Menurut Gedung Putih, selon l'AFP" + closing * 10_000, lang
+            )
 
 
 def test_empty_and_blank_texts():
@@ -136,10 +173,12 @@ LONG_FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[Heal
 
 
 @LONG_FUZZ
-@given(unit=st.lists(st.sampled_from(FRAGMENTS + list(QUOTES + PUNCTUATION)), min_size=1, max_size=6)
-       .map(lambda parts: " ".join(parts) + " "),
-       lang=st.sampled_from(LANGUAGES))
+@given(
+    unit=st.lists(st.sampled_from(FRAGMENTS + list(QUOTES + PUNCTUATION)), min_size=1, max_size=6).map(
+        lambda parts: " ".join(parts) + " "
+    ),
+    lang=st.sampled_from(LANGUAGES),
+)
 def test_a_long_sentence_of_cues_finishes(unit, lang):
     text, sentences = _one_long_sentence(unit)
     _check(text, lang, sentences)
-

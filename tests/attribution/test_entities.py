@@ -1,4 +1,5 @@
 """Source normalisation: outlets by name and domain, institutions across languages, anonymous sources."""
+
 import pytest
 
 from crosswire.attribution import find_outlet, lexicon, outlet_for_domain, resolve_source
@@ -56,8 +57,13 @@ def test_language_without_lexicon_has_none():
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("路透社", "Reuters"), ("Рейтер", "Reuters"), ("رويترز", "Reuters"), ("l'AFP", "Agence France-Presse"),
-     ("l’agenzia ANSA", "Agenzia Nazionale Stampa Associata")],
+    [
+        ("路透社", "Reuters"),
+        ("Рейтер", "Reuters"),
+        ("رويترز", "Reuters"),
+        ("l'AFP", "Agence France-Presse"),
+        ("l’agenzia ANSA", "Agenzia Nazionale Stampa Associata"),
+    ],
 )
 def test_outlets_in_other_scripts_elided_articles_and_acronyms(text, name):
     assert find_outlet(text).name == name

@@ -1,4 +1,5 @@
 """English attribution rules on short sentences written for these tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -89,9 +90,11 @@ def test_a_title_case_headline_keeps_its_cue() -> None:
 
 
 def test_quotation_signed_with_a_dash() -> None:
-    text = ("“He talks about us as if we did not matter. It is a disgrace.” ― Maria Lopez\n"
-            "“Nobody I know will vote for him.”— Ana Ruiz.\n"
-            "The vote — held on Sunday — was close.")
+    text = (
+        "“He talks about us as if we did not matter. It is a disgrace.” ― Maria Lopez\n"
+        "“Nobody I know will vote for him.”— Ana Ruiz.\n"
+        "The vote — held on Sunday — was close."
+    )
     bylines = {a.source.text: a for a in _attributions(text) if a.cue.text in "―—"}
     assert set(bylines) == {"Maria Lopez", "Ana Ruiz"}  # a dash inside a sentence signs nothing
     assert bylines["Maria Lopez"].content.text == "He talks about us as if we did not matter. It is a disgrace."

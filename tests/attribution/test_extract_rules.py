@@ -4,6 +4,7 @@ attributions a sentence gives, which entity an unstated subject stands for, and 
 lexicon's lookups (case folding, harakat, clitics). English is left out: there a
 trained tagger may read the sentence before the rules.
 """
+
 from __future__ import annotations
 
 from crosswire.attribution import extract_attributions, lexicon
@@ -53,8 +54,12 @@ def test_an_unstated_subject_has_no_span_and_stands_for_the_last_person_cited():
 
 
 def test_an_unstated_subject_with_nobody_before_is_anonymous():
-    for text, lang in (("«No habrá recortes», añadió.", "es"), ("Dodał, że rozmowy będą kontynuowane.", "pl"),
-                       ("\"Kesinti olmayacak\" dedi.", "tr"), ("وأضاف أن المحادثات مستمرة.", "ar")):
+    for text, lang in (
+        ("«No habrá recortes», añadió.", "es"),
+        ("Dodał, że rozmowy będą kontynuowane.", "pl"),
+        ('"Kesinti olmayacak" dedi.', "tr"),
+        ("وأضاف أن المحادثات مستمرة.", "ar"),
+    ):
         (attribution,) = _extract(text, lang)
         assert attribution.source is None, text
         assert attribution.entity.key == f"anonymous:{UNSTATED}", text

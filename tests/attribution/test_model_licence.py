@@ -1,6 +1,7 @@
 """Issue 17: crosswire ships no model trained on PolNeAR (its repository states no licence);
 English is read by the rules until the user builds the model from their own copy, with one
 command (`crosswire train-attribution PATH`). See docs/attribution-model.md."""
+
 import importlib.resources
 import shutil
 from pathlib import Path
@@ -73,7 +74,9 @@ def test_the_cli_builds_the_model_in_one_command(tmp_path, monkeypatch):
     monkeypatch.setenv(tagger.MODELS_ENV, str(tmp_path / "models"))
     polnear = _tiny_polnear(tmp_path / "polnear", 2)
     try:
-        result = CliRunner().invoke(cli, ["train-attribution", str(polnear), "--iterations", "5"], catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli, ["train-attribution", str(polnear), "--iterations", "5"], catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
         assert (tmp_path / "models" / "attribution" / "en.crfsuite").is_file()
         assert "model written to" in result.output

@@ -25,6 +25,7 @@ xfail(strict=True), so it runs, and fails the suite once the engine is fixed and
 the marker is due to be removed. Those sentences still count in the per-language
 accuracy, which must be at least 0.9 in every language.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,10 +74,13 @@ def _passes(case: dict, attributions) -> bool:
 
 
 def _describe(attributions) -> str:
-    return "; ".join(
-        f"{a.cue_kind} cue={a.cue.text!r} source={a.source.text if a.source else None!r} entity={a.entity.kind}"
-        for a in attributions
-    ) or "no attribution"
+    return (
+        "; ".join(
+            f"{a.cue_kind} cue={a.cue.text!r} source={a.source.text if a.source else None!r} entity={a.entity.kind}"
+            for a in attributions
+        )
+        or "no attribution"
+    )
 
 
 def test_the_set_covers_every_language():
@@ -102,14 +106,18 @@ def test_the_set_covers_every_language():
     "case",
     [
         pytest.param(case, id=case["id"], marks=[pytest.mark.xfail(strict=True, reason=case["engine_issue"])])
-        if "engine_issue" in case else pytest.param(case, id=case["id"])
+        if "engine_issue" in case
+        else pytest.param(case, id=case["id"])
         for case in CASES
     ],
 )
 def test_sentence(case):
     attributions = _extract(case)
-    want = (f"{case['cue_kind']} cue={case['cue']!r} source={case['source']!r} entity={case.get('entity')}"
-            if "cue" in case else "no attribution")
+    want = (
+        f"{case['cue_kind']} cue={case['cue']!r} source={case['source']!r} entity={case.get('entity')}"
+        if "cue" in case
+        else "no attribution"
+    )
     assert _passes(case, attributions), f"{case['text']}\n want: {want}\n got:  {_describe(attributions)}"
 
 

@@ -4,6 +4,7 @@ Scores crosswire.attribution on the first 20 documents (sorted by name) of
 ../shared/data/polnear/dev (read by relative path from the project root, never
 copied into the repo) with bench/polnear.py, and checks the pinned floors below.
 """
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ independent sources says what it counted and what it folded.
 The seed story's graph showed "Chinese (person)", "Serbians (person)" and "criticism
 (anonymous)": a nationality, and a cue's own word, taken for sources.
 """
+
 import pytest
 
 import crosswire
@@ -12,19 +13,31 @@ from crosswire.provenance import Fold, article_sources, source_graph
 from crosswire.text.segment import segment
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Serbians", "en"), ("the Chinese", "en"), ("two Serbian citizens", "en"), ("Les Chinois", "fr"),
-    ("Another", "en"), ("His views", "en"), ("Tuesday", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Serbians", "en"),
+        ("the Chinese", "en"),
+        ("two Serbian citizens", "en"),
+        ("Les Chinois", "fr"),
+        ("Another", "en"),
+        ("His views", "en"),
+        ("Tuesday", "en"),
+    ],
+)
 def test_nationalities_function_words_and_weekdays_name_no_one(text, lang):
     assert resolve_source(text, lexicon(lang)).kind == "other"
 
 
-@pytest.mark.parametrize(("text", "lang", "key"), [
-    ("Kim Jong Un", "en", "person:un"), ("Vladimir Putin", "en", "person:putin"),
-    ("Wagner’s CEO Yevgeny Prigozhin, runs counter to the Chinese government’s", "en", "person:prigozhin"),
-    ("Aleksandar Vucic", "en", "person:vucic"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("Kim Jong Un", "en", "person:un"),
+        ("Vladimir Putin", "en", "person:putin"),
+        ("Wagner’s CEO Yevgeny Prigozhin, runs counter to the Chinese government’s", "en", "person:prigozhin"),
+        ("Aleksandar Vucic", "en", "person:vucic"),
+    ],
+)
 def test_names_stay_names(text, lang, key):
     assert resolve_source(text, lexicon(lang)).key == key
 
@@ -52,7 +65,9 @@ def test_the_seed_story_has_no_pseudo_sources(seed_path):
 
 def test_the_seed_graph_nodes_are_sources(seed_docs):
     nodes = {n.id: n for n in seed_docs.provenance.nodes}
-    assert not [n for n in nodes.values() if n.label.casefold() in {"chinese", "serbians", "criticism", "does not support"}]
+    assert not [
+        n for n in nodes.values() if n.label.casefold() in {"chinese", "serbians", "criticism", "does not support"}
+    ]
     assert "outlet:daily-mirror" in nodes and "anonymous:report" in nodes
 
 

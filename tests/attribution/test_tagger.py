@@ -2,6 +2,7 @@
 
 The sentences here were written for these tests.
 """
+
 from __future__ import annotations
 
 import sys
@@ -60,7 +61,8 @@ def test_threads_tagging_at_once_get_the_serial_tags() -> None:
     # threads (compare_many) read another thread's sentence and failed or mistagged.
     text = " ".join(
         f"The minister told reporters on day {n} that {n} soldiers had left the city, according to officials."
-        if n % 2 else f"Officials said {n} people were hurt."
+        if n % 2
+        else f"Officials said {n} people were hurt."
         for n in range(40)
     )
     sentences, _ = segment(text, "en")
@@ -79,7 +81,22 @@ def test_threads_tagging_at_once_get_the_serial_tags() -> None:
 def test_tokens_keep_their_offsets_and_split_clitics() -> None:
     text = "He’s said O’Malley’s aides don't know (U.S. officials)."
     got = [text[s:e] for s, e in tagger.tokens(text, 0, len(text))]
-    assert got == ["He", "’s", "said", "O’Malley", "’s", "aides", "don't", "know", "(", "U.S", ".", "officials", ")", "."]
+    assert got == [
+        "He",
+        "’s",
+        "said",
+        "O’Malley",
+        "’s",
+        "aides",
+        "don't",
+        "know",
+        "(",
+        "U.S",
+        ".",
+        "officials",
+        ")",
+        ".",
+    ]
 
 
 def test_a_reported_speech_sentence_gets_its_cue_source_and_content() -> None:
@@ -98,12 +115,15 @@ def test_a_cue_outside_the_lexicon_is_a_verb() -> None:
 
 
 def _reading(kind: str, cue: tuple[int, int], source: tuple[int, int] | None, text: str, **extra) -> Attribution:
-    span = lambda s: Span(s[0], s[1], text[s[0]:s[1]]) if s else None  # noqa: E731
-    return Attribution(0, kind, span(cue), span(source), None, SourceEntity("anonymous:source", "anonymous", "x"), **extra)
+    span = lambda s: Span(s[0], s[1], text[s[0] : s[1]]) if s else None  # noqa: E731
+    return Attribution(
+        0, kind, span(cue), span(source), None, SourceEntity("anonymous:source", "anonymous", "x"), **extra
+    )
 
 
 def test_rule_readings_merge_without_duplicates() -> None:
     text = "A memo seen by the Daily Mirror reportedly says the plan changed, Smith said."
+
     def at(phrase: str) -> tuple[int, int]:
         return text.index(phrase), text.index(phrase) + len(phrase)
 
@@ -118,7 +138,11 @@ def test_rule_readings_merge_without_duplicates() -> None:
     merged = tagger.with_rule_readings(tagged, rules)
     # The passive keeps its cited document over the tagged cue inside it; the hedge is added;
     # the tagged "said" keeps its cue and takes the rules' source.
-    assert [(a.cue_kind, a.cue.text) for a in merged] == [("passive", "seen by"), ("hedge", "reportedly"), ("verb", "said")]
+    assert [(a.cue_kind, a.cue.text) for a in merged] == [
+        ("passive", "seen by"),
+        ("hedge", "reportedly"),
+        ("verb", "said"),
+    ]
     assert merged[0].cited.text == "A memo"
     assert merged[2].source.text == "Smith"
 
@@ -135,14 +159,19 @@ def test_a_cue_the_model_half_believes_in_is_read_with_its_likely_source() -> No
 
 def test_a_rule_source_replaces_a_tagged_one_only_where_it_opens_it() -> None:
     text = "Paula Roe of Dayton, Ohio, said the plant would close, and Jon Hale, a union steward, said so too."
+
     def at(phrase: str, start: int = 0) -> tuple[int, int]:
         return text.index(phrase, start), text.index(phrase, start) + len(phrase)
 
     first_said, second_said = at("said"), at("said", text.index("steward"))
     rules = [_reading("verb", first_said, at("Ohio"), text), _reading("verb", second_said, at("Jon Hale"), text)]
-    tagged = [_reading("verb", first_said, at("Paula Roe of Dayton, Ohio"), text),
-              _reading("verb", second_said, at("Jon Hale, a union steward"), text)]
-    merged = tagger.with_rule_readings(tagged, rules, sources=[at("Paula Roe of Dayton, Ohio"), at("Jon Hale, a union steward")])
+    tagged = [
+        _reading("verb", first_said, at("Paula Roe of Dayton, Ohio"), text),
+        _reading("verb", second_said, at("Jon Hale, a union steward"), text),
+    ]
+    merged = tagger.with_rule_readings(
+        tagged, rules, sources=[at("Paula Roe of Dayton, Ohio"), at("Jon Hale, a union steward")]
+    )
     # A rule span cut inside the tagged source is a clause boundary misread: the tagged one
     # stays. A rule span that opens it is the name of an apposition: the project's convention.
     assert [a.source.text for a in merged] == ["Paula Roe of Dayton, Ohio", "Jon Hale"]
@@ -156,6 +185,7 @@ def test_odd_text_gives_attributions_or_none() -> None:
 
 def test_a_rule_verb_cue_is_kept_where_the_tagger_half_doubts_it() -> None:
     text = "Union leaders warned that the plant would close."
+
     def at(phrase: str) -> tuple[int, int]:
         return text.index(phrase), text.index(phrase) + len(phrase)
 
@@ -174,6 +204,11 @@ def test_a_rule_verb_cue_is_kept_where_the_tagger_half_doubts_it() -> None:
 def test_a_sentence_inside_a_quotation_of_several_sentences_is_known_quoted() -> None:
     text = "“We will win. Nobody doubts it.” Smith said. “Unclosed quotation.\nA new paragraph."
     sentences, _ = segment(text, "en")
-    starts = dict(zip((text[s.start:s.end] for s in sentences), tagger.quoted_at_starts(text, sentences)))
-    assert starts == {"“We will win.": False, "Nobody doubts it.”": True, "Smith said. “": False,
-                      "Unclosed quotation.": True, "A new paragraph.": False}  # a line break closes it
+    starts = dict(zip((text[s.start : s.end] for s in sentences), tagger.quoted_at_starts(text, sentences)))
+    assert starts == {
+        "“We will win.": False,
+        "Nobody doubts it.”": True,
+        "Smith said. “": False,
+        "Unclosed quotation.": True,
+        "A new paragraph.": False,
+    }  # a line break closes it

@@ -3,6 +3,7 @@
 The articles are invented; they are long enough for language identification and for
 trafilatura to find a main text, and short enough to keep the tests fast.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -71,9 +72,9 @@ def rss_feed(entries: list[dict]) -> str:
 def atom_feed(entries: list[dict]) -> str:
     items = "".join(
         "<entry>"
-        f"<title>{e['title']}</title><link href=\"{e['link']}\"/><id>{e['link']}</id>"
+        f'<title>{e["title"]}</title><link href="{e["link"]}"/><id>{e["link"]}</id>'
         f"<updated>{e['date']}</updated>"
-        f"<content type=\"html\"><![CDATA[{e['html']}]]></content>"
+        f'<content type="html"><![CDATA[{e["html"]}]]></content>'
         "</entry>"
         for e in entries
     )
@@ -130,13 +131,26 @@ def hostile_inputs() -> dict[str, tuple[str, list[tuple[str, str]]]]:
     good = jsonl_line(text=article_text(101))
     deep = '{"text": "nested", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
     long_number = '{"text": "a number", "count": 1' + "0" * 5_000 + "}\n"
-    surrogate = '{"text": "' + EN_PARAGRAPHS[0] + ' \\ud800 ' + EN_PARAGRAPHS[1] + '"}\n'
-    entry = {"title": "t", "link": "https://h/5", "date": "Tue, 05 Mar 2024 08:00:00 GMT", "html": f"<p>{article_text(105)}</p>"}
+    surrogate = '{"text": "' + EN_PARAGRAPHS[0] + " \\ud800 " + EN_PARAGRAPHS[1] + '"}\n'
+    entry = {
+        "title": "t",
+        "link": "https://h/5",
+        "date": "Tue, 05 Mar 2024 08:00:00 GMT",
+        "html": f"<p>{article_text(105)}</p>",
+    }
     return {
         "deep.jsonl": (good + deep + jsonl_line(text=article_text(102)), [(":2", "CW109")]),
         "long-number.jsonl": (long_number + jsonl_line(text=article_text(103)), [(":1", "CW109")]),
         "surrogate.jsonl": (surrogate + jsonl_line(text=article_text(104)), [(":1", "CW104")]),
-        "year-0.rss": (rss_feed([{**entry, "date": "0000-03-05T08:00:00Z"}, {**entry, "link": "https://h/6", "html": f"<p>{article_text(106)}</p>"}]), [(" (entry 1)", "CW110")]),
+        "year-0.rss": (
+            rss_feed(
+                [
+                    {**entry, "date": "0000-03-05T08:00:00Z"},
+                    {**entry, "link": "https://h/6", "html": f"<p>{article_text(106)}</p>"},
+                ]
+            ),
+            [(" (entry 1)", "CW110")],
+        ),
         # A control character inside a feed entry's HTML is text, not an error: the entry is read.
         "control.rss": (rss_feed([{**entry, "html": f"<p>{article_text(107)}</p>Night\x08shifts start."}]), []),
     }

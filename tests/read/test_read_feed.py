@@ -17,7 +17,12 @@ def test_rss_entries_become_articles(tmp_path):
     path = write(tmp_path / "herald.rss", rss_feed([_entry(1, EN_PARAGRAPHS), _entry(2, DE_PARAGRAPHS)]))
     first, second = read_articles(path)
     assert first.source == f"{path} (entry 1)"
-    assert (first.lang, first.title, first.url, first.outlet) == ("en", "Story 1", "https://herald.example/1", "Elrond Herald")
+    assert (first.lang, first.title, first.url, first.outlet) == (
+        "en",
+        "Story 1",
+        "https://herald.example/1",
+        "Elrond Herald",
+    )
     assert first.published == "2024-03-05T08:00:00+00:00"
     assert first.text.split("\n") == EN_PARAGRAPHS  # paragraphs kept apart, script dropped
     assert second.lang == "de"

@@ -4,6 +4,7 @@ Each example writes one damaged file next to a good one and reads the folder: no
 may raise, every rejection names the damaged file and says why, and the good file's
 article is still read.
 """
+
 import tempfile
 from pathlib import Path
 
@@ -36,7 +37,9 @@ VALID = {
         [{"title": "t", "link": "https://h/1", "date": "2024-03-05T08:00:00Z", "html": f"<p>{EN_TEXT}</p>"}]
     ).encode("utf-8"),
     "crawl.warc.gz": warc_bytes([("https://h/a", html_page(EN_PARAGRAPHS).encode(), "text/html")]),
-    "crawl.warc": warc_bytes([("https://h/a", html_page(DE_PARAGRAPHS, lang="de").encode(), "text/html")], gzipped=False),
+    "crawl.warc": warc_bytes(
+        [("https://h/a", html_page(DE_PARAGRAPHS, lang="de").encode(), "text/html")], gzipped=False
+    ),
 }
 
 

@@ -5,6 +5,7 @@ fuzz_inputs): reading it must not raise, every rejection names the file and carr
 a documented code, and no rejection is CW114 (a failure nobody anticipated: a bug to
 fix, though the run goes on). The examples are derandomized, so a run is repeatable.
 """
+
 import tempfile
 from pathlib import Path
 

@@ -81,10 +81,7 @@ def test_deep_nesting_does_not_crash(tmp_path):
 
 
 def test_page_without_article_text(tmp_path):
-    html = (
-        "<html><head><title>Menu</title></head>"
-        "<body><nav><a href='/'>Home</a></nav><div></div></body></html>"
-    )
+    html = "<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav><div></div></body></html>"
     path = write(tmp_path, "empty_page.html", html)
     with raises_cw("CW106", path):
         read_path(path)

@@ -9,12 +9,25 @@ from crosswire.read.jsonl import read_jsonl
 def test_fields_and_defaults(tmp_path):
     path = write(
         tmp_path / "a.jsonl",
-        jsonl_line(text=EN_TEXT, title="Storm", url="https://h/1", published="2024-03-05T08:00:00Z", outlet="Herald", desk="ports")
+        jsonl_line(
+            text=EN_TEXT,
+            title="Storm",
+            url="https://h/1",
+            published="2024-03-05T08:00:00Z",
+            outlet="Herald",
+            desk="ports",
+        )
         + "\n"  # blank lines are ignored
         + jsonl_line(text=DE_TEXT, lang="de"),
     )
     first, second = read_jsonl(path)
-    assert (first.source, first.lang, first.title, first.url, first.outlet) == (f"{path}:1", "en", "Storm", "https://h/1", "Herald")
+    assert (first.source, first.lang, first.title, first.url, first.outlet) == (
+        f"{path}:1",
+        "en",
+        "Storm",
+        "https://h/1",
+        "Herald",
+    )
     assert first.published == "2024-03-05T08:00:00+00:00"
     assert first.meta == {"desk": "ports"}
     assert first.text == EN_TEXT
@@ -36,7 +49,16 @@ def test_bad_lines_rejected_by_number_rest_read(tmp_path):
     )
     items = list(read_articles(path))
     rejected = {r.source.rsplit(":", 1)[1]: r.code for r in items if isinstance(r, Rejected)}
-    assert rejected == {"1": "CW109", "2": "CW109", "3": "CW109", "4": "CW109", "5": "CW109", "6": "CW108", "7": "CW109", "8": "CW102"}
+    assert rejected == {
+        "1": "CW109",
+        "2": "CW109",
+        "3": "CW109",
+        "4": "CW109",
+        "5": "CW109",
+        "6": "CW108",
+        "7": "CW109",
+        "8": "CW102",
+    }
     assert [a.lang for a in items if not isinstance(a, Rejected)] == ["de"]
 
 

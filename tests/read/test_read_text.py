@@ -8,7 +8,6 @@ from crosswire.errors import CrosswireError
 from crosswire.read import DEFAULT_MAX_BYTES, read_path, read_string
 
 
-
 @pytest.fixture
 def seed(seed_path):
     return seed_path

@@ -26,7 +26,13 @@ def test_html_responses_become_articles(tmp_path, gzipped):
     )
     en, de = read_articles(path)
     assert en.source == f"{path} (record 2, https://herald.example/a)"
-    assert (en.lang, en.url, en.title, en.outlet, en.published) == ("en", "https://herald.example/a", "Storm delays containers", "Elrond Herald", "2024-03-05")
+    assert (en.lang, en.url, en.title, en.outlet, en.published) == (
+        "en",
+        "https://herald.example/a",
+        "Storm delays containers",
+        "Elrond Herald",
+        "2024-03-05",
+    )
     assert EN_PARAGRAPHS[0] in en.text and "Copyright" not in en.text
     assert de.lang == "de"
 
@@ -38,7 +44,10 @@ def test_error_pages_are_not_articles(tmp_path):
 
 def test_page_without_text_rejected_rest_read(tmp_path):
     empty_page = b"<html><body><script>var menu = 1;</script></body></html>"
-    path = write(tmp_path / "c.warc.gz", warc_bytes([("https://h/empty", empty_page, "text/html"), ("https://h/b", DE_PAGE, "text/html")]))
+    path = write(
+        tmp_path / "c.warc.gz",
+        warc_bytes([("https://h/empty", empty_page, "text/html"), ("https://h/b", DE_PAGE, "text/html")]),
+    )
     rejected, article = read_articles(path)
     assert (rejected.code, rejected.source) == ("CW106", f"{path} (record 2, https://h/empty)")
     assert article.lang == "de"
@@ -48,7 +57,9 @@ def test_gzip_bomb_stops_the_file_with_its_reason(tmp_path):
     inflated = MAX_RATIO * 1024 * 1024 + RATIO_SLACK_BYTES  # well past the ratio for a ~100 KB member
     path = write(
         tmp_path / "bomb.warc.gz",
-        warc_bytes([("https://h/a", EN_PAGE, "text/html")]) + gzip_bomb_warc_member(inflated) + warc_bytes([("https://h/b", DE_PAGE, "text/html")]),
+        warc_bytes([("https://h/a", EN_PAGE, "text/html")])
+        + gzip_bomb_warc_member(inflated)
+        + warc_bytes([("https://h/b", DE_PAGE, "text/html")]),
     )
     tracemalloc.start()
     try:

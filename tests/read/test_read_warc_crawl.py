@@ -5,6 +5,7 @@ per record: hundreds of members of a few KB each, whose boundaries fall anywhere
 the reader's chunks. The pages are real news articles (PolNeAR's, read from ../shared)
 wrapped in the markup a news site sends, tens of KB a page.
 """
+
 import gzip
 import io
 from pathlib import Path
@@ -83,11 +84,18 @@ def test_a_crawl_gzipped_whole_reads_as_the_same_pages(tmp_path):
     assert _urls_read(per_record) == _urls_read(whole) == [f"https://herald.example/story/{n}" for n in range(40)]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(paddings=st.lists(
-    st.one_of(st.integers(0, 70_000), st.sampled_from([_READ_CHUNK - 1, _READ_CHUNK, _READ_CHUNK + 1, 2 * _READ_CHUNK])),
-    min_size=1, max_size=8,
-))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    paddings=st.lists(
+        st.one_of(
+            st.integers(0, 70_000), st.sampled_from([_READ_CHUNK - 1, _READ_CHUNK, _READ_CHUNK + 1, 2 * _READ_CHUNK])
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_any_member_sizes_read_each_page_once(tmp_path, paddings):
     texts = _news_texts(len(paddings))
     path = tmp_path / "crawl.warc.gz"

@@ -4,6 +4,7 @@ and a self-contained HTML report, from the CLI (`crosswire export`).
 The corpus is tests/test_corpus.py's: the Jakarta floods in English, German and Indonesian
 (the German article changes a number and relays Reuters), and an unrelated English story.
 """
+
 import csv
 import html
 import io
@@ -171,8 +172,9 @@ def test_the_report_s_matrix_shows_each_article_s_own_sentence_in_chromium(expor
     page_file = tmp_path / "report.html"
     page_file.write_text(story_report_html(export), "utf-8")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(page_file.as_uri())
         german = page.locator('td[lang="de"]', has_text="Der Fluss Ciliwung")

@@ -1,4 +1,5 @@
 """HTML report: escaping, CSP, marks on both sides, row order, non-Latin text."""
+
 from __future__ import annotations
 
 import re
@@ -150,7 +151,13 @@ def test_marks_on_both_sides():
 def test_non_latin_text_intact_and_anchors():
     cmp = make_comparison()
     html = render_html(cmp)
-    for s in ("当局によると、仙台市から", "人が", "に避難した。", "防災担当の佐藤健一氏は警戒を呼びかけた。", "仙台で避難"):
+    for s in (
+        "当局によると、仙台市から",
+        "人が",
+        "に避難した。",
+        "防災担当の佐藤健一氏は警戒を呼びかけた。",
+        "仙台で避難",
+    ):
         assert s in html
     ids = [a["id"] for _, a in _parse(html) if "id" in a]
     assert len(ids) == len(set(ids))
@@ -199,7 +206,12 @@ def test_segments_overlap_and_offsets():
     ]
     segs = segments("abcdefghijklmnopqrstuvwxyz", 5, diffs)
     assert "".join(s.text for s in segs) == "abcdefghijklmnopqrstuvwxyz"
-    assert [(s.text, s.cls) for s in segs] == [("abcde", None), ("fg", "num"), ("hijklmno", "name"), ("pqrstuvwxyz", None)]
+    assert [(s.text, s.cls) for s in segs] == [
+        ("abcde", None),
+        ("fg", "num"),
+        ("hijklmno", "name"),
+        ("pqrstuvwxyz", None),
+    ]
     assert segments("", 0, diffs) == []
 
 

@@ -1,4 +1,5 @@
 """Terminal renderer: literal article text (no markup parsing), non-Latin text, difference listing."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -116,7 +117,8 @@ def test_who_says_so_and_source_chain_on_the_seed_pair(seed_path):
     comparison = crosswire.compare(
         seed_path("en_wagner_drones.txt").read_text(encoding="utf-8"),
         seed_path("id_wagner_drones.txt").read_text(encoding="utf-8"),
-        lang_a="en", lang_b="id",
+        lang_a="en",
+        lang_b="id",
     )
     console = Console(record=True, width=120, color_system=None)
     render_comparison(comparison, console)

@@ -1,4 +1,5 @@
 """The provenance picture: well-formed SVG, one box per node, one arrow per edge, labels escaped."""
+
 import xml.etree.ElementTree as ET
 
 from crosswire.model import Span
@@ -32,8 +33,11 @@ def test_svg_is_well_formed_with_a_box_per_node_and_a_path_per_edge():
 
 def test_relayed_source_sits_one_column_further_right():
     root = ET.fromstring(str(provenance_svg(_provenance("report"))))
-    x = {g.find(f"{SVG}title").text.split(" (")[0]: float(g.find(f"{SVG}rect").get("x"))
-         for g in root.findall(f".//{SVG}g") if g.get("class", "").startswith("node")}
+    x = {
+        g.find(f"{SVG}title").text.split(" (")[0]: float(g.find(f"{SVG}rect").get("x"))
+        for g in root.findall(f".//{SVG}g")
+        if g.get("class", "").startswith("node")
+    }
     assert x["article A"] < x["Daily Express"] < x["report"]
 
 
@@ -45,5 +49,7 @@ def test_labels_are_escaped():
 
 def test_a_citation_cycle_does_not_hang():
     prov = _provenance("report")
-    looped = Provenance(prov.a, prov.b, prov.nodes, prov.edges + (Edge("anonymous:report", "outlet:daily-express", "cites", "a", None),))
+    looped = Provenance(
+        prov.a, prov.b, prov.nodes, prov.edges + (Edge("anonymous:report", "outlet:daily-express", "cites", "a", None),)
+    )
     ET.fromstring(str(provenance_svg(looped)))

@@ -6,6 +6,7 @@ box and no two boxes overlap.
 Screenshots go to docs/img only on purpose:
 CROSSWIRE_SCREENSHOTS=docs/img python -m pytest tests/render/test_svg_story_size.py
 """
+
 from __future__ import annotations
 
 import os
@@ -19,19 +20,33 @@ from crosswire.render.svg import provenance_svg
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-OUTLETS = ["Reuters", "Agence France-Presse", "Kompas", "Tagesspiegel", "The Jakarta Post", "Le Monde diplomatique",
-           "Süddeutsche Zeitung", "Deutsche Presse-Agentur", "Associated Press", "Detik"]
+OUTLETS = [
+    "Reuters",
+    "Agence France-Presse",
+    "Kompas",
+    "Tagesspiegel",
+    "The Jakarta Post",
+    "Le Monde diplomatique",
+    "Süddeutsche Zeitung",
+    "Deutsche Presse-Agentur",
+    "Associated Press",
+    "Detik",
+]
 
 
 def story_graph() -> Provenance:
     """36 articles from 10 publishers; each cites 2-4 of 30 sources (people, institutions,
     anonymous reports with long names), some relay an outlet, and some sources cite others."""
-    nodes = [Node(f"article:{i}", "article", f"{i} · {OUTLETS[i % len(OUTLETS)]} · a long headline about the floods")
-             for i in range(36)]
+    nodes = [
+        Node(f"article:{i}", "article", f"{i} · {OUTLETS[i % len(OUTLETS)]} · a long headline about the floods")
+        for i in range(36)
+    ]
     nodes += [Node(f"outlet:{k}", "outlet", name) for k, name in enumerate(OUTLETS)]
     kinds = ("person", "institution", "anonymous")
-    nodes += [Node(f"{kinds[j % 3]}:{j}", kinds[j % 3], f"Source number {j} with a rather long descriptive name")
-              for j in range(30)]
+    nodes += [
+        Node(f"{kinds[j % 3]}:{j}", kinds[j % 3], f"Source number {j} with a rather long descriptive name")
+        for j in range(30)
+    ]
     edges = []
     for i in range(36):
         edges.append(Edge(f"outlet:{i % len(OUTLETS)}", f"article:{i}", "publishes", str(i), None))
@@ -67,7 +82,9 @@ def test_a_story_sized_graph_has_every_label_inside_its_own_box_and_no_overlaps(
         if os.environ.get("CROSSWIRE_SCREENSHOTS"):
             folder = Path(os.environ["CROSSWIRE_SCREENSHOTS"])
             folder.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(folder / "provenance-story-36-articles.png"))  # the top: the whole is 2,400 px tall
+            page.screenshot(
+                path=str(folder / "provenance-story-36-articles.png")
+            )  # the top: the whole is 2,400 px tall
         browser.close()
     assert len(boxes) == 36 + 10 + 30
     for box in boxes:
@@ -77,9 +94,13 @@ def test_a_story_sized_graph_has_every_label_inside_its_own_box_and_no_overlaps(
             assert r["y"] <= label["y"] and label["y"] + label["h"] <= r["y"] + r["h"], (r, label)
     rects = [b["r"] for b in boxes]
     for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            assert (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
-                    or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]), (a, b)
+        for b in rects[i + 1 :]:
+            assert (
+                a["x"] + a["w"] <= b["x"]
+                or b["x"] + b["w"] <= a["x"]
+                or a["y"] + a["h"] <= b["y"]
+                or b["y"] + b["h"] <= a["y"]
+            ), (a, b)
 
 
 def _crossings(svg: str) -> int:
@@ -89,7 +110,7 @@ def _crossings(svg: str) -> int:
     spans = [tuple(map(float, m)) for m in re.findall(r'<path d="M(\d+),(\d+) C\d+,\d+ \d+,\d+ (\d+),(\d+)"', svg)]
     count = 0
     for i, (x1, y1, x2, y2) in enumerate(spans):
-        for a1, b1, a2, b2 in spans[i + 1:]:
+        for a1, b1, a2, b2 in spans[i + 1 :]:
             if x1 == a1 and x2 == a2 and (y1 - b1) * (y2 - b2) < 0:
                 count += 1
     return count

@@ -1,5 +1,6 @@
 """crosswire.store.minhash against datasketch (a test dependency only): stored signatures
 were made by datasketch, so new ones must be bit for bit the same."""
+
 import random
 
 import numpy as np

@@ -1,5 +1,6 @@
 """The PostgreSQL store against real servers: PostgreSQL 16 + pgvector (pgserver) and
 Debian's postgresql-15 without pgvector; every corpus result compared with SQLite's."""
+
 from __future__ import annotations
 
 import inspect
@@ -45,7 +46,9 @@ def new_article(text: str, published: str | None = None, source: str = "a.txt") 
 def columns_sqlite(path) -> set[tuple[str, str]]:
     db = sqlite3.connect(path)
     # sqlite_sequence is SQLite's own (it keeps AUTOINCREMENT's numbers).
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    ]
     found = {(t, row[1]) for t in tables for row in db.execute(f"PRAGMA table_info({t})")}
     db.close()
     return found
@@ -53,10 +56,12 @@ def columns_sqlite(path) -> set[tuple[str, str]]:
 
 def columns_postgres(url) -> set[tuple[str, str]]:
     with psycopg.connect(url) as db:
-        return set(db.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
-            " AND table_name NOT IN ('linker_state', 'linker_index')"
-        ).fetchall())
+        return set(
+            db.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                " AND table_name NOT IN ('linker_state', 'linker_index')"
+            ).fetchall()
+        )
 
 
 def test_one_model_two_engines_same_tables_and_columns(pg_server, tmp_path):
@@ -71,7 +76,9 @@ def test_one_model_two_engines_same_tables_and_columns(pg_server, tmp_path):
 
 
 def test_errors_name_the_database_and_hide_the_password(pg_server, tmp_path):
-    with pytest.raises(CrosswireError, match=r"^CW601 postgresql://crosswire:\*\*\*@127\.0\.0\.1:1/x: could not connect"):
+    with pytest.raises(
+        CrosswireError, match=r"^CW601 postgresql://crosswire:\*\*\*@127\.0\.0\.1:1/x: could not connect"
+    ):
         open_store("postgresql://crosswire:secret@127.0.0.1:1/x")
     url = new_database(pg_server)
     with psycopg.connect(url, autocommit=True) as db:
@@ -160,10 +167,13 @@ def test_corpus_on_postgres_with_pgvector_shows_what_sqlite_shows(pg_server, sql
         assert db.execute("SELECT count(*) FROM linker_index").fetchone()[0] == 4
         assert db.execute("SELECT graph FROM linker_state").fetchone()[0] is None
         db.execute("SET enable_seqscan = off")
-        plan = " ".join(r[0] for r in db.execute(
-            "EXPLAIN SELECT article_id FROM linker_index ORDER BY vector <=> (SELECT vector FROM linker_index LIMIT 1)"
-            " LIMIT 16"
-        ))
+        plan = " ".join(
+            r[0]
+            for r in db.execute(
+                "EXPLAIN SELECT article_id FROM linker_index ORDER BY vector <=> (SELECT vector FROM linker_index LIMIT 1)"
+                " LIMIT 16"
+            )
+        )
         assert "linker_index_hnsw" in plan
 
 

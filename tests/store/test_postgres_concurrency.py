@@ -6,6 +6,7 @@ each pair one story), dated one day apart, plus near-duplicates (a light edit, o
 them published before its original, which it then displaces) and exact copies, spread
 so that every kind of collision lands in two different workers' files.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,10 +38,15 @@ def wmt_articles() -> list[dict]:
     for day, doc in enumerate(list(root.iter("doc"))[:DOCUMENTS], start=1):
         for element, hour in ((doc.find("src"), 8), (doc.find("ref"), 12)):
             text = "\n".join((seg.text or "").strip() for seg in element.iter("seg"))
-            articles.append({
-                "text": text, "lang": element.get("lang"), "outlet": doc.get("id").split(".")[0],
-                "published": f"2024-01-{day:02d}T{hour:02d}:00:00", "url": f"https://example.org/{doc.get('id')}/{hour}",
-            })
+            articles.append(
+                {
+                    "text": text,
+                    "lang": element.get("lang"),
+                    "outlet": doc.get("id").split(".")[0],
+                    "published": f"2024-01-{day:02d}T{hour:02d}:00:00",
+                    "url": f"https://example.org/{doc.get('id')}/{hour}",
+                }
+            )
     return articles
 
 
@@ -48,8 +54,12 @@ def with_collisions(articles: list[dict]) -> list[dict]:
     def edited(article: dict, hour: int) -> dict:
         words = article["text"].split(" ")
         words[len(words) // 2] = "ebenfalls" if article["lang"] == "de" else "également"
-        return {**article, "text": " ".join(words), "published": article["published"][:11] + f"{hour:02d}:00:00",
-                "url": article["url"] + f"/copy{hour}"}
+        return {
+            **article,
+            "text": " ".join(words),
+            "published": article["published"][:11] + f"{hour:02d}:00:00",
+            "url": article["url"] + f"/copy{hour}",
+        }
 
     return [
         *articles,

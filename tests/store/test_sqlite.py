@@ -25,7 +25,9 @@ def new_article(text: str, source: str, published: str | None = None, *, facts=(
     article = Article(text, "en", source=source, published=published, url=f"https://h/{source}")
     sentences = (Sentence(0, 0, 10, text[:10]), Sentence(1, 11, 20, text[11:20]))
     vectors = np.random.default_rng(0).normal(size=(2, 512)).astype(np.float32)
-    return NewArticle(article, content_hash(text), sentences, "use-m", vectors, list(facts), minhash_signature(shingles(text)))
+    return NewArticle(
+        article, content_hash(text), sentences, "use-m", vectors, list(facts), minhash_signature(shingles(text))
+    )
 
 
 @pytest.fixture
@@ -42,8 +44,17 @@ def test_fresh_file_is_migrated_in_wal_mode(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {
-        "articles", "copies", "sentences", "embeddings", "facts", "attributions", "story_articles", "story_overrides",
-        "profiles", "article_vectors", "comparisons",
+        "articles",
+        "copies",
+        "sentences",
+        "embeddings",
+        "facts",
+        "attributions",
+        "story_articles",
+        "story_overrides",
+        "profiles",
+        "article_vectors",
+        "comparisons",
     } <= tables
     with SqliteStore(str(path)) as again:  # reopening migrates nothing twice
         assert again.schema_version == SCHEMA_VERSION
@@ -154,8 +165,13 @@ def test_article_round_trip(store):
     np.testing.assert_allclose(vectors, new.vectors, atol=2e-3)  # float16 precision
     assert store.sentence_vectors(stored.article_id, "e5-small") is None
     db = sqlite3.connect(store.path)
-    assert db.execute("SELECT kind, value FROM facts ORDER BY sentence_idx").fetchall() == [("number", "1200"), ("name", "port")]
-    assert db.execute("SELECT start_char, end_char FROM sentences WHERE article_id = ?", (stored.article_id,)).fetchall() == [(0, 10), (11, 20)]
+    assert db.execute("SELECT kind, value FROM facts ORDER BY sentence_idx").fetchall() == [
+        ("number", "1200"),
+        ("name", "port"),
+    ]
+    assert db.execute(
+        "SELECT start_char, end_char FROM sentences WHERE article_id = ?", (stored.article_id,)
+    ).fetchall() == [(0, 10), (11, 20)]
 
 
 def test_seen_and_copies(store):
@@ -184,7 +200,11 @@ def test_earlier_copy_arriving_later_becomes_the_original(store):
     assert (earliest.duplicate_of, earliest.displaced, earliest.is_near_duplicate) == (None, later.article_id, True)
     db = sqlite3.connect(store.path)
     rows = dict(db.execute("SELECT id, duplicate_of FROM articles"))
-    assert rows == {later.article_id: earliest.article_id, edited.article_id: earliest.article_id, earliest.article_id: None}
+    assert rows == {
+        later.article_id: earliest.article_id,
+        edited.article_id: earliest.article_id,
+        earliest.article_id: None,
+    }
 
 
 def test_near_duplicate_index_rebuilt_on_reopen(tmp_path):

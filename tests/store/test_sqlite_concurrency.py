@@ -1,4 +1,5 @@
 """Several processes writing one SQLite file: real processes, each with its own connection."""
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,13 @@ def new_article(text: str, source: str):
     from crosswire.store import NewArticle, minhash_signature
 
     return NewArticle(
-        Article(text, "en", source=source), content_hash(text), (Sentence(0, 0, 10, text[:10]),), "use-m",
-        np.ones((1, 8), np.float32), [], minhash_signature(shingles(text)),
+        Article(text, "en", source=source),
+        content_hash(text),
+        (Sentence(0, 0, 10, text[:10]),),
+        "use-m",
+        np.ones((1, 8), np.float32),
+        [],
+        minhash_signature(shingles(text)),
     )
 
 
@@ -72,14 +78,18 @@ def test_two_processes_store_the_same_articles_into_a_new_file(tmp_path):
 def hold_write_lock(path: str, seconds: float) -> subprocess.Popen:
     """Another process that takes the file's write lock, says so on stdout, and keeps it."""
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time\n"
-         f"db = sqlite3.connect({path!r}, isolation_level=None)\n"
-         "db.execute('BEGIN IMMEDIATE')\n"
-         "print('locked', flush=True)\n"
-         f"time.sleep({seconds})\n"
-         "db.execute('COMMIT')\n"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"db = sqlite3.connect({path!r}, isolation_level=None)\n"
+            "db.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            f"time.sleep({seconds})\n"
+            "db.execute('COMMIT')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "locked"
     return holder

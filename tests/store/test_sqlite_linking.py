@@ -6,6 +6,7 @@ German translations in the other), so each story needs articles that the two pro
 stored. The test holds the lock while both ingest: neither links meanwhile, and both
 passes start together when it is let go.
 """
+
 from __future__ import annotations
 
 import hashlib

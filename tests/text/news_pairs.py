@@ -6,6 +6,7 @@ and Persian digits with their own separators, Chinese and Japanese ä¸‡, Korean ë
 a Thai Buddhist-era year, Russian genitive months, Turkish "%85". Sentence 3 (UNICEF) is the one
 the "dropped" variant leaves out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Date extraction (crosswire.text.dates)."""
+
 import pytest
 
 from crosswire.text.dates import find_dates
@@ -128,7 +129,10 @@ def test_levantine_month_of_two_words():
     assert date.iso == "2023-11-01"
 
 
-@pytest.mark.parametrize(("text", "iso"), [("令和6年3月5日", "2024-03-05"), ("令和元年5月1日", "2019-05-01"), ("平成31年4月30日", "2019-04-30")])
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("令和6年3月5日", "2024-03-05"), ("令和元年5月1日", "2019-05-01"), ("平成31年4月30日", "2019-04-30")],
+)
 def test_japanese_era_years(text, iso):
     (date,) = find_dates(text, "ja")
     assert (date.iso, date.text) == (iso, text)

@@ -1,5 +1,6 @@
 """Sentences left merged by segmentation (a flattened headline run into the first
 sentence) are split where the other version's sentences match the halves (crosswire.align)."""
+
 from crosswire.align import Group, _cuts, merged_sentence_splits
 from crosswire.encode import USE_CALIBRATION
 
@@ -21,7 +22,9 @@ def test_one_side_merged_is_split_against_two_sentences():
     b = ["Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag."]
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
     table = {(head, b[0]): 0.8, (rest, b[1]): 0.85}
-    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0, 1), 0.6)], USE_CALIBRATION, _similarities(table))
+    split_a, split_b = merged_sentence_splits(
+        a, b, ("en", "de"), [Group((0,), (0, 1), 0.6)], USE_CALIBRATION, _similarities(table)
+    )
     assert split_b == {}
     assert HEADLINE_RUN_IN[: split_a[0]].rstrip() == head
 
@@ -30,8 +33,14 @@ def test_both_sides_merged_split_together():
     a = [HEADLINE_RUN_IN]
     b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
-    table = {(head, "Wall Street beendet die Woche im Minus"): 0.8, (rest, "Die Kurse fielen am Freitag."): 0.85, (a[0], b[0]): 0.8}
-    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.8)], USE_CALIBRATION, _similarities(table))
+    table = {
+        (head, "Wall Street beendet die Woche im Minus"): 0.8,
+        (rest, "Die Kurse fielen am Freitag."): 0.85,
+        (a[0], b[0]): 0.8,
+    }
+    split_a, split_b = merged_sentence_splits(
+        a, b, ("en", "de"), [Group((0,), (0,), 0.8)], USE_CALIBRATION, _similarities(table)
+    )
     assert a[0][: split_a[0]].rstrip() == head
     assert b[0][: split_b[0]].rstrip() == "Wall Street beendet die Woche im Minus"
 
@@ -40,12 +49,19 @@ def test_no_split_when_halves_fit_worse():
     a = [HEADLINE_RUN_IN]
     b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
     table = {(a[0], b[0]): 0.9}
-    assert merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.9)], USE_CALIBRATION, _similarities(table)) == ({}, {})
+    assert merged_sentence_splits(
+        a, b, ("en", "de"), [Group((0,), (0,), 0.9)], USE_CALIBRATION, _similarities(table)
+    ) == ({}, {})
 
 
 def test_unlinked_merged_sentence_is_split_against_two_unlinked_sentences_in_its_gap():
     a = ["Markets opened calmly.", HEADLINE_RUN_IN, "Oil prices were flat."]
-    b = ["Die Märkte öffneten ruhig.", "Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag.", "Der Ölpreis blieb stabil."]
+    b = [
+        "Die Märkte öffneten ruhig.",
+        "Wall Street beendet die Woche im Minus",
+        "Die Kurse fielen am Freitag.",
+        "Der Ölpreis blieb stabil.",
+    ]
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
     table = {(head, b[1]): 0.7, (rest, b[2]): 0.75}
     groups = [Group((0,), (0,), 0.9), Group((2,), (3,), 0.9)]
@@ -56,7 +72,12 @@ def test_unlinked_merged_sentence_is_split_against_two_unlinked_sentences_in_its
 
 def test_unlinked_sentence_is_not_split_against_sentences_outside_its_gap():
     a = ["Markets opened calmly.", HEADLINE_RUN_IN, "Oil prices were flat."]
-    b = ["Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag.", "Die Märkte öffneten ruhig.", "Der Ölpreis blieb stabil."]
+    b = [
+        "Wall Street beendet die Woche im Minus",
+        "Die Kurse fielen am Freitag.",
+        "Die Märkte öffneten ruhig.",
+        "Der Ölpreis blieb stabil.",
+    ]
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
     table = {(head, b[0]): 0.7, (rest, b[1]): 0.75}
     groups = [Group((0,), (2,), 0.9), Group((2,), (3,), 0.9)]
@@ -74,6 +95,8 @@ def test_both_sides_split_when_the_first_halves_match_surely_though_the_wholes_m
         (rest, "Wall Street beendet die Woche im Minus"): 0.4,
         (a[0], b[0]): 0.85,
     }
-    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), [Group((0,), (0,), 0.85)], USE_CALIBRATION, _similarities(table))
+    split_a, split_b = merged_sentence_splits(
+        a, b, ("en", "de"), [Group((0,), (0,), 0.85)], USE_CALIBRATION, _similarities(table)
+    )
     assert a[0][: split_a[0]].rstrip() == head
     assert b[0][: split_b[0]].rstrip() == "Wall Street beendet die Woche im Minus"

@@ -1,4 +1,5 @@
 """Name candidates and cross-spelling / cross-script matching (crosswire.text.names)."""
+
 import pytest
 
 from crosswire.text.names import (
@@ -185,7 +186,14 @@ def test_surnames_and_foreign_words_are_rare_words(word, lang):
 
 @pytest.mark.parametrize(
     ("word", "lang"),
-    [("Conseil", "fr"), ("Bonus", "fr"), ("GNC", "fr"), ("OMT", "fr"), ("Personalaufstockungen", "de"), ("Москва", "ja")],
+    [
+        ("Conseil", "fr"),
+        ("Bonus", "fr"),
+        ("GNC", "fr"),
+        ("OMT", "fr"),
+        ("Personalaufstockungen", "de"),
+        ("Москва", "ja"),
+    ],
 )
 def test_words_that_may_be_translated_are_not_rare(word, lang):
     """Common words, acronyms, compounds, and words wordfreq cannot judge."""
@@ -272,7 +280,14 @@ def test_rare_words_are_names_where_script_has_no_capitals(lang, text, names):
 
 @pytest.mark.parametrize(
     ("token", "stem"),
-    [("마르코바는", "마르코바"), ("유니세프는", "유니세프"), ("서울에서", "서울"), ("집을", "집"), ("학교들", "학교"), ("오바마", "오바마")],
+    [
+        ("마르코바는", "마르코바"),
+        ("유니세프는", "유니세프"),
+        ("서울에서", "서울"),
+        ("집을", "집"),
+        ("학교들", "학교"),
+        ("오바마", "오바마"),
+    ],
 )
 def test_korean_particles_are_cut_from_the_word(token, stem):
     assert korean_stem(token) == stem
@@ -321,7 +336,13 @@ def test_transliterations_sound_alike(latin, written):
 
 @pytest.mark.parametrize(
     ("latin", "written"),
-    [("Markova", "Петренко"), ("Scholz", "马克龙"), ("Truss", "Федорук"), ("Baerbock", "Шольц"), ("Markova", "Markova")],
+    [
+        ("Markova", "Петренко"),
+        ("Scholz", "马克龙"),
+        ("Truss", "Федорук"),
+        ("Baerbock", "Шольц"),
+        ("Markova", "Markova"),
+    ],
 )
 def test_other_names_and_same_script_words_do_not_sound_alike(latin, written):
     # Words of one script are compared by spelling (spelling_match), not by sound.

@@ -1,4 +1,5 @@
 """Locale-aware number extraction (crosswire.text.numbers)."""
+
 from decimal import Decimal
 
 import pytest
@@ -177,7 +178,11 @@ SCRIPT_CASES = [
     ("En 2014 300 soldats", "fr", [("2014", "2014", 1, False), ("300", "300", 1, False)]),
     # Persian writes a decimal slash; a date's two slashes stay a date's.
     ("۳/۵ میلیون یورو", "fa", [("۳/۵", "3.5", 10**6, False)]),
-    ("در ۱۴۰۳/۰۱/۱۵ و ۲۵ نفر", "fa", [("۱۴۰۳", "1403", 1, False), ("۰۱", "1", 1, False), ("۱۵", "15", 1, False), ("۲۵", "25", 1, False)]),
+    (
+        "در ۱۴۰۳/۰۱/۱۵ و ۲۵ نفر",
+        "fa",
+        [("۱۴۰۳", "1403", 1, False), ("۰۱", "1", 1, False), ("۱۵", "15", 1, False), ("۲۵", "25", 1, False)],
+    ),
     # Devanagari nukta letters precomposed or as two characters are one scale word.
     ("2 \u0915\u0930\u094b\u095c", "hi", [("2", "2", 10**7, False)]),
 ]

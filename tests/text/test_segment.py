@@ -1,4 +1,5 @@
 """Sentence segmentation with offsets (crosswire.text.segment)."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,7 +43,11 @@ def assert_well_formed(text, sentences, skipped):
         ("Menurut Bpk. Joko, harga naik. Itu benar.", "id", ["Menurut Bpk. Joko, harga naik.", "Itu benar."]),
         ("Dr. Smith arrived. He spoke.", "en", ["Dr. Smith arrived.", "He spoke."]),
         ("The U.S. Army left the base. They returned.", "en", ["The U.S. Army left the base.", "They returned."]),
-        ("He visited St. Petersburg yesterday. It rained.", "en", ["He visited St. Petersburg yesterday.", "It rained."]),
+        (
+            "He visited St. Petersburg yesterday. It rained.",
+            "en",
+            ["He visited St. Petersburg yesterday.", "It rained."],
+        ),
         ("M. Dupont est arrivé. Il a parlé.", "fr", ["M. Dupont est arrivé.", "Il a parlé."]),
         ("J. R. R. Tolkien wrote it. It sold.", "en", ["J. R. R. Tolkien wrote it.", "It sold."]),
         (
@@ -187,7 +192,11 @@ def test_a_sentencex_panic_leaves_the_block_to_the_fallback_splits(monkeypatch):
     monkeypatch.setattr(segment_module, "sentencex_segment", panicking)
     text = "Floods hit Jakarta on Monday. Twelve people died. Schools stay closed."
     sentences, _ = segment(text, "en")
-    assert [s.text for s in sentences] == ["Floods hit Jakarta on Monday.", "Twelve people died.", "Schools stay closed."]
+    assert [s.text for s in sentences] == [
+        "Floods hit Jakarta on Monday.",
+        "Twelve people died.",
+        "Schools stay closed.",
+    ]
 
     def interrupted(lang, text):
         raise KeyboardInterrupt
@@ -213,9 +222,26 @@ def test_sentence_ending_in_abbreviation():
 # --- properties --------------------------------------------------------------------
 
 _PIECES = st.sampled_from(
-    list("ab AZ.?!。！？…\n\r\t\"'“”«»()-,2,5万年月日") + [
-        "U.S.", "Dr. ", "St. ", "Bpk. ", "Baca Juga: x", "Penulis", "PARIS (Reuters) - ", " Le ", "12. Juli",
-        "\u00a0", "\u202f", "2.500", "31/1/2023", "Москва", "l'Italie", "\n\nlocal", "Mavix2", "２，５００",
+    list("ab AZ.?!。！？…\n\r\t\"'“”«»()-,2,5万年月日")
+    + [
+        "U.S.",
+        "Dr. ",
+        "St. ",
+        "Bpk. ",
+        "Baca Juga: x",
+        "Penulis",
+        "PARIS (Reuters) - ",
+        " Le ",
+        "12. Juli",
+        "\u00a0",
+        "\u202f",
+        "2.500",
+        "31/1/2023",
+        "Москва",
+        "l'Italie",
+        "\n\nlocal",
+        "Mavix2",
+        "２，５００",
     ]
 )
 _TEXT = st.one_of(st.text(), st.lists(_PIECES, max_size=40).map("".join))

@@ -1,4 +1,5 @@
 """Fixtures for the web app: one app per session (the encoder loads once per process)."""
+
 from __future__ import annotations
 
 import pytest

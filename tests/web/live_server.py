@@ -1,5 +1,6 @@
 """A real uvicorn server in a thread of the test process, for what the test client cannot
 show: the address the server is bound to, and clients that hang up."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """The JSON API under /api/: every endpoint, its errors, and the limits every request meets."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -28,8 +29,15 @@ def test_info_names_version_encoder_and_schema(client):
         "comparison_schema": SCHEMA_ID,
         "store": False,
         "limits": {
-            "max_input_chars": 1_000_000, "max_chars": 150_000, "max_sentences": 1_000, "max_story_articles": 100,
-            "timeout_s": 60.0, "wait_s": 60.0, "workers": 2, "waiting": 4, "max_upload_bytes": 16 * 1024 * 1024,
+            "max_input_chars": 1_000_000,
+            "max_chars": 150_000,
+            "max_sentences": 1_000,
+            "max_story_articles": 100,
+            "timeout_s": 60.0,
+            "wait_s": 60.0,
+            "workers": 2,
+            "waiting": 4,
+            "max_upload_bytes": 16 * 1024 * 1024,
         },
     }
 
@@ -39,9 +47,7 @@ def test_compare_returns_the_cli_json_for_the_seed_pair(seed_response, seed_text
     body = seed_response.json()
     jsonschema.validate(body, load_schema("comparison-1"))
     en, id_ = seed_texts
-    library = crosswire.compare(
-        crosswire.read_string(en, source="a"), crosswire.read_string(id_, source="b")
-    ).to_dict()
+    library = crosswire.compare(crosswire.read_string(en, source="a"), crosswire.read_string(id_, source="b")).to_dict()
     assert body == library
     assert body["schema"] == SCHEMA_ID
     variants = {
@@ -62,10 +68,17 @@ def test_compare_keeps_given_metadata_as_data(client):
         "outlet": "Daily <i>Example</i>",
         "published": "2024-03-04",
     }
-    response = client.post("/api/compare", json={"a": article, "b": {"text": HOSTILE_TEXT.replace("12", "15"), "lang": "en"}})
+    response = client.post(
+        "/api/compare", json={"a": article, "b": {"text": HOSTILE_TEXT.replace("12", "15"), "lang": "en"}}
+    )
     assert response.status_code == 200
     a = response.json()["a"]
-    assert (a["title"], a["url"], a["published"], a["lang"]) == ("<b>Blast</b>", "javascript:alert(1)", "2024-03-04", "en")
+    assert (a["title"], a["url"], a["published"], a["lang"]) == (
+        "<b>Blast</b>",
+        "javascript:alert(1)",
+        "2024-03-04",
+        "en",
+    )
     assert a["sentences"][0]["text"].startswith("Breaking: <script>alert('script')</script>")
     numbers = [d for link in response.json()["links"] for d in link["differences"] if d["kind"] == "number"]
     assert [(d["a"]["text"], d["b"]["text"]) for d in numbers] == [("12", "15")]
@@ -116,7 +129,9 @@ def test_compare_is_post_only(client):
 
 def test_server_setup_errors_are_500_with_their_code():
     client = TestClient(create_app(encoder="no-such-encoder"), base_url=BASE_URL)
-    response = client.post("/api/compare", json={"a": {"text": "One.", "lang": "en"}, "b": {"text": "Two.", "lang": "en"}})
+    response = client.post(
+        "/api/compare", json={"a": {"text": "One.", "lang": "en"}, "b": {"text": "Two.", "lang": "en"}}
+    )
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "CW201"
 
@@ -131,7 +146,9 @@ def test_request_body_over_the_cap_is_refused_before_reading():
 
 def test_request_body_without_a_length_is_refused(client):
     response = client.post(
-        "/api/compare", content=iter([b'{"a": {"text": "x"}, "b": {"text": "y"}}']), headers={"content-type": "application/json"}
+        "/api/compare",
+        content=iter([b'{"a": {"text": "x"}, "b": {"text": "y"}}']),
+        headers={"content-type": "application/json"},
     )
     assert response.status_code == 411
     assert response.json()["error"]["code"] == "CW710"
@@ -178,7 +195,11 @@ def test_hosts_the_app_is_given_are_answered_on_any_port():
         ("127.0.0.1", "", ("127.0.0.1", "localhost", "[::1]")),
         ("0.0.0.0", "", ("127.0.0.1", "localhost", "[::1]")),
         ("::", "", ("127.0.0.1", "localhost", "[::1]")),
-        ("192.168.1.5", "crosswire.lan, news.example ", ("127.0.0.1", "localhost", "[::1]", "crosswire.lan", "news.example", "192.168.1.5")),
+        (
+            "192.168.1.5",
+            "crosswire.lan, news.example ",
+            ("127.0.0.1", "localhost", "[::1]", "crosswire.lan", "news.example", "192.168.1.5"),
+        ),
         ("fe80::1", "", ("127.0.0.1", "localhost", "[::1]", "[fe80::1]")),
     ],
 )
@@ -224,8 +245,17 @@ def test_schema_endpoint_404s_on_unknown_names(client, name):
 def test_openapi_lists_the_api_and_not_the_pages(client):
     spec = client.get("/api/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/api/info", "/api/compare", "/api/schemas/{name}", "/api/ingest", "/api/stories", "/api/stories/{story_id}",
-        "/api/articles/{article_id}", "/api/search", "/api/stories/merge", "/api/stories/split", "/api/ingest/jobs/{job_id}",
+        "/api/info",
+        "/api/compare",
+        "/api/schemas/{name}",
+        "/api/ingest",
+        "/api/stories",
+        "/api/stories/{story_id}",
+        "/api/articles/{article_id}",
+        "/api/search",
+        "/api/stories/merge",
+        "/api/stories/split",
+        "/api/ingest/jobs/{job_id}",
     }
     compare = spec["paths"]["/api/compare"]["post"]
     assert {"200", "413", "422", "500", "503"} <= set(compare["responses"])

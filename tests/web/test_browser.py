@@ -3,6 +3,7 @@
 A browser download (`playwright install`) is impossible here; .ci/run installs the
 Debian package. The app runs in a uvicorn server on a free loopback port in this process.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,8 +24,13 @@ from crosswire.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Tests write nothing into the repository: the README's screenshots are refreshed on
 # purpose with CROSSWIRE_SCREENSHOTS=docs/img python -m pytest tests/web/test_browser.py.
@@ -115,7 +121,9 @@ def page(browser):
     page = browser.new_page()
     page.events = {"dialog": [], "console": [], "pageerror": []}
     page.on("dialog", lambda dialog: (page.events["dialog"].append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: message.type in ("error", "warning") and page.events["console"].append(message.text))
+    page.on(
+        "console", lambda message: message.type in ("error", "warning") and page.events["console"].append(message.text)
+    )
     page.on("pageerror", lambda error: page.events["pageerror"].append(str(error)))
     yield page
     page.close()
@@ -206,7 +214,12 @@ def test_hostile_article_runs_nothing_and_shows_literally(page, base_url):
     assert page.locator("textarea").count() == 2
     assert page.input_value("#text_a") == HOSTILE_TEXT
     assert page.locator("a[href^='javascript:' i]").count() == 0
-    assert page.evaluate("[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]).filter(a => a.name.startsWith('on')).length") == 0
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]).filter(a => a.name.startsWith('on')).length"
+        )
+        == 0
+    )
     page.keyboard.press("j")  # the page's own script still works
     assert page.locator("#diff-position").inner_text().startswith("difference 1 of")
     assert page.events == {"dialog": [], "console": [], "pageerror": []}
@@ -222,7 +235,8 @@ def test_hostile_html_upload_runs_nothing(page, base_url):
     )
     page.goto(f"{base_url}/compare")
     page.set_input_files(
-        "#file_a", files=[{"name": "../../<img src=x onerror=alert(1)>.html", "mimeType": "text/html", "buffer": html.encode()}]
+        "#file_a",
+        files=[{"name": "../../<img src=x onerror=alert(1)>.html", "mimeType": "text/html", "buffer": html.encode()}],
     )
     page.fill("#text_b", "Officials said 15 people were hurt in the blast in the city centre on Monday morning.")
     page.fill("#lang_a", "en")
@@ -243,7 +257,11 @@ def test_ingest_shows_progress_and_a_hostile_file_runs_nothing(page, corpus_url,
         files=[
             {"name": "<img src=x onerror=alert(1)>.txt", "mimeType": "text/plain", "buffer": HOSTILE_TEXT.encode()},
             {"name": "en.txt", "mimeType": "text/plain", "buffer": seed_path("en_wagner_drones.txt").read_bytes()},
-            {"name": "bad.jsonl", "mimeType": "application/x-ndjson", "buffer": b'{"text": "javascript:alert(1)"}\n{oops\n'},
+            {
+                "name": "bad.jsonl",
+                "mimeType": "application/x-ndjson",
+                "buffer": b'{"text": "javascript:alert(1)"}\n{oops\n',
+            },
         ],
     )
     page.click("#ingest button[type=submit]")

@@ -1,5 +1,6 @@
 """The corpus JSON API (/api/stories, /api/stories/{id}, /api/articles/{id}, /api/search,
 merge and split): the CLI's JSON, validated against its schemas, and every error."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -216,8 +217,14 @@ def test_corpus_endpoints_without_a_corpus_are_404(client):
 
 def test_openapi_documents_the_corpus_endpoints(api):
     spec = api.get("/api/openapi.json").json()
-    for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/search",
-                 "/api/stories/merge", "/api/stories/split"):
+    for path in (
+        "/api/stories",
+        "/api/stories/{story_id}",
+        "/api/articles/{article_id}",
+        "/api/search",
+        "/api/stories/merge",
+        "/api/stories/split",
+    ):
         assert path in spec["paths"], path
     docs = api.get("/api/docs").text
     assert "GET /api/stories/{story_id}" in docs and "POST /api/stories/split" in docs

@@ -1,6 +1,7 @@
 """The corpus pages through the test client: stories (filters, search), story (timeline,
 claim matrix), its sources, article, compare of two stored articles, merge and split
 forms, errors, and hostile article text and metadata shown as text."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,12 @@ from crosswire.web import create_app
 from crosswire.web.views import timeline_view
 
 HOSTILE_ARTICLE = {
-    "text": HOSTILE_TEXT, "lang": "en", "title": "<script>alert('title')</script>", "outlet": "<b onmouseover=alert(1)>Evil</b>",
-    "published": "2024-01-02", "url": "javascript:alert('url')",
+    "text": HOSTILE_TEXT,
+    "lang": "en",
+    "title": "<script>alert('title')</script>",
+    "outlet": "<b onmouseover=alert(1)>Evil</b>",
+    "published": "2024-01-02",
+    "url": "javascript:alert('url')",
 }
 
 
@@ -97,14 +102,19 @@ def test_story_page_shows_timeline_and_claim_matrix(pages, corpus):
     assert timeline.count("<circle") == 3
     assert [m for m in re.findall(r'class="lane-label">(\w+)<', timeline)] == ["de", "en", "fr"]
     matrix = html.split('id="claims"')[1].split("</table>")[0]
-    assert matrix.count("<tr id=\"claim-") == len(view.claims)
+    assert matrix.count('<tr id="claim-') == len(view.claims)
     french = next(a.id for a in view.articles if a.lang == "fr")
     changed = re.search(r'<td class="mark changed" title="([^"]*)">(.*?)</td>', matrix, flags=re.DOTALL)
     assert changed.group(1) == "number: 1,200 → 1 500"
     assert f'/articles/{french}#s-0">in the article</a>' in changed.group(2)
-    assert matrix.count('class="mark present"') == sum(c.mark == "present" for claim in view.claims for c in claim.cells)
+    assert matrix.count('class="mark present"') == sum(
+        c.mark == "present" for claim in view.claims for c in claim.cells
+    )
     assert f'href="{BASE_URL}/stories/{story_id}/sources"' in html
-    assert f'action="{BASE_URL}/stories/{story_id}/split"' in html and f'action="{BASE_URL}/stories/{story_id}/merge"' in html
+    assert (
+        f'action="{BASE_URL}/stories/{story_id}/split"' in html
+        and f'action="{BASE_URL}/stories/{story_id}/merge"' in html
+    )
 
 
 def test_sources_page_draws_the_provenance_graph(pages, corpus):
@@ -139,13 +149,20 @@ def test_compare_two_stored_articles(pages, corpus):
     assert response.status_code == 200
     html = response.text
     assert 'id="comparison"' in html and 'id="stored-pair"' in html
-    assert re.search(r'<mark class="num"[^>]*>1,200</mark>', html) and re.search(r'<mark class="num"[^>]*>1 500</mark>', html)
+    assert re.search(r'<mark class="num"[^>]*>1,200</mark>', html) and re.search(
+        r'<mark class="num"[^>]*>1 500</mark>', html
+    )
 
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/stories/999", 404), ("/stories/999/sources", 404), ("/articles/999", 404), ("/compare?a=1&b=999", 404),
-     ("/articles/x", 422)],
+    [
+        ("/stories/999", 404),
+        ("/stories/999/sources", 404),
+        ("/articles/999", 404),
+        ("/compare?a=1&b=999", 404),
+        ("/articles/x", 422),
+    ],
 )
 def test_missing_things_are_error_pages(pages, path, status):
     response = pages.get(path)
@@ -156,11 +173,18 @@ def test_missing_things_are_error_pages(pages, path, status):
 
 def test_hostile_metadata_and_text_are_shown_as_text(pages, corpus):
     hostile = next(s for s in corpus.stories() if s.headline.startswith("<script>"))
-    for path in ("/stories", f"/stories/{quote(hostile.id)}", f"/stories/{quote(hostile.id)}/sources",
-                 f"/articles/{hostile.id}"):
+    for path in (
+        "/stories",
+        f"/stories/{quote(hostile.id)}",
+        f"/stories/{quote(hostile.id)}/sources",
+        f"/articles/{hostile.id}",
+    ):
         html = pages.get(path).text
         tags = parse(html).tags
-        assert [attrs.get("src") for tag, attrs in tags if tag == "script"] in ([], [f"{BASE_URL}/static/compare.js"]), path
+        assert [attrs.get("src") for tag, attrs in tags if tag == "script"] in (
+            [],
+            [f"{BASE_URL}/static/compare.js"],
+        ), path
         assert not any(name.startswith("on") for _, attrs in tags for name in attrs), path
         assert not any((attrs.get("href") or "").lower().startswith("javascript") for _, attrs in tags), path
         assert "&lt;b onmouseover=alert(1)&gt;Evil&lt;/b&gt;" in html, path

@@ -1,5 +1,6 @@
 """Story downloads in the web app (crosswire.web.exports): the claim matrix as CSV, the
 HTML report and schema.org Claim JSON-LD, linked from the story page."""
+
 from __future__ import annotations
 
 import csv
@@ -50,7 +51,7 @@ def test_each_download_is_an_attachment_of_its_type(client, corpus):
     story = quote(_story(corpus), safe="")
     response = client.get(f"/stories/{story}/export.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    assert response.headers["content-disposition"].startswith("attachment; filename=\"crosswire-story-")
+    assert response.headers["content-disposition"].startswith('attachment; filename="crosswire-story-')
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0][:3] == ["claim", "text", "lang"] and len(rows) > 2
     response = client.get(f"/stories/{story}/export.jsonld")

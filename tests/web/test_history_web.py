@@ -1,5 +1,6 @@
 """An article's history in the web app (/history?url=): versions and a silent edit, as
 `crosswire history` shows them. The page is served by a local server on 127.0.0.1."""
+
 from __future__ import annotations
 
 import sys

@@ -1,6 +1,7 @@
 """Ingest uploads (page and API) through the test client: background jobs with progress,
 reads answered while a job runs, articles named by the uploaded file, a mixed upload of
 good and hostile files."""
+
 from __future__ import annotations
 
 import gzip
@@ -55,11 +56,15 @@ def submit(client: TestClient, files) -> dict:
 def news_lines(count: int) -> bytes:
     """`count` distinct short English articles as JSON Lines."""
     return "".join(
-        json.dumps({
-            "text": f"Officials in the district of Norrby {n} said on Monday that {n * 3 + 2} houses were flooded. "
-            f"The river rose by {n % 9 + 1} metres overnight after heavy rain, the fire service of area {n} said.",
-            "lang": "en", "title": f"Flood {n}",
-        }) + "\n"
+        json.dumps(
+            {
+                "text": f"Officials in the district of Norrby {n} said on Monday that {n * 3 + 2} houses were flooded. "
+                f"The river rose by {n % 9 + 1} metres overnight after heavy rain, the fire service of area {n} said.",
+                "lang": "en",
+                "title": f"Flood {n}",
+            }
+        )
+        + "\n"
         for n in range(count)
     ).encode()
 
@@ -81,11 +86,20 @@ def test_api_ingest_is_a_job_reporting_each_file(corpus_client, corpus, seed_tex
     queued = submit(corpus_client, files)
     assert queued["status"] in ("queued", "running") and queued["files_total"] == 2
     state = wait_for(corpus_client, queued["id"])
-    assert (state["status"], state["files_done"], state["stored"], state["rejected"], state["error"]) == ("done", 2, 1, 2, None)
+    assert (state["status"], state["files_done"], state["stored"], state["rejected"], state["error"]) == (
+        "done",
+        2,
+        1,
+        2,
+        None,
+    )
     first, second = state["files"]
     assert (first["name"], first["ingested"], first["rejected"]) == ("en.txt", 1, [])
     assert second["ingested"] == 0
-    assert [(r["source"], r["code"]) for r in second["rejected"]] == [("lines.jsonl:1", "CW109"), ("lines.jsonl:2", "CW109")]
+    assert [(r["source"], r["code"]) for r in second["rejected"]] == [
+        ("lines.jsonl:1", "CW109"),
+        ("lines.jsonl:2", "CW109"),
+    ]
     # The article is named by the uploaded file's name, not by a temporary path of the server's.
     ((story_article,),) = [corpus.story(s.id).articles for s in corpus.stories()]
     assert corpus.store.article(story_article.id).article.source == "en.txt"
@@ -114,12 +128,18 @@ HOSTILE_FILES = [
     ("deep.jsonl", b"[" * 100_000 + b"]" * 100_000 + b"\n"),
     ("digits.jsonl", b'{"text": "Officials said so.", "lang": "en", "title": ' + b"9" * 5_000 + b"}\n"),
     ("surrogate.jsonl", b'{"text": "Officials said \\ud800 so on Monday.", "lang": "en"}\n'),
-    ("year0.rss", (
-        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
-        b"<pubDate>Mon, 01 Jan 0000 00:00:00 GMT</pubDate><description>Officials said 12 people were hurt in the blast.</description>"
-        b"</item></channel></rss>"
-    )),
-    ("control.rss", b'<?xml version="1.0"?><rss version="2.0"><channel><title>t\x01</title><item><title>\x0b</title></item></channel></rss>'),
+    (
+        "year0.rss",
+        (
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>'
+            b"<pubDate>Mon, 01 Jan 0000 00:00:00 GMT</pubDate><description>Officials said 12 people were hurt in the blast.</description>"
+            b"</item></channel></rss>"
+        ),
+    ),
+    (
+        "control.rss",
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t\x01</title><item><title>\x0b</title></item></channel></rss>',
+    ),
     ("broken.warc.gz", gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999999\r\n\r\n<html>")[:-8]),
     ("nothing.html", b"<html><head><script>alert(1)</script></head><body></body></html>"),
 ]
@@ -127,8 +147,14 @@ HOSTILE_FILES = [
 
 def test_a_mixed_upload_stores_every_good_article_and_lists_every_bad_file(corpus_client, corpus, seed_texts):
     en, id_ = seed_texts
-    good = [("en.txt", en.encode("utf-8")), ("id.txt", id_.encode("utf-8")), ("hostile.txt", HOSTILE_TEXT.encode("utf-8"))]
-    files = [("files", (name, data)) for name, data in [good[0], *HOSTILE_FILES[:5], good[1], *HOSTILE_FILES[5:], good[2]]]
+    good = [
+        ("en.txt", en.encode("utf-8")),
+        ("id.txt", id_.encode("utf-8")),
+        ("hostile.txt", HOSTILE_TEXT.encode("utf-8")),
+    ]
+    files = [
+        ("files", (name, data)) for name, data in [good[0], *HOSTILE_FILES[:5], good[1], *HOSTILE_FILES[5:], good[2]]
+    ]
     state = wait_for(corpus_client, submit(corpus_client, files)["id"])
     assert state["status"] == "done", state["error"]
     by_name = {f["name"]: f for f in state["files"]}
@@ -136,10 +162,14 @@ def test_a_mixed_upload_stores_every_good_article_and_lists_every_bad_file(corpu
         assert by_name[name]["ingested"] == 1 and by_name[name]["rejected"] == [], name
     for name, _ in HOSTILE_FILES:
         result = by_name[name]
-        assert result["rejected"] or result["ingested"] + result["near_duplicates"] == 1, f"{name} neither stored nor listed"
+        assert result["rejected"] or result["ingested"] + result["near_duplicates"] == 1, (
+            f"{name} neither stored nor listed"
+        )
         for rejected in result["rejected"]:
             assert rejected["code"].startswith("CW") and rejected["source"].startswith(name), rejected
-    stored_sources = {corpus.store.article(a.id).article.source for s in corpus.stories() for a in corpus.story(s.id).articles}
+    stored_sources = {
+        corpus.store.article(a.id).article.source for s in corpus.stories() for a in corpus.story(s.id).articles
+    }
     assert {"en.txt", "id.txt", "hostile.txt"} <= stored_sources
 
 

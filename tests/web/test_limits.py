@@ -3,6 +3,7 @@
 
 The worker pool's state (its processes and what it stopped) is asserted on, not timings.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -80,7 +81,10 @@ def test_the_compare_page_names_the_limit(small):
 
 
 def test_an_uploaded_file_over_the_limit_is_413(small):
-    files = {"file_a": ("big.txt", b"word " * 5_000, "text/plain"), "file_b": ("b.txt", b"Officials said so.", "text/plain")}
+    files = {
+        "file_a": ("big.txt", b"word " * 5_000, "text/plain"),
+        "file_b": ("b.txt", b"Officials said so.", "text/plain"),
+    }
     response = small.post("/compare", files=files)
     assert response.status_code == 413 and "CW105" in response.text and "25,000 bytes" in response.text
 
@@ -114,14 +118,17 @@ def test_a_hung_up_client_stops_its_work_and_a_busy_server_says_so():
         client = socket.create_connection(("127.0.0.1", port))
         client.sendall(
             f"POST /api/compare HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
         )
         wait_until(lambda: pool.busy_pids(), "the comparison to start")
         (working,) = pool.busy_pids()
 
         # Every worker busy and no room to wait: refused at once, with a code and Retry-After.
         other = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        other.request("POST", "/api/compare", body=json.dumps(pair("One.", "Two.")), headers={"Content-Type": "application/json"})
+        other.request(
+            "POST", "/api/compare", body=json.dumps(pair("One.", "Two.")), headers={"Content-Type": "application/json"}
+        )
         busy = other.getresponse()
         assert busy.status == 503 and busy.getheader("Retry-After") == "7"
         assert json.loads(busy.read())["error"]["code"] == "CW704"
@@ -133,7 +140,12 @@ def test_a_hung_up_client_stops_its_work_and_a_busy_server_says_so():
         assert working not in pool.pids() and len(pool.pids()) == 1 and pool.state.completed == 0
 
         # The replacement answers the next request.
-        other.request("POST", "/api/compare", body=json.dumps(pair(sentences(3), sentences(3))), headers={"Content-Type": "application/json"})
+        other.request(
+            "POST",
+            "/api/compare",
+            body=json.dumps(pair(sentences(3), sentences(3))),
+            headers={"Content-Type": "application/json"},
+        )
         answer = other.getresponse()
         assert answer.status == 200 and len(json.loads(answer.read())["links"]) == 3
         other.close()

@@ -1,4 +1,5 @@
 """The HTML pages through the test client: the compare form, its results, its errors, escaping."""
+
 from __future__ import annotations
 
 import re
@@ -108,7 +109,10 @@ def test_uploaded_files_win_over_pasted_text_and_names_are_only_labels(client, s
     assert "<b>CW103</b> &lt;i&gt;id.txt:" in response.text
     response = client.post(
         "/compare",
-        files={"file_a": ("../../etc/passwd", en.encode("utf-8")), "file_b": ("dir/id.txt", id_.encode("cp1252", "replace"))},
+        files={
+            "file_a": ("../../etc/passwd", en.encode("utf-8")),
+            "file_b": ("dir/id.txt", id_.encode("cp1252", "replace")),
+        },
     )
     assert response.status_code == 200
     html = response.text
@@ -155,7 +159,9 @@ def test_hostile_article_is_escaped_everywhere(client):
     # Only the page's own markup: one external script, no image, no script URL, no third textarea.
     assert [attrs.get("src") for tag, attrs in tags.tags if tag == "script"] == [f"{BASE_URL}/static/compare.js"]
     assert not [tag for tag, _ in tags.tags if tag == "img"]
-    assert not [attrs for _, attrs in tags.tags if any((v or "").lower().startswith("javascript:") for v in attrs.values())]
+    assert not [
+        attrs for _, attrs in tags.tags if any((v or "").lower().startswith("javascript:") for v in attrs.values())
+    ]
     assert not [attrs for _, attrs in tags.tags if any(name.startswith("on") for name in attrs)]
     assert len([tag for tag, _ in tags.tags if tag == "textarea"]) == 2
     # The text round-trips literally, the </textarea> included.
@@ -179,8 +185,17 @@ def test_static_files_are_served_with_their_types(client):
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("127.0.0.2", True),
-     ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("example.org", False)],
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("::", False),
+        ("example.org", False),
+    ],
 )
 def test_is_loopback(host, loopback):
     assert is_loopback(host) is loopback

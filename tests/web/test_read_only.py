@@ -1,5 +1,6 @@
 """`crosswire serve --db FILE` reads without writing: GET pages, story views included,
 leave the database as it was (story views keep their comparisons in memory)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,7 @@
 """DNS rebinding against a real server bound to every address (`crosswire serve --host
 0.0.0.0`): a page on a hostile domain re-pointed at the server sends its own domain as
 the Host header, and must be refused before it reaches the corpus."""
+
 from __future__ import annotations
 
 import http.client
@@ -16,7 +17,9 @@ def post_merge(port: int, host_header: str, into: str, other: str) -> tuple[int,
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     body = json.dumps({"into": into, "other": other})
     connection.request(
-        "POST", "/api/stories/merge", body=body,
+        "POST",
+        "/api/stories/merge",
+        body=body,
         headers={"Host": host_header, "Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"},
     )
     response = connection.getresponse()

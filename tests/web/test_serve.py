@@ -1,4 +1,5 @@
 """`crosswire serve`: options, the warning off loopback, errors; uvicorn itself is not started."""
+
 from __future__ import annotations
 
 import pytest
@@ -79,7 +80,12 @@ def test_a_file_that_is_not_a_database_is_an_error(served, tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--port", "0"], "--port"), (["--encoder", "nope"], "CW201"), (["--workers", "0"], "--workers"), (["--timeout", "0"], "--timeout")],
+    [
+        (["--port", "0"], "--port"),
+        (["--encoder", "nope"], "CW201"),
+        (["--workers", "0"], "--workers"),
+        (["--timeout", "0"], "--timeout"),
+    ],
 )
 def test_bad_options_are_refused(served, args, message):
     result = CliRunner().invoke(cli, ["serve", *args])

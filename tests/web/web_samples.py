@@ -1,6 +1,7 @@
 """Constants shared by the web tests, and a small multilingual corpus written for them:
 one story in three languages (the French version changes a number) and an unrelated
 Spanish article."""
+
 from __future__ import annotations
 
 import json
@@ -45,13 +46,36 @@ LIBRARY_ES = (
     "Los vecinos esperaban la reapertura desde hace meses."
 )
 ARTICLES = [
-    {"text": FLOOD_EN, "lang": "en", "title": "Floods force 1,200 from their homes in Arlen", "outlet": "Northern Post",
-     "published": "2024-03-05T09:00", "url": "https://example.org/arlen-floods"},
-    {"text": FLOOD_FR, "lang": "fr", "title": "Inondations à Arlen", "outlet": "Le Courrier du Nord",
-     "published": "2024-03-05T15:30", "url": "javascript:alert('url')"},
-    {"text": FLOOD_DE, "lang": "de", "title": "Hochwasser in Arlen", "outlet": "Nordkurier", "published": "2024-03-06T08:00"},
-    {"text": LIBRARY_ES, "lang": "es", "title": "Reabre la biblioteca de Sevilla", "outlet": "Diario del Sur",
-     "published": "2024-02-12T10:00"},
+    {
+        "text": FLOOD_EN,
+        "lang": "en",
+        "title": "Floods force 1,200 from their homes in Arlen",
+        "outlet": "Northern Post",
+        "published": "2024-03-05T09:00",
+        "url": "https://example.org/arlen-floods",
+    },
+    {
+        "text": FLOOD_FR,
+        "lang": "fr",
+        "title": "Inondations à Arlen",
+        "outlet": "Le Courrier du Nord",
+        "published": "2024-03-05T15:30",
+        "url": "javascript:alert('url')",
+    },
+    {
+        "text": FLOOD_DE,
+        "lang": "de",
+        "title": "Hochwasser in Arlen",
+        "outlet": "Nordkurier",
+        "published": "2024-03-06T08:00",
+    },
+    {
+        "text": LIBRARY_ES,
+        "lang": "es",
+        "title": "Reabre la biblioteca de Sevilla",
+        "outlet": "Diario del Sur",
+        "published": "2024-02-12T10:00",
+    },
 ]
 
 

@@ -7,11 +7,18 @@
 Lexicons are data: `data/cues/<lang>.tsv`, `data/outlets.tsv`,
 `data/institutions.tsv`.
 """
+
 from .entities import Outlet, find_outlet, outlet_for_domain, outlets, resolve_source
 from .extract import extract_attributions
 from .lexicon import available_languages, lexicon
 
 __all__ = [
-    "Outlet", "available_languages", "extract_attributions", "find_outlet", "lexicon",
-    "outlet_for_domain", "outlets", "resolve_source",
+    "Outlet",
+    "available_languages",
+    "extract_attributions",
+    "find_outlet",
+    "lexicon",
+    "outlet_for_domain",
+    "outlets",
+    "resolve_source",
 ]

@@ -8,6 +8,7 @@ source; a source built from an anonymous noun ("an intelligence report",
 "rumours", "seorang ahli senjata") stays anonymous, keyed by its type; the
 rest is "other", which provenance leaves out.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,7 +25,9 @@ from ..text.names import calendar_words, name_key, territory_keys
 from .lexicon import Lexicon, lexicon
 
 _DOMAIN = re.compile(r"(?<![\w@-])((?:[a-z0-9-]+\.)+(?:[a-z]{2,24}))(?![\w-])", re.IGNORECASE)
-_LEADING_ARTICLE = re.compile(r"^(?:(?:the|la|le|les|el|los|las|il|lo|der|die|das|den|dem|des|o|a|os|as)\s+|l['’]\s*)", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(
+    r"^(?:(?:the|la|le|les|el|los|las|il|lo|der|die|das|den|dem|des|o|a|os|as)\s+|l['’]\s*)", re.IGNORECASE
+)
 _EDGE_NOISE = re.compile(r"^[\s\"'“”‘’«»„(\[]+|[\s\"'“”‘’«»„)\].,;:!?]+$")
 _POSSESSIVE = re.compile(r"(?:'s|’s)$")
 _CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’.-]*")
@@ -62,11 +65,16 @@ def outlets() -> tuple[Outlet, ...]:
     result = []
     for row in _rows("outlets.tsv"):
         name, aliases, domains, country, lang = (row + [""] * 5)[:5]
-        result.append(Outlet(
-            _slug(name), name,
-            tuple(a for a in aliases.split("|") if a), tuple(d.lower() for d in domains.split("|") if d),
-            country, lang,
-        ))
+        result.append(
+            Outlet(
+                _slug(name),
+                name,
+                tuple(a for a in aliases.split("|") if a),
+                tuple(d.lower() for d in domains.split("|") if d),
+                country,
+                lang,
+            )
+        )
     return tuple(result)
 
 
@@ -230,8 +238,9 @@ def _language_names(lang: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 14)
 def _nationality(word: str, lang: str) -> bool:
     folded = _POSSESSIVE.sub("", word.casefold())
-    return any(folded.startswith(name) and len(folded) - len(name) <= _NATIONALITY_ENDING
-               for name in _language_names(lang))
+    return any(
+        folded.startswith(name) and len(folded) - len(name) <= _NATIONALITY_ENDING for name in _language_names(lang)
+    )
 
 
 def resolve_source(text: str, lex: Lexicon) -> SourceEntity:

@@ -46,6 +46,7 @@ once (`_Scan`), sources are looked for within SOURCE_WINDOW_CHARS of the cue,
 and a sentence gives at most MAX_CUES_PER_SENTENCE cues, so a pathological
 sentence costs time linear in its length.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -82,7 +83,9 @@ UNSTATED = "unstated"
 # Entity kinds that name who a source is; others may be a clitic form of one.
 _KNOWN_KINDS = ("outlet", "institution", "anonymous")
 # Clause boundaries a source never crosses. Apostrophes are not here: "Wagner’s".
-_BOUNDARY = re.compile(r"[,;:!?()\[\]\"“”«»„—–\n，。、；：「」『』《》؛،]|\.(?=\s|$)|(?<=\s)[‘’'](?=\w)|(?<=\w)[‘’'](?=\s|$)")
+_BOUNDARY = re.compile(
+    r"[,;:!?()\[\]\"“”«»„—–\n，。、；：「」『』《》؛،]|\.(?=\s|$)|(?<=\s)[‘’'](?=\w)|(?<=\w)[‘’'](?=\s|$)"
+)
 _QUOTED = re.compile(r"[\"“„«「『]([^\"“”„«»「」『』]{8,})[\"”“»」』]")
 # Combining marks belong to their word: Arabic harakat ("رسمياً"), decomposed accents.
 _MARKS = "\u0300-\u036f\u0483-\u0489\u064b-\u065f\u0670"
@@ -114,9 +117,14 @@ def extract_attributions(text: str, sentences: Sequence[Sentence], lang: str) ->
         # The trained tagger reads cues and sources as PolNeAR annotates them; the rules add the rest.
         tagged_text = tagged_attributions(text, sentences, lex)
         by_index = {sentence.index: sentence for sentence in sentences}
-        own = [a for a in tagged_text.attributions
-               if not (a.cue_kind == "verb" and _inside_name(text, by_index[a.sentence], a.cue))]
-        tagged = with_rule_readings(own, found, tagged_text.possible_cues, tagged_text.sources, tagged_text.likely_sources)
+        own = [
+            a
+            for a in tagged_text.attributions
+            if not (a.cue_kind == "verb" and _inside_name(text, by_index[a.sentence], a.cue))
+        ]
+        tagged = with_rule_readings(
+            own, found, tagged_text.possible_cues, tagged_text.sources, tagged_text.likely_sources
+        )
         rules, found = found, []
         for attribution in tagged:
             found.append(_resolve_pronoun(without_doubtful_source(attribution, tagged_text.beliefs, rules), found))
@@ -152,16 +160,27 @@ def _quotation_bylines(text: str, sentences: Sequence[Sentence], lex: Lexicon) -
         source = _span(text, match.start(3), match.start(3) + len(name))
         if source is None:
             continue
-        result.append(Attribution(sentences[index].index, "prep", _span(text, match.start(2), match.end(2)),
-                                  source, content, _entity(source.text, lex)))
+        result.append(
+            Attribution(
+                sentences[index].index,
+                "prep",
+                _span(text, match.start(2), match.end(2)),
+                source,
+                content,
+                _entity(source.text, lex),
+            )
+        )
     return result
 
 
 def _inside_name(text: str, sentence: Sentence, cue: Span) -> bool:
     """A verb cue with a capital after the first word of a sentence that is no title-case
     headline is part of a name ("The market in Port Said reopened"), as the rules read it."""
-    return (cue.text[:1].isupper() and _WORD.search(text, sentence.start, cue.start) is not None
-            and not _title_case(text[sentence.start:sentence.end]))
+    return (
+        cue.text[:1].isupper()
+        and _WORD.search(text, sentence.start, cue.start) is not None
+        and not _title_case(text[sentence.start : sentence.end])
+    )
 
 
 def _in_sentence(text: str, sentence: Sentence, lex: Lexicon, earlier: list[Attribution]) -> list[Attribution]:
@@ -199,16 +218,18 @@ class _Scan:
         self.text, self.lex = text, lex
         self.index, self.start, self.end = sentence.index, sentence.start, sentence.end
         self.boundaries = _boundaries(text, sentence.start, sentence.end, lex)
-        quotes = [(m.start(), m.end(), Span(m.start(1), m.end(1), m.group(1)))
-                  for m in _QUOTED.finditer(text, sentence.start, sentence.end)]
+        quotes = [
+            (m.start(), m.end(), Span(m.start(1), m.end(1), m.group(1)))
+            for m in _QUOTED.finditer(text, sentence.start, sentence.end)
+        ]
         # Of two quotations as long, the earlier is the content.
         self.quotes = sorted(quotes, key=lambda quote: (quote[2].start - quote[2].end, quote[0]))
         # Where the sentence's closing punctuation starts: a boundary there closes no clause.
-        self.tail = sentence.start + len(text[sentence.start:sentence.end].rstrip(_SENTENCE_END))
+        self.tail = sentence.start + len(text[sentence.start : sentence.end].rstrip(_SENTENCE_END))
 
     @functools.cached_property
     def title_case(self) -> bool:
-        return _title_case(self.text[self.start:self.end])
+        return _title_case(self.text[self.start : self.end])
 
     def next_boundary(self, pos: int, limit: int | None = None) -> int | None:
         """The first boundary at or after `pos` and before `limit` (the sentence's end)."""
@@ -255,15 +276,17 @@ def _read_cue(scan: _Scan, cue: Cue, cue_span: Span, earlier: list[Attribution])
         cited = _source_after(scan, cue_span.end)
         if source is None or cited is None:
             return None
-        return Attribution(index, "chain", cue_span, source, None, _entity(source.text, lex),
-                           cited, _entity(cited.text, lex))
+        return Attribution(
+            index, "chain", cue_span, source, None, _entity(source.text, lex), cited, _entity(cited.text, lex)
+        )
     if cue.kind == "passive":
         source = _source_after(scan, cue_span.end)
         cited = _source_before(scan, scan.start, cue_span.start)
         if source is None or cited is None:
             return None
-        return Attribution(index, "passive", cue_span, source, None, _entity(source.text, lex),
-                           cited, _entity(cited.text, lex))
+        return Attribution(
+            index, "passive", cue_span, source, None, _entity(source.text, lex), cited, _entity(cited.text, lex)
+        )
     return None
 
 
@@ -315,8 +338,11 @@ def _read_verb(scan: _Scan, cue: Cue, cue_span: Span, earlier: list[Attribution]
         after = _trimmed(text, source.end, scan.end, lex)
         content = (after or before) if lex.verb_first else (before or after)
     else:  # after the verb; or, for a verb that ends its clause, its object before it
-        content = (_trimmed(text, cue_span.end, scan.end, lex) or _trimmed(text, source.end, cue_span.start, lex)
-                   or _trimmed(text, scan.start, source.start, lex))
+        content = (
+            _trimmed(text, cue_span.end, scan.end, lex)
+            or _trimmed(text, source.end, cue_span.start, lex)
+            or _trimmed(text, scan.start, source.start, lex)
+        )
     return Attribution(scan.index, "verb", cue_span, source, content, _entity(source.text, lex))
 
 
@@ -395,7 +421,7 @@ def _apposition(scan: _Scan, pos: int) -> Span | None:
         # description has an article ("Der Sprecher des Kremls"), or names no person.
         names = [piece for piece in names if not _has_article(piece, lex)] or names
     if len(names) == 2:
-        names = [piece for piece in names if _entity(text[piece[0].start():piece[-1].end()], lex).kind == "person"]
+        names = [piece for piece in names if _entity(text[piece[0].start() : piece[-1].end()], lex).kind == "person"]
     if len(names) != 1:
         return None  # "France, Germany, said": a list, not a name and its description
     words = _trim_skip(names[0], lex)
@@ -430,7 +456,7 @@ def _capitalised(word: str) -> bool:
     if word[:1].isupper():
         return True
     elided = _ELIDED.match(word)
-    return elided is not None and word[elided.end():][:1].isupper()
+    return elided is not None and word[elided.end() :][:1].isupper()
 
 
 def _clause_words(scan: _Scan, pos: int) -> int:
@@ -491,14 +517,20 @@ def _shared_subject(scan: _Scan, cue: Cue, cue_span: Span, earlier: list[Attribu
     """The subject an earlier cue in the sentence shares with this one: "X said ... and added",
     "X criticized the plan, saying ...", "وأضاف", and a verb whose own subject is omitted."""
     previous = _WORD.findall(scan.text, max(scan.start, cue_span.start - 20), cue_span.start)
-    joined = omitted or _conjunction_clitic(cue_span.text, scan.lex) or (
-        bool(previous) and scan.lex.has(scan.lex.conj, previous[-1]))
+    joined = (
+        omitted
+        or _conjunction_clitic(cue_span.text, scan.lex)
+        or (bool(previous) and scan.lex.has(scan.lex.conj, previous[-1]))
+    )
     if not (cue.participle and _after_comma(scan, cue_span.start)) and not joined:
         return None
     for attribution in reversed(earlier):
         # The subject, not an inverted source ('"...," said X'), unless subjects follow their verbs.
-        if attribution.cue_kind == "verb" and attribution.source and (
-                scan.lex.verb_first or attribution.source.end <= attribution.cue.start):
+        if (
+            attribution.cue_kind == "verb"
+            and attribution.source
+            and (scan.lex.verb_first or attribution.source.end <= attribution.cue.start)
+        ):
             return attribution.source
     return None
 
@@ -506,8 +538,10 @@ def _shared_subject(scan: _Scan, cue: Cue, cue_span: Span, earlier: list[Attribu
 def _conjunction_clitic(cue_text: str, lex: Lexicon) -> bool:
     """A conjunction written on the verb cue ("وأضاف": and added)."""
     folded = lex.fold(cue_text)
-    return any(folded.startswith(clitic) and clitic in lex.conj and lex.cue_for(folded[len(clitic):]) is not None
-               for clitic, _ in lex.clitics)
+    return any(
+        folded.startswith(clitic) and clitic in lex.conj and lex.cue_for(folded[len(clitic) :]) is not None
+        for clitic, _ in lex.clitics
+    )
 
 
 def _verb_final_subject(scan: _Scan, cue_start: int) -> Span | None:
@@ -577,7 +611,7 @@ def _with_aux(scan: _Scan, cue_span: Span) -> Span:
         if previous is None or not scan.lex.has(scan.lex.aux, previous.group(0)):
             break
         start = previous.start()
-    return cue_span if start == cue_span.start else Span(start, cue_span.end, scan.text[start:cue_span.end])
+    return cue_span if start == cue_span.start else Span(start, cue_span.end, scan.text[start : cue_span.end])
 
 
 def _word_before(text: str, floor: int, pos: int) -> re.Match[str] | None:
@@ -613,7 +647,7 @@ def _source_after(scan: _Scan, pos: int, until: tuple[str, ...] = (), noun_phras
     if domain:  # "dariexpress.co.uk pada Selasa": the domain is the whole source
         return Span(domain.start(), domain.end(), domain.group(0))
     if lex.unspaced:
-        region = text[pos:min(region_end, pos + MAX_UNSPACED_SOURCE_CHARS + max(map(len, until), default=0))]
+        region = text[pos : min(region_end, pos + MAX_UNSPACED_SOURCE_CHARS + max(map(len, until), default=0))]
         cut = min([region.find(w) for w in until if w and region.find(w) > 0] or [len(region)])
         return _span(text, pos, pos + min(cut, MAX_UNSPACED_SOURCE_CHARS))
     words = []
@@ -688,7 +722,7 @@ def _source_before(scan: _Scan, floor: int, pos: int, strip_suffix: bool = False
     for i in range(len(words) - 1, -1, -1):
         word = words[i].group(0)
         if lex.cue_for(word) is not None or lex.has(lex.clause, word):
-            words = words[i + 1:]
+            words = words[i + 1 :]
             break
     # A pronoun right before the cue is the whole subject: "the way they say".
     if words and (lex.fold(words[-1].group(0)) in lex.pronouns or lex.fold(words[-1].group(0)) in lex.speaker):
@@ -820,15 +854,16 @@ def _closing_word(scan: _Scan, cue: Cue, source: Span | None) -> Span | None:
         return None
     start = end = _skip_space(scan.text, source.end, scan.end)
     while True:
-        word = next((w for w in cue.until if scan.lex.fold(scan.text[end:end + len(w)]) == w), None)
+        word = next((w for w in cue.until if scan.lex.fold(scan.text[end : end + len(w)]) == w), None)
         if word is None:
             break
         end += len(word)
     return Span(start, end, scan.text[start:end]) if end > start else None
 
 
-def _resolve_pronoun(attribution: Attribution, earlier: Sequence[Attribution],
-                     later: Sequence[Attribution] = ()) -> Attribution:
+def _resolve_pronoun(
+    attribution: Attribution, earlier: Sequence[Attribution], later: Sequence[Attribution] = ()
+) -> Attribution:
     """A pronoun source, or the unstated subject of a pro-drop verb, stands for the last named
     person cited before it: in `later` (the sentence so far) first, then in `earlier`, at most
     ANTECEDENT_WINDOW attributions back."""

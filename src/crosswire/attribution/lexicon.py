@@ -5,6 +5,7 @@ A contributor adds a language by adding a file; no code changes. Each line is
 `data/cues/en.tsv`. A language without a file gets no attributions (and no
 attribution differences), rather than English rules applied to it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,10 +16,28 @@ from dataclasses import dataclass
 from ..errors import CrosswireError
 
 CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
-WORD_KINDS = frozenset({
-    "anon", "pronoun", "speaker", "skip", "comp", "end", "det", "aux", "clause", "conj", "agent", "copula",
-    "link", "noncue", "unit", "clitic", "grammar", "stance",
-})
+WORD_KINDS = frozenset(
+    {
+        "anon",
+        "pronoun",
+        "speaker",
+        "skip",
+        "comp",
+        "end",
+        "det",
+        "aux",
+        "clause",
+        "conj",
+        "agent",
+        "copula",
+        "link",
+        "noncue",
+        "unit",
+        "clitic",
+        "grammar",
+        "stance",
+    }
+)
 # `grammar` phrases: properties of the language that the rules read (see en.tsv).
 GRAMMAR = frozenset({"verb-final", "verb-first", "pro-drop"})
 
@@ -85,7 +104,9 @@ class Lexicon:
     clitics: tuple[tuple[str, str], ...]  # (proclitic, what replaces it), longest first: ("لل", "ال")
     grammar: frozenset[str]  # GRAMMAR properties of the language
     unspaced: bool
-    stance: frozenset[str] = frozenset()  # trained tagger only: words that attribute in a wider sense ("thinks", "wants")
+    stance: frozenset[str] = (
+        frozenset()
+    )  # trained tagger only: words that attribute in a wider sense ("thinks", "wants")
 
     @functools.cached_property
     def skip_suffixes(self) -> tuple[str, ...]:
@@ -121,7 +142,7 @@ class Lexicon:
         """A folded word without its proclitics ("وللبيت": "للبيت", "البيت"), up to `depth` of them."""
         for clitic, replacement in self.clitics:
             if depth and folded.startswith(clitic) and len(folded) - len(clitic) >= _MIN_STEM:
-                stem = replacement + folded[len(clitic):]
+                stem = replacement + folded[len(clitic) :]
                 yield stem
                 yield from self.stems(stem, depth - 1)
 
@@ -165,7 +186,7 @@ def _parse_cue(kind: str, phrase: str, note: str, where: str, lang: str) -> Cue:
         elif item == "participle" and kind == "verb":
             participle = True
         elif item.startswith("until=") and kind == "prep":
-            until = tuple(fold(w, lang) for w in item[len("until="):].split("|") if w)
+            until = tuple(fold(w, lang) for w in item[len("until=") :].split("|") if w)
         elif kind == "hedge" and not anon_type:
             anon_type = item
         else:
@@ -210,16 +231,33 @@ def lexicon(lang: str) -> Lexicon | None:
     clitic_order = tuple(sorted(clitics.items(), key=lambda item: len(item[0]), reverse=True))
     frozen = {kind: frozenset(found) for kind, found in words.items()}
     return Lexicon(
-        lang, cues, _cue_pattern(cues, frozen["noncue"], clitic_order, unspaced), anon,
-        frozen["pronoun"], frozen["skip"], frozen["comp"], frozen["end"], frozen["det"], frozen["aux"],
-        frozen["speaker"], frozen["clause"], frozen["conj"], frozen["agent"], frozen["copula"],
-        frozen["link"], frozen["unit"], clitic_order, frozen["grammar"], unspaced,
+        lang,
+        cues,
+        _cue_pattern(cues, frozen["noncue"], clitic_order, unspaced),
+        anon,
+        frozen["pronoun"],
+        frozen["skip"],
+        frozen["comp"],
+        frozen["end"],
+        frozen["det"],
+        frozen["aux"],
+        frozen["speaker"],
+        frozen["clause"],
+        frozen["conj"],
+        frozen["agent"],
+        frozen["copula"],
+        frozen["link"],
+        frozen["unit"],
+        clitic_order,
+        frozen["grammar"],
+        unspaced,
         frozen["stance"],
     )
 
 
-def _cue_pattern(cues: dict[str, Cue], noncues: frozenset[str], clitics: tuple[tuple[str, str], ...],
-                 unspaced: bool) -> re.Pattern[str] | None:
+def _cue_pattern(
+    cues: dict[str, Cue], noncues: frozenset[str], clitics: tuple[tuple[str, str], ...], unspaced: bool
+) -> re.Pattern[str] | None:
     """One regex for all cue phrases, built as a character trie: a few hundred phrases
     as plain alternatives would each be tried at every position of the text.
 
@@ -256,8 +294,11 @@ def _end_condition(kind: str, unspaced: bool) -> str:
 
 def _trie_regex(node: dict) -> str:
     """Children before the end, so that the longest phrase wins ("according to reports by")."""
-    alternatives = [(r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
-                    for char, child in sorted(node.items()) if char != _END]
+    alternatives = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
+        for char, child in sorted(node.items())
+        if char != _END
+    ]
     if _END in node:
         alternatives.append(node[_END])
     if len(alternatives) == 1:

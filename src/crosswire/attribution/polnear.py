@@ -6,6 +6,7 @@ crosswire ships no model trained on it; a user builds one from their own copy
 (`crosswire train-attribution PATH`, see crosswire.attribution.train and docs/attribution-model.md).
 A split folder holds `attributions/*.ann` and `text/*.txt`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def load_split(folder: Path, limit: int | None = None, every_copy: bool = False)
     for ann in sorted(ann_folder.glob("*.ann")):
         copies.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
     documents = []
-    for name in sorted(copies)[:limit or None]:
+    for name in sorted(copies)[: limit or None]:
         text = (text_folder / f"{name}.txt").read_text("utf-8")
         for ann in copies[name] if every_copy else copies[name][:1]:
             documents.append(Document(name, text, read_ann(ann.read_text("utf-8"))))

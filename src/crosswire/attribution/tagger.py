@@ -13,6 +13,7 @@ it, else "verb". The features use the language's cue lexicon (cue kinds and
 word classes), so the tagger and the rules share one vocabulary of cues, and
 distributional word classes (`data/clusters/<lang>.tsv`, see _word_clusters).
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,7 +35,9 @@ from .lexicon import Lexicon, lexicon
 
 # Words, with English clitics apart ("He" + "’s been ..." is a source and a cue in PolNeAR,
 # while "O’Malley" is one word); every other non-space character is a token of its own.
-TOKEN = re.compile(r"[’'](?:s|re|ve|ll|d|m)(?!\w)|\w+(?:[-.]\w+|[’'](?!(?:s|re|ve|ll|d|m)(?!\w))\w+)*|\S", re.IGNORECASE)
+TOKEN = re.compile(
+    r"[’'](?:s|re|ve|ll|d|m)(?!\w)|\w+(?:[-.]\w+|[’'](?!(?:s|re|ve|ll|d|m)(?!\w))\w+)*|\S", re.IGNORECASE
+)
 ROLE_OF_TAG = {"CUE": "cue", "SRC": "source", "CON": "content"}
 TAG_OF_ROLE = {role: tag for tag, role in ROLE_OF_TAG.items()}
 # Tokens outside the best tag sequence that the model still likely takes for a source
@@ -181,7 +184,7 @@ def _stems(word: str) -> set[str]:
     stems = {word}
     for ending in ("ing", "ed", "es", "s", "d"):
         if word.endswith(ending) and len(word) > len(ending) + 2:
-            stems.add(word[:-len(ending)])
+            stems.add(word[: -len(ending)])
     return stems | {stem[:-1] for stem in stems if stem.endswith("e")}
 
 
@@ -262,9 +265,17 @@ def features(text: str, spans: Sequence[tuple[int, int]], lex: Lexicon, quoted: 
     last = len(_BUCKETS) - 1
     result = []
     for i in range(n):
-        f = [*own[i][0], "k=" + kinds[i], "q=" + ("1" if inside[i] else "0"), has_quote, opens_quoted,
-             _COMMAS_BEFORE[min(commas_before, last)], _COMMAS_AFTER[min(commas_total - commas_before, last)],
-             _POSITION[min(i, last)], _REST[min(n - 1 - i, last)]]
+        f = [
+            *own[i][0],
+            "k=" + kinds[i],
+            "q=" + ("1" if inside[i] else "0"),
+            has_quote,
+            opens_quoted,
+            _COMMAS_BEFORE[min(commas_before, last)],
+            _COMMAS_AFTER[min(commas_total - commas_before, last)],
+            _POSITION[min(i, last)],
+            _REST[min(n - 1 - i, last)],
+        ]
         left = [i - c for c in cue_at if c <= i]
         right = [c - i for c in cue_at if c > i]
         f.append(_NEAREST_LEFT[min(min(left), last)] if left else "dl=-")
@@ -292,7 +303,9 @@ def tag_spans(text: str, sentence: Sentence, lex: Lexicon, quoted: bool = False)
     return _tag_sentence(text, sentence, lex, quoted)[0]
 
 
-def _tag_sentence(text: str, sentence: Sentence, lex: Lexicon, quoted: bool) -> tuple[list[tuple[str, int, int]], list[TokenBelief]]:
+def _tag_sentence(
+    text: str, sentence: Sentence, lex: Lexicon, quoted: bool
+) -> tuple[list[tuple[str, int, int]], list[TokenBelief]]:
     """tag_spans, and what the model believes of each token (see TokenBelief)."""
     spans = tokens(text, sentence.start, sentence.end)
     if not spans:
@@ -300,8 +313,10 @@ def _tag_sentence(text: str, sentence: Sentence, lex: Lexicon, quoted: bool) -> 
     model = _tagger(lex.lang)
     tags, possible_cues = _with_likely_roles(model, model.tag(features(text, spans, lex, quoted)))
     labels = set(model.labels())
-    beliefs = [TokenBelief(start, end, _likelihood(model, labels, "CUE", t), _likelihood(model, labels, "SRC", t))
-               for t, (start, end) in enumerate(spans)]
+    beliefs = [
+        TokenBelief(start, end, _likelihood(model, labels, "CUE", t), _likelihood(model, labels, "SRC", t))
+        for t, (start, end) in enumerate(spans)
+    ]
     found: list[tuple[str, int, int]] = [(POSSIBLE_CUE, *spans[t]) for t in possible_cues]
     role = None
     for (start, end), tag in zip(spans, tags):
@@ -392,7 +407,6 @@ def _nearest(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, i
     return best[1] if best else None
 
 
-
 def _without_skip_words(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
     """A source without the lexicon's `skip` words at its edges: the rules' convention
     ("the senator" is cited as "senator"), which PolNeAR does not follow."""
@@ -435,7 +449,7 @@ def quoted_at_starts(text: str, sentences: Sequence[Sentence]) -> list[bool]:
     states = []
     quoted, pos = False, 0
     for sentence in sentences:
-        before = text[pos:sentence.start] if sentence.start >= pos else ""
+        before = text[pos : sentence.start] if sentence.start >= pos else ""
         if sentence.start < pos or "\n" in before:
             quoted, before = False, before.rpartition("\n")[2]
         for quoted in _quote_states(before, quoted):
@@ -494,21 +508,33 @@ def tagged_attributions(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
             content = _span(text, *near) if near else None
             if content is not None and _intention_to_say(content.text, lex):
                 continue
-            if source is not None and source.text.casefold() in lex.speaker and not _quoted(text, sentence.start, start):
+            if (
+                source is not None
+                and source.text.casefold() in lex.speaker
+                and not _quoted(text, sentence.start, start)
+            ):
                 continue  # "I said ...": the writer's own voice, not a cited source (as the rules read it)
             if source is not None:
                 entity = resolve_source(source.text, lex)
             else:
                 # A hedge ("reportedly") says an unnamed source exists; another cue without a
                 # source ("criticism of ...") says nothing of who speaks.
-                entity = anonymous_of_type(cue.anon_type, cue_span.text) if kind == "hedge" else unstated_source(cue_span.text)
-            result.append(Attribution(sentence.index, kind, cue_span, source, content, entity,
-                                      relay=bool(cue is not None and cue.relay)))
+                entity = (
+                    anonymous_of_type(cue.anon_type, cue_span.text)
+                    if kind == "hedge"
+                    else unstated_source(cue_span.text)
+                )
+            result.append(
+                Attribution(
+                    sentence.index, kind, cue_span, source, content, entity, relay=bool(cue is not None and cue.relay)
+                )
+            )
     return Tagged(result, possible_cues, all_sources, all_likely_sources, beliefs)
 
 
-def without_doubtful_source(attribution: Attribution, beliefs: Sequence[TokenBelief],
-                            rules: Sequence[Attribution] = ()) -> Attribution:
+def without_doubtful_source(
+    attribution: Attribution, beliefs: Sequence[TokenBelief], rules: Sequence[Attribution] = ()
+) -> Attribution:
     """The attribution without its source span where the model doubts the pair: the product of
     the mean cue and source marginals over their tokens (about the chance that both are right)
     is below MIN_SOURCE_BELIEF, or, where a rule reading of the same cue has a source that
@@ -521,8 +547,12 @@ def without_doubtful_source(attribution: Attribution, beliefs: Sequence[TokenBel
         return attribution
     span = attribution.source
     if cue * source >= MIN_RULE_CUE_MARGINAL and any(
-            r.source is not None and cues_overlap(attribution, r) and r.source.start < span.end and span.start < r.source.end
-            for r in rules):
+        r.source is not None
+        and cues_overlap(attribution, r)
+        and r.source.start < span.end
+        and span.start < r.source.end
+        for r in rules
+    ):
         return attribution
     return replace(attribution, source=None, entity=unstated_source(attribution.cue.text))
 
@@ -532,9 +562,13 @@ def cues_overlap(a: Attribution, b: Attribution) -> bool:
     return a.sentence == b.sentence and a.cue.start < b.cue.end and b.cue.start < a.cue.end
 
 
-def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
-                       possible_cues: Sequence[tuple[int, int]] = (), sources: Sequence[tuple[int, int]] = (),
-                       likely_sources: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
+def with_rule_readings(
+    tagged: list[Attribution],
+    rules: Sequence[Attribution],
+    possible_cues: Sequence[tuple[int, int]] = (),
+    sources: Sequence[tuple[int, int]] = (),
+    likely_sources: Sequence[tuple[int, int]] = (),
+) -> list[Attribution]:
     """Tagged attributions with the rule readings PolNeAR leaves out or that say more than spans.
 
     Chains and passives keep the document their source saw (`cited`), relays their flag and
@@ -545,6 +579,7 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
     cue overlaps it and a possible cue of the tagger does, with its source where the tagger
     reads a source or likely source there too; other rule readings are left to the tagger.
     """
+
     def within(span: Span, spans: Sequence[tuple[int, int]]) -> bool:
         return any(s < span.end and span.start < e for s, e in spans)
 
@@ -561,11 +596,21 @@ def with_rule_readings(tagged: list[Attribution], rules: Sequence[Attribution],
         # the Kremlin spokesman,": "Dmitry Peskov"; PolNeAR marks the whole). A rules' span
         # further inside is mostly a clause cut in the wrong place ("Stacy Baker of Columbia,
         # South Carolina": "South Carolina"), and the tagged source stays.
-        if reading is not None and (attribution.source is None or not within(attribution.source, sources) or (
-                attribution.source.start == reading.source.start and reading.source.end <= attribution.source.end)):
+        if reading is not None and (
+            attribution.source is None
+            or not within(attribution.source, sources)
+            or (attribution.source.start == reading.source.start and reading.source.end <= attribution.source.end)
+        ):
             attribution = replace(attribution, source=reading.source, entity=reading.entity)
         kept.append(attribution)
-    confirmed = [r if within(r.source, [*sources, *likely_sources]) else replace(r, source=None, entity=unstated_source(r.cue.text))
-                 for r in rules if r.cue_kind == "verb" and r.source is not None and within(r.cue, possible_cues)
-                 and not any(cues_overlap(r, t) for t in kept)]
+    confirmed = [
+        r
+        if within(r.source, [*sources, *likely_sources])
+        else replace(r, source=None, entity=unstated_source(r.cue.text))
+        for r in rules
+        if r.cue_kind == "verb"
+        and r.source is not None
+        and within(r.cue, possible_cues)
+        and not any(cues_overlap(r, t) for t in kept)
+    ]
     return sorted(kept + structured + confirmed, key=lambda a: (a.sentence, a.cue.start))

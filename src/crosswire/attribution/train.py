@@ -9,6 +9,7 @@ Each sentence of crosswire's own segmentation is tagged with BIO tags over CUE, 
 and CONTENT (tagger.TAG_OF_ROLE) and the CRF is trained with L-BFGS and L1 + L2
 regularisation (L1 prunes most feature weights to zero, which keeps the file small).
 """
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,13 @@ class TrainingParams:
     min_freq: int = 3  # features seen fewer times in train are dropped
 
     def crfsuite(self) -> dict:
-        return {"c1": self.c1, "c2": self.c2, "max_iterations": self.iterations,
-                "feature.minfreq": self.min_freq, "feature.possible_transitions": True}
+        return {
+            "c1": self.c1,
+            "c2": self.c2,
+            "max_iterations": self.iterations,
+            "feature.minfreq": self.min_freq,
+            "feature.possible_transitions": True,
+        }
 
 
 def sequences(document: Document, lex: Lexicon) -> list[tuple[list[list[str]], list[str]]]:
@@ -82,8 +88,12 @@ def train(training: list[tuple[list[list[str]], list[str]]], out: Path, params: 
     forget_loaded_models()
 
 
-def build_english_model(polnear: Path, out: Path | None = None, params: TrainingParams = TrainingParams(),
-                        documents: list[Document] | None = None) -> Path:
+def build_english_model(
+    polnear: Path,
+    out: Path | None = None,
+    params: TrainingParams = TrainingParams(),
+    documents: list[Document] | None = None,
+) -> Path:
     """Train the English tagger on `polnear`/train (or on `documents`) and write it to `out`
     (default: where crosswire looks for it); returns the model's path."""
     lex = lexicon("en")

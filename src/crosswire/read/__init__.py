@@ -9,6 +9,7 @@ apart from line endings (see read.text).
 Articles, and reports each unusable file, line, entry or record as a `Rejected` that
 names it and says why, without stopping.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,17 +29,29 @@ from crosswire.read.warc import GZIP_MAGIC, read_warc
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _KIND_BY_SUFFIX = {
-    ".txt": "text", ".html": "text", ".htm": "text",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".warc": "warc", ".warc.gz": "warc",
-    ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".txt": "text",
+    ".html": "text",
+    ".htm": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
 }
 # How much of a file with an unknown extension is looked at to tell its kind.
 _SNIFF_BYTES = 1024
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "Rejected", "input_files", "read_articles", "read_file_articles", "read_path", "read_string",
+    "DEFAULT_MAX_BYTES",
+    "Rejected",
+    "input_files",
+    "read_articles",
+    "read_file_articles",
+    "read_path",
+    "read_string",
 ]
 
 
@@ -61,9 +74,7 @@ class Rejected:
         return f"{self.code} {self.source}: {self.detail}"
 
 
-def read_path(
-    path: str | os.PathLike[str], *, lang: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Article:
+def read_path(path: str | os.PathLike[str], *, lang: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read a text or HTML file. `lang` skips identification (it is validated instead).
 
     Raises CrosswireError: CW101 missing, CW105 over `max_bytes` (checked before reading),
@@ -95,9 +106,7 @@ def input_files(path: str | os.PathLike[str]) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def read_articles(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Iterator[Article | Rejected]:
+def read_articles(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Rejected]:
     """Every article in a file or directory tree, of any supported kind, in a stable order.
 
     The kind of each file comes from its extension (.txt .html .htm .jsonl .ndjson .rss
@@ -174,6 +183,4 @@ def _read_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
 
 
 def _too_large(source: str, size: int, limit: int) -> CrosswireError:
-    return CrosswireError(
-        "CW105", source, f"{size:,} bytes is over the {limit:,}-byte limit; pass a smaller file"
-    )
+    return CrosswireError("CW105", source, f"{size:,} bytes is over the {limit:,}-byte limit; pass a smaller file")

@@ -3,6 +3,7 @@
 Shared by every reader (plain files, JSONL lines, feed entries, WARC records) so that a
 page is turned into an article the same way whatever carried it.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,7 +94,8 @@ def unexpected_failure(source: str, exc: Exception) -> CrosswireError:
 def _refuse_longer(source: str, text: str, limit: int, what: str) -> None:
     if len(text) > limit:
         raise CrosswireError(
-            "CW105", source,
+            "CW105",
+            source,
             f"the {what} is {len(text):,} characters, over the {limit:,}-character limit for one article; "
             "split it into articles",
         )

@@ -9,6 +9,7 @@ outlet's or one language's: the place is recognised by its case (so scripts with
 case have no dateline here), the date by crosswire.text.dates in the article's language,
 the outlet by its parentheses, a web domain or the outlet table.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,22 +61,22 @@ def dateline(text: str, lang: str) -> Dateline | None:
     from ..attribution import find_outlet
     from ..text.dates import find_dates
 
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text.strip()) if p.strip()][:DATELINE_PARAGRAPHS + 1]
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text.strip()) if p.strip()][: DATELINE_PARAGRAPHS + 1]
     for paragraph in paragraphs:
         place = _PLACE.match(paragraph)
         dash = _DASH.search(paragraph, 0, DATELINE_MAX_CHARS + 3)
         if not place or not dash or dash.start() < place.end() or len(place.group(1).replace(" ", "")) < 2:
             continue
-        prefix = paragraph[:dash.start()].strip()
-        rest = prefix[place.end():]
+        prefix = paragraph[: dash.start()].strip()
+        rest = prefix[place.end() :]
         outlet = None
         found = _PARENTHESISED.search(rest)
         if found:
             outlet = found.group(1).strip()
-            rest = rest[:found.start()] + rest[found.end():]
+            rest = rest[: found.start()] + rest[found.end() :]
         dates = [d for d in find_dates(rest, lang) if d.year and d.month and d.day]
         date = dates[0].iso if dates else None
-        undated = rest[:dates[0].start] + rest[dates[0].end:] if dates else rest
+        undated = rest[: dates[0].start] + rest[dates[0].end :] if dates else rest
         for part in (p.strip() for p in undated.split(",")):
             if outlet is None and part and (_DOMAIN.match(part) or find_outlet(part)):
                 outlet = part
@@ -87,8 +88,9 @@ def text_metadata(text: str, lang: str) -> TextMetadata:
     return TextMetadata(headline(text), dateline(text, lang))
 
 
-def with_text_metadata(text: str, lang: str, title: str | None, outlet: str | None, published: str | None,
-                       meta: dict) -> tuple[str | None, str | None, str | None, dict]:
+def with_text_metadata(
+    text: str, lang: str, title: str | None, outlet: str | None, published: str | None, meta: dict
+) -> tuple[str | None, str | None, str | None, dict]:
     """An article's title, outlet, publication date and metadata with the text's own headline
     and dateline filling what is missing (what the input said wins); the dateline's place and
     words go to `meta` ("dateline", "place")."""

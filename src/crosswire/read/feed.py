@@ -4,6 +4,7 @@ An entry's text is its full content when the feed carries it, else its summary; 
 in either is reduced to text, keeping paragraph breaks. The entry's link and date
 become the Article's url and published (UTC, ISO 8601); the feed's title is the outlet.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -2,6 +2,7 @@
 
 Offsets downstream refer to the extracted text, not to the HTML source.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,15 +28,11 @@ def extract_page(html: str, source: str) -> Page:
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, favor_precision=True
-        )
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
     # trafilatura runs lxml, htmldate, justext and courlan over untrusted markup, and
     # each can fail in its own way on hostile input; whatever it is, the page is unusable.
     except Exception as exc:  # noqa: BLE001
-        raise CrosswireError(
-            "CW106", source, f"the HTML could not be parsed ({type(exc).__name__}: {exc})"
-        ) from exc
+        raise CrosswireError("CW106", source, f"the HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
     if doc is None or not (doc.text or "").strip():
         raise CrosswireError("CW106", source, "found no main article text in the HTML page")
     return Page(

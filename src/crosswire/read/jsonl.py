@@ -5,6 +5,7 @@ Each line holds `text` and optionally `title`, `url`, `published` (ISO 8601), `l
 length cap, so one enormous line costs at most the cap in memory, and a bad line is
 rejected with its number while the lines after it are still read.
 """
+
 from __future__ import annotations
 
 import json
@@ -128,7 +129,14 @@ def _nested_deeper(value: Any, limit: int) -> bool:
 
 def _json_type(value: Any) -> str:
     """The JSON name of a decoded value's type, for messages."""
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }
     return names.get(type(value), "null")
 
 

@@ -4,6 +4,7 @@ Only two changes are made to the content: a leading UTF-8 byte-order mark is
 dropped and line endings are normalised (CRLF and lone CR become LF).
 Every character offset used downstream refers to this normalised text.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple

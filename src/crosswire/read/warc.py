@@ -16,6 +16,7 @@ A crawl is untrusted, so reading is bounded three ways:
 - lines: warcio reads headers line by line, so a run of MAX_LINE_RUN bytes without a
   line break means the file is not a WARC (CW111) rather than one endless header.
 """
+
 from __future__ import annotations
 
 import gzip

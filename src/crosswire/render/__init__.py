@@ -1,4 +1,5 @@
 """Views of a Comparison: rich terminal output and a self-contained HTML report."""
+
 from __future__ import annotations
 
 import importlib

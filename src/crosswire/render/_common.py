@@ -1,4 +1,5 @@
 """Helpers shared by the terminal and HTML renderers (not public API)."""
+
 from __future__ import annotations
 
 from crosswire.model import Comparison, Difference, Document, Link, Sentence

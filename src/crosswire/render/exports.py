@@ -11,6 +11,7 @@ and as `author` the named sources (people and organisations) the earliest articl
 it, where there are any: ready to be the `itemReviewed` of a ClaimReview. Dates are ISO
 8601, with the offset when the article gave one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -104,8 +105,16 @@ def claim_matrix_csv(export: StoryExport) -> str:
     its independent sources (those counted, and those folded into them), then for each
     article its mark and its own sentence, each column headed with the article's language."""
     view = export.view
-    columns = ["claim", "text", "lang", "introduced_by", "first_seen", "independent_sources",
-               "counted_sources", "folded_sources"]
+    columns = [
+        "claim",
+        "text",
+        "lang",
+        "introduced_by",
+        "first_seen",
+        "independent_sources",
+        "counted_sources",
+        "folded_sources",
+    ]
     for article_id in view.matrix_articles:
         article = export.article(article_id)
         label = f"article {article_id} [{article.lang}]"
@@ -114,10 +123,16 @@ def claim_matrix_csv(export: StoryExport) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for number, claim in enumerate(view.claims, 1):
-        row = [number, claim.text, claim_language(export, claim), claim.introduced_by,
-               iso_datetime(export.article(claim.introduced_by).published) or "", claim.independent_sources,
-               "; ".join(export.source_label(key) for key in claim.root_sources),
-               "; ".join(f"{export.source_label(f.source)} {f.how} {export.source_label(f.into)}" for f in claim.folded)]
+        row = [
+            number,
+            claim.text,
+            claim_language(export, claim),
+            claim.introduced_by,
+            iso_datetime(export.article(claim.introduced_by).published) or "",
+            claim.independent_sources,
+            "; ".join(export.source_label(key) for key in claim.root_sources),
+            "; ".join(f"{export.source_label(f.source)} {f.how} {export.source_label(f.into)}" for f in claim.folded),
+        ]
         for article_id in view.matrix_articles:
             cell = next(c for c in claim.cells if c.article_id == article_id)
             row += [cell.mark, claim_sentences(export, claim, article_id)]
@@ -137,8 +152,12 @@ def _article_id(article: StoryArticle) -> str:
 
 
 def _appearance(export: StoryExport, claim: Claim, article: StoryArticle) -> dict:
-    work: dict = {"@type": "CreativeWork", "@id": _article_id(article), "inLanguage": article.lang,
-                  "text": claim_sentences(export, claim, article.id)}
+    work: dict = {
+        "@type": "CreativeWork",
+        "@id": _article_id(article),
+        "inLanguage": article.lang,
+        "text": claim_sentences(export, claim, article.id),
+    }
     if _web_address(article):
         work["url"] = _web_address(article)
     if article.title:
@@ -163,9 +182,12 @@ def claims_jsonld(export: StoryExport) -> dict:
         appearances = [_appearance(export, claim, export.article(a)) for a in carrying]
         first = appearances[0]
         item: dict = {
-            "@type": "Claim", "@id": f"urn:crosswire:story:{view.summary.id}:claim:{number}",
-            "text": claim.text, "inLanguage": claim_language(export, claim),
-            "appearance": appearances, "firstAppearance": first,
+            "@type": "Claim",
+            "@id": f"urn:crosswire:story:{view.summary.id}:claim:{number}",
+            "text": claim.text,
+            "inLanguage": claim_language(export, claim),
+            "appearance": appearances,
+            "firstAppearance": first,
         }
         if "datePublished" in first:
             item["datePublished"] = first["datePublished"]

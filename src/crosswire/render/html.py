@@ -4,6 +4,7 @@ Every piece of article text reaches the template as a plain string and is
 escaped by Jinja2's autoescaping; the page also carries a Content-Security-Policy
 that forbids scripts, so a templating mistake cannot run code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -157,15 +158,17 @@ def _sources_view(sources: ArticleSources, side: str, doc: Document) -> dict:
     cited = []
     for attribution in sources.attributions:
         sentence = sentence_at(doc, attribution.cue.start)
-        cited.append({
-            "name": attribution.entity.name,
-            "kind": attribution.entity.kind,
-            "relay": attribution.relay,
-            "cue": attribution.cue.text,
-            "source": attribution.source.text if attribution.source else None,
-            "cited": attribution.cited_entity.name if attribution.cited_entity else None,
-            "anchor": f"{side}-{sentence.index}" if sentence else None,
-        })
+        cited.append(
+            {
+                "name": attribution.entity.name,
+                "kind": attribution.entity.kind,
+                "relay": attribution.relay,
+                "cue": attribution.cue.text,
+                "source": attribution.source.text if attribution.source else None,
+                "cited": attribution.cited_entity.name if attribution.cited_entity else None,
+                "anchor": f"{side}-{sentence.index}" if sentence else None,
+            }
+        )
     return {
         "side": side.upper(),
         "publisher": sources.publisher.name if sources.publisher else None,
@@ -246,7 +249,8 @@ def render_html(cmp: Comparison) -> str:
         notice=unsupported_notice(cmp),
         rows=build_rows(cmp),
         sources=[_sources_view(cmp.provenance.a, "a", cmp.a), _sources_view(cmp.provenance.b, "b", cmp.b)]
-        if cmp.provenance else [],
+        if cmp.provenance
+        else [],
         # Built by render.svg, which escapes every label and tooltip itself.
         graph=provenance_svg(cmp.provenance) if cmp.provenance else None,
     )

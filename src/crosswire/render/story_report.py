@@ -5,6 +5,7 @@ all article text is escaped by Jinja2's autoescaping. The claim matrix shows eac
 own sentence in its own language, labelled, and each claim's independent sources with the
 ones folded into them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,19 @@ class _Cell:
 def story_report_html(export: StoryExport, generated: dt.datetime | None = None) -> str:
     view = export.view
     generated = generated or dt.datetime.now(dt.timezone.utc)
-    articles = [dict(id=a.id, lang=a.lang, outlet=a.outlet, title=a.title, published=iso_datetime(a.published),
-                     url=a.url, source=a.source, duplicate_of=a.duplicate_of) for a in view.articles]
+    articles = [
+        dict(
+            id=a.id,
+            lang=a.lang,
+            outlet=a.outlet,
+            title=a.title,
+            published=iso_datetime(a.published),
+            url=a.url,
+            source=a.source,
+            duplicate_of=a.duplicate_of,
+        )
+        for a in view.articles
+    ]
     columns = []
     for article_id in view.matrix_articles:
         article = export.article(article_id)
@@ -48,17 +60,38 @@ def story_report_html(export: StoryExport, generated: dt.datetime | None = None)
         cells = []
         for cell in claim.cells:
             lang = export.article(cell.article_id).lang
-            cells.append(_Cell(cell.mark, MARK_SYMBOLS.get(cell.mark, "?"), lang,
-                               claim_sentences(export, claim, cell.article_id),
-                               tuple(describe(d) for d in cell.differences)))
-        claims.append(dict(
-            number=number, lang=claim_language(export, claim), text=claim.text, cells=cells,
-            independent=claim.independent_sources,
-            counted=[export.source_label(key) for key in claim.root_sources],
-            folded=[f"{export.source_label(f.source)} {f.how} {export.source_label(f.into)}" for f in claim.folded],
-        ))
-    return _env().get_template("story_report.html.j2").render(
-        csp=CSP, story=view.summary, first_seen=iso_datetime(view.summary.first_seen),
-        last_seen=iso_datetime(view.summary.last_seen), version=crosswire.__version__,
-        generated=generated.isoformat(timespec="seconds"), articles=articles, columns=columns, claims=claims,
+            cells.append(
+                _Cell(
+                    cell.mark,
+                    MARK_SYMBOLS.get(cell.mark, "?"),
+                    lang,
+                    claim_sentences(export, claim, cell.article_id),
+                    tuple(describe(d) for d in cell.differences),
+                )
+            )
+        claims.append(
+            dict(
+                number=number,
+                lang=claim_language(export, claim),
+                text=claim.text,
+                cells=cells,
+                independent=claim.independent_sources,
+                counted=[export.source_label(key) for key in claim.root_sources],
+                folded=[f"{export.source_label(f.source)} {f.how} {export.source_label(f.into)}" for f in claim.folded],
+            )
+        )
+    return (
+        _env()
+        .get_template("story_report.html.j2")
+        .render(
+            csp=CSP,
+            story=view.summary,
+            first_seen=iso_datetime(view.summary.first_seen),
+            last_seen=iso_datetime(view.summary.last_seen),
+            version=crosswire.__version__,
+            generated=generated.isoformat(timespec="seconds"),
+            articles=articles,
+            columns=columns,
+            claims=claims,
+        )
     )

@@ -5,6 +5,7 @@ articles, then what each article relays or cites, then what those sources cite
 (the Daily Mirror's intelligence report). Every label and tooltip is escaped
 here, so the result can be inlined into an HTML page as markup.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape

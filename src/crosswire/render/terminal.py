@@ -3,6 +3,7 @@
 Article text is always wrapped in ``rich.text.Text`` and never goes through rich
 markup parsing, so ``[bold]`` in an article prints literally.
 """
+
 from __future__ import annotations
 
 from rich import box
@@ -91,11 +92,19 @@ def _header(cmp: Comparison) -> Group:
     counts.append(f"changed {s['changed']}", style=STATUS_STYLES["changed"])
     if s["possibly_related"]:
         counts.append(" · ")
-        counts.append(f"possibly related {s['possibly_related']} (no changes shown)", style=STATUS_STYLES["possibly_related"])
+        counts.append(
+            f"possibly related {s['possibly_related']} (no changes shown)", style=STATUS_STYLES["possibly_related"]
+        )
     counts.append(f"   only in A: {s['only_a']}   only in B: {s['only_b']}")
     enc = Text("encoder: ", style="dim")
     enc.append(cmp.encoder, style="dim")
-    parts = [Text("crosswire comparison", style="bold underline"), _doc_label("A", cmp.a), _doc_label("B", cmp.b), counts, enc]
+    parts = [
+        Text("crosswire comparison", style="bold underline"),
+        _doc_label("A", cmp.a),
+        _doc_label("B", cmp.b),
+        counts,
+        enc,
+    ]
     notice = unsupported_notice(cmp)
     if notice:
         parts.append(Text(notice, style="bold yellow"))
@@ -159,7 +168,7 @@ def _sources(cmp: Comparison) -> Group:
             item.append(attribution.entity.name, style="bold cyan")
             item.append(f" ({attribution.entity.kind}{', relayed' if attribution.relay else ''})", style="dim")
             item.append("  ")
-            item.append(doc.article.text[attribution.cue.start:attribution.cue.end], style="cyan")
+            item.append(doc.article.text[attribution.cue.start : attribution.cue.end], style="cyan")
             if attribution.cited_entity:
                 item.append(" → cites ")
                 item.append(attribution.cited_entity.name, style="bold cyan")

@@ -1,4 +1,5 @@
 """JSON Schemas for crosswire's machine-readable output, shipped as package data."""
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ queries (store.sql), with a small dialect for the SQL text in which they differ.
 `postgresql://` URL opens PostgreSQL, anything else is an SQLite file path. Neither
 ingest nor the corpus writes SQL of its own.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,18 @@ if TYPE_CHECKING:
     from crosswire.similarity import ArticleProfile
     from crosswire.stories import LinkerConfig, StoryLinker
 
-__all__ = ["DEFAULT_DB", "NewArticle", "Seen", "Store", "Stored", "StoredArticle", "display_name", "is_postgres_url", "minhash_signature", "open_store"]
+__all__ = [
+    "DEFAULT_DB",
+    "NewArticle",
+    "Seen",
+    "Store",
+    "Stored",
+    "StoredArticle",
+    "display_name",
+    "is_postgres_url",
+    "minhash_signature",
+    "open_store",
+]
 
 POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_DB = "crosswire.db"  # the SQLite file commands use without --db
@@ -222,12 +234,22 @@ class Store(Protocol):
     def put_story_summaries(self, rows: Sequence[tuple]) -> None: ...
 
     def story_summaries(
-        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
-        until: str | None = None, limit: int | None = None, offset: int = 0,
+        self,
+        *,
+        lang: str | None = None,
+        outlet_key: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[tuple[str, str, str, str, int, int, str | None, str | None]]: ...
 
     def story_summary_counts(
-        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
+        self,
+        *,
+        lang: str | None = None,
+        outlet_key: str | None = None,
+        since: str | None = None,
         until: str | None = None,
     ) -> tuple[int, int, list[tuple[str, int]]]: ...
 

@@ -6,6 +6,7 @@ install) for one integral in MinHashLSH's parameter choice, which is a polynomia
 Gauss-Legendre quadrature integrates exactly with numpy. Signatures already stored were
 made by datasketch; tests/store/test_minhash.py checks these functions against it.
 """
+
 from __future__ import annotations
 
 import functools

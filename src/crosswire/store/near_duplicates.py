@@ -5,6 +5,7 @@ joins their group; each group points at its earliest member (dated before undate
 by date, then by arrival). BandIndex finds the candidates; `placement` decides where a
 new article goes.
 """
+
 from __future__ import annotations
 
 import math

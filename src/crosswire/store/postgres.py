@@ -28,6 +28,7 @@ article's story depends on the ones linked before it), so a queue would only han
 work to one consumer at a time anyway; the locks need no extra table and are released
 by the server when a worker dies.
 """
+
 from __future__ import annotations
 
 import json
@@ -111,7 +112,9 @@ class PostgresStore(SqlStore):
             from pgvector.psycopg import register_vector
         except ImportError:
             raise CrosswireError(
-                "CW604", self.name, "the PostgreSQL engine needs psycopg and pgvector: pip install 'crosswire[postgres]'"
+                "CW604",
+                self.name,
+                "the PostgreSQL engine needs psycopg and pgvector: pip install 'crosswire[postgres]'",
             ) from None
         try:
             # autocommit: every transaction below is explicit (`with self._db.transaction()`).
@@ -148,7 +151,8 @@ class PostgresStore(SqlStore):
                 self._db.execute("CREATE EXTENSION IF NOT EXISTS vector")
             except psycopg.errors.InsufficientPrivilege:
                 raise CrosswireError(
-                    "CW603", self.name,
+                    "CW603",
+                    self.name,
                     "the server has pgvector but this user may not install it: run CREATE EXTENSION vector as the"
                     " database owner once",
                 ) from None
@@ -243,10 +247,13 @@ class PostgresStore(SqlStore):
         with self._db.transaction():
             # LOCAL: this query's breadth only (a savepoint when a linking transaction is open).
             self._db.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
-            return [row[0] for row in self._db.execute(
-                "SELECT article_id FROM linker_index ORDER BY vector <=> %s LIMIT %s",
-                (np.asarray(vector, dtype=np.float32), count),
-            )]
+            return [
+                row[0]
+                for row in self._db.execute(
+                    "SELECT article_id FROM linker_index ORDER BY vector <=> %s LIMIT %s",
+                    (np.asarray(vector, dtype=np.float32), count),
+                )
+            ]
 
     def add_linked_vector(self, article_id: int, vector: np.ndarray) -> None:
         """Put a linked article's vector in linker_index (created with the first one's dimension)."""
@@ -292,9 +299,12 @@ class PostgresStore(SqlStore):
         return self._db.execute(query + " RETURNING id", params).fetchone()[0]
 
     def _table_names(self) -> set[str]:
-        return {row[0] for row in self._db.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-        )}
+        return {
+            row[0]
+            for row in self._db.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        }
 
     def _run_script(self, script: str) -> None:
         if script.strip():  # SQLite's version 5 is nothing here
@@ -320,7 +330,9 @@ def _local_server(folder: str, cleanup_mode: str | None):
             "CW604", folder, "crosswire db needs the pgserver package: pip install 'crosswire[postgres]'"
         ) from None
     except (OSError, subprocess.SubprocessError) as exc:
-        raise CrosswireError("CW605", folder, f"could not start PostgreSQL ({_first_line(exc)}); see {path / 'log'}") from None
+        raise CrosswireError(
+            "CW605", folder, f"could not start PostgreSQL ({_first_line(exc)}); see {path / 'log'}"
+        ) from None
 
 
 def start_local_server(folder: str) -> str:

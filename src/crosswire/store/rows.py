@@ -1,4 +1,5 @@
 """Table rows <-> crosswire.model, the same on both store engines (one model, two dialects)."""
+
 from __future__ import annotations
 
 import json
@@ -31,30 +32,62 @@ def stored_article(row: tuple) -> StoredArticle:
 
 def attribution_row(a: Attribution) -> tuple:
     """The ATTRIBUTION_COLUMNS values of one attribution."""
+
     def offsets(span: Span | None) -> tuple[int | None, int | None]:
         return (span.start, span.end) if span is not None else (None, None)
 
     cited = a.cited_entity
     return (
-        a.sentence, a.cue_kind, a.cue.start, a.cue.end, *offsets(a.source), *offsets(a.content),
-        a.entity.key, a.entity.kind, a.entity.name, *offsets(a.cited),
-        cited.key if cited else None, cited.kind if cited else None, cited.name if cited else None, int(a.relay),
+        a.sentence,
+        a.cue_kind,
+        a.cue.start,
+        a.cue.end,
+        *offsets(a.source),
+        *offsets(a.content),
+        a.entity.key,
+        a.entity.kind,
+        a.entity.name,
+        *offsets(a.cited),
+        cited.key if cited else None,
+        cited.kind if cited else None,
+        cited.name if cited else None,
+        int(a.relay),
     )
 
 
 def attribution_from_row(
-    text: str, sentence: int, cue_kind: str, cue_start: int, cue_end: int, source_start: int | None,
-    source_end: int | None, content_start: int | None, content_end: int | None, entity_key: str, entity_kind: str,
-    entity_name: str, cited_start: int | None, cited_end: int | None, cited_key: str | None, cited_kind: str | None,
-    cited_name: str | None, relay: int,
+    text: str,
+    sentence: int,
+    cue_kind: str,
+    cue_start: int,
+    cue_end: int,
+    source_start: int | None,
+    source_end: int | None,
+    content_start: int | None,
+    content_end: int | None,
+    entity_key: str,
+    entity_kind: str,
+    entity_name: str,
+    cited_start: int | None,
+    cited_end: int | None,
+    cited_key: str | None,
+    cited_kind: str | None,
+    cited_name: str | None,
+    relay: int,
 ) -> Attribution:
     """A row of ATTRIBUTION_COLUMNS back as model.Attribution, its spans cut from the article text."""
+
     def span(start: int | None, end: int | None) -> Span | None:
         return Span(start, end, text[start:end]) if start is not None else None
 
     return Attribution(
-        sentence, cue_kind, span(cue_start, cue_end), span(source_start, source_end),
-        span(content_start, content_end), SourceEntity(entity_key, entity_kind, entity_name),
+        sentence,
+        cue_kind,
+        span(cue_start, cue_end),
+        span(source_start, source_end),
+        span(content_start, content_end),
+        SourceEntity(entity_key, entity_kind, entity_name),
         span(cited_start, cited_end),
-        SourceEntity(cited_key, cited_kind, cited_name) if cited_key is not None else None, bool(relay),
+        SourceEntity(cited_key, cited_kind, cited_name) if cited_key is not None else None,
+        bool(relay),
     )

@@ -10,6 +10,7 @@ PostgreSQL identity column, a BLOB is a BYTEA, ...), followed by what only one e
 needs: triggers (SQLite's hold their statements, PostgreSQL's call a function), and
 SQLite's table rebuilds of version 5. Literal braces are doubled (`'{{}}'`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -261,7 +262,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # rows far smaller than a page, and reading the linker's 16 neighbour profiles of one
     # article cost 2.7-2.9 CPU ms that way against 0.30 from a rowid table (75,000
     # articles). PostgreSQL's tables are heaps already: nothing to change there.
-    Migration("", sqlite="""
+    Migration(
+        "",
+        sqlite="""
     CREATE TABLE embeddings_v5 (
         article_id INTEGER NOT NULL REFERENCES articles(id),
         encoder TEXT NOT NULL,
@@ -281,7 +284,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     INSERT INTO profiles_v5 SELECT article_id, encoder, profile FROM profiles ORDER BY article_id, encoder;
     DROP TABLE profiles;
     ALTER TABLE profiles_v5 RENAME TO profiles;
-    """),
+    """,
+    ),
     # 6: what keeps a linking pass's cost flat as the corpus grows.
     # - The story linker's journal (stories.StoryLinker.journal), written with the story
     #   rows; the linker's full state is checkpointed now and then (beside an SQLite file,

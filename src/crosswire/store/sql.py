@@ -13,6 +13,7 @@ locking (SQLite's write lock and a lock file; PostgreSQL's advisory locks), bulk
 (executemany; COPY), where the story linker's checkpoint lives (files beside the
 database; a table) and its neighbour search (usearch; pgvector), and what each refuses.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,12 @@ from crosswire.stories import Profiles, StoryLinker
 from crosswire.store import NewArticle, Seen, Stored, StoredArticle
 from crosswire.store.near_duplicates import NEAR_DUPLICATE_THRESHOLD, BandIndex, earliest_key, placement
 from crosswire.store.rows import (
-    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, attribution_from_row, attribution_row, stored_article, utc_now,
+    ARTICLE_COLUMNS,
+    ATTRIBUTION_COLUMNS,
+    attribution_from_row,
+    attribution_row,
+    stored_article,
+    utc_now,
 )
 from crosswire.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -159,7 +165,8 @@ class SqlStore:
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise CrosswireError(
-                "CW402", self.name,
+                "CW402",
+                self.name,
                 f"schema version {version} is newer than this crosswire's ({SCHEMA_VERSION}); upgrade crosswire",
             )
         migrations = self.dialect.migrations()
@@ -207,9 +214,18 @@ class SqlStore:
                 "INSERT INTO articles (content_hash, text, lang, source, title, url, outlet, published, meta,"
                 " duplicate_of, minhash, ingested_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 (
-                    new.content_hash, art.text, art.lang, art.source, art.title, art.url, art.outlet,
-                    art.published, json.dumps(art.meta, ensure_ascii=False, default=str), placed.duplicate_of,
-                    new.signature.astype("<u4").tobytes(), utc_now(),
+                    new.content_hash,
+                    art.text,
+                    art.lang,
+                    art.source,
+                    art.title,
+                    art.url,
+                    art.outlet,
+                    art.published,
+                    json.dumps(art.meta, ensure_ascii=False, default=str),
+                    placed.duplicate_of,
+                    new.signature.astype("<u4").tobytes(),
+                    utc_now(),
                 ),
             )
             if placed.displaced is not None:
@@ -220,7 +236,8 @@ class SqlStore:
                 )
             self._insert_copy(article_id, art)
             self._insert_rows(
-                "sentences", "article_id, idx, start_char, end_char",
+                "sentences",
+                "article_id, idx, start_char, end_char",
                 ((article_id, s.index, s.start, s.end) for s in new.sentences),
             )
             vectors = np.asarray(new.vectors, dtype="<f2")
@@ -229,7 +246,8 @@ class SqlStore:
                 (article_id, new.encoder, vectors.shape[1], vectors.tobytes()),
             )
             self._insert_rows(
-                "facts", "article_id, sentence_idx, kind, start_char, end_char, text, value",
+                "facts",
+                "article_id, sentence_idx, kind, start_char, end_char, text, value",
                 ((article_id, i, f.kind, f.start, f.end, f.text, str(f.value)) for i, f in new.facts),
             )
             if new.profile is not None:
@@ -265,17 +283,22 @@ class SqlStore:
             linker = seen[1]
         else:
             linker, version = self._read_checkpoint(profiles, version)
-        linker.replay(self._execute(
-            "SELECT seq, kind, article_id, story_id FROM linker_journal WHERE seq > %s ORDER BY seq",
-            (linker.journal_seq,),
-        ).fetchall(), into_index=self._replay_into_index)
+        linker.replay(
+            self._execute(
+                "SELECT seq, kind, article_id, story_id FROM linker_journal WHERE seq > %s ORDER BY seq",
+                (linker.journal_seq,),
+            ).fetchall(),
+            into_index=self._replay_into_index,
+        )
         self._linker_seen = (version, linker)
         return linker
 
     def save_linker(self, linker: StoryLinker) -> None:
         """Append the linker's journal to linker_journal (inside story_rows_transaction)."""
         if linker.journal:
-            self._executemany("INSERT INTO linker_journal (kind, article_id, story_id) VALUES (%s, %s, %s)", linker.journal)
+            self._executemany(
+                "INSERT INTO linker_journal (kind, article_id, story_id) VALUES (%s, %s, %s)", linker.journal
+            )
             linker.journal_seq = self._execute("SELECT max(seq) FROM linker_journal").fetchone()[0]
             linker.journal.clear()
 
@@ -391,19 +414,26 @@ class SqlStore:
 
     def profiles(self, article_ids: Sequence[int], encoder: str) -> dict[int, bytes]:
         """Article id -> stored profile, for those of these articles that have one: one query."""
-        return {article_id: bytes(blob) for article_id, blob in self._rows_in(
-            f"SELECT article_id, profile FROM profiles WHERE encoder = %s AND article_id {IN}", article_ids,
-            before=(encoder,),
-        )}
+        return {
+            article_id: bytes(blob)
+            for article_id, blob in self._rows_in(
+                f"SELECT article_id, profile FROM profiles WHERE encoder = %s AND article_id {IN}",
+                article_ids,
+                before=(encoder,),
+            )
+        }
 
     def attributions(self, article_ids: Sequence[int], extractor: str) -> dict[int, tuple[Attribution, ...]]:
         """Article id -> its attributions as stored at ingest, for those of these articles
         whose set `extractor` wrote (the others have none stored, or an older extractor's)."""
-        texts = dict(self._rows_in(
-            "SELECT s.article_id, a.text FROM attribution_sets AS s JOIN articles AS a ON a.id = s.article_id"
-            f" WHERE s.extractor = %s AND s.article_id {IN}",
-            article_ids, before=(extractor,),
-        ))
+        texts = dict(
+            self._rows_in(
+                "SELECT s.article_id, a.text FROM attribution_sets AS s JOIN articles AS a ON a.id = s.article_id"
+                f" WHERE s.extractor = %s AND s.article_id {IN}",
+                article_ids,
+                before=(extractor,),
+            )
+        )
         rows: dict[int, list[Attribution]] = {article_id: [] for article_id in texts}
         for article_id, *row in self._rows_in(
             f"SELECT article_id, {ATTRIBUTION_COLUMNS} FROM attributions WHERE article_id {IN} ORDER BY article_id, idx",
@@ -418,18 +448,25 @@ class SqlStore:
             self._insert_profile(article_id, encoder, profile, article_vector)
 
     def profiled_ids(self, encoder: str) -> list[int]:
-        return [row[0] for row in self._execute(
-            "SELECT article_id FROM profiles WHERE encoder = %s ORDER BY article_id", (encoder,)
-        )]
+        return [
+            row[0]
+            for row in self._execute(
+                "SELECT article_id FROM profiles WHERE encoder = %s ORDER BY article_id", (encoder,)
+            )
+        ]
 
     def unprofiled_ids(self, encoder: str, article_ids: Sequence[int]) -> list[int]:
         """Those of these articles with no profile for `encoder` (stored before ingest built
         profiles), in order."""
-        return [row[0] for row in self._rows_in(
-            f"SELECT id FROM articles AS a WHERE id {IN} AND NOT EXISTS"
-            " (SELECT 1 FROM profiles AS p WHERE p.article_id = a.id AND p.encoder = %s) ORDER BY id",
-            sorted(article_ids), after=(encoder,),
-        )]
+        return [
+            row[0]
+            for row in self._rows_in(
+                f"SELECT id FROM articles AS a WHERE id {IN} AND NOT EXISTS"
+                " (SELECT 1 FROM profiles AS p WHERE p.article_id = a.id AND p.encoder = %s) ORDER BY id",
+                sorted(article_ids),
+                after=(encoder,),
+            )
+        ]
 
     def article_vectors(self, encoder: str) -> tuple[np.ndarray, np.ndarray]:
         """(article ids, their article vectors as float32 rows) for every profiled original
@@ -450,7 +487,8 @@ class SqlStore:
     def sentence_vector_rows(self, article_ids: Sequence[int], encoder: str) -> Iterator[tuple[int, np.ndarray]]:
         """(article id, float32 sentence matrix) for these articles, streamed."""
         for article_id, dim, blob in self._rows_in(
-            f"SELECT article_id, dim, vectors FROM embeddings WHERE encoder = %s AND article_id {IN}", article_ids,
+            f"SELECT article_id, dim, vectors FROM embeddings WHERE encoder = %s AND article_id {IN}",
+            article_ids,
             before=(encoder,),
         ):
             yield article_id, np.frombuffer(blob, dtype="<f2").reshape(-1, dim).astype(np.float32)
@@ -485,22 +523,27 @@ class SqlStore:
     def first_sentences(self, article_ids: Sequence[int]) -> dict[int, str]:
         """Article id -> the text of its first sentence (its whole text when it has none)."""
         # substr counts characters, as Python's offsets do: only the sentence leaves the database.
-        return dict(self._rows_in(
-            "SELECT a.id, CASE WHEN s.article_id IS NULL THEN a.text"
-            " ELSE substr(a.text, s.start_char + 1, s.end_char - s.start_char) END"
-            " FROM articles AS a LEFT JOIN sentences AS s ON s.article_id = a.id"
-            " AND s.idx = (SELECT min(idx) FROM sentences WHERE article_id = a.id)"
-            f" WHERE a.id {IN}",
-            article_ids,
-        ))
+        return dict(
+            self._rows_in(
+                "SELECT a.id, CASE WHEN s.article_id IS NULL THEN a.text"
+                " ELSE substr(a.text, s.start_char + 1, s.end_char - s.start_char) END"
+                " FROM articles AS a LEFT JOIN sentences AS s ON s.article_id = a.id"
+                " AND s.idx = (SELECT min(idx) FROM sentences WHERE article_id = a.id)"
+                f" WHERE a.id {IN}",
+                article_ids,
+            )
+        )
 
     def unsummarised_story_ids(self) -> list[str]:
         """Stories with no summary row: new, or changed since their row was written."""
         # A queued story may have lost its last article since: it has no row to write.
-        return [row[0] for row in self._execute(
-            "SELECT story_id FROM summary_queue AS q"
-            " WHERE EXISTS (SELECT 1 FROM story_articles AS s WHERE s.story_id = q.story_id) ORDER BY story_id"
-        )]
+        return [
+            row[0]
+            for row in self._execute(
+                "SELECT story_id FROM summary_queue AS q"
+                " WHERE EXISTS (SELECT 1 FROM story_articles AS s WHERE s.story_id = q.story_id) ORDER BY story_id"
+            )
+        ]
 
     def put_story_summaries(self, rows: Sequence[tuple]) -> None:
         """Summary rows as the story_summaries columns, in order (inside story_rows_transaction);
@@ -523,8 +566,14 @@ class SqlStore:
         )
 
     def story_summaries(
-        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
-        until: str | None = None, limit: int | None = None, offset: int = 0,
+        self,
+        *,
+        lang: str | None = None,
+        outlet_key: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[tuple[str, str, str, str, int, int, str | None, str | None]]:
         """(story id, headline, languages, outlets, articles, near_duplicates, first_seen,
         last_seen) of the stories that pass the filters (see _summary_filter), first seen
@@ -539,7 +588,11 @@ class SqlStore:
         ).fetchall()
 
     def story_summary_counts(
-        self, *, lang: str | None = None, outlet_key: str | None = None, since: str | None = None,
+        self,
+        *,
+        lang: str | None = None,
+        outlet_key: str | None = None,
+        since: str | None = None,
         until: str | None = None,
     ) -> tuple[int, int, list[tuple[str, int]]]:
         """(stories, their articles, [(language, stories with an article in it)]) of the
@@ -595,7 +648,8 @@ class SqlStore:
     def _insert_attributions(self, article_id: int, extractor: str, attributions: Sequence[Attribution]) -> None:
         self._execute("INSERT INTO attribution_sets (article_id, extractor) VALUES (%s, %s)", (article_id, extractor))
         self._insert_rows(
-            "attributions", f"article_id, idx, {ATTRIBUTION_COLUMNS}",
+            "attributions",
+            f"article_id, idx, {ATTRIBUTION_COLUMNS}",
             ((article_id, idx, *attribution_row(a)) for idx, a in enumerate(attributions)),
         )
 

@@ -17,6 +17,7 @@ Near-duplicates: each article's MinHash signature is stored with it; the LSH ind
 finds candidates is built from those signatures when the store is first asked, and
 caught up with the articles other processes stored before each insert.
 """
+
 from __future__ import annotations
 
 import logging

@@ -6,6 +6,7 @@ covered), plus English, which news in every language quotes. A date may be
 partial ("31 January", "January 2023"); partial dates match full ones that
 agree on every part they state.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -49,8 +50,18 @@ class DateMention:
 # Syrian, Lebanese, Jordanian and Iraqi news name the months in their Syriac-derived forms,
 # which CLDR's Arabic does not list ("٥ آذار ٢٠٢٤" = "٥ مارس ٢٠٢٤").
 _LEVANTINE_MONTHS = {
-    "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6,
-    "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "آذار": 3,
+    "نيسان": 4,
+    "أيار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "آب": 8,
+    "أيلول": 9,
+    "تشرين الأول": 10,
+    "تشرين الثاني": 11,
+    "كانون الأول": 12,
 }
 
 
@@ -158,6 +169,11 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
             name = name.lstrip("בל-")
         day_text = match["d1"] or match["d2"]
         year_text = match["y"] or match["y2"] or match["y3"]
-        add(match.start(), match.end(), int(year_text) if year_text else None, months.get(name),
-            int(day_text) if day_text else None)
+        add(
+            match.start(),
+            match.end(),
+            int(year_text) if year_text else None,
+            months.get(name),
+            int(day_text) if day_text else None,
+        )
     return sorted(found, key=lambda d: d.start)

@@ -3,6 +3,7 @@
 Every code crosswire hands on is babel's canonical language code: ISO 639-1
 where the language has one ("en", "id", "zh"), otherwise ISO 639-3.
 """
+
 from __future__ import annotations
 
 import functools
@@ -78,7 +79,10 @@ def _ranked_languages(sample: str) -> list[tuple[str, float]]:
     for label, probability in _identifier().rank(sample):
         code = _VARIETIES.get(label, label)
         scores[code] = scores.get(code, 0.0) + probability
-    if scores.get("id", 0.0) >= ID_OVER_MS_RATIO * scores.get("ms", 0.0) and max(scores, key=scores.__getitem__) == "ms":
+    if (
+        scores.get("id", 0.0) >= ID_OVER_MS_RATIO * scores.get("ms", 0.0)
+        and max(scores, key=scores.__getitem__) == "ms"
+    ):
         scores["id"] += scores.pop("ms")
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
@@ -102,6 +106,4 @@ def _canonical(code: str) -> str | None:
 
 
 def _unidentified(source: str, reason: str) -> CrosswireError:
-    return CrosswireError(
-        "CW107", source, f"could not identify the language ({reason}); pass --lang-a/--lang-b"
-    )
+    return CrosswireError("CW107", source, f"could not identify the language ({reason}); pass --lang-a/--lang-b")

@@ -28,6 +28,7 @@ consonants folded into the classes scripts confuse), so "Markova", "Марков
 script written without spaces the name is looked for inside the run of
 characters (`sound_in_run`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -181,9 +182,25 @@ def has_digit(text: str) -> bool:
 # Transliterations of one name differ in voicing ("Zelensky" / German "Selenskyj", "Gaddafi"
 # / French "Kadhafi"), in digraphs, and in "y", "j" or "i" for the same vowel or glide.
 _SKELETON_RULES = [
-    ("sch", "s"), ("zh", "j"), ("sh", "s"), ("ch", "s"), ("kh", "h"), ("ph", "f"), ("th", "t"), ("dh", "d"),
-    ("ck", "k"), ("w", "v"), ("c", "k"), ("q", "k"), ("x", "ks"), ("y", "i"), ("j", "i"), ("ie", "i"), ("ou", "u"),
-    ("z", "s"), ("g", "k"),
+    ("sch", "s"),
+    ("zh", "j"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("w", "v"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("y", "i"),
+    ("j", "i"),
+    ("ie", "i"),
+    ("ou", "u"),
+    ("z", "s"),
+    ("g", "k"),
 ]
 
 
@@ -252,7 +269,7 @@ def _interpunct_names(text: str, found: list[Word]) -> list[Word]:
         if mark_after:  # the name ends the run: common words lead it
             name_start += _common_zh_affix(w.text, leading=True)
         if mark_before:  # the name starts the run: common words trail it
-            name_end -= _common_zh_affix(text[name_start:w.end], leading=False)
+            name_end -= _common_zh_affix(text[name_start : w.end], leading=False)
         for s, e, is_name in ((w.start, name_start, False), (name_start, name_end, True), (name_end, w.end, False)):
             if e > s:
                 part = text[s:e]
@@ -463,7 +480,9 @@ def _could_be_name(word: Word, lang: str) -> bool:
     lower = word.text.lower()
     if lower in stop_words(lang) or lower in calendar_words(lang):
         return False
-    return not word.common or word.key in place_keys(lang) or (lang not in NOUNS_CAPITALISED and not word.sentence_initial)
+    return (
+        not word.common or word.key in place_keys(lang) or (lang not in NOUNS_CAPITALISED and not word.sentence_initial)
+    )
 
 
 def find_names(sentences: list[list[Word]], lang: str) -> list[list[Word]]:
@@ -516,7 +535,7 @@ def same_stem(a: str, b: str) -> bool:
 
 
 def spelling_match(key: str, other: str) -> str | None:
-    """"same", "variant" or None for two name keys."""
+    """ "same", "variant" or None for two name keys."""
     if key == other or is_inflection(key, other):
         return "same"
     a, b = skeleton(key), skeleton(other)
@@ -716,8 +735,10 @@ def phrases(ws: list[Word], names: list[Word]) -> list[tuple[int, int, str, bool
         for w in ws
     ]
     for first, second in zip(ws, ws[1:]):
-        if second.start - first.end <= 1 and first.start in name_starts and (
-            second.text.isdigit() or second.capitalised
+        if (
+            second.start - first.end <= 1
+            and first.start in name_starts
+            and (second.text.isdigit() or second.capitalised)
         ):
             out.append((first.start, second.end, first.key + second.key, True))
     return out

@@ -10,6 +10,7 @@ Scale words ("million", "Milliarden", "juta", "млн") are kept apart in
 `Number.scale`: languages disagree on what "billion" means, so the plain value
 is compared first. CJK multipliers bound to the numeral ("4万") are applied.
 """
+
 from __future__ import annotations
 
 import functools
@@ -53,27 +54,121 @@ _PERCENT = regex.compile(
 _PERCENT_BEFORE = regex.compile(r"(?:[%٪]|asilimia\s)$", regex.I)
 # Multipliers bound to the numeral in Chinese, Japanese and Korean ("4万", "350만", "1.2万亿").
 _CJK_MULTIPLIER = {
-    "万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "兆": 10**12, "千": 1_000, "百": 100,
-    "만": 10_000, "억": 100_000_000, "조": 10**12, "천": 1_000,
+    "万": 10_000,
+    "萬": 10_000,
+    "億": 100_000_000,
+    "亿": 100_000_000,
+    "兆": 10**12,
+    "千": 1_000,
+    "百": 100,
+    "만": 10_000,
+    "억": 100_000_000,
+    "조": 10**12,
+    "천": 1_000,
 }
 _SCALE_WORDS = {
-    "thousand": 10**3, "ribu": 10**3, "mille": 10**3, "tausend": 10**3, "mil": 10**3, "тыс": 10**3, "bin": 10**3, "tys": 10**3,
-    "тысяч": 10**3, "тысячи": 10**3, "тис": 10**3, "тисяч": 10**3, "χιλ": 10**3, "χιλιάδες": 10**3, "nghìn": 10**3, "ngàn": 10**3,
-    "हज़ार": 10**3, "हजार": 10**3, "ألف": 10**3, "آلاف": 10**3, "هزار": 10**3, "אלף": 10**3, "אלפים": 10**3,
-    "million": 10**6, "millions": 10**6, "mln": 10**6, "m": 10**6, "juta": 10**6, "millionen": 10**6, "mio": 10**6,
-    "millón": 10**6, "millones": 10**6, "milhão": 10**6, "milhões": 10**6, "milione": 10**6, "milioni": 10**6,
-    "млн": 10**6, "миллион": 10**6, "миллиона": 10**6, "миллионов": 10**6, "milyon": 10**6, "miliony": 10**6, "milionów": 10**6,
-    "milion": 10**6, "miliona": 10**6, "мільйон": 10**6, "мільйона": 10**6, "мільйони": 10**6, "мільйонів": 10**6,
-    "εκατ": 10**6, "εκατομμύριο": 10**6, "εκατομμύρια": 10**6, "triệu": 10**6,
-    "مليون": 10**6, "ملايين": 10**6, "میلیون": 10**6, "מיליון": 10**6,
-    "billion": 10**9, "billions": 10**9, "bn": 10**9, "miliar": 10**9, "milliard": 10**9, "milliarden": 10**9, "milliarde": 10**9,
-    "mrd": 10**9, "млрд": 10**9, "миллиард": 10**9, "миллиарда": 10**9, "миллиардов": 10**9, "miliardo": 10**9, "miliardi": 10**9,
-    "milyar": 10**9, "mld": 10**9, "miliard": 10**9, "miliardy": 10**9, "miliardów": 10**9,
-    "мільярд": 10**9, "мільярда": 10**9, "мільярди": 10**9, "мільярдів": 10**9, "δισ": 10**9, "δισεκατομμύρια": 10**9, "tỷ": 10**9, "tỉ": 10**9,
-    "مليار": 10**9, "مليارات": 10**9, "میلیارد": 10**9, "מיליארד": 10**9, "अरब": 10**9,
-    "trillion": 10**12, "triliun": 10**12, "billionen": 10**12, "трлн": 10**12, "trilyon": 10**12,
+    "thousand": 10**3,
+    "ribu": 10**3,
+    "mille": 10**3,
+    "tausend": 10**3,
+    "mil": 10**3,
+    "тыс": 10**3,
+    "bin": 10**3,
+    "tys": 10**3,
+    "тысяч": 10**3,
+    "тысячи": 10**3,
+    "тис": 10**3,
+    "тисяч": 10**3,
+    "χιλ": 10**3,
+    "χιλιάδες": 10**3,
+    "nghìn": 10**3,
+    "ngàn": 10**3,
+    "हज़ार": 10**3,
+    "हजार": 10**3,
+    "ألف": 10**3,
+    "آلاف": 10**3,
+    "هزار": 10**3,
+    "אלף": 10**3,
+    "אלפים": 10**3,
+    "million": 10**6,
+    "millions": 10**6,
+    "mln": 10**6,
+    "m": 10**6,
+    "juta": 10**6,
+    "millionen": 10**6,
+    "mio": 10**6,
+    "millón": 10**6,
+    "millones": 10**6,
+    "milhão": 10**6,
+    "milhões": 10**6,
+    "milione": 10**6,
+    "milioni": 10**6,
+    "млн": 10**6,
+    "миллион": 10**6,
+    "миллиона": 10**6,
+    "миллионов": 10**6,
+    "milyon": 10**6,
+    "miliony": 10**6,
+    "milionów": 10**6,
+    "milion": 10**6,
+    "miliona": 10**6,
+    "мільйон": 10**6,
+    "мільйона": 10**6,
+    "мільйони": 10**6,
+    "мільйонів": 10**6,
+    "εκατ": 10**6,
+    "εκατομμύριο": 10**6,
+    "εκατομμύρια": 10**6,
+    "triệu": 10**6,
+    "مليون": 10**6,
+    "ملايين": 10**6,
+    "میلیون": 10**6,
+    "מיליון": 10**6,
+    "billion": 10**9,
+    "billions": 10**9,
+    "bn": 10**9,
+    "miliar": 10**9,
+    "milliard": 10**9,
+    "milliarden": 10**9,
+    "milliarde": 10**9,
+    "mrd": 10**9,
+    "млрд": 10**9,
+    "миллиард": 10**9,
+    "миллиарда": 10**9,
+    "миллиардов": 10**9,
+    "miliardo": 10**9,
+    "miliardi": 10**9,
+    "milyar": 10**9,
+    "mld": 10**9,
+    "miliard": 10**9,
+    "miliardy": 10**9,
+    "miliardów": 10**9,
+    "мільярд": 10**9,
+    "мільярда": 10**9,
+    "мільярди": 10**9,
+    "мільярдів": 10**9,
+    "δισ": 10**9,
+    "δισεκατομμύρια": 10**9,
+    "tỷ": 10**9,
+    "tỉ": 10**9,
+    "مليار": 10**9,
+    "مليارات": 10**9,
+    "میلیارد": 10**9,
+    "מיליארד": 10**9,
+    "अरब": 10**9,
+    "trillion": 10**12,
+    "triliun": 10**12,
+    "billionen": 10**12,
+    "трлн": 10**12,
+    "trilyon": 10**12,
     # Indian numbering: a lakh is 10^5, a crore 10^7 ("35 लाख" = 3.5 million).
-    "lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7, "लाख": 10**5, "करोड़": 10**7, "करोड": 10**7,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
+    "लाख": 10**5,
+    "करोड़": 10**7,
+    "करोड": 10**7,
 }
 # Thai writes no space between a scale word and the noun after it ("3.5 ล้านยูโร"), so Thai
 # scale words are matched as the start of what follows.
@@ -123,7 +218,11 @@ def parse_numeral(raw: str, lang: str) -> Decimal | None:
         # Arabic's own marks say which is which, whatever the language ("١٢٬٥٠٠", "٣٫٥").
         integer, _, frac = body.partition(ARABIC_DECIMAL)
         groups = integer.split(ARABIC_GROUP)
-        if not all(g.isdigit() for g in groups) or any(len(g) != 3 for g in groups[1:]) or (frac and not frac.isdigit()):
+        if (
+            not all(g.isdigit() for g in groups)
+            or any(len(g) != 3 for g in groups[1:])
+            or (frac and not frac.isdigit())
+        ):
             return None
         digits = "".join(groups)
         return _decimal(sign, digits, frac)
@@ -148,8 +247,11 @@ def parse_numeral(raw: str, lang: str) -> Decimal | None:
             grouping_shape = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
             # Indian grouping: thousands, then lakhs and crores in pairs ("1,00,000", "12,34,567").
             lakh_shape = (
-                sep == "," and len(groups) > 2 and len(groups[0]) <= 2
-                and all(len(g) == 2 for g in groups[1:-1]) and len(groups[-1]) == 3
+                sep == ","
+                and len(groups) > 2
+                and len(groups[0]) <= 2
+                and all(len(g) == 2 for g in groups[1:-1])
+                and len(groups[-1]) == 3
             )
             if sep in " '":
                 if not grouping_shape:
@@ -244,7 +346,9 @@ def _apply_multipliers(text: str, value: Decimal, e: int, lang: str, end: int) -
     if rest:
         addend = parse_numeral(rest.group().rstrip(" .,"), lang)
         if addend is not None and addend > 0 and addend == addend.to_integral():
-            smaller, rest_end = _apply_multipliers(text, addend, rest.start() + len(rest.group().rstrip(" .,")), lang, end)
+            smaller, rest_end = _apply_multipliers(
+                text, addend, rest.start() + len(rest.group().rstrip(" .,")), lang, end
+            )
             if smaller < multiplier:
                 return value + smaller, rest_end
     return value, e

@@ -23,6 +23,7 @@ Three steps, each fixing what the previous one gets wrong on news text:
    of the block (`l"économie`, French `" ... "`), so a full stop before a
    capital is a boundary here too, unless it ends an abbreviation.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,7 +41,9 @@ _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*\s*$")
 _STARTS_LOWER = re.compile(r"^\s*[a-zà-ÿα-ωа-я]")
 _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
-_DATELINE = re.compile(r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )")
+_DATELINE = re.compile(
+    r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )"
+)
 _STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[A-ZÀ-ÖØ-Þ0-9])")
 # Sentence ends of any script that sentencex may not know for the language it is given
 # (Khmer "។", a Hindi quote in an Urdu article): Unicode's Sentence_Terminal characters other
@@ -58,7 +61,25 @@ _ORDINAL = re.compile(r"(?<![\w.,-])\d{1,2}\.$")
 # plain space for each of them, one character for one, so offsets into the block hold.
 _ASCII_SPACES = str.maketrans({chr(c): " " for c in range(0x80, 0x3001) if chr(c).isspace()})
 _ORDINAL_PERIOD_LANGS = {
-    "de", "lb", "da", "nb", "nn", "no", "is", "fi", "et", "lv", "cs", "sk", "pl", "sl", "hr", "sr", "bs", "hu", "tr",
+    "de",
+    "lb",
+    "da",
+    "nb",
+    "nn",
+    "no",
+    "is",
+    "fi",
+    "et",
+    "lv",
+    "cs",
+    "sk",
+    "pl",
+    "sl",
+    "hr",
+    "sr",
+    "bs",
+    "hu",
+    "tr",
 }
 # Where every noun is capitalised (NOUNS_CAPITALISED), a capital after a lower-case
 # word says nothing about a sentence start, but a capitalised article still does.
@@ -188,7 +209,10 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
         cursor = piece_end
         previous = block[spans[-1][0] : spans[-1][1]] if spans else ""
         if spans and (
-            (_ends_with_abbreviation(previous, abbrevs) and not _acronym_ends_sentence(previous, block[found:piece_end], lang))
+            (
+                _ends_with_abbreviation(previous, abbrevs)
+                and not _acronym_ends_sentence(previous, block[found:piece_end], lang)
+            )
             or _ends_with_ordinal(previous, lang)
             or _STARTS_LOWER.match(block[found:piece_end])
         ):

@@ -13,6 +13,7 @@ Malformed requests get FastAPI's 422 `{"detail": [...]}`.
 Comparisons, and the story and article views that compare, run in worker processes
 under the limits of web.workers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -167,7 +168,10 @@ ERROR_RESPONSES = {
         "sentences (CW702), a story of too many articles (CW713), a request body over the upload cap (CW709).",
     },
     422: {"model": ErrorResponse, "description": "Unusable input (CW1xx, CW301), or a malformed request."},
-    500: {"model": ErrorResponse, "description": "Server problem, e.g. the encoder is not installed (CW2xx), or a worker died (CW705)."},
+    500: {
+        "model": ErrorResponse,
+        "description": "Server problem, e.g. the encoder is not installed (CW2xx), or a worker died (CW705).",
+    },
     503: {
         "model": ErrorResponse,
         "description": "Every comparison worker busy (CW704) or the time limit reached (CW703): the work was "
@@ -182,12 +186,20 @@ def info(request: Request) -> Info:
     state = request.app.state
     limits = state.limits
     return Info(
-        version=crosswire.__version__, encoder=state.encoder, comparison_schema=SCHEMA_ID, store=state.corpus is not None,
+        version=crosswire.__version__,
+        encoder=state.encoder,
+        comparison_schema=SCHEMA_ID,
+        store=state.corpus is not None,
         limits=LimitsInfo(
-            max_input_chars=limits.max_input_chars, max_chars=limits.max_chars, max_sentences=limits.max_sentences,
-            max_story_articles=limits.max_story_articles, timeout_s=limits.timeout_s, wait_s=limits.wait_s,
+            max_input_chars=limits.max_input_chars,
+            max_chars=limits.max_chars,
+            max_sentences=limits.max_sentences,
+            max_story_articles=limits.max_story_articles,
+            timeout_s=limits.timeout_s,
+            wait_s=limits.wait_s,
             workers=limits.workers,
-            waiting=limits.waiting, max_upload_bytes=state.max_upload_bytes,
+            waiting=limits.waiting,
+            max_upload_bytes=state.max_upload_bytes,
         ),
     )
 
@@ -210,7 +222,9 @@ async def compare(body: CompareRequest, request: Request) -> JSONResponse:
     time a comparison may take; past them 413 or 503, and the work stops."""
     sides = {
         name: ArticleInput(
-            name, side.lang, text=side.text,
+            name,
+            side.lang,
+            text=side.text,
             metadata={"title": side.title, "url": side.url, "outlet": side.outlet, "published": side.published},
         )
         for name, side in (("a", body.a), ("b", body.b))
@@ -245,7 +259,9 @@ async def submit_ingest(request: Request, files: list[UploadFile]) -> dict:
     jobs = request.app.state.jobs
     if jobs is None:
         require_corpus(request.app)
-    uploads = [(upload_label(upload.filename, f"file {n}"), await upload.read()) for n, upload in enumerate(files, start=1)]
+    uploads = [
+        (upload_label(upload.filename, f"file {n}"), await upload.read()) for n, upload in enumerate(files, start=1)
+    ]
     job = await run_in_threadpool(jobs.submit, uploads)  # writes the files: off the event loop
     return job.to_dict()
 
@@ -304,7 +320,9 @@ class SplitRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     story: str = Field(examples=["17"])
-    articles: list[int] = Field(min_length=1, description="Articles of the story that become a new story.", examples=[[31, 32]])
+    articles: list[int] = Field(
+        min_length=1, description="Articles of the story that become a new story.", examples=[[31, 32]]
+    )
 
 
 NO_CORPUS = {404: {"model": ErrorResponse, "description": "No such story or article, or no corpus database is open."}}
@@ -333,23 +351,37 @@ def _corpus_json(request: Request, call: Callable[[Corpus], dict]) -> JSONRespon
 
 @router.get(
     "/stories",
-    responses={200: _schema_response(STORIES_SCHEMA, "`crosswire stories --json`"), **NO_CORPUS, 422: ERROR_RESPONSES[422]},
+    responses={
+        200: _schema_response(STORIES_SCHEMA, "`crosswire stories --json`"),
+        **NO_CORPUS,
+        422: ERROR_RESPONSES[422],
+    },
 )
 def stories(
     request: Request,
     lang: Annotated[str | None, Query(description="Only stories with an article in this language.")] = None,
     outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet.")] = None,
-    since: Annotated[str | None, Query(description="Only stories last seen on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, Query(description="Only stories first seen on or before this date (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, Query(description="Only stories last seen on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, Query(description="Only stories first seen on or before this date (YYYY-MM-DD).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_STORIES_PAGE, description="At most this many stories.")] = STORIES_PAGE,
-    offset: Annotated[int, Query(ge=0, description="Leave out this many first: the next page starts at offset + limit.")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, description="Leave out this many first: the next page starts at offset + limit.")
+    ] = 0,
 ) -> JSONResponse:
     """The corpus's stories, the most recently first seen first, a page at a time."""
 
     def call(corpus: Corpus) -> dict:
         found = corpus.stories(
-            lang=lang or None, outlet=outlet or None, since=date_parameter(since, "since"),
-            until=date_parameter(until, "until"), limit=limit, offset=offset,
+            lang=lang or None,
+            outlet=outlet or None,
+            since=date_parameter(since, "since"),
+            until=date_parameter(until, "until"),
+            limit=limit,
+            offset=offset,
         )
         return {"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]}
 
@@ -358,7 +390,11 @@ def stories(
 
 @router.get(
     "/stories/{story_id}",
-    responses={200: _schema_response("crosswire.story/1", "`crosswire story ID --json`"), **NO_CORPUS, **ERROR_RESPONSES},
+    responses={
+        200: _schema_response("crosswire.story/1", "`crosswire story ID --json`"),
+        **NO_CORPUS,
+        **ERROR_RESPONSES,
+    },
 )
 async def story(story_id: str, request: Request) -> JSONResponse:
     """A story's articles in time order and its claim matrix. Percent-encode a `#` in the id (17%232).
@@ -386,7 +422,11 @@ async def article(article_id: int, request: Request) -> JSONResponse:
 
 @router.get(
     "/search",
-    responses={200: _schema_response("crosswire.search/1", "`crosswire search QUERY --json`"), **NO_CORPUS, **ERROR_RESPONSES},
+    responses={
+        200: _schema_response("crosswire.search/1", "`crosswire search QUERY --json`"),
+        **NO_CORPUS,
+        **ERROR_RESPONSES,
+    },
 )
 def search(
     request: Request,
@@ -399,7 +439,11 @@ def search(
 
 @router.post(
     "/stories/merge",
-    responses={200: _schema_response(STORIES_SCHEMA, "`crosswire story merge --json`"), **NO_CORPUS, 422: ERROR_RESPONSES[422]},
+    responses={
+        200: _schema_response(STORIES_SCHEMA, "`crosswire story merge --json`"),
+        **NO_CORPUS,
+        422: ERROR_RESPONSES[422],
+    },
 )
 def merge(body: MergeRequest, request: Request) -> JSONResponse:
     """Move every article of story `other` into story `into`, for good (re-linking keeps it)."""
@@ -410,12 +454,19 @@ def merge(body: MergeRequest, request: Request) -> JSONResponse:
 
 @router.post(
     "/stories/split",
-    responses={200: _schema_response(STORIES_SCHEMA, "`crosswire story split --json`"), **NO_CORPUS, 422: ERROR_RESPONSES[422]},
+    responses={
+        200: _schema_response(STORIES_SCHEMA, "`crosswire story split --json`"),
+        **NO_CORPUS,
+        422: ERROR_RESPONSES[422],
+    },
 )
 def split(body: SplitRequest, request: Request) -> JSONResponse:
     """Move these articles of a story (with their near-duplicates) into a new story, for good:
     returns what is left of the story, then the new one."""
     return _corpus_json(
         request,
-        lambda corpus: {"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in corpus.split(body.story, body.articles)]},
+        lambda corpus: {
+            "schema": STORIES_SCHEMA,
+            "stories": [s.to_dict() for s in corpus.split(body.story, body.articles)],
+        },
     )

@@ -6,6 +6,7 @@ Jinja2 template with autoescaping on. GET requests only read; POST runs a compar
 (which writes nothing) or, with a corpus, an ingest, a merge or a split. The corpus
 pages (stories, story, article) are in web.corpus_pages.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -9,6 +9,7 @@ pages only read (a story view caches its comparisons, derived data); merge and s
 are POST forms, refused from other sites like every POST (web.security), and answer
 with a redirect to the story they leave.
 """
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -62,14 +63,22 @@ def stories_page(
     q: str = "",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    filters = {"lang": lang.strip(), "outlet": outlet.strip(), "since": since.strip(), "until": until.strip(), "q": q.strip()}
+    filters = {
+        "lang": lang.strip(),
+        "outlet": outlet.strip(),
+        "since": since.strip(),
+        "until": until.strip(),
+        "q": q.strip(),
+    }
 
     def call(corpus: Corpus) -> dict:
         if filters["q"]:
             return {"search": corpus.search(filters["q"], SEARCH_RESULTS)}
         chosen = {
-            "lang": filters["lang"] or None, "outlet": filters["outlet"] or None,
-            "since": date_parameter(filters["since"], "since"), "until": date_parameter(filters["until"], "until"),
+            "lang": filters["lang"] or None,
+            "outlet": filters["outlet"] or None,
+            "since": date_parameter(filters["since"], "since"),
+            "until": date_parameter(filters["until"], "until"),
         }
         shown = corpus.stories(**chosen, limit=STORIES_PER_PAGE, offset=(page - 1) * STORIES_PER_PAGE)
         return {"stories": shown, "counts": corpus.story_counts(**chosen)}
@@ -77,7 +86,9 @@ def stories_page(
     try:
         found = with_corpus(request.app, call)
     except (CrosswireError, CorpusError) as exc:
-        return _page(request, "stories.html.j2", {"filters": filters, "error": exc, "search": None, "listing": None}, 422)
+        return _page(
+            request, "stories.html.j2", {"filters": filters, "error": exc, "search": None, "listing": None}, 422
+        )
     listing = None
     if "stories" in found:
         pages = max(1, -(-found["counts"].stories // STORIES_PER_PAGE))
@@ -118,7 +129,9 @@ async def article_page(article_id: int, request: Request) -> Response:
     except CrosswireError as exc:
         return _error_page(request, exc)
     shown = len(view.stored.article.text)
-    return _page(request, "article.html.j2", {"article": article_view(view), "cut": (shown, length) if shown < length else None})
+    return _page(
+        request, "article.html.j2", {"article": article_view(view), "cut": (shown, length) if shown < length else None}
+    )
 
 
 @router.post("/stories/{story_id}/merge", response_class=HTMLResponse)

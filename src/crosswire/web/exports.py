@@ -6,6 +6,7 @@ report and schema.org Claim JSON-LD (crosswire.render.exports), as `crosswire ex
 Each answers as an attachment named after the story; an unknown story is a 404 with the
 corpus error, like the story page.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """An article's history in the web app: GET /history?url=ADDRESS, what `crosswire history URL`
 shows (crosswire.history): its stored versions and what changed between each and the next,
 silent edits marked. Made in the app's worker pool, like a story page."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -25,11 +26,20 @@ async def history_page(request: Request, url: str = "") -> Response:
         status = corpus_error_status(exc) if exc.code in ("CW404", "CW405") else error_status(exc)
         return templates.TemplateResponse(request, "corpus_error.html.j2", {"error": exc}, status_code=status)
     revisions = [
-        {"before": r.before, "after": r.after, "silent": r.silent, "added": r.added, "dropped": r.dropped,
-         "changed": [{"before": c.before, "after": c.after, "differences": [describe(d) for d in c.differences]}
-                     for c in r.changed]}
+        {
+            "before": r.before,
+            "after": r.after,
+            "silent": r.silent,
+            "added": r.added,
+            "dropped": r.dropped,
+            "changed": [
+                {"before": c.before, "after": c.after, "differences": [describe(d) for d in c.differences]}
+                for c in r.changed
+            ],
+        }
         for r in found.revisions
     ]
     versions = [v.to_dict() for v in found.versions]
-    return templates.TemplateResponse(request, "history.html.j2",
-                                      {"address": found.address, "versions": versions, "revisions": revisions})
+    return templates.TemplateResponse(
+        request, "history.html.j2", {"address": found.address, "versions": versions, "revisions": revisions}
+    )

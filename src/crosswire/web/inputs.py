@@ -1,4 +1,5 @@
 """Pasted text, uploaded files and API bodies -> Articles, through the readers the CLI uses."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -17,6 +17,7 @@ At most `max_waiting` jobs (web.workers.Limits.ingest_waiting) wait behind the r
 one; past that 503 (CW706). The last KEPT_JOBS jobs can be looked up by id (CW707 for
 any other id).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -219,8 +220,10 @@ class IngestJobs:
         parent, child = _CONTEXT.Pipe(duplex=False)
         names = [disk_name(f.name, n) for n, f in enumerate(job.files)]
         process = _CONTEXT.Process(
-            target=_run_job, args=(child, self.location, self.encoder, job.folder, names),
-            name="crosswire-ingest", daemon=True,
+            target=_run_job,
+            args=(child, self.location, self.encoder, job.folder, names),
+            name="crosswire-ingest",
+            daemon=True,
         )
         with self._lock:
             if self._closed:
@@ -250,7 +253,8 @@ class IngestJobs:
             if job.status not in ("done", "failed"):
                 job.status = "failed"
                 job.error = {
-                    "code": "CW705", "source": "ingest job",
+                    "code": "CW705",
+                    "source": "ingest job",
                     "detail": f"the ingest process stopped (exit code {process.exitcode}); "
                     "what it stored before is kept, and uploading the files again is safe",
                 }

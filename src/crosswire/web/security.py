@@ -15,6 +15,7 @@ Article text and metadata are hostile input. Templates escape them (autoescape, 
 
 Refusals carry a crosswire error code (CW7xx): JSON under /api/, plain text elsewhere.
 """
+
 from __future__ import annotations
 
 import logging

@@ -9,6 +9,7 @@ the geometry of the story timeline (an SVG drawn by the template: the CSP allows
 inline styles, so positions are SVG attributes) and the provenance graph of a story's
 articles drawn by render.svg.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -141,15 +142,17 @@ def story_view(view: StoryView) -> dict:
             for cell in claim.cells
         ]
         introducer = by_id[claim.introduced_by]
-        claims.append({
-            "n": n,
-            "text": claim.text,
-            "lang": introducer.lang,
-            "introduced_by": introducer,
-            "cells": cells,
-            "roots": claim.root_sources,
-            "independent": claim.independent_sources,
-        })
+        claims.append(
+            {
+                "n": n,
+                "text": claim.text,
+                "lang": introducer.lang,
+                "introduced_by": introducer,
+                "cells": cells,
+                "roots": claim.root_sources,
+                "independent": claim.independent_sources,
+            }
+        )
     return {
         "summary": view.summary,
         "articles": view.articles,
@@ -175,7 +178,8 @@ def sources_graph_svg(
     """The provenance graph of a story's articles (publishers, what they relay and cite);
     `known`: their sources as the corpus holds them, so that nothing is extracted again."""
     graph = source_graph(
-        {str(k): doc for k, doc in docs.items()}, {str(k): label for k, label in labels.items()},
+        {str(k): doc for k, doc in docs.items()},
+        {str(k): label for k, label in labels.items()},
         {str(k): sources for k, sources in (known or {}).items()},
     )
     return provenance_svg(GraphPicture(tuple(graph.nodes.values()), graph.edges))

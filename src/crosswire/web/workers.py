@@ -17,6 +17,7 @@ Limits (`Limits`, documented in docs/deploy.md), each answered with a crosswire 
 - concurrency: `workers` tasks at once and `waiting` more queued; past that 503 with
   Retry-After (CW704).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,7 +99,8 @@ def check_input_size(sides: dict[str, ArticleInput], limits: Limits) -> None:
         if side.size() > limits.max_input_chars:
             unit = "bytes" if side.data is not None else "characters"
             raise CrosswireError(
-                "CW105", side.source,
+                "CW105",
+                side.source,
                 f"{side.size():,} {unit}, over the web server's limit of {limits.max_input_chars:,} per article",
             )
 
@@ -123,7 +125,8 @@ def check_article(article: Article, limits: Limits) -> None:
     """CW701 for an article too long to compare (cheap: checked before sending it to a worker)."""
     if len(article.text) > limits.max_chars:
         raise CrosswireError(
-            "CW701", article.source,
+            "CW701",
+            article.source,
             f"{len(article.text):,} characters, over the web server's limit of {limits.max_chars:,} per article "
             "for a comparison",
         )
@@ -133,7 +136,8 @@ def _check_sentences(article: Article, limits: Limits) -> None:
     count = len(prepare(article).sentences)
     if count > limits.max_sentences:
         raise CrosswireError(
-            "CW702", article.source,
+            "CW702",
+            article.source,
             f"{count:,} sentences, over the web server's limit of {limits.max_sentences:,} per article for a comparison",
         )
 
@@ -159,14 +163,16 @@ def _check_story(corpus: Corpus, story_id: str, limits: Limits) -> None:
     members = corpus.store.story_members(story_id)
     if len(members) > limits.max_story_articles:
         raise CrosswireError(
-            "CW713", story_id,
+            "CW713",
+            story_id,
             f"{len(members):,} articles, over the web server's limit of {limits.max_story_articles:,} "
             "for a story page; split the story, or read it with `crosswire story show`",
         )
     for stored in corpus.store.articles([article_id for article_id, _ in members]):
         if len(stored.article.text) > limits.max_chars:
             raise CrosswireError(
-                "CW701", f"article {stored.id}",
+                "CW701",
+                f"article {stored.id}",
                 f"{len(stored.article.text):,} characters, over the web server's limit of "
                 f"{limits.max_chars:,} per article for a story page; its article page shows its beginning",
             )
@@ -212,7 +218,8 @@ def _article_task(state: _WorkerState, location: str, article_id: int, whole: bo
         return corpus.article(article_id), length
     if whole:
         raise CrosswireError(
-            "CW701", f"article {article_id}",
+            "CW701",
+            f"article {article_id}",
             f"{length:,} characters, over the web server's limit of {state.limits.max_chars:,} per article; "
             "its page shows its beginning",
         )
@@ -222,8 +229,12 @@ def _article_task(state: _WorkerState, location: str, article_id: int, whole: bo
 
 
 TASKS: dict[str, Callable[..., Any]] = {
-    "compare": _compare_task, "story": _story_task, "story_sources": _story_sources_task, "article": _article_task,
-    "story_export": _story_export_task, "history": _history_task,
+    "compare": _compare_task,
+    "story": _story_task,
+    "story_sources": _story_sources_task,
+    "article": _article_task,
+    "story_export": _story_export_task,
+    "history": _history_task,
 }
 READY = "ready"
 
@@ -418,7 +429,8 @@ class WorkerPool:
             if busy:
                 raise self._busy(waited=True)
             raise CrosswireError(
-                "CW703", "request",
+                "CW703",
+                "request",
                 f"not done within the web server's limit of {self.limits.timeout_s:g} s; the work was stopped",
             )
 
