@@ -234,7 +234,7 @@ def test_crosswire_ingest_takes_addresses_next_to_files(site, tmp_path):
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # the JSON goes to stdout; the test server may log to stderr
     assert report["ingested"] == 3
     assert sorted((r["code"], r["source"]) for r in report["rejected"]) == [
         ("CW143", f"{site}/error.html"),
