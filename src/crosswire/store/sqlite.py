@@ -87,14 +87,27 @@ class SqliteStore(SqlStore):
         try:
             # isolation_level=None: transactions are explicit (BEGIN ... COMMIT, _Transaction).
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            # First: switching a new file to WAL waits for a process doing the same.
             self._db.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_NOTICE * 1000)}")
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._switch_to_wal()
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise CrosswireError("CW401", self.path, f"could not open the database ({exc})") from None
+
+    def _switch_to_wal(self) -> None:
+        """Put the file in WAL mode. Two processes switching a new file at once can each
+        hold a read lock while wanting the other's: SQLite then answers "locked" at once,
+        without its busy timeout (it would deadlock), so the switch is tried again."""
+        deadline = time.monotonic() + WRITE_WAIT_LIMIT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         # Under the write lock, so that of two processes opening a new file at once one
