@@ -93,10 +93,12 @@ def fuzz_reader(kind: str, examples: int, seed: int, crashes: Path | None) -> Ta
 
 def fuzz_ingest(examples: int, seed: int, crashes: Path | None) -> Tally:
     import crosswire
-    from crosswire.ingest import reserve_core_for_reading
+    from crosswire.encode import set_encoder_threads
+    from crosswire.ingest import ingest_threads
+    from crosswire.settings import Settings
     from crosswire.store.sqlite import SqliteStore
 
-    reserve_core_for_reading()
+    set_encoder_threads(ingest_threads(Settings.from_env().threads))
     tally = Tally()
     with tempfile.TemporaryDirectory() as root, SqliteStore(str(Path(root) / "fuzz.db")) as store:
         calls = iter(range(10**9))

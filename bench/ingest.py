@@ -140,9 +140,11 @@ def growth(args) -> None:
     is missing: ingest is idempotent)."""
     from crosswire.corpus import Corpus
     from crosswire.encode import get_encoder
-    from crosswire.ingest import ingest, reserve_core_for_reading
+    from crosswire.encode import set_encoder_threads
+    from crosswire.ingest import ingest, ingest_threads
+    from crosswire.settings import Settings
 
-    reserve_core_for_reading()
+    set_encoder_threads(ingest_threads(Settings.from_env().threads))
     work = Path(args.workdir)
     (work / "windows").mkdir(parents=True, exist_ok=True)
     log = work / "checkpoints.jsonl"
@@ -305,9 +307,11 @@ def main() -> None:
 
     import crosswire
     from crosswire.encode import get_encoder
-    from crosswire.ingest import reserve_core_for_reading
+    from crosswire.encode import set_encoder_threads
+    from crosswire.ingest import ingest_threads
+    from crosswire.settings import Settings
 
-    reserve_core_for_reading()  # as `crosswire ingest` does
+    set_encoder_threads(ingest_threads(Settings.from_env().threads))  # as `crosswire ingest` does
     from crosswire.store.sqlite import SqliteStore
 
     with tempfile.TemporaryDirectory(prefix="crosswire-bench-") as tmp:

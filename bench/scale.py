@@ -68,7 +68,9 @@ def batch_run(corpus: Path, workers: int | None, count: int, rerun: bool = False
     """Ingest `corpus` into a fresh database: on Ray with `workers` actors, or plain ingest
     (None); with `rerun`, a first run fills the database untimed and the second is measured."""
     from crosswire.batch import BatchOptions, batch_ingest
-    from crosswire.ingest import ingest, reserve_core_for_reading
+    from crosswire.encode import set_encoder_threads
+    from crosswire.ingest import ingest, ingest_threads
+    from crosswire.settings import Settings
     from crosswire.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="crosswire-scale-") as tmp:
@@ -79,7 +81,7 @@ def batch_run(corpus: Path, workers: int | None, count: int, rerun: bool = False
         start_cpu, start = _tree_cpu_seconds(), time.perf_counter()
         ray_start_s = 0.0
         if workers is None:
-            reserve_core_for_reading()
+            set_encoder_threads(ingest_threads(Settings.from_env().threads))
             with open_store(db) as store:
                 report = ingest([corpus], store)
         else:
@@ -182,9 +184,11 @@ def _fresh_database(server_url: str, name: str) -> str:
 
 def postgres_ingest_run(corpus: Path, db: str, engine: str, count: int) -> dict:
     from crosswire import Corpus
-    from crosswire.ingest import reserve_core_for_reading
+    from crosswire.encode import set_encoder_threads
+    from crosswire.ingest import ingest_threads
+    from crosswire.settings import Settings
 
-    reserve_core_for_reading()
+    set_encoder_threads(ingest_threads(Settings.from_env().threads))
     with Corpus(db) as c:
         start_cpu, start = time.process_time(), time.perf_counter()
         report = c.ingest([corpus])

@@ -122,22 +122,23 @@ def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: 
 
 def ingest_speed(articles: int, rounds: int) -> dict:
     """Ingest + link through crosswire.Corpus, and the encoder alone on the same texts;
-    run in a child process set up as `crosswire ingest` is (reserve_core_for_reading)."""
+    run in a child process set up as `crosswire ingest` is (encoder threads: ingest_threads)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import ingest as ingest_bench
 
     from crosswire.corpus import Corpus
-    from crosswire.encode import DEFAULT_ENCODER, get_encoder
+    from crosswire.encode import DEFAULT_ENCODER, get_encoder, set_encoder_threads
     from crosswire.ingest import (
         ARTICLES_PER_BATCH,
         ENCODER_CALLS_IN_FLIGHT,
         encoder_texts,
+        ingest_threads,
         prepare_article,
-        reserve_core_for_reading,
     )
     from crosswire.read import read_string
+    from crosswire.settings import Settings
 
-    reserve_core_for_reading()
+    set_encoder_threads(ingest_threads(Settings.from_env().threads))
     encoder = get_encoder(DEFAULT_ENCODER)
     texts = list(ingest_bench.articles(ingest_bench.sentence_pools(), articles, 600, 13))
     with tempfile.TemporaryDirectory(prefix="crosswire-speed-") as tmp:

@@ -50,7 +50,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
+from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder, set_encoder_threads
 from crosswire.errors import CrosswireError
 from crosswire.ingest import (
     ARTICLES_PER_BATCH,
@@ -236,8 +236,7 @@ class _Embed:
 
     def __init__(self, encoder: str, threads: int, store_location: str | None, home: str | None) -> None:
         _use_home(home)
-        # Before the encoder loads: its ONNX session takes this many intra-op threads.
-        os.environ["CROSSWIRE_THREADS"] = str(threads)
+        set_encoder_threads(threads)  # this actor's process: its share of the cores
         self._encoder = get_encoder(encoder)
         self._store = open_store(store_location) if store_location is not None else None
 

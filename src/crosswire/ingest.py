@@ -150,17 +150,17 @@ def in_window(article: Article, since: date | None, until: date | None) -> bool:
     return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
 
 
-def reserve_core_for_reading() -> None:
-    """Give each encoder call every core but one as intra-op threads, unless
-    CROSSWIRE_THREADS already says how many.
+def ingest_threads(configured: int | None = None) -> int:
+    """Threads for each encoder call of an ingest: `configured` (the CROSSWIRE_THREADS
+    setting), else every core but one.
 
     Ingest reads and segments on its own thread while the encoder runs, so on 2 cores
     one intra-op thread per call plus the reader is faster than two per call competing
     with it (measured with bench/ingest.py: 44 vs 69-79 CPU ms per article); the second
-    core is used by a second call in flight (ENCODER_CALLS_IN_FLIGHT). It takes effect
-    only before the encoder is first loaded in this process.
+    core is used by a second call in flight (ENCODER_CALLS_IN_FLIGHT). A program that
+    ingests passes it to encode.set_encoder_threads where it starts.
     """
-    os.environ.setdefault("CROSSWIRE_THREADS", str(max(1, (os.cpu_count() or 2) - 1)))
+    return configured if configured is not None else max(1, (os.cpu_count() or 2) - 1)
 
 
 def ingest(

@@ -1,10 +1,13 @@
-"""Render a Comparison to a terminal with rich.
+"""Render a Comparison, and the corpus's views (stories, a story, search, history), to a
+terminal with rich.
 
 Article text is always wrapped in ``rich.text.Text`` and never goes through rich
 markup parsing, so ``[bold]`` in an article prints literally.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
 
 from rich import box
 from rich.console import Console, Group
@@ -14,6 +17,11 @@ from rich.tree import Tree
 
 from crosswire.model import Comparison, Document, Link
 from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, unsupported_notice
+
+if TYPE_CHECKING:
+    from crosswire.corpus import SearchResults, StorySummary, StoryView
+    from crosswire.history import History
+    from crosswire.ingest import IngestReport
 
 KIND_STYLES = {
     "number": "bold yellow",
@@ -214,3 +222,109 @@ def render_comparison(cmp: Comparison, console: Console) -> None:
             title = Text(f"Only in {side} [{doc.article.lang}] ({len(indices)})", style="bold")
             console.print(title)
             console.print(_only_list(doc, indices))
+
+
+def render_ingest_summary(report: IngestReport, database: str, console: Console) -> None:
+    """What an ingest run into `database` (its display name) stored, skipped and rejected."""
+    line = Text(f"{database}: ", style="bold")
+    line.append(
+        f"{report.ingested} ingested, {report.near_duplicates} near-duplicates, {report.duplicates} duplicates, "
+        f"{report.unchanged} unchanged, {report.outside_dates} outside the dates, "
+        f"{len(report.rejected)} rejected ({report.files} files)"
+    )
+    console.print(line, soft_wrap=True)
+    for rejected in report.rejected:
+        console.print(Text(f"  rejected {rejected}", style="yellow"), soft_wrap=True)
+
+
+def stories_table(summaries: Iterable[StorySummary], title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("id", "headline", "languages", "outlets", "articles", "first seen", "last seen"):
+        table.add_column(column, overflow="fold")
+    for s in summaries:
+        table.add_row(
+            s.id,
+            Text(s.headline),
+            " ".join(s.languages),
+            Text(", ".join(s.outlets)),
+            f"{s.articles}" + (f" ({s.near_duplicates} copies)" if s.near_duplicates else ""),
+            s.first_seen or "",
+            s.last_seen or "",
+        )
+    return table
+
+
+MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
+
+
+def render_story(view: StoryView, console: Console) -> None:
+    """A story's articles in time order, then its claim matrix and each claim's differences."""
+    s = view.summary
+    console.print(Text(f"story {s.id}: {s.headline}", style="bold"), soft_wrap=True)
+    console.print(Text(f"{s.first_seen or '?'} – {s.last_seen or '?'} · {', '.join(s.languages)}"), soft_wrap=True)
+    articles = Table(title="articles", title_justify="left")
+    for column in ("id", "published", "lang", "outlet", "title"):
+        articles.add_column(column, overflow="fold")
+    for a in view.articles:
+        title = Text(a.title or a.source)
+        if a.duplicate_of is not None:
+            title.append(f"  (near-duplicate of {a.duplicate_of})", style="dim")
+        articles.add_row(str(a.id), a.published or "", a.lang, Text(a.outlet or ""), title)
+    console.print(articles)
+    langs = {a.id: a.lang for a in view.articles}
+    matrix = Table(title="claims (● present  ◐ changed  · absent)", title_justify="left")
+    matrix.add_column("#", justify="right")
+    matrix.add_column("claim", overflow="fold", ratio=1)
+    for article_id in view.matrix_articles:
+        matrix.add_column(f"{article_id}\n{langs[article_id]}", justify="center")
+    matrix.add_column("first", justify="right")
+    matrix.add_column("sources", justify="right")
+    for n, claim in enumerate(view.claims, start=1):
+        marks = [
+            Text(MARK_SYMBOLS[c.mark], style={"changed": "yellow", "absent": "dim"}.get(c.mark, "green"))
+            for c in claim.cells
+        ]
+        matrix.add_row(str(n), Text(claim.text), *marks, str(claim.introduced_by), str(claim.independent_sources))
+    console.print(matrix)
+    for n, claim in enumerate(view.claims, start=1):
+        for cell in claim.cells:
+            for d in cell.differences:
+                line = Text(f"  claim {n}, article {cell.article_id}: {d.kind} ", style="yellow")
+                line.append(f"{d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}")
+                if d.note:
+                    line.append(f" ({d.note})", style="dim")
+                console.print(line, soft_wrap=True)
+
+
+def render_search(results: SearchResults, query: str, console: Console) -> None:
+    """The sentences matching `query`, then the stories."""
+    table = Table(title=f"sentences matching {query!r}", title_justify="left")
+    for column in ("score", "story", "article", "lang", "sentence"):
+        table.add_column(column, overflow="fold")
+    for hit in results.sentences:
+        table.add_row(f"{hit.score:.2f}", hit.story_id or "", str(hit.article_id), hit.lang, Text(hit.text))
+    console.print(table)
+    console.print(stories_table([h.story for h in results.stories], "stories"))
+
+
+def render_history(found: History, console: Console) -> None:
+    """An address's stored versions, then what changed between each and the next."""
+    console.print(Text(f"{found.address}: {len(found.versions)} version(s)"), soft_wrap=True)
+    for version in found.versions:
+        console.print(
+            Text(
+                f"  article {version.article_id}  {version.to_dict()['published'] or 'undated'}  {version.title or ''}"
+            ),
+            soft_wrap=True,
+        )
+    for revision in found.revisions:
+        label = "silent edit" if revision.silent else "edit"
+        console.print(Text(f"\n{label}: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)
+        for sentence in revision.dropped:
+            console.print(Text(f"  - {sentence}", style="red"), soft_wrap=True)
+        for sentence in revision.added:
+            console.print(Text(f"  + {sentence}", style="green"), soft_wrap=True)
+        for change in revision.changed:
+            console.print(Text(f"  ~ {change.before}\n    {change.after}"), soft_wrap=True)
+            for difference in change.differences:
+                console.print(Text(f"    {describe(difference)}", style="yellow"), soft_wrap=True)

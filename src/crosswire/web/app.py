@@ -37,6 +37,7 @@ from crosswire.web.api import (
     retry_headers,
     submit_ingest,
 )
+from crosswire.settings import DEFAULT_SETTINGS, Settings
 from crosswire.web.inputs import upload_label
 from crosswire.web.jobs import IngestJobs
 from crosswire.web.security import AllowedHosts, RequestLimits, SecurityHeaders
@@ -106,19 +107,21 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
     limits: Limits = DEFAULT_LIMITS,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> FastAPI:
     """The crosswire web app: compare pages and the JSON API, and the corpus pages given a corpus.
 
     `db` is a database path (opened, or created, as a crosswire.corpus.Corpus with
     `encoder`) or an open Corpus. `allowed_hosts` are the Host names the app answers to,
     whatever address it listens on (see web.security.AllowedHosts). `limits` bound each
-    comparison and the pages that compare (web.workers, docs/deploy.md).
+    comparison and the pages that compare (web.workers, docs/deploy.md). `settings` are
+    the server's (crosswire.settings, read where the server starts: `crosswire serve`).
     """
-    workers = shared_pool(encoder, limits)
+    workers = shared_pool(encoder, limits, settings.threads)
     if isinstance(db, (str, os.PathLike)):
         # GET requests never write: story views keep their comparisons in memory.
         db = Corpus(os.fspath(db), encoder=encoder, store_comparisons=False)
-    jobs = IngestJobs(db.store.location, encoder, limits.ingest_waiting) if db is not None else None
+    jobs = IngestJobs(db.store.location, encoder, limits.ingest_waiting, settings.threads) if db is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from crosswire.corpus import Corpus
 from crosswire.errors import CrosswireError
-from crosswire.ingest import IngestReport, ingest, reserve_core_for_reading
+from crosswire.encode import set_encoder_threads
+from crosswire.ingest import IngestReport, ingest, ingest_threads
 from crosswire.read import Rejected
 from crosswire.web.workers import Busy
 
@@ -64,9 +65,10 @@ def disk_name(label: str, number: int) -> str:
 # -- the job process ----------------------------------------------------------------------
 
 
-def _run_job(conn: Connection, location: str, encoder: str, folder: str, names: list[str]) -> None:
-    """Ingest each file (inside its own folder, by its name), then link; report as it goes."""
-    reserve_core_for_reading()
+def _run_job(conn: Connection, location: str, encoder: str, threads: int | None, folder: str, names: list[str]) -> None:
+    """Ingest each file (inside its own folder, by its name), then link; report as it goes.
+    `threads`: the server's thread setting (crosswire.settings)."""
+    set_encoder_threads(ingest_threads(threads))
     try:
         corpus = Corpus(location, encoder=encoder)
     except CrosswireError as exc:
@@ -152,9 +154,10 @@ class IngestJobs:
     """The queue of ingest jobs of one corpus, run one at a time by a thread of the server
     that starts and watches each job's process."""
 
-    def __init__(self, location: str, encoder: str, max_waiting: int) -> None:
+    def __init__(self, location: str, encoder: str, max_waiting: int, threads: int | None = None) -> None:
         self.location = location
         self.encoder = encoder
+        self.threads = threads
         self.max_waiting = max_waiting
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._queue: deque[Job] = deque()
@@ -221,7 +224,7 @@ class IngestJobs:
         names = [disk_name(f.name, n) for n, f in enumerate(job.files)]
         process = _CONTEXT.Process(
             target=_run_job,
-            args=(child, self.location, self.encoder, job.folder, names),
+            args=(child, self.location, self.encoder, self.threads, job.folder, names),
             name="crosswire-ingest",
             daemon=True,
         )

@@ -34,7 +34,7 @@ from typing import Any
 from crosswire.analyse import prepare
 from crosswire.compare import compare
 from crosswire.corpus import ArticleView, Corpus, CorpusError, StoryView
-from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, get_encoder
+from crosswire.encode import AUTO_ENCODER, DEFAULT_ENCODER, get_encoder, set_encoder_threads
 from crosswire.errors import CrosswireError
 from crosswire.model import Article, Comparison
 from crosswire.provenance import article_sources
@@ -239,8 +239,10 @@ TASKS: dict[str, Callable[..., Any]] = {
 READY = "ready"
 
 
-def _serve(conn: Connection, encoder: str, limits: Limits) -> None:
-    """A worker process: warm the encoder, then run tasks until the pipe closes."""
+def _serve(conn: Connection, encoder: str, limits: Limits, threads: int | None) -> None:
+    """A worker process: warm the encoder, then run tasks until the pipe closes.
+    `threads`: the server's thread setting (crosswire.settings)."""
+    set_encoder_threads(threads)
     try:
         get_encoder(DEFAULT_ENCODER if encoder == AUTO_ENCODER else encoder)
     except CrosswireError:
@@ -292,9 +294,10 @@ class WorkerPool:
     (shared_pool): its processes outlive an app, and end with the server process.
     """
 
-    def __init__(self, encoder: str, limits: Limits) -> None:
+    def __init__(self, encoder: str, limits: Limits, threads: int | None = None) -> None:
         self.encoder = encoder
         self.limits = limits
+        self.threads = threads
         self.state = PoolState()
         self._workers: list[_Worker] = []
         self._waiting = 0
@@ -311,7 +314,7 @@ class WorkerPool:
     def _start_worker(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
         process = _CONTEXT.Process(
-            target=_serve, args=(child, self.encoder, self.limits), name="crosswire-compare", daemon=True
+            target=_serve, args=(child, self.encoder, self.limits, self.threads), name="crosswire-compare", daemon=True
         )
         process.start()
         child.close()
@@ -454,14 +457,14 @@ class WorkerPool:
                 worker.process.join(timeout=10)
 
 
-_POOLS: dict[tuple[str, Limits], WorkerPool] = {}
+_POOLS: dict[tuple[str, Limits, int | None], WorkerPool] = {}
 _POOLS_LOCK = threading.Lock()
 
 
-def shared_pool(encoder: str, limits: Limits) -> WorkerPool:
-    """The process's pool for this encoder and these limits: apps alike share their workers
-    (a test session makes many apps; each pool's processes hold an encoder, ~0.5 GB)."""
+def shared_pool(encoder: str, limits: Limits, threads: int | None = None) -> WorkerPool:
+    """The process's pool for this encoder, these limits and encoder threads: apps alike share
+    their workers (a test session makes many apps; each pool's processes hold an encoder, ~0.5 GB)."""
     with _POOLS_LOCK:
-        if (encoder, limits) not in _POOLS:
-            _POOLS[encoder, limits] = WorkerPool(encoder, limits)
-        return _POOLS[encoder, limits]
+        if (encoder, limits, threads) not in _POOLS:
+            _POOLS[encoder, limits, threads] = WorkerPool(encoder, limits, threads)
+        return _POOLS[encoder, limits, threads]
