@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -24,9 +23,12 @@ WMT21 = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wmt21"
 DOCUMENTS = 8
 WORKERS = 4
 
+# One encoder thread per worker: the workers share the machine's cores.
 WORKER = """
 import sys
 from crosswire import Corpus
+from crosswire.encode import set_encoder_threads
+set_encoder_threads(1)
 with Corpus(sys.argv[1]) as corpus:
     corpus.ingest(sys.argv[2:])
 """
@@ -94,9 +96,8 @@ def corpus_outcome(url: str) -> dict:
 
 
 def run_workers(url: str, file_sets: list[list[str]]) -> None:
-    env = {**os.environ, "CROSSWIRE_THREADS": "1"}
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, url, *files], env=env, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", WORKER, url, *files], stderr=subprocess.PIPE, text=True)
         for files in file_sets
     ]
     for worker in workers:

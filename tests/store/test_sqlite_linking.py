@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -21,9 +20,12 @@ from test_postgres_concurrency import wmt_articles
 
 from crosswire.store.sqlite import SqliteStore
 
+# One encoder thread per worker: the workers share the machine's cores.
 WORKER = """
 import sys
 from crosswire import Corpus
+from crosswire.encode import set_encoder_threads
+set_encoder_threads(1)
 with Corpus(sys.argv[1]) as corpus:
     corpus.ingest(sys.argv[2:])
 """
@@ -46,9 +48,8 @@ def _stories(db: str) -> list[list[str]]:
 
 
 def _start(db: str, file_sets: list[list[str]]) -> list[subprocess.Popen]:
-    env = {**os.environ, "CROSSWIRE_THREADS": "1"}
     return [
-        subprocess.Popen([sys.executable, "-c", WORKER, db, *files], env=env, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", WORKER, db, *files], stderr=subprocess.PIPE, text=True)
         for files in file_sets
     ]
 
