@@ -258,7 +258,7 @@ MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
 
 def render_story(view: StoryView, console: Console) -> None:
-    """A story's articles in time order, then its claim matrix and each claim's differences."""
+    """A story's articles in time order, then its claim matrix."""
     s = view.summary
     console.print(Text(f"story {s.id}: {s.headline}", style="bold"), soft_wrap=True)
     console.print(Text(f"{s.first_seen or '?'} – {s.last_seen or '?'} · {', '.join(s.languages)}"), soft_wrap=True)
@@ -271,6 +271,11 @@ def render_story(view: StoryView, console: Console) -> None:
             title.append(f"  (near-duplicate of {a.duplicate_of})", style="dim")
         articles.add_row(str(a.id), a.published or "", a.lang, Text(a.outlet or ""), title)
     console.print(articles)
+    render_claim_matrix(view, console)
+
+
+def render_claim_matrix(view: StoryView, console: Console) -> None:
+    """The story's claims, marked per article, then each claim's differences."""
     langs = {a.id: a.lang for a in view.articles}
     matrix = Table(title="claims (● present  ◐ changed  · absent)", title_justify="left")
     matrix.add_column("#", justify="right")
