@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from crosswire.corpus import Corpus
     from crosswire.ingest import IngestReport
 
-EXIT_OK = 0
 EXIT_ERROR = 2  # a CrosswireError (bad input, unknown encoder ...); click usage errors use 2 too
 EXIT_INTERRUPTED = 130
 
