@@ -24,8 +24,8 @@ def _module_name(path: Path) -> str:
 
 def _imports(path: Path) -> set[str]:
     """The crosswire modules `path` imports, dotted and relative to the package ("text.dates")."""
-    module = _module_name(path)
-    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    parts = _module_name(path).split(".") if path != PACKAGE / "__init__.py" else []
+    package = parts if path.name == "__init__.py" else parts[:-1]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -64,6 +64,7 @@ def test_the_reader_finds_relative_absolute_and_lazy_imports():
     assert "ingest" in found and "store" in found  # absolute, at the top
     assert "corpus" in found  # inside a function
     assert {"model", "attribution", "text.dates"} <= _imports(PACKAGE / "provenance.py")  # relative
+    assert {"compare", "model", "store"} <= _imports(PACKAGE / "__init__.py")  # from the package itself
 
 
 def test_model_imports_no_crosswire_module():
