@@ -109,3 +109,16 @@ def test_the_library_leaves_the_environment_alone(tmp_path):
     )
     before, after = json.loads(ran.stdout.splitlines()[-1])
     assert after == before
+
+
+PACKAGE = REPO / "src" / "crosswire"
+
+
+def test_only_the_cli_reads_the_settings_and_the_encoder_reads_no_environment():
+    readers = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if "from_env(" in path.read_text(encoding="utf-8") and path.name != "settings.py"
+    )
+    assert readers == ["cli/__init__.py"]
+    assert "os.environ" not in (PACKAGE / "encode.py").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .compare import compare
 from .corpus import Corpus, CorpusError
 from .model import Difference
-from .render.exports import iso_datetime
+from .text.dates import iso_datetime
 
 HISTORY_SCHEMA = "crosswire.history/1"
 
