@@ -179,6 +179,9 @@ class Document:
     article: Article
     sentences: tuple[Sentence, ...]
     skipped: tuple[Skipped, ...]
+    # (sentence index, language) of the sentences confidently in another language than
+    # the article's (text.lang.other_language); compare fills it in.
+    other_languages: tuple[tuple[int, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         art = self.article
@@ -190,6 +193,7 @@ class Document:
             "published": art.published,
             "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences],
             "skipped": [{"start": s.start, "end": s.end, "text": s.text, "reason": s.reason} for s in self.skipped],
+            "other_language_sentences": [{"sentence": i, "lang": lang} for i, lang in self.other_languages],
         }
 
 

@@ -374,3 +374,12 @@ def test_names_with_inner_capitals_stay_whole(token):
 def test_an_inflected_transliteration_sounds_alike():
     # Ukrainian locative of Facebook: the case ending turns the k into ц.
     assert sounds_alike("Facebook", "Фейсбуці")
+
+
+def test_a_number_with_a_prefix_glued_to_it_is_not_a_name():
+    """Zulu glues "ngo" (in) to a year (a FLORES sentence of the shared rewrites); a name
+    with digits keeps its letters up front ("A320", "Mavix2")."""
+    sentences = ["Ngo2624,inkampani yaseNdiya yeDutch East India yasungula isizinda.", "I-A320 ne-Mavix2 zafika."]
+    names = find_names(_article_words(sentences, "zu"), "zu")
+    assert "Ngo2624" not in [w.text for w in names[0]]
+    assert {"A320", "Mavix2"} <= {w.text for w in names[1]}

@@ -173,6 +173,9 @@ def name_key(text: str) -> str:
     return _NOT_KEY.sub("", anyascii(_GREEK_OU.sub("ou", text)).lower())
 
 
+_PREFIXED_NUMBER = regex.compile(r"\p{L}*\p{Ll}\p{L}*[-‐]?\d{3,}")
+
+
 @functools.lru_cache(maxsize=65536)
 def has_digit(text: str) -> bool:
     """Any character str.isdigit() accepts (superscripts too): cached, as it is asked per word."""
@@ -470,7 +473,9 @@ def _could_be_name(word: Word, lang: str) -> bool:
     if word.text.isdigit() or len(word.key) < 2:
         return False
     if has_digit(word.text):
-        return True  # "Mavix2", "G7"
+        # "Mavix2", "G7", "A320"; not a number with a prefix glued to it (Zulu "Ngo2624"
+        # for "in 2624", "ka-1990"): lower-case letters before a run of three digits or more.
+        return _PREFIXED_NUMBER.fullmatch(word.text) is None
     if lang == "ja" and _KATAKANA.fullmatch(word.text):
         return True
     if word.interpunct_name or is_rare_caseless_word(word, lang) or (lang == "ko" and is_rare_korean_word(word)):
