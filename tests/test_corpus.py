@@ -135,6 +135,24 @@ def test_claim_matrix_marks_present_changed_absent_and_who_said_it_first(corpus_
     assert claims["The"].introduced_by == en
 
 
+def test_each_cell_holds_the_article_s_own_sentence_in_its_language(corpus_db):
+    """The matrix is readable without the first article: each cell carries the sentence as
+    its own article words it, labelled with that article's language, and where it differs."""
+    with Corpus(corpus_db) as corpus:
+        ids = ids_by_outlet(corpus)
+        view = corpus.story(corpus.stories(lang="de")[0].id)
+    en, de, id_ = ids["Reuters"], ids["Tagesspiegel"], ids["Kompas"]
+    claims = {c.text.split()[0]: c for c in view.claims}
+    heavy = {c.article_id: c for c in claims["Heavy"].cells}
+    assert claims["Heavy"].lang == "en" and heavy[en].text == claims["Heavy"].text
+    assert heavy[de].lang == "de" and heavy[de].text.startswith("Starker Regen hat am Montag weite Teile")
+    assert [heavy[de].text[h.start : h.end] for h in heavy[de].highlights if h.kind == "number"] == ["5.000"]
+    assert heavy[id_].lang == "id" and heavy[id_].text.startswith("Hujan deras") and not heavy[id_].highlights
+    badan = {c.article_id: c for c in claims["Badan"].cells}
+    assert claims["Badan"].lang == "id" and badan[id_].text.startswith("Badan Meteorologi memperkirakan")
+    assert (badan[en].mark, badan[en].text, badan[en].lang) == ("absent", "", "en")
+
+
 def test_independent_sources_an_article_relaying_another_outlet_adds_none(corpus_db):
     with Corpus(corpus_db) as corpus:
         view = corpus.story(corpus.stories(lang="de")[0].id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import crosswire
 
 from ._common import describe
-from .exports import StoryExport, claim_language, claim_sentences, iso_datetime
+from .exports import StoryExport, iso_datetime
 from .html import CSP, _env
 
 MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
@@ -59,20 +59,19 @@ def story_report_html(export: StoryExport, generated: dt.datetime | None = None)
     for number, claim in enumerate(view.claims, 1):
         cells = []
         for cell in claim.cells:
-            lang = export.article(cell.article_id).lang
             cells.append(
                 _Cell(
                     cell.mark,
                     MARK_SYMBOLS.get(cell.mark, "?"),
-                    lang,
-                    claim_sentences(export, claim, cell.article_id),
+                    cell.lang,
+                    cell.text,
                     tuple(describe(d) for d in cell.differences),
                 )
             )
         claims.append(
             dict(
                 number=number,
-                lang=claim_language(export, claim),
+                lang=claim.lang,
                 text=claim.text,
                 cells=cells,
                 independent=claim.independent_sources,
