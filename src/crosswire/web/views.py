@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from crosswire.corpus import ArticleView, StoryArticle, StoryView
+from crosswire.corpus import ArticleView, ClaimCell, StoryArticle, StoryView
 from crosswire.model import Comparison, Difference, Document
 from crosswire.provenance import ArticleSources, Edge, Node, source_graph
 from crosswire.render._common import summary
-from crosswire.render.html import Row, _doc_view, _sources_view, build_rows
+from crosswire.render.html import MARK_CLASSES, Row, _doc_view, _sources_view, build_rows
 from crosswire.render.svg import provenance_svg
 from crosswire.stories import parse_time
 
@@ -127,8 +127,25 @@ def difference_text(d: Difference) -> str:
     return f"{line} ({d.note})" if d.note else line
 
 
+def cell_segments(cell: ClaimCell) -> list[dict]:
+    """A cell's own text in pieces, each changed detail a piece with its mark class (the
+    compare view's), for the template to escape piece by piece."""
+    pieces, at = [], 0
+    for highlight in cell.highlights:
+        if highlight.start > at:
+            pieces.append({"text": cell.text[at : highlight.start], "cls": ""})
+        pieces.append(
+            {"text": cell.text[highlight.start : highlight.end], "cls": MARK_CLASSES.get(highlight.kind, "other")}
+        )
+        at = highlight.end
+    if at < len(cell.text):
+        pieces.append({"text": cell.text[at:], "cls": ""})
+    return pieces
+
+
 def story_view(view: StoryView) -> dict:
-    """The story page's model: its articles, timeline and claim matrix."""
+    """The story page's model: its articles, timeline and claim matrix; each claim with the
+    sentence that carries it in every other article, in that article's own language."""
     by_id = {a.id: a for a in view.articles}
     claims = []
     for n, claim in enumerate(view.claims, start=1):
@@ -136,7 +153,10 @@ def story_view(view: StoryView) -> dict:
             {
                 "article": cell.article_id,
                 "mark": cell.mark,
+                "lang": cell.lang,
+                "outlet": by_id[cell.article_id].outlet or by_id[cell.article_id].title or "",
                 "sentences": [f"s-{i}" for i in cell.sentences],
+                "segments": cell_segments(cell),
                 "changes": [difference_text(d) for d in cell.differences],
             }
             for cell in claim.cells
@@ -146,9 +166,11 @@ def story_view(view: StoryView) -> dict:
             {
                 "n": n,
                 "text": claim.text,
-                "lang": introducer.lang,
+                "lang": claim.lang,
                 "introduced_by": introducer,
                 "cells": cells,
+                "others": [c for c in cells if c["mark"] != "absent" and c["article"] != claim.introduced_by],
+                "absent": [c for c in cells if c["mark"] == "absent"],
                 "roots": claim.root_sources,
                 "independent": claim.independent_sources,
             }
