@@ -73,6 +73,12 @@ def test_each_claim_lists_every_article_s_own_sentence_in_its_language(corpus):
     )
 
 
+def test_the_html_report_marks_the_changed_detail_in_the_own_sentence(corpus):
+    story_id = flood_story(corpus)
+    report = TestClient(create_app(corpus), base_url=BASE_URL).get(f"/stories/{story_id}/export.html").text
+    assert 'ont chassé <mark class="num">1 500</mark> personnes' in report
+
+
 def test_markup_in_an_own_sentence_is_text(hostile_corpus):
     story_id = flood_story(hostile_corpus)
     html = TestClient(create_app(hostile_corpus), base_url=BASE_URL).get(f"/stories/{story_id}").text

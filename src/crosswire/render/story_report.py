@@ -15,7 +15,8 @@ import crosswire
 
 from ._common import describe
 from .exports import StoryExport, iso_datetime
-from .html import CSP, _env
+from ..corpus import ClaimCell
+from .html import CSP, MARK_CLASSES, _env
 
 MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
@@ -27,12 +28,32 @@ class _Column:
 
 
 @dataclass(frozen=True)
+class Segment:
+    text: str
+    cls: str  # a difference's mark class (render.html.MARK_CLASSES), "" for plain text
+
+
+@dataclass(frozen=True)
 class _Cell:
     mark: str
     symbol: str
     lang: str
-    text: str
+    segments: tuple[Segment, ...]
     differences: tuple[str, ...]
+
+
+def cell_segments(cell: ClaimCell) -> tuple[Segment, ...]:
+    """A claim cell's own text in pieces, each changed detail (cell.highlights) a piece with
+    its mark class, for a template to escape piece by piece."""
+    pieces, at = [], 0
+    for highlight in cell.highlights:
+        if highlight.start > at:
+            pieces.append(Segment(cell.text[at : highlight.start], ""))
+        pieces.append(Segment(cell.text[highlight.start : highlight.end], MARK_CLASSES.get(highlight.kind, "other")))
+        at = highlight.end
+    if at < len(cell.text):
+        pieces.append(Segment(cell.text[at:], ""))
+    return tuple(pieces)
 
 
 def story_report_html(export: StoryExport, generated: dt.datetime | None = None) -> str:
@@ -64,7 +85,7 @@ def story_report_html(export: StoryExport, generated: dt.datetime | None = None)
                     cell.mark,
                     MARK_SYMBOLS.get(cell.mark, "?"),
                     cell.lang,
-                    cell.text,
+                    cell_segments(cell),
                     tuple(describe(d) for d in cell.differences),
                 )
             )

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from crosswire.corpus import ArticleView, ClaimCell, StoryArticle, StoryView
+from crosswire.corpus import ArticleView, StoryArticle, StoryView
 from crosswire.model import Comparison, Difference, Document
 from crosswire.provenance import ArticleSources, Edge, Node, source_graph
 from crosswire.render._common import summary
-from crosswire.render.html import MARK_CLASSES, Row, _doc_view, _sources_view, build_rows
+from crosswire.render.html import Row, _doc_view, _sources_view, build_rows
+from crosswire.render.story_report import cell_segments
 from crosswire.render.svg import provenance_svg
 from crosswire.stories import parse_time
 
@@ -125,22 +126,6 @@ def difference_text(d: Difference) -> str:
     """One difference as a line: `number: 2,500 → 3.000 (note)`."""
     line = f"{d.kind.replace('_', ' ')}: {d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}"
     return f"{line} ({d.note})" if d.note else line
-
-
-def cell_segments(cell: ClaimCell) -> list[dict]:
-    """A cell's own text in pieces, each changed detail a piece with its mark class (the
-    compare view's), for the template to escape piece by piece."""
-    pieces, at = [], 0
-    for highlight in cell.highlights:
-        if highlight.start > at:
-            pieces.append({"text": cell.text[at : highlight.start], "cls": ""})
-        pieces.append(
-            {"text": cell.text[highlight.start : highlight.end], "cls": MARK_CLASSES.get(highlight.kind, "other")}
-        )
-        at = highlight.end
-    if at < len(cell.text):
-        pieces.append({"text": cell.text[at:], "cls": ""})
-    return pieces
 
 
 def story_view(view: StoryView) -> dict:
