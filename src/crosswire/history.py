@@ -15,8 +15,8 @@ sentence, a headline or a credit line, between it and the start or the end) and 
 these cues holds:
 
 - it opens with a label from NOTE_LABELS, a small list of the words outlets use for such
-  notes in a dozen languages of several scripts;
-- it opens with a short label of its own ("Berichtigung:", "[Aktualisierung]") whose
+  notes in about twenty languages of several scripts;
+- it opens with a short label of its own ("Hinweis der Redaktion:", "[Aktualisiert]") whose
   meaning, by the sentence encoder, is nearer to a correction or update label than to
   the labels of other page furniture (photo, source, read more...): the prototypes are
   English, the encoder carries them to other languages;
@@ -47,8 +47,8 @@ from .render.exports import iso_datetime
 
 HISTORY_SCHEMA = "crosswire.history/1"
 
-# The words outlets open a correction or update note with, lower case, in a dozen languages
-# and several scripts; a complement to the encoder cues, which need a language the encoder knows.
+# The words outlets open a correction or update note with, lower case, in about twenty languages
+# of several scripts; a complement to the encoder cues, which need a language the encoder knows.
 NOTE_LABELS = (
     # English
     "correction", "corrected", "clarification", "update", "updated", "editor's note", "editor’s note",
@@ -89,8 +89,8 @@ OTHER_SENTENCE_PROTOTYPES = (
     "The report was published on Tuesday.",
     "Reporting by a correspondent; editing by an editor.",
 )
-# A label: up to this many words (or characters, in a script written without spaces) before
-# a colon, a closing bracket or a dash; not a time ("12:30") nor a dateline's number.
+# A label: up to this many words, and characters (scripts without spaces), before a colon, a
+# closing bracket or a dash; it starts with a letter, so a time ("12:30") is none.
 LABEL_MAX_WORDS = 3
 LABEL_MAX_CHARS = 40
 _LABEL = re.compile(r"^[\W_]*?(?P<label>[^\W\d_][^:：\]）)\n—–]{0,40}?)\s*(?:[:：\]）)]|\s[—–-]\s|[—–])")
