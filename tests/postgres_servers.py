@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import warnings
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -47,14 +48,15 @@ def pg15_server(tmp_path_factory) -> str:
     """The URL of a running Debian postgresql-15 server, which has no pgvector."""
     if not (DEBIAN_PG15 / "initdb").is_file():
         pytest.fail(f"{DEBIAN_PG15}/initdb is missing: .ci/install installs postgresql-15 (apt-get)")
-    root = tmp_path_factory.mktemp("pg15")
+    # initdb refuses to run as root: the cluster then belongs to `nobody`, in a folder of
+    # its own outside pytest's, whose base folder another pytest run on the machine
+    # resets to owner-only while this one runs.
+    user = "nobody" if os.geteuid() == 0 else None
+    root = Path(tempfile.mkdtemp(prefix="crosswire-pg15-")) if user is not None else tmp_path_factory.mktemp("pg15")
     data, socket_dir = root / "data", root / "socket"
     socket_dir.mkdir()
-    # initdb refuses to run as root: the cluster then belongs to `nobody`.
-    user = "nobody" if os.geteuid() == 0 else None
     if user is not None:
-        for folder in (*reversed(root.parents), root):
-            folder.chmod(folder.stat().st_mode | 0o055)
+        root.chmod(0o755)
         shutil.chown(root, user)
         shutil.chown(socket_dir, user)
     subprocess.run(
@@ -81,6 +83,8 @@ def pg15_server(tmp_path_factory) -> str:
     )
     yield f"postgresql://postgres@/postgres?host={quote(str(socket_dir))}"
     subprocess.run([DEBIAN_PG15 / "pg_ctl", "-D", data, "-m", "immediate", "stop"], user=user, capture_output=True)
+    if user is not None:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def new_database(server_url: str) -> str:
