@@ -20,7 +20,8 @@ import pytest
 from scale_corpus import ENGINES, empty_db, snapshot, wmt_articles
 
 from crosswire import Corpus
-from crosswire.batch import BatchOptions, KnownArticle, batch_ingest, embed_articles, prepare_article
+from crosswire.batch import BatchOptions, batch_ingest
+from crosswire.ingest import KnownArticle, embed_articles, prepare_item
 from crosswire.encode import DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
 from crosswire.read import Rejected, input_files, read_file_articles
@@ -135,7 +136,7 @@ class CountingEncoder:
 def _prepared_inputs(inputs) -> list:
     """The pipeline's stage-1 items for the inputs, as its read tasks make them."""
     return [
-        prepare_article(article)
+        prepare_item(article)
         for path in inputs
         for file in input_files(path)
         for article in read_file_articles(file)

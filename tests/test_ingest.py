@@ -117,6 +117,23 @@ def test_store_files_inside_the_input_folder_are_not_read(tmp_path):
     assert (report.files, report.unchanged, report.rejected) == (1, 1, [])
 
 
+def test_an_object_url_is_read_like_its_file(tmp_path):
+    """A file:// URL (fsspec, as s3:// or gs:// objects are) is listed and read by the stages
+    every driver shares: the folder's articles, each source naming the URL, never the
+    temporary copy; read again from the folder they are copies from another source."""
+    folder = tmp_path / "in"
+    write(folder / "a.jsonl", "".join(jsonl_line(text=article_text(n), published=f"2024-03-0{n}") for n in (1, 2)))
+    write(folder / ".hidden.txt", EN_TEXT)
+    url = folder.resolve().as_uri()
+    with SqliteStore(str(tmp_path / "c.db")) as store:
+        report = crosswire.ingest([url], store)
+        sources = [stored.article.source for stored in store.articles(report.stored)]
+        again = crosswire.ingest([folder], store)
+    assert (report.files, report.ingested, report.rejected) == (1, 2, [])
+    assert sources and all(source.startswith(f"{url}/a.jsonl") for source in sources)
+    assert (again.files, again.ingested, again.duplicates) == (1, 0, 2)
+
+
 def test_file_with_without_rowid_vector_tables_is_rebuilt_once_with_the_same_rows(tmp_path):
     """A version 4 file, from before profiles and embeddings became rowid tables (store.sqlite
     migration 5), is rebuilt when opened: the same rows, then ingest and search go on."""

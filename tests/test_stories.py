@@ -205,10 +205,10 @@ def test_linking_order_is_by_publication_then_input(profiles):
 # languages), in one stream shuffled with seed 0, as bench/stories.py links them: profiles
 # from USE-m, wide vectors (e5-small) where the linker asks for them.
 DOCS = 3
-# Lowered from 0.85 (pinned at 0.877 with min_shared 0.3 and min_background 8, which split
-# the seed pair and a corpus's first translations): measured 0.820 with 0.2 and 4.
-B_CUBED_F1_FLOOR = 0.80
-B_CUBED_PRECISION_FLOOR = 0.92  # measured 0.944 for xh, 1.000 elsewhere (0.95 is the target)
+# Measured with mutual sentence matches and the member margin (LinkerConfig's defaults):
+# F1 0.837, precision 1.000 in every language (before them: 0.820, 0.926 for en).
+B_CUBED_F1_FLOOR = 0.82
+B_CUBED_PRECISION_FLOOR = 0.95  # the target, in every language
 
 
 def test_quality_gate_mixed_slice():

@@ -5,24 +5,26 @@
     linked = batch_link("crosswire.db")
 
 The result is the one `crosswire ingest` gives for the same files (same articles, same
-ids, same near-duplicates, same stories); only where the work runs differs:
+ids, same near-duplicates, same stories); only where the work runs differs. This module
+only drives ingest's stages (crosswire.ingest) on Ray:
 
-1. read (Ray tasks): each input file (a local path, or an fsspec URL) is read with
-   crosswire's own readers (read.read_file_articles), articles outside --since/--until
-   are left out, and each article is segmented and its facts and attributions found
-   (ingest.prepare_article, the function ingest itself calls);
+1. read (Ray tasks): each input source (ingest.input_sources: a local file, an fsspec
+   URL's object, a web address) is read (ingest.read_source; a web address through
+   crosswire.fetch, whose per-host interval holds within one task, not across tasks),
+   articles outside --since/--until are left out, and each article is segmented and its
+   facts and attributions found (ingest.prepare_item, the stages ingest itself runs);
 2. embed (a Ray actor pool, `workers` actors): each actor loads the encoder once and,
    per block of articles, asks the store which of their texts it already holds (one
    query: store.stored_hashes), encodes the others' sentences and lead texts in one
-   call, and builds the rows to store (ingest.new_articles: similarity profile, MinHash
+   call, and builds the rows to store (ingest.embed_articles: similarity profile, MinHash
    signature); one ONNX session per worker, not per row. So a re-run over the same
    files does no encoder work. The actors open the store themselves (store.location):
    always on PostgreSQL, and on SQLite in local mode (on a cluster an SQLite file is
    the driver's alone, so there every article is embedded and the driver sorts them);
 3. store (the driver): the rows come back in input order (Ray Data's preserve_order)
-   and are written by the same rules as ingest: an exact copy is recorded as a copy, a
-   near-duplicate is linked to its earliest copy; so article ids and duplicate links do
-   not depend on which worker finished first;
+   and are written by ingest's rules (ingest.store_item): an exact copy is recorded as a
+   copy, a near-duplicate is linked to its earliest copy; so article ids and duplicate
+   links do not depend on which worker finished first;
 4. link (the driver, `batch_link`): crosswire.Corpus.link, the same StoryLinker pass in
    publication order that `crosswire ingest` runs. It is one sequential pass on purpose:
    each article's story depends on every earlier one, so splitting it across machines
@@ -37,7 +39,6 @@ readable under the same names (a shared file system, or object-store URLs).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import pickle
@@ -50,32 +51,23 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from crosswire.encode import DEFAULT_ENCODER, Encoder, get_encoder
+from crosswire.encode import DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
+from crosswire.fetch import web_reader
 from crosswire.ingest import (
     ARTICLES_PER_BATCH,
     IngestReport,
-    PreparedArticle,
-    encoder_texts,
-    in_window,
-    new_articles,
-    prepare_or_reject,
-    store_new_article,
+    Item,
+    embed_articles,
+    input_sources,
+    prepare_item,
+    read_source,
+    store_item,
 )
-from crosswire.model import Article
-from crosswire.read import DEFAULT_MAX_BYTES, Rejected, input_files, read_file_articles
-from crosswire.store import NewArticle, Store, is_postgres_url, open_store
+from crosswire.read import DEFAULT_MAX_BYTES
+from crosswire.store import Store, is_postgres_url, open_store
 
-__all__ = [
-    "BatchOptions",
-    "KnownArticle",
-    "OutsideDates",
-    "batch_ingest",
-    "batch_link",
-    "prepare_article",
-    "embed_articles",
-    "store_item",
-]
+__all__ = ["BatchOptions", "batch_ingest", "batch_link"]
 
 
 @dataclass(frozen=True)
@@ -88,76 +80,6 @@ class BatchOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-@dataclass(frozen=True)
-class OutsideDates:
-    """An article left out by --since/--until: counted, not stored."""
-
-
-@dataclass(frozen=True)
-class KnownArticle:
-    """An article whose exact text the store held when its block was checked: not embedded
-    (it is a copy, or unchanged since a previous run)."""
-
-    article: Article
-    content_hash: str
-
-
-# What travels between the pipeline's stages and reaches the driver.
-Item = PreparedArticle | NewArticle | KnownArticle | Rejected | OutsideDates
-
-
-def prepare_article(article: Article) -> PreparedArticle | Rejected:
-    """ingest.prepare_article, with a refused article as its Rejected item."""
-    return prepare_or_reject(article)
-
-
-def embed_articles(items: Sequence[Item], encoder: Encoder, store: Store | None = None) -> list[Item]:
-    """Each PreparedArticle as the NewArticle to store (one encoder call for all of them),
-    or as a KnownArticle when `store` already holds its text (one query for all of them);
-    other items as they are."""
-    prepared = [item for item in items if isinstance(item, PreparedArticle)]
-    stored = store.stored_hashes([p.content_hash for p in prepared]) if store is not None and prepared else set()
-    done: dict[int, Item] = {
-        id(p): KnownArticle(p.article, p.content_hash) for p in prepared if p.content_hash in stored
-    }
-    to_embed = [p for p in prepared if p.content_hash not in stored]
-    texts = encoder_texts(to_embed)
-    vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-    done.update((id(p), new) for p, new in zip(to_embed, new_articles(to_embed, vectors, encoder.name)))
-    return [done.get(id(item), item) for item in items]
-
-
-def store_item(store: Store, item: Item, report: IngestReport) -> None:
-    """Write one pipeline result by ingest's rules and count it in `report`.
-
-    Exact copies are decided here, against what the store holds now, so a copy of an
-    article stored earlier in the same run is recorded as a copy, as in ingest.
-    """
-    if isinstance(item, OutsideDates):
-        report.outside_dates += 1
-    elif isinstance(item, Rejected):
-        report.rejected.append(item)
-    elif isinstance(item, (NewArticle, KnownArticle)):
-        article = item.article
-        seen = store.seen(item.content_hash, article.source)
-        if seen is None and isinstance(item, KnownArticle):
-            raise CrosswireError(
-                "CW628",
-                article.source,
-                "the store held this text when the pipeline checked it and holds it no more: was the corpus"
-                " replaced during the run? Run batch ingest again",
-            )
-        if seen is None:
-            store_new_article(store, item, report)
-        elif seen.from_same_source:
-            report.unchanged += 1
-        else:
-            store.add_copy(seen.article_id, article)
-            report.duplicates += 1
-    else:
-        raise TypeError(f"not a finished pipeline item: {type(item).__name__}")
-
-
 # -- the Ray pipeline ------------------------------------------------------------------
 
 BLOCK_BYTES = 1 << 20
@@ -165,69 +87,14 @@ READ_CPUS = 0.5  # a read task's CPU request: two read while an actor encodes on
 PAYLOAD = "item"  # the one column between stages: a pickled Item (articles are free text, not a table)
 
 
-def _read_file(row: dict[str, Any], options: BatchOptions, home: str | None) -> list[dict[str, bytes]]:
-    """Stage 1 (Ray tasks): one input file -> its articles, prepared, in file order."""
+def _read_source(row: dict[str, Any], options: BatchOptions, home: str | None) -> list[dict[str, bytes]]:
+    """Stage 1 (Ray tasks): one input source -> its articles, prepared, in source order."""
     _use_home(home)
-    out: list[dict[str, bytes]] = []
-    for article in _file_articles(row["path"], options.max_bytes):
-        if isinstance(article, Rejected):
-            item: Item = article
-        elif not in_window(article, options.since, options.until):
-            item = OutsideDates()
-        else:
-            item = prepare_article(article)
-        out.append({PAYLOAD: pickle.dumps(item)})
-    return out
-
-
-def _is_url(path: str) -> bool:
-    return "://" in path
-
-
-def _file_articles(path: str, max_bytes: int) -> Iterator[Article | Rejected]:
-    """read.read_file_articles, for a local path or an fsspec URL (s3://, gs://, file://...).
-
-    A URL's object is copied to a local temporary file (its name ends as the URL's does,
-    so its kind is recognised as a local file's would be) and read from there; every
-    source then names the URL, not the copy.
-    """
-    if not _is_url(path):
-        yield from read_file_articles(Path(path), max_bytes=max_bytes)
-        return
-    import fsspec
-
-    suffix = "".join(Path(path.rsplit("/", 1)[-1]).suffixes[-2:])
-    with tempfile.TemporaryDirectory(prefix="crosswire-batch-") as folder:
-        local = Path(folder) / f"object{suffix}"
-        try:
-            with fsspec.open(path, "rb") as remote, open(local, "wb") as copy:
-                # One byte past the limit: the reader then refuses it with CW105, naming the URL.
-                copy.write(remote.read(max_bytes + 1))
-        except OSError as exc:
-            yield Rejected(path, "CW113", f"could not read the object ({exc})")
-            return
-        for item in read_file_articles(local, max_bytes=max_bytes):
-            source = item.source.replace(str(local), path, 1)
-            yield dataclasses.replace(item, source=source)
-
-
-def _input_files(path: str | os.PathLike[str]) -> list[str]:
-    """read.input_files, for a local path or an fsspec URL: a folder's (prefix's) files in
-    name order, hidden ones left out."""
-    if not _is_url(str(path)):
-        return [str(file) for file in input_files(path)]
-    import fsspec
-
-    try:
-        fs, root = fsspec.core.url_to_fs(str(path))
-        if not fs.isdir(root):
-            return [str(path)]
-        found = sorted(fs.find(root))
-    except (OSError, ValueError, ImportError) as exc:
-        raise CrosswireError("CW624", str(path), f"could not list the objects under this URL ({exc})") from None
-    return [
-        fs.unstrip_protocol(f) for f in found if not any(part.startswith(".") for part in f[len(root) :].split("/"))
-    ]
+    with web_reader() as fetch:
+        return [
+            {PAYLOAD: pickle.dumps(prepare_item(read, options.since, options.until))}
+            for read in read_source(row["path"], max_bytes=options.max_bytes, fetch=fetch)
+        ]
 
 
 class _Embed:
@@ -361,7 +228,7 @@ def _run_pipeline(
         threads = max(1, (os.cpu_count() or 1) // options.workers) if options.address is None else 1
         dataset = (
             ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, len(files)))
-            .flat_map(_read_file, fn_kwargs={"options": options, "home": home}, num_cpus=READ_CPUS)
+            .flat_map(_read_source, fn_kwargs={"options": options, "home": home}, num_cpus=READ_CPUS)
             .map_batches(
                 _Embed,
                 fn_constructor_args=(options.encoder, threads, store_location, home),
@@ -408,14 +275,7 @@ def batch_ingest(
     if options.workers < 1:
         raise CrosswireError("CW623", "--workers", f"needs at least one worker, not {options.workers}")
     get_encoder(options.encoder)  # an unknown or missing encoder fails here, not inside a worker
-    store_files = [os.path.realpath(f) for f in store.own_files()]
-    files = [
-        file
-        for path in paths
-        for file in _input_files(path)
-        if _is_url(file)
-        or not any(os.path.realpath(file) == f or os.path.realpath(file).startswith(f + os.sep) for f in store_files)
-    ]
+    files = input_sources(paths, store)
     report = IngestReport(encoder=get_encoder(options.encoder).name, files=len(files))
     # The actors check what the store holds where they can open it (see the module docstring).
     shared = is_postgres_url(store.location) or options.address is None

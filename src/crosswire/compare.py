@@ -22,6 +22,7 @@ from .encode import AUTO_ENCODER, Encoder, choose_encoder, unsupported_languages
 from .model import Article, Comparison, Document, Link, Sentence
 from .provenance import attribution_differences, provenance
 from .read import read_string
+from .text.lang import other_language
 
 
 class _VectorCache:
@@ -124,6 +125,7 @@ def compare(
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
         facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
+    doc_a, doc_b = _with_other_languages(doc_a), _with_other_languages(doc_b)
     unsupported = unsupported_languages(enc.name, doc_a.article.lang, doc_b.article.lang)
     if unsupported:
         groups = [
@@ -162,6 +164,15 @@ def compare(
         prov,
         unsupported,
     )
+
+
+def _with_other_languages(doc: Document) -> Document:
+    """The document with its sentences in another language than the article's marked:
+    a reader is told, as the comparison reads them as the article's language."""
+    found = tuple(
+        (i, lang) for i, s in enumerate(doc.sentences) if (lang := other_language(s.text, doc.article.lang)) is not None
+    )
+    return replace(doc, other_languages=found) if found else doc
 
 
 def _share_facts(group: align_mod.Group, facts_a: list[SentenceFacts], facts_b: list[SentenceFacts]) -> bool:

@@ -43,7 +43,7 @@ from .compare import compare
 from .corpus import Corpus, CorpusError
 from .encode import get_encoder, known_languages
 from .model import Difference
-from .render.exports import iso_datetime
+from .text.dates import iso_datetime
 
 HISTORY_SCHEMA = "crosswire.history/1"
 

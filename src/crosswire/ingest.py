@@ -1,21 +1,29 @@
-"""ingest(paths, store): read every article under `paths` into a corpus store.
+"""ingest(paths, store): read every article under `paths` into a corpus store, and the
+stages that every ingest driver runs: `ingest` here (one process), crosswire.batch (Ray
+Data) and crosswire.watch (a Redis Stream) differ only in where each stage runs.
 
-For each article read (see read.read_articles):
-1. --since/--until: an article outside the window, or undated when a window is set, is
-   left out;
-2. exact copies: content the store already holds is not processed again; read again
-   from the same source (a re-run) it is `unchanged`, from another source it is a
-   `duplicate` recorded as a copy of the stored article;
-3. sentences (text.segment), facts (numbers, dates, names) and a MinHash signature of
-   word 3-grams are computed;
-4. its attributions (provenance.article_sources: who it cites and relays);
-5. sentence vectors, and the vector of each article's lead text, are computed for a
-   batch of articles at once (one encoder call, on a worker thread while the next batch
-   is prepared); with them the article's similarity profile (similarity.ArticleProfile),
-   which story linking reads back from the store;
-6. each article is stored in its own transaction (its attributions with it, marked
-   with `extractor_fingerprint`); the store links a near-duplicate to the earliest copy
-   it holds.
+1. sources (`input_sources`): each path's files in name order, a web address as itself,
+   an object-store URL's objects (fsspec: s3://, gs://, file://...); the store's own files
+   are left out;
+2. read (`read_source`): a source's articles, or a `Rejected` for each unusable file, line,
+   entry or record (crosswire.read, crosswire.fetch);
+3. --since/--until (`admit`): an article outside the window, or undated when a window is
+   set, is left out (`OutsideDates`);
+4. exact copies (`record_copy`): content the store already holds is not processed again;
+   read again from the same source (a re-run) it is `unchanged`, from another source it
+   is a `duplicate` recorded as a copy of the stored article;
+5. prepare (`prepare_or_reject`): sentences (text.segment), facts (numbers, dates, names)
+   and attributions (provenance.article_sources: who it cites and relays);
+6. embed (`encoder_texts`, `new_articles`; `embed_articles` for a block): sentence
+   vectors, and the vector of each article's lead text, for a batch of articles in one
+   encoder call; with them the article's similarity profile (similarity.ArticleProfile),
+   which story linking reads back from the store, and a MinHash signature of word 3-grams;
+7. store (`store_item`): each article in its own transaction (its attributions with it,
+   marked with `extractor_fingerprint`), counted in the `IngestReport`; the store links a
+   near-duplicate to the earliest copy it holds.
+
+`ingest` checks exact copies before preparing (4 before 5); batch and watch prepare
+first and check when embedding a block (store.stored_hashes) and again when storing.
 
 Story linking is a separate step after ingest (crosswire.corpus.Corpus.ingest runs
 both): it takes the articles in no story yet and places them in publication order.
@@ -23,16 +31,18 @@ both): it takes the articles in no story yet and places them in publication orde
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
+import tempfile
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -140,16 +150,6 @@ def extractor_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def in_window(article: Article, since: date | None, until: date | None) -> bool:
-    """Whether the article's publication date is within [since, until] (both inclusive)."""
-    if since is None and until is None:
-        return True
-    if not article.published:
-        return False
-    day = article.published[:10]
-    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
-
-
 def reserve_core_for_reading() -> None:
     """Give each encoder call every core but one as intra-op threads, unless
     CROSSWIRE_THREADS already says how many.
@@ -180,46 +180,40 @@ def ingest(
     store or the encoder (CW2xx, CW4xx).
     """
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
-    store_files = [os.path.realpath(f) for f in store.own_files()]
-
-    def own(file: str) -> bool:
-        """A file the store writes, or one inside a folder it writes (the story linker's)."""
-        real = os.path.realpath(file)
-        return any(real == f or real.startswith(f + os.sep) for f in store_files)
-
-    # A web address (crosswire.fetch: a page or a feed) is read in its place among the files.
-    files = [
-        file
-        for path in paths
-        for file in ([str(path)] if is_url(str(path)) else input_files(path))
-        if is_url(str(file)) or not own(file)
-    ]
-    report = IngestReport(encoder=enc.name, files=len(files))
+    sources = input_sources(paths, store)
+    report = IngestReport(encoder=enc.name, files=len(sources))
     started, cpu_started = time.perf_counter(), time.thread_time()
     with (
         ThreadPoolExecutor(max_workers=ENCODER_CALLS_IN_FLIGHT, thread_name_prefix="crosswire-encode") as worker,
         web_reader() as fetch,
     ):
         batch = _Batch(store, enc, report, worker)
-        for done, file in enumerate(files, start=1):
-            for item in fetch(str(file)) if is_url(str(file)) else read_file_articles(file, max_bytes=max_bytes):
-                if isinstance(item, Rejected):
-                    report.rejected.append(item)
-                elif not in_window(item, since, until):
-                    report.outside_dates += 1
-                else:
+        for done, source in enumerate(sources, start=1):
+            for read in read_source(source, max_bytes=max_bytes, fetch=fetch):
+                item = admit(read, since, until)
+                if isinstance(item, Article):
                     batch.add(item)
+                else:
+                    store_item(store, item, report)
                 if progress is not None:  # per article too: one JSONL or WARC file can hold thousands
-                    progress(Progress(done - 1, len(files), report))
+                    progress(Progress(done - 1, len(sources), report))
             if progress is not None:
-                progress(Progress(done, len(files), report))
+                progress(Progress(done, len(sources), report))
         batch.finish()
     timings = report.timings
     timings.read = time.perf_counter() - started - timings.wait - timings.store
     timings.read_cpu = time.thread_time() - cpu_started - timings.store_cpu
     if progress is not None:
-        progress(Progress(len(files), len(files), report))
+        progress(Progress(len(sources), len(sources), report))
     return report
+
+
+# -- the stages every driver runs, in order (see the module docstring) -------------------
+
+
+@dataclass(frozen=True)
+class OutsideDates:
+    """An article left out by --since/--until: counted, not stored."""
 
 
 @dataclass(frozen=True)
@@ -232,6 +226,128 @@ class PreparedArticle:
     facts: list[tuple[int, Fact]]
     sentence_facts: list[SentenceFacts]  # for the similarity profile
     attributions: tuple[Attribution, ...]  # provenance.article_sources: who it cites and relays
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """An article whose exact text the store held when its block was checked: not embedded
+    (it is a copy, or unchanged since a previous run)."""
+
+    article: Article
+    content_hash: str
+
+
+# What travels from one stage to the next up to the store (in batch and watch, between
+# processes): an article on its way, or what the report counts instead of storing it.
+Item = PreparedArticle | NewArticle | KnownArticle | Rejected | OutsideDates
+
+
+def is_object_url(source: str) -> bool:
+    """Whether `source` names objects that fsspec reads (s3://, gs://, file://...): a URL
+    that is not a web address."""
+    return "://" in source and not is_url(source)
+
+
+def input_sources(paths: Iterable[str | os.PathLike[str]], store: Store) -> list[str]:
+    """Stage 1: what to read for `paths`, in order: a folder's files in name order (hidden
+    ones left out), an object-store URL's objects likewise, a web address (crosswire.fetch:
+    a page or a feed) in its place among them; never a file the store itself writes."""
+    store_files = [os.path.realpath(f) for f in store.own_files()]
+
+    def own(file: str) -> bool:
+        """A file the store writes, or one inside a folder it writes (the story linker's)."""
+        real = os.path.realpath(file)
+        return any(real == f or real.startswith(f + os.sep) for f in store_files)
+
+    sources: list[str] = []
+    for path in map(str, paths):
+        if is_url(path):
+            sources.append(path)
+        elif is_object_url(path):
+            sources.extend(_objects(path))
+        else:
+            sources.extend(str(file) for file in input_files(path) if not own(str(file)))
+    return sources
+
+
+def _objects(url: str) -> list[str]:
+    """The objects under an fsspec URL (a prefix, as a folder) in name order, hidden ones
+    left out; the URL itself when it names one object."""
+    try:
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(url)
+        if not fs.isdir(root):
+            return [url]
+        found = sorted(fs.find(root))
+    except (OSError, ValueError, ImportError) as exc:
+        raise CrosswireError("CW624", url, f"could not list the objects under this URL ({exc})") from None
+    return [
+        fs.unstrip_protocol(f) for f in found if not any(part.startswith(".") for part in f[len(root) :].split("/"))
+    ]
+
+
+def read_source(
+    source: str, *, max_bytes: int, fetch: Callable[[str], Iterator[Article | Rejected]]
+) -> Iterator[Article | Rejected]:
+    """Stage 2: the articles of one source from `input_sources`, and a Rejected for each
+    unusable part; `fetch` reads a web address (crosswire.fetch.web_reader)."""
+    if is_url(source):
+        return fetch(source)
+    if is_object_url(source):
+        return _object_articles(source, max_bytes)
+    return read_file_articles(Path(source), max_bytes=max_bytes)
+
+
+def _object_articles(url: str, max_bytes: int) -> Iterator[Article | Rejected]:
+    """read.read_file_articles for an fsspec object: it is copied to a local temporary file
+    (its name ends as the URL's does, so its kind is recognised as a local file's would be)
+    and read from there; every source then names the URL, not the copy."""
+    import fsspec
+
+    suffix = "".join(Path(url.rsplit("/", 1)[-1]).suffixes[-2:])
+    with tempfile.TemporaryDirectory(prefix="crosswire-object-") as folder:
+        local = Path(folder) / f"object{suffix}"
+        try:
+            with fsspec.open(url, "rb") as remote, open(local, "wb") as copy:
+                # One byte past the limit: the reader then refuses it with CW105, naming the URL.
+                copy.write(remote.read(max_bytes + 1))
+        except OSError as exc:
+            yield Rejected(url, "CW113", f"could not read the object ({exc})")
+            return
+        for item in read_file_articles(local, max_bytes=max_bytes):
+            yield dataclasses.replace(item, source=item.source.replace(str(local), url, 1))
+
+
+def in_window(article: Article, since: date | None, until: date | None) -> bool:
+    """Whether the article's publication date is within [since, until] (both inclusive)."""
+    if since is None and until is None:
+        return True
+    if not article.published:
+        return False
+    day = article.published[:10]
+    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
+
+
+def admit(item: Article | Rejected, since: date | None, until: date | None) -> Article | Rejected | OutsideDates:
+    """Stage 3: an article outside the date window (in_window) becomes OutsideDates."""
+    if isinstance(item, Article) and not in_window(item, since, until):
+        return OutsideDates()
+    return item
+
+
+def record_copy(store: Store, digest: str, article: Article, report: IngestReport) -> bool:
+    """Stage 4: whether the store holds this exact text already; if so the article is
+    counted `unchanged` (read again from the same source) or recorded as a copy."""
+    seen = store.seen(digest, article.source)
+    if seen is None:
+        return False
+    if seen.from_same_source:
+        report.unchanged += 1
+    else:
+        store.add_copy(seen.article_id, article)
+        report.duplicates += 1
+    return True
 
 
 def prepare_article(article: Article, digest: str | None = None) -> PreparedArticle:
@@ -253,6 +369,15 @@ def prepare_or_reject(article: Article, digest: str | None = None) -> PreparedAr
         return Rejected.from_error(exc)
     except Exception as exc:  # noqa: BLE001
         return Rejected.from_error(unexpected_failure(article.source, exc))
+
+
+def prepare_item(
+    item: Article | Rejected, since: date | None = None, until: date | None = None
+) -> PreparedArticle | Rejected | OutsideDates:
+    """Stages 3 and 5 for a driver that checks exact copies later, per block (batch's read
+    tasks, watch's messages): an article admitted and prepared, or why it goes no further."""
+    admitted = admit(item, since, until)
+    return prepare_or_reject(admitted) if isinstance(admitted, Article) else admitted
 
 
 def encoder_texts(prepared: Sequence[PreparedArticle]) -> list[str]:
@@ -290,6 +415,22 @@ def new_articles(prepared: Sequence[PreparedArticle], vectors: np.ndarray, encod
     return rows_out
 
 
+def embed_articles(items: Sequence[Item], encoder: Encoder, store: Store | None = None) -> list[Item]:
+    """Stage 6 for a block: each PreparedArticle as the NewArticle to store (one encoder
+    call for all of them), or as a KnownArticle when `store` already holds its text (one
+    query for all of them); other items as they are."""
+    prepared = [item for item in items if isinstance(item, PreparedArticle)]
+    stored = store.stored_hashes([p.content_hash for p in prepared]) if store is not None and prepared else set()
+    done: dict[int, Item] = {
+        id(p): KnownArticle(p.article, p.content_hash) for p in prepared if p.content_hash in stored
+    }
+    to_embed = [p for p in prepared if p.content_hash not in stored]
+    texts = encoder_texts(to_embed)
+    vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    done.update((id(p), new) for p, new in zip(to_embed, new_articles(to_embed, vectors, encoder.name)))
+    return [done.get(id(item), item) for item in items]
+
+
 def store_new_article(store: Store, new: NewArticle, report: IngestReport) -> None:
     """Store one article and count it in `report` (new, or a near-duplicate of an earlier one)."""
     stored = store.add_article(new)
@@ -298,6 +439,31 @@ def store_new_article(store: Store, new: NewArticle, report: IngestReport) -> No
         report.near_duplicates += 1
     else:
         report.ingested += 1
+
+
+def store_item(store: Store, item: Item, report: IngestReport) -> None:
+    """Stage 7: write one item by ingest's rules and count it in `report`.
+
+    Exact copies are decided here again, against what the store holds now, so a copy of
+    an article stored earlier in the same run is recorded as a copy.
+    """
+    if isinstance(item, OutsideDates):
+        report.outside_dates += 1
+    elif isinstance(item, Rejected):
+        report.rejected.append(item)
+    elif isinstance(item, (NewArticle, KnownArticle)):
+        if record_copy(store, item.content_hash, item.article, report):
+            return
+        if isinstance(item, KnownArticle):
+            raise CrosswireError(
+                "CW628",
+                item.article.source,
+                "the store held this text when the pipeline checked it and holds it no more: was the corpus"
+                " replaced during the run? Run batch ingest again",
+            )
+        store_new_article(store, item, report)
+    else:
+        raise TypeError(f"not a finished pipeline item: {type(item).__name__}")
 
 
 class _Batch:
@@ -322,13 +488,7 @@ class _Batch:
         if any(p.content_hash == digest for p in self._pending + self._in_flight()):
             # The same text twice before it is stored: store the first, then this one is a copy.
             self.finish()
-        seen = self._store.seen(digest, article.source)
-        if seen is not None:
-            if seen.from_same_source:
-                self._report.unchanged += 1
-            else:
-                self._store.add_copy(seen.article_id, article)
-                self._report.duplicates += 1
+        if record_copy(self._store, digest, article, self._report):
             return
         prepared = prepare_or_reject(article, digest)
         if isinstance(prepared, Rejected):

@@ -1,17 +1,16 @@
 """The plain data that flows between crosswire's stages.
 
-source -> Article -> Sentence[] -> Fact[] -> Link[] / Difference[] -> Comparison -> views.
+source -> Article -> Document (Sentence[]) -> Fact[] -> Link[] / Difference[] -> Comparison -> views;
+beside the links, Attribution[] -> ArticleSources -> Provenance (crosswire.provenance builds it).
+This module imports nothing from crosswire: every stage imports it, and nothing here imports
+a stage, so the data flows one way (tests/test_architecture.py checks it).
 All offsets are character offsets into `Article.text`, the original input
-(for HTML: the extracted main text).
-"""
+(for HTML: the extracted main text)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .provenance import Provenance
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -180,6 +179,9 @@ class Document:
     article: Article
     sentences: tuple[Sentence, ...]
     skipped: tuple[Skipped, ...]
+    # (sentence index, language) of the sentences confidently in another language than
+    # the article's (text.lang.other_language); compare fills it in.
+    other_languages: tuple[tuple[int, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         art = self.article
@@ -191,7 +193,123 @@ class Document:
             "published": art.published,
             "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences],
             "skipped": [{"start": s.start, "end": s.end, "text": s.text, "reason": s.reason} for s in self.skipped],
+            "other_language_sentences": [{"sentence": i, "lang": lang} for i, lang in self.other_languages],
         }
+
+
+# -- provenance: who each article cites and relays (built by crosswire.provenance) -------------
+
+
+@dataclass(frozen=True)
+class ArticleSources:
+    """What one article says about where it comes from, each part with its evidence."""
+
+    publisher: SourceEntity | None
+    publisher_evidence: str  # "metadata", "url" or the text span's words
+    publisher_span: Span | None
+    published: str | None
+    published_span: Span | None
+    attributions: tuple[Attribution, ...]
+    # Attributions carried into the next sentence by a continuing quotation; used for claims only.
+    carried: tuple[Attribution, ...] = ()
+
+    @property
+    def relayed(self) -> tuple[Attribution, ...]:
+        return tuple(a for a in self.attributions if a.relay)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "publisher": self.publisher.to_dict() if self.publisher else None,
+            "publisher_evidence": self.publisher_evidence,
+            "publisher_span": self.publisher_span.to_dict() if self.publisher_span else None,
+            "published": self.published,
+            "published_span": self.published_span.to_dict() if self.published_span else None,
+            "cites": sorted({a.entity.key for a in self.attributions if not a.relay}),
+            "relays": sorted({a.entity.key for a in self.relayed}),
+        }
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str  # "article:a", or an entity key
+    kind: str  # "article" | "outlet" | "institution" | "person" | "anonymous" | "pronoun"
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "label": self.label}
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: str  # "publishes" | "relays" | "cites"
+    side: str  # id of the article whose text is the evidence ("a" or "b" in a comparison)
+    evidence: Span | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "kind": self.kind,
+            "side": self.side,
+            "evidence": self.evidence.to_dict() if self.evidence else None,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimProvenance:
+    """The sources of one linked claim on each side, and its independent roots."""
+
+    link: int  # index into Comparison.links
+    sources_a: tuple[str, ...]
+    sources_b: tuple[str, ...]
+    roots: tuple[str, ...]  # the independent sources counted
+    folded: tuple[Fold, ...] = ()  # sources not counted on their own, and what they were counted as
+
+    @property
+    def independent(self) -> int:
+        return len(self.roots)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "link": self.link,
+            "sources_a": list(self.sources_a),
+            "sources_b": list(self.sources_b),
+            "roots": list(self.roots),
+            "independent_sources": self.independent,
+            "folded": [f.to_dict() for f in self.folded],
+        }
+
+
+@dataclass(frozen=True)
+class Provenance:
+    a: ArticleSources
+    b: ArticleSources
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    claims: tuple[ClaimProvenance, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": {"a": self.a.to_dict(), "b": self.b.to_dict()},
+            "nodes": [n.to_dict() for n in self.nodes],
+            "edges": [e.to_dict() for e in self.edges],
+            "claims": [c.to_dict() for c in self.claims],
+        }
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A source (or article) that a count of independent sources did not count on its own:
+    it `cites` the root it was counted as, or `relays` another article's publisher."""
+
+    source: str
+    how: str  # "cites" | "relays"
+    into: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "how": self.how, "into": self.into}
 
 
 SCHEMA_ID = "crosswire.comparison/1"

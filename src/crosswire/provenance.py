@@ -21,12 +21,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from .attribution import extract_attributions, find_outlet, lexicon, outlet_for_domain
-from .model import Attribution, Difference, Document, Link, SourceEntity, Span
+from .model import (
+    ArticleSources,
+    Attribution,
+    ClaimProvenance,
+    Difference,
+    Document,
+    Edge,
+    Fold,
+    Link,
+    Node,
+    Provenance,
+    SourceEntity,
+    Span,
+)
 from .text.dates import find_dates
 
 # "Intisari-Online.com - ...", "Reuters.com — ...": an outlet name heading the first line.
@@ -39,105 +52,6 @@ DATE_SEARCH_SENTENCES = 6
 GRAMMATICAL_HEDGES = frozenset(
     {"anonymous:conditional"}
 )  # a date in the text counts as the publication date only near the top
-
-
-@dataclass(frozen=True)
-class ArticleSources:
-    """What one article says about where it comes from, each part with its evidence."""
-
-    publisher: SourceEntity | None
-    publisher_evidence: str  # "metadata", "url" or the text span's words
-    publisher_span: Span | None
-    published: str | None
-    published_span: Span | None
-    attributions: tuple[Attribution, ...]
-    # Attributions carried into the next sentence by a continuing quotation; used for claims only.
-    carried: tuple[Attribution, ...] = ()
-
-    @property
-    def relayed(self) -> tuple[Attribution, ...]:
-        return tuple(a for a in self.attributions if a.relay)
-
-    def to_dict(self) -> dict:
-        return {
-            "publisher": self.publisher.to_dict() if self.publisher else None,
-            "publisher_evidence": self.publisher_evidence,
-            "publisher_span": self.publisher_span.to_dict() if self.publisher_span else None,
-            "published": self.published,
-            "published_span": self.published_span.to_dict() if self.published_span else None,
-            "cites": sorted({a.entity.key for a in self.attributions if not a.relay}),
-            "relays": sorted({a.entity.key for a in self.relayed}),
-        }
-
-
-@dataclass(frozen=True)
-class Node:
-    id: str  # "article:a", or an entity key
-    kind: str  # "article" | "outlet" | "institution" | "person" | "anonymous" | "pronoun"
-    label: str
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "label": self.label}
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    kind: str  # "publishes" | "relays" | "cites"
-    side: str  # id of the article whose text is the evidence ("a" or "b" in a comparison)
-    evidence: Span | None
-
-    def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "kind": self.kind,
-            "side": self.side,
-            "evidence": self.evidence.to_dict() if self.evidence else None,
-        }
-
-
-@dataclass(frozen=True)
-class ClaimProvenance:
-    """The sources of one linked claim on each side, and its independent roots."""
-
-    link: int  # index into Comparison.links
-    sources_a: tuple[str, ...]
-    sources_b: tuple[str, ...]
-    roots: tuple[str, ...]  # the independent sources counted
-    folded: tuple[Fold, ...] = ()  # sources not counted on their own, and what they were counted as
-
-    @property
-    def independent(self) -> int:
-        return len(self.roots)
-
-    def to_dict(self) -> dict:
-        return {
-            "link": self.link,
-            "sources_a": list(self.sources_a),
-            "sources_b": list(self.sources_b),
-            "roots": list(self.roots),
-            "independent_sources": self.independent,
-            "folded": [f.to_dict() for f in self.folded],
-        }
-
-
-@dataclass(frozen=True)
-class Provenance:
-    a: ArticleSources
-    b: ArticleSources
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-    claims: tuple[ClaimProvenance, ...] = field(default=())
-
-    def to_dict(self) -> dict:
-        return {
-            "articles": {"a": self.a.to_dict(), "b": self.b.to_dict()},
-            "nodes": [n.to_dict() for n in self.nodes],
-            "edges": [e.to_dict() for e in self.edges],
-            "claims": [c.to_dict() for c in self.claims],
-        }
 
 
 def article_sources(doc: Document, attributions: Sequence[Attribution] | None = None) -> ArticleSources:
@@ -331,19 +245,6 @@ class SourceGraph:
             if start not in found:
                 folded.extend(Fold(start, "cites", root) for root in sorted(found))
         return SourceCount(starts, tuple(sorted(roots)), tuple(folded))
-
-
-@dataclass(frozen=True)
-class Fold:
-    """A source (or article) that a count of independent sources did not count on its own:
-    it `cites` the root it was counted as, or `relays` another article's publisher."""
-
-    source: str
-    how: str  # "cites" | "relays"
-    into: str
-
-    def to_dict(self) -> dict:
-        return {"source": self.source, "how": self.how, "into": self.into}
 
 
 @dataclass(frozen=True)

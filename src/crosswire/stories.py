@@ -17,16 +17,24 @@ batch that way). For each one:
    space, each score measured against the row's scores in the same candidate language
    (median and MAD, at least `min_background` sentences), and the sentence is linked to
    the story of its most outstanding match when that stands out by
-   `min_sentence_standout` robust standard deviations. A story is joined when its
-   linked sentences' standouts combined over all the article's sentences (Stouffer's
-   sum over the square root of the count) reach `min_standout`, and at least
-   `min_shared` of the sentences (two at least) link to it. In a language an encoder
+   `min_sentence_standout` robust standard deviations and the match is mutual (that
+   sentence of the member matches no other sentence of the article better: versions of
+   one report pair 1:1, two reports on one topic share sentences that each resemble
+   several). The evidence is counted per member article, not per story, so a story's
+   many members do not gather one chance match each and grow by chaining. Each
+   candidate member gets a score, the mean over the article's sentences of their best
+   mutual standout in it, and a story is joined when one of its members stands out from
+   the other candidates by `min_member_standout` robust deviations of those scores (a
+   margin, as Artetxe & Schwenk's for sentence pairs, here over documents) with at
+   least `min_shared` of the sentences (two at least) linked to it. With fewer than
+   MIN_MEMBERS_FOR_MARGIN candidates in other stories there is no margin to measure: the linked
+   sentences' standouts combined over all the article's sentences (Stouffer's sum over
+   the square root of the count) must reach `min_standout`. In a language an encoder
    knows poorly, every sentence scores alike against every other (USE-m: ~0.66
    between unrelated Bengali documents), so nothing stands out and nothing is merged;
    in a language it knows, a translation or rewrite stands far out from unrelated news
    however the encoder's scale sits (USE-m's unrelated pairs near 0.3, e5-small's
-   near 0.75), and two reports of one event share few sentences. The article joins
-   the story with the strongest combined evidence;
+   near 0.75). The article joins the story with the strongest evidence;
 4. where no encoder can judge (no space knows both languages, or too few sentences to
    tell a standout from chance), shared specific facts decide (`fact_keys`: numbers of 10
    or more, full dates, names), weighed by how common each is among the linked
@@ -115,6 +123,9 @@ REPLAY_CHUNK = 500
 MAD_TO_SD = 1.4826
 # One sentence linked by chance must not make a story: at least two, whatever the share.
 MIN_LINKED_SENTENCES = 2
+# A member's margin over the other stories' candidates is measured among at least this
+# many of them (their median and MAD; fewer, and two chance matches move both).
+MIN_MEMBERS_FOR_MARGIN = 8
 # The two vector spaces a pair can be judged in (pair_channel).
 CORPUS, WIDE = "corpus", "wide"
 
@@ -200,20 +211,27 @@ class WideVectors:
 @dataclass(frozen=True)
 class LinkerConfig:
     # A sentence links to its best match among the candidates' sentences when that match
-    # stands out from the rest by this many standard deviations (robust: median and MAD),
-    # a number that means the same on every encoder's scale and in every language ...
-    min_sentence_standout: float = 4.0
-    # ... and a story is joined when its linked sentences' standouts, combined over all
-    # the article's sentences (Stouffer: sum over the square root of the count), reach this.
+    # is mutual and stands out from the rest by this many standard deviations (robust:
+    # median and MAD), a number that means the same on every encoder's scale and in every
+    # language ...
+    min_sentence_standout: float = 3.0
+    # ... and a story is joined when one of its members' scores (the mean best mutual
+    # standout of the article's sentences in it) stands out from the other candidates'
+    # by this many robust deviations ...
+    min_member_standout: float = 5.0
+    # ... or, with too few candidates to measure that margin, when the linked sentences'
+    # standouts, combined over all the article's sentences (Stouffer: sum over the
+    # square root of the count), reach this.
     min_standout: float = 5.0
-    # ... measured against at least this many sentences, else the encoder is not asked
-    # and only shared facts can link. A corpus's first articles must be comparable: at 8,
-    # a 5-sentence translation of the only other article could never be linked.
+    # Sentence standouts are measured against at least this many sentences, else the
+    # encoder is not asked and only shared facts can link. A corpus's first articles must
+    # be comparable: at 8, a 5-sentence translation of the only other article could
+    # never be linked.
     min_background: int = 4
     # A story is joined when at least this share of the sentences links to it: versions
     # of one report (translations, rewrites, copies), not two reports of one event. In the
     # seed pair, an English report and its Indonesian rewrite, 5 of the rewrite's 21
-    # sentences stand out by min_sentence_standout (0.24): at 0.3 the pair split in two.
+    # sentences stood out by 4 deviations (0.24): at 0.3 the pair split in two.
     min_shared: float = 0.2
     # Facts decide only where no encoder can: two articles are linked on shared specific
     # facts (numbers of 10 or more, full dates, names) when as many linked articles would
@@ -435,7 +453,9 @@ class StoryLinker:
         members = self._neighbours(profile)
         if not members:
             return {}
-        pools: dict[str, list[tuple[str, str, np.ndarray, float]]] = {}  # channel -> (story, lang, vectors, facts)
+        pools: dict[
+            str, list[tuple[str, str, str, np.ndarray, float]]
+        ] = {}  # channel -> (member, story, lang, vectors, facts)
         facts: dict[str, float] = {}  # story -> most fact information shared with one member no encoder can judge
         mine_facts = fact_keys(profile)
         for member, other in zip(members, self.profiles.many(members)):
@@ -449,15 +469,17 @@ class StoryLinker:
             if channel is None:
                 facts[story] = max(facts.get(story, 0.0), information)
             else:
-                pools.setdefault(channel, []).append((story, other.lang, channel_vectors(other, channel), information))
+                pools.setdefault(channel, []).append(
+                    (member, story, other.lang, channel_vectors(other, channel), information)
+                )
         shares: dict[str, float] = {}
         for channel, pool in pools.items():
             mine = channel_vectors(profile, channel)
-            if len(mine) and sum(len(vectors) for _, _, vectors, _ in pool) >= self.config.min_background:
-                for story, share in self._linked_shares(mine, [(s, lang, v) for s, lang, v, _ in pool]).items():
+            if len(mine) and sum(len(vectors) for *_, vectors, _ in pool) >= self.config.min_background:
+                for story, share in self._linked_shares(mine, [(m, s, lang, v) for m, s, lang, v, _ in pool]).items():
                     shares[story] = max(shares.get(story, 0.0), share)
             else:  # too few sentences to tell a standout from chance: facts judge these
-                for story, _, _, information in pool:
+                for _, story, _, _, information in pool:
                     facts[story] = max(facts.get(story, 0.0), information)
         if not shares and facts:
             story, most = max(facts.items(), key=lambda p: (p[1], -self._founded[p[0]]))
@@ -472,48 +494,58 @@ class StoryLinker:
         total = len(self._slots) + 1
         return float(sum(np.log(total / (self._fact_counts.get(k, 0) + 1)) for k in keys))
 
-    def _linked_shares(self, mine: np.ndarray, pool: list[tuple[str, str, np.ndarray]]) -> dict[str, float]:
-        """Story -> combined standout of the sentences linked to it, for the stories joined;
-        `pool` holds (story, language, sentence vectors) of the candidates.
+    def _linked_shares(self, mine: np.ndarray, pool: list[tuple[str, str, str, np.ndarray]]) -> dict[str, float]:
+        """Story -> the evidence of its best member, for the stories joined; `pool` holds
+        (member, story, language, sentence vectors) of the candidates (module docstring, 3).
 
         Each of the article's sentences is scored against every sentence of the pool, and
         each score is measured against the row's scores in the same candidate language
         (median and MAD: the few true partners do not move them; a language an encoder
         places close to the article's own, or knows poorly, has its own level and spread),
-        or the whole row's where that language has fewer than min_background sentences.
-        A sentence links to the story of its most outstanding match when that match
-        stands out by min_sentence_standout robust deviations. A story's share is its
-        linked sentences over the shorter of the article and its longest member here."""
-        owners = [story for story, _, vectors in pool for _ in range(len(vectors))]
-        column_langs = np.array([lang for _, lang, vectors in pool for _ in range(len(vectors))])
-        lengths: dict[str, int] = {}
-        for story, _, vectors in pool:
-            lengths[story] = max(lengths.get(story, 0), len(vectors))
+        or the whole row's where that language has fewer than min_background sentences."""
+        owners = np.array([index for index, (*_, vectors) in enumerate(pool) for _ in range(len(vectors))])
+        column_langs = np.array([lang for _, _, lang, vectors in pool for _ in range(len(vectors))])
         # One small product per member: OpenBLAS runs a product this size on one thread,
         # the whole pool's on several, whose wake-ups cost ~100x the arithmetic on a busy host.
-        sims = np.hstack([mine @ vectors.T for _, _, vectors in pool])
+        sims = np.hstack([mine @ vectors.T for *_, vectors in pool])
         standouts = _robust_z(sims, np.ones(len(column_langs), dtype=bool))
         for lang in set(column_langs.tolist()):
             columns = column_langs == lang
             if columns.sum() >= self.config.min_background:
                 standouts[:, columns] = _robust_z(sims, columns)[:, columns]
-        best = standouts.argmax(axis=1)
-        linked: dict[str, list[float]] = {}  # story -> the standouts of the sentences whose best match it holds
-        for row, column in enumerate(best):
-            if standouts[row, column] >= self.config.min_sentence_standout:
-                linked.setdefault(owners[int(column)], []).append(float(standouts[row, column]))
-        evidence = {}
-        for story, found in linked.items():
-            # Stouffer's combination of the sentences' standouts (the rest count as 0):
-            # many sentences that each stand out a little are as sure as one far out.
-            combined = sum(found) / np.sqrt(len(mine))
-            share = len(found) / min(len(mine), lengths[story])
-            if (
-                len(found) >= MIN_LINKED_SENTENCES
-                and share >= self.config.min_shared
-                and combined >= self.config.min_standout
-            ):
-                evidence[story] = combined
+        rows = np.arange(len(mine))
+        best_story = np.array([pool[owners[column]][1] for column in standouts.argmax(axis=1)])
+        # Per member: each sentence's best standout in it, where that match is mutual, else 0.
+        mutual_best = np.zeros((len(pool), len(mine)))
+        for index in range(len(pool)):
+            part = standouts[:, owners == index]
+            column = part.argmax(axis=1)
+            mutual_best[index] = np.where(part.argmax(axis=0)[column] == rows, part[rows, column], 0.0)
+        scores = mutual_best.mean(axis=1)
+        stories = np.array([story for _, story, _, _ in pool])
+        evidence: dict[str, float] = {}
+        for index, (_, story, _, vectors) in enumerate(pool):
+            found = mutual_best[index][
+                (best_story == story) & (mutual_best[index] >= self.config.min_sentence_standout)
+            ]
+            share = len(found) / min(len(mine), len(vectors))
+            if len(found) < MIN_LINKED_SENTENCES or share < self.config.min_shared:
+                continue
+            # The margin is measured against the members of other stories: a story's other
+            # versions score as high and would hide it.
+            others = scores[stories != story]
+            if len(others) >= MIN_MEMBERS_FOR_MARGIN:
+                median = np.median(others)
+                spread = max(float(np.median(np.abs(others - median))) * MAD_TO_SD, 1e-6)
+                strength = float((scores[index] - median) / spread)
+                joined = strength >= self.config.min_member_standout
+            else:
+                # Stouffer's combination of the sentences' standouts (the rest count as 0):
+                # many sentences that each stand out a little are as sure as one far out.
+                strength = float(found.sum() / np.sqrt(len(mine)))
+                joined = strength >= self.config.min_standout
+            if joined:
+                evidence[story] = max(evidence.get(story, 0.0), strength)
         return evidence
 
     def best_story(self, profile: ArticleProfile) -> str | None:

@@ -12,8 +12,8 @@ Redis hands each message to one of them. A worker, per round:
    (XAUTOCLAIM): that consumer crashed or hangs, and its messages are retried here;
    at start it first re-reads its own pending messages (a restart under the same name);
 2. otherwise reads up to `batch` new messages (XREADGROUP, blocking `block_ms`);
-3. embeds the batch's articles in one encoder call and stores each in its own
-   transaction (crosswire.batch.store_item: ingest's rules);
+3. prepares its articles, embeds them in one encoder call and stores each in its own
+   transaction (crosswire.ingest's stages: prepare_item, embed_articles, store_item);
 4. acknowledges the messages (XACK) only after their articles are committed;
 5. links the new articles into stories (crosswire.Corpus.link), one worker at a time
    (the store's linking lock, on either engine), in publication order as `crosswire
@@ -47,11 +47,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from crosswire.batch import Item, embed_articles, prepare_article, store_item
 from crosswire.corpus import Corpus
 from crosswire.encode import DEFAULT_ENCODER, get_encoder
 from crosswire.errors import CrosswireError
-from crosswire.ingest import ARTICLES_PER_BATCH, IngestReport
+from crosswire.ingest import ARTICLES_PER_BATCH, IngestReport, Item, embed_articles, prepare_item, store_item
 from crosswire.read import Rejected
 from crosswire.read.jsonl import read_json_article
 
@@ -349,4 +348,4 @@ def _item(stream: str, message_id: bytes, fields: dict[bytes, bytes]) -> Item:
         article = read_json_article(record, source)
     except CrosswireError as exc:
         return Rejected.from_error(exc)
-    return prepare_article(article)
+    return prepare_item(article)

@@ -323,3 +323,20 @@ def test_sentence_ends_of_other_scripts(lang, text, count):
 )
 def test_titles_and_abbreviations_of_more_languages_do_not_end_sentences(lang, text):
     assert texts(text, lang) == [text]
+
+
+def test_a_quotation_in_a_cyrillic_article_is_split_into_its_sentences():
+    """sentencex keeps a quotation open to its closing mark; a full stop before a capital of
+    any cased script ends a sentence inside it (a Ukrainian article of the WMT22 rewrites)."""
+    text = (
+        'Пряма мова: "Маріуполь – це, знаєте, серце цієї війни на сьогодні. Воно б’ється – ми воюємо, '
+        "ми міцні. Якщо воно перестане битися – у нас будуть більш слабкі позиції. Існує загроза."
+        '". Деталі: Зеленський також сказав це.'
+    )
+    assert [s.text for s in segment(text, "uk")[0]] == [
+        'Пряма мова: "Маріуполь – це, знаєте, серце цієї війни на сьогодні.',
+        "Воно б’ється – ми воюємо, ми міцні.",
+        "Якщо воно перестане битися – у нас будуть більш слабкі позиції.",
+        'Існує загроза.".',
+        "Деталі: Зеленський також сказав це.",
+    ]

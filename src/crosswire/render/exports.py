@@ -15,11 +15,11 @@ it, where there are any: ready to be the `itemReviewed` of a ClaimReview. Dates 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass
 
 from ..corpus import Claim, Corpus, StoryArticle, StoryView
+from ..text.dates import iso_datetime
 
 SCHEMA_ORG = "https://schema.org"
 # Cells a spreadsheet would read as a formula ("=HYPERLINK(...)"): article text is untrusted.
@@ -66,20 +66,6 @@ def story_export(corpus: Corpus, story_id: str) -> StoryExport:
         if isinstance(author, str) and author.strip():
             authors[stored.id] = author.strip()
     return StoryExport(view, names, authors)
-
-
-def iso_datetime(value: str | None) -> str | None:
-    """An article's date as ISO 8601: a date alone stays a date; a time keeps its offset when it
-    has one (a time without one is local to the article, and is left without)."""
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if len(value.strip()) <= len("2024-01-31"):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
 
 
 def claim_sentences(claim: Claim, article_id: int) -> str:

@@ -177,3 +177,17 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
             int(day_text) if day_text else None,
         )
     return sorted(found, key=lambda d: d.start)
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """An article's date as ISO 8601: a date alone stays a date; a time keeps its offset when it
+    has one (a time without one is local to the article, and is left without)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if len(value.strip()) <= len("2024-01-31"):
+        return parsed.date().isoformat()
+    return parsed.isoformat()

@@ -38,13 +38,14 @@ from ..model import Sentence, Skipped
 from .names import NOUNS_CAPITALISED, stop_words
 
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*\s*$")
-_STARTS_LOWER = re.compile(r"^\s*[a-zà-ÿα-ωа-я]")
+# Any cased script: Ukrainian "і", "є", Armenian and Georgian Mtavruli included.
+_STARTS_LOWER = regex.compile(r"^\s*\p{Ll}")
 _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
 _DATELINE = re.compile(
     r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )"
 )
-_STOP_BEFORE_CAPITAL = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[A-ZÀ-ÖØ-Þ0-9])")
+_STOP_BEFORE_CAPITAL = regex.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[\p{Lu}\p{Lt}0-9])")
 # Sentence ends of any script that sentencex may not know for the language it is given
 # (Khmer "។", a Hindi quote in an Urdu article): Unicode's Sentence_Terminal characters other
 # than ASCII ones (abbreviations and names end in "." and "!": "Yahoo!"), and the Tibetan shad,
