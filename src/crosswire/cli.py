@@ -448,7 +448,6 @@ _ENCODER_OPTION = click.option(
     show_default=True,
     help=f"Sentence encoder: {ENCODER_CHOICES}.",
 )
-MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
 
 def _open_corpus(db: str, encoder: str) -> Corpus:
@@ -548,6 +547,8 @@ def stories(
 def _render_story(view: StoryView, console: Console) -> None:
     from rich.table import Table
 
+    from crosswire.render.terminal import render_claim_matrix
+
     s = view.summary
     console.print(Text(f"story {s.id}: {s.headline}", style="bold"), soft_wrap=True)
     console.print(Text(f"{s.first_seen or '?'} – {s.last_seen or '?'} · {', '.join(s.languages)}"), soft_wrap=True)
@@ -560,29 +561,8 @@ def _render_story(view: StoryView, console: Console) -> None:
             title.append(f"  (near-duplicate of {a.duplicate_of})", style="dim")
         articles.add_row(str(a.id), a.published or "", a.lang, Text(a.outlet or ""), title)
     console.print(articles)
-    langs = {a.id: a.lang for a in view.articles}
-    matrix = Table(title="claims (● present  ◐ changed  · absent)", title_justify="left")
-    matrix.add_column("#", justify="right")
-    matrix.add_column("claim", overflow="fold", ratio=1)
-    for article_id in view.matrix_articles:
-        matrix.add_column(f"{article_id}\n{langs[article_id]}", justify="center")
-    matrix.add_column("first", justify="right")
-    matrix.add_column("sources", justify="right")
-    for n, claim in enumerate(view.claims, start=1):
-        marks = [
-            Text(MARK_SYMBOLS[c.mark], style={"changed": "yellow", "absent": "dim"}.get(c.mark, "green"))
-            for c in claim.cells
-        ]
-        matrix.add_row(str(n), Text(claim.text), *marks, str(claim.introduced_by), str(claim.independent_sources))
-    console.print(matrix)
-    for n, claim in enumerate(view.claims, start=1):
-        for cell in claim.cells:
-            for d in cell.differences:
-                line = Text(f"  claim {n}, article {cell.article_id}: {d.kind} ", style="yellow")
-                line.append(f"{d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}")
-                if d.note:
-                    line.append(f" ({d.note})", style="dim")
-                console.print(line, soft_wrap=True)
+    console.print()
+    render_claim_matrix(view, console)
 
 
 class _StoryGroup(click.Group):

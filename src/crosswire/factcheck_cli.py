@@ -218,9 +218,11 @@ def history(address: str, db: str, as_json: bool, encoder: str) -> None:
     Ingesting an address again (`crosswire ingest URL`, `crosswire poll`) after its text
     changed stores the new text as another version; the old one is kept. This lists the
     versions, oldest first, and between each and the next the sentences added and
-    dropped and the ones reworded, with the numbers, names and dates that changed. An
-    edit is marked silent when it changed or dropped sentences and added none that could
-    carry a note of the change.
+    dropped and the ones reworded, with the numbers, names and dates that changed, and
+    the correction or update note the new version added at its top or bottom, when one
+    is recognised ("Correction: ...", "This article has been updated ...", in any
+    language the encoder knows); otherwise "no correction note found"
+    (docs/exports-and-history.md says what is recognised).
 
     \b
     Exit codes:
@@ -254,8 +256,11 @@ def history(address: str, db: str, as_json: bool, encoder: str) -> None:
             soft_wrap=True,
         )
     for revision in found.revisions:
-        label = "silent edit" if revision.silent else "edit"
-        console.print(Text(f"\n{label}: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)
+        console.print(Text(f"\nedit: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)
+        if revision.note:
+            console.print(Text(f"  correction note ({revision.note.cue}): {revision.note.sentence}"), soft_wrap=True)
+        else:
+            console.print(Text("  no correction note found", style="yellow"), soft_wrap=True)
         for sentence in revision.dropped:
             console.print(Text(f"  - {sentence}", style="red"), soft_wrap=True)
         for sentence in revision.added:

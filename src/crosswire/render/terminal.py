@@ -6,6 +6,8 @@ markup parsing, so ``[bold]`` in an article prints literally.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
@@ -14,6 +16,9 @@ from rich.tree import Tree
 
 from crosswire.model import Comparison, Document, Link
 from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, unsupported_notice
+
+if TYPE_CHECKING:  # the corpus is imported only by the commands that show a story
+    from crosswire.corpus import ClaimCell, StoryView
 
 KIND_STYLES = {
     "number": "bold yellow",
@@ -214,3 +219,71 @@ def render_comparison(cmp: Comparison, console: Console) -> None:
             title = Text(f"Only in {side} [{doc.article.lang}] ({len(indices)})", style="bold")
             console.print(title)
             console.print(_only_list(doc, indices))
+
+
+MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
+MARK_STYLES = {"present": "green", "changed": "yellow", "absent": "dim"}
+# An article's label in the claim matrix: its id, language and outlet, cut to this width.
+ARTICLE_LABEL_WIDTH = 26
+
+
+def _cell_text(cell: ClaimCell) -> Text:
+    """The article's own sentence, its changed details styled as in a comparison."""
+    text = Text(cell.text)
+    for highlight in cell.highlights:
+        text.stylize(KIND_STYLES.get(highlight.kind, DEFAULT_DIFF_STYLE), highlight.start, highlight.end)
+    return text
+
+
+def render_claim_matrix(view: StoryView, console: Console) -> None:
+    """The claim matrix as one block per claim: the claim in its language, then each article
+    that carries it with its own sentence in its own language, and the articles without it
+    on one line. Its width does not grow with the number of articles."""
+    articles = {a.id: a for a in view.articles}
+
+    def label(article_id: int) -> str:
+        article = articles[article_id]
+        return f"{article_id} [{article.lang}] {article.outlet or ''}".strip()
+
+    absent_label = "absent from"
+    label_width = min(ARTICLE_LABEL_WIDTH, max(len(absent_label), *(len(label(a)) for a in view.matrix_articles)))
+    console.print(
+        Text(
+            "claims: each article's own sentence, in its own language (● present  ◐ changed  · absent)",
+            style="bold",
+        )
+    )
+    for n, claim in enumerate(view.claims, start=1):
+        console.print()
+        head = Text(f"{n} ", style="bold")
+        head.append(f"[{claim.lang}] ", style="bold cyan")
+        head.append(claim.text)
+        console.print(head)
+        sources = "source" if claim.independent_sources == 1 else "sources"
+        console.print(
+            Text(f"  first in {label(claim.introduced_by)} · {claim.independent_sources} independent {sources}", "dim")
+        )
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=3, justify="right", no_wrap=True)
+        grid.add_column(width=label_width, no_wrap=True, overflow="ellipsis")
+        grid.add_column(ratio=1, overflow="fold")
+        for cell in claim.cells:
+            if cell.mark == "absent":
+                continue
+            if cell.article_id == claim.introduced_by:
+                own = Text("(the claim as worded above)", style="dim")
+            else:
+                own = _cell_text(cell)
+                for d in cell.differences:
+                    own.append(f"\n{d.kind} {d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}", "yellow")
+                    if d.note:
+                        own.append(f" ({d.note})", style="dim")
+            grid.add_row(Text(MARK_SYMBOLS[cell.mark], MARK_STYLES[cell.mark]), Text(label(cell.article_id)), own)
+        absent = [label(cell.article_id) for cell in claim.cells if cell.mark == "absent"]
+        if absent:
+            grid.add_row(
+                Text(MARK_SYMBOLS["absent"], MARK_STYLES["absent"]),
+                Text(absent_label, "dim"),
+                Text(", ".join(absent), "dim"),
+            )
+        console.print(grid)
