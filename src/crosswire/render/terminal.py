@@ -15,7 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from crosswire.model import Comparison, Document, Link
-from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, unsupported_notice
+from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, notices
 
 if TYPE_CHECKING:  # the corpus is imported only by the commands that show a story
     from crosswire.corpus import ClaimCell, StoryView
@@ -110,9 +110,7 @@ def _header(cmp: Comparison) -> Group:
         counts,
         enc,
     ]
-    notice = unsupported_notice(cmp)
-    if notice:
-        parts.append(Text(notice, style="bold yellow"))
+    parts += [Text(notice, style="bold yellow") for notice in notices(cmp)]
     return Group(*parts)
 
 
