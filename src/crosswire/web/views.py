@@ -21,7 +21,7 @@ from markupsafe import Markup
 from crosswire.corpus import ArticleView, StoryArticle, StoryView
 from crosswire.model import Comparison, Difference, Document
 from crosswire.provenance import ArticleSources, Edge, Node, source_graph
-from crosswire.render._common import summary
+from crosswire.render._common import notices, summary
 from crosswire.render.html import Row, _doc_view, _sources_view, build_rows
 from crosswire.render.story_report import cell_segments
 from crosswire.render.svg import provenance_svg
@@ -54,6 +54,7 @@ def comparison_view(cmp: Comparison) -> dict:
         "b": _doc_view(cmp.b, "B"),
         "counts": summary(cmp),
         "encoder": cmp.encoder,
+        "notices": notices(cmp),
         "rows": rows,
         "diff_ids": difference_ids(rows),
         "sources": [_sources_view(prov.a, "a", cmp.a), _sources_view(prov.b, "b", cmp.b)] if prov else [],
