@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
+import io
+
+from rich.console import Console
+
 import crosswire
+from crosswire.render.html import render_html
+from crosswire.render.terminal import render_comparison
 from crosswire.schemas import load_schema
 from crosswire.text.lang import other_language
 
@@ -35,6 +41,16 @@ def test_the_russian_quotation_of_a_ukrainian_article_is_marked(ukrainian_pair):
     from jsonschema import Draft202012Validator
 
     Draft202012Validator(load_schema("comparison-1")).validate(data)
+
+
+def test_the_terminal_and_html_views_say_which_sentences_are_in_another_language(ukrainian_pair):
+    _, comparison = ukrainian_pair
+    (index,) = dict(comparison.a.other_languages)
+    said = f"Article A (uk) mixes languages: sentence {index + 1} reads as ru."
+    out = io.StringIO()
+    render_comparison(comparison, Console(file=out, width=400, color_system=None))
+    assert said in out.getvalue()
+    assert said in render_html(comparison)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from jsonschema import Draft202012Validator
+from rich.console import Console
 from postgres_servers import copy_corpus, execute, lose_linker_state, query_value, undo_migration_6
 from scale_corpus import ENGINES, empty_db
 
@@ -20,6 +21,7 @@ from crosswire import Corpus
 from crosswire.corpus import CorpusError
 from crosswire.ingest import extractor_fingerprint
 from crosswire.provenance import article_sources
+from crosswire.render.terminal import render_claim_matrix
 from crosswire.store import is_postgres_url
 from crosswire.store.sqlite import MIGRATIONS
 from crosswire.schemas import load_schema
@@ -133,6 +135,36 @@ def test_claim_matrix_marks_present_changed_absent_and_who_said_it_first(corpus_
     assert marks["Badan"] == {en: "absent", de: "absent", id_: "present"}  # only the Indonesian article adds it
     assert claims["Badan"].introduced_by == id_
     assert claims["The"].introduced_by == en
+
+
+def test_each_cell_holds_the_article_s_own_sentence_in_its_language(corpus_db):
+    """The matrix is readable without the first article: each cell carries the sentence as
+    its own article words it, labelled with that article's language, and where it differs."""
+    with Corpus(corpus_db) as corpus:
+        ids = ids_by_outlet(corpus)
+        view = corpus.story(corpus.stories(lang="de")[0].id)
+    en, de, id_ = ids["Reuters"], ids["Tagesspiegel"], ids["Kompas"]
+    claims = {c.text.split()[0]: c for c in view.claims}
+    heavy = {c.article_id: c for c in claims["Heavy"].cells}
+    assert claims["Heavy"].lang == "en" and heavy[en].text == claims["Heavy"].text
+    assert heavy[de].lang == "de" and heavy[de].text.startswith("Starker Regen hat am Montag weite Teile")
+    assert [heavy[de].text[h.start : h.end] for h in heavy[de].highlights if h.kind == "number"] == ["5.000"]
+    assert heavy[id_].lang == "id" and heavy[id_].text.startswith("Hujan deras") and not heavy[id_].highlights
+    badan = {c.article_id: c for c in claims["Badan"].cells}
+    assert claims["Badan"].lang == "id" and badan[id_].text.startswith("Badan Meteorologi memperkirakan")
+    assert (badan[en].mark, badan[en].text, badan[en].lang) == ("absent", "", "en")
+
+
+def test_the_terminal_matrix_shows_each_sentence_in_its_language_within_the_width(corpus_db):
+    with Corpus(corpus_db) as corpus:
+        view = corpus.story(corpus.stories(lang="de")[0].id)
+    console = Console(width=72, record=True, color_system=None)
+    render_claim_matrix(view, console)
+    out = console.export_text()
+    assert max(len(line) for line in out.splitlines()) <= 72  # one block per claim, not a column per article
+    assert "[de] Tagesspiegel Starker Regen hat am Montag" in out and "number 3,500 → 5.000" in out
+    assert "[id] Badan Meteorologi memperkirakan" in out  # a claim only a later article has, in its language
+    assert "absent from" in out and "Die Schulen der Stadt bleiben bis Mittwoch" in out
 
 
 def test_independent_sources_an_article_relaying_another_outlet_adds_none(corpus_db):

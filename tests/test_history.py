@@ -1,6 +1,7 @@
 """Revisions: ingesting a known address whose text changed stores a new version (the old
-one kept), and `crosswire history URL` says what changed and whether the edit was silent.
-A local HTTP server on 127.0.0.1 serves the page; nothing touches the internet."""
+one kept), and `crosswire history URL` says what changed and which correction note, if
+any, the new version added. A local HTTP server on 127.0.0.1 serves the page; nothing
+touches the internet."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from crosswire import Corpus
 from crosswire.cli import cli
+from crosswire.history import find_note
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Floods in Jakarta</title></head>
 <body><article><h1>Floods in Jakarta</h1>{paragraphs}</article></body></html>"""
@@ -22,10 +24,15 @@ VERSION_1 = [
     "Governor Anies Baswedan said emergency shelters had been opened in five districts across the capital.",
     "Schools across the city will stay closed until Wednesday, the education office said in a statement.",
 ]
-# A number changed and a sentence dropped, with no note: a silent edit.
+# A number changed and a sentence dropped, with no note.
 VERSION_2 = [VERSION_1[0].replace("12 people", "17 people"), VERSION_1[1], VERSION_1[2]]
 # Then a note of the correction is added.
 VERSION_3 = [*VERSION_2, "Correction: an earlier version of this article gave the wrong number of victims."]
+# News added at the bottom is no note; a note worded without a label is one, by its meaning;
+# a labelled note in the middle of the text is not at an edge.
+LATER_NEWS = "Rescuers said the water had started to recede on Tuesday evening."
+AMENDED = "The article was amended to correct the death toll."
+MIDDLE_NOTE = "Update: the governor visited two of the shelters."
 
 
 class _Page(BaseHTTPRequestHandler):
@@ -74,7 +81,7 @@ def test_a_changed_page_is_a_new_version_and_history_names_the_changes(page_url,
     with Corpus(db) as corpus:  # the old version is kept
         assert all(corpus.store.article(v["article"]) for v in data["versions"])
     [revision] = data["revisions"]
-    assert revision["silent"] is True and revision["added"] == []
+    assert revision["note_found"] is False and revision["correction_note"] is None and revision["added"] == []
     assert any("Schools across the city" in s for s in revision["dropped"])
     [changed] = revision["changed"]
     numbers = [d for d in changed["differences"] if d["kind"] == "number"]
@@ -83,10 +90,68 @@ def test_a_changed_page_is_a_new_version_and_history_names_the_changes(page_url,
     monkeypatch.setattr(_Page, "paragraphs", VERSION_3)
     run("ingest", page_url, "--db", db)
     data = json.loads(run("history", page_url, "--db", db, "--json"))
-    assert [r["silent"] for r in data["revisions"]] == [True, False]
-    assert data["revisions"][1]["added"][0].startswith("Correction:")
+    assert [r["note_found"] for r in data["revisions"]] == [False, True]
+    assert data["revisions"][1]["correction_note"] == {"sentence": VERSION_3[-1], "cue": "label"}
     out = run("history", page_url, "--db", db)
-    assert "silent edit" in out and "number: 12 → 17" in out
+    assert "no correction note found" in out and "number: 12 → 17" in out
+    assert f"correction note (label): {VERSION_3[-1]}" in out
+
+
+def test_a_note_is_read_at_the_edges_of_the_article_by_its_meaning(page_url, tmp_path, monkeypatch):
+    db = str(tmp_path / "corpus.db")
+    for version in (
+        VERSION_1,
+        [*VERSION_1, LATER_NEWS],
+        [*VERSION_1[:2], MIDDLE_NOTE, *VERSION_1[2:], LATER_NEWS],
+        [VERSION_1[0].replace("12 people", "17 people"), *VERSION_1[1:], LATER_NEWS, AMENDED],
+    ):
+        monkeypatch.setattr(_Page, "paragraphs", version)
+        run("ingest", page_url, "--db", db)
+    revisions = json.loads(run("history", page_url, "--db", db, "--json"))["revisions"]
+    assert [r["added"] for r in revisions] == [[LATER_NEWS], [MIDDLE_NOTE], [AMENDED]]
+    assert [r["correction_note"] for r in revisions] == [
+        None,
+        None,
+        {"sentence": AMENDED, "cue": "refers to the article"},
+    ]
+
+
+OLD = [
+    "Heavy rain flooded large parts of Jakarta on Monday, killing 12 people and forcing 3,500 residents.",
+    "Governor Anies Baswedan said emergency shelters had been opened in five districts.",
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "cue"),
+    [
+        # Labels of the list, in other scripts; a whole word only.
+        ("ko", "정정: 사망자 수를 바로잡습니다.", "label"),
+        ("ar", "تصحيح: ذكرت نسخة سابقة من هذا التقرير عددا خاطئا للضحايا.", "label"),
+        ("en", "Correctional officers said the prison had not been flooded.", None),
+        # A label the list does not have, read by its meaning.
+        ("de", "Hinweis der Redaktion: Wir haben die Zahl der Opfer korrigiert.", "label meaning"),
+        ("pl", "Uwaga redakcji: poprawiliśmy liczbę ofiar.", "label meaning"),
+        ("en", "Photo: Reuters/Willy Kurniawan.", None),
+        # A sentence about the article itself, in languages the list does not cover that way.
+        ("fr", "Cet article a été modifié pour corriger le nombre de victimes.", "refers to the article"),
+        ("ja", "この記事は死者数を訂正するために更新されました。", "refers to the article"),
+        ("tr", "Bu haber, ölü sayısını düzeltmek için güncellendi.", "refers to the article"),
+        # News, also news about someone else's correction, is no note.
+        ("en", "The agency corrected its earlier estimate of the death toll.", None),
+        ("de", "Die Polizei korrigierte am Dienstag die Zahl der Toten auf 17.", None),
+        ("ru", "Полиция сообщила, что число погибших возросло до 17.", None),
+    ],
+)
+def test_find_note_cues(lang, sentence, cue):
+    note = find_note([sentence], OLD, lang, "use-m")
+    assert (note.cue if note else None) == cue
+
+
+def test_without_an_encoder_for_the_language_only_the_label_list_reads_notes():
+    # Yoruba is in no measured or trained list of use-m: its meaning is not guessed.
+    assert find_note(["A ti ṣe atunṣe nkan yii lati ṣatunṣe iye awọn olufaragba."], OLD, "yo", "use-m") is None
+    assert find_note(["Update: a ti ṣe atunṣe nkan yii."], OLD, "yo", "use-m").cue == "label"
 
 
 def test_an_address_never_read_is_named(tmp_path, page_url):

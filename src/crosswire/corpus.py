@@ -185,17 +185,36 @@ class StoryArticle:
 
 
 @dataclass(frozen=True)
+class Highlight:
+    """A changed detail in a cell's own text: `text[start:end]` differs from the earliest
+    article's wording (a Difference's side in this article)."""
+
+    start: int
+    end: int
+    kind: str  # a Difference kind
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class ClaimCell:
     article_id: int
     mark: str  # "present" | "changed" | "absent"
     sentences: tuple[int, ...]  # the article's sentences that carry the claim
     differences: tuple[Difference, ...] = ()  # with the earliest article's wording, when changed
+    lang: str = ""  # the article's language
+    text: str = ""  # the article's own sentences that carry the claim, in its language ("" when absent)
+    highlights: tuple[Highlight, ...] = ()  # the differences' spans in `text`
 
     def to_dict(self) -> dict:
         return {
             "article": self.article_id,
             "mark": self.mark,
+            "lang": self.lang,
             "sentences": list(self.sentences),
+            "text": self.text,
+            "highlights": [h.to_dict() for h in self.highlights],
             "differences": [d.to_dict() for d in self.differences],
         }
 
@@ -204,6 +223,7 @@ class ClaimCell:
 class Claim:
     text: str  # as the introducing article words it
     introduced_by: int  # the earliest article that has it
+    lang: str  # the introducing article's language: the language of `text`
     cells: tuple[ClaimCell, ...]  # one per matrix article, in StoryView.matrix_articles order
     sources: dict[int, tuple[str, ...]]  # article id -> the sources it gives the claim
     root_sources: tuple[str, ...]
@@ -213,6 +233,7 @@ class Claim:
     def to_dict(self) -> dict:
         return {
             "text": self.text,
+            "lang": self.lang,
             "introduced_by": self.introduced_by,
             "cells": [c.to_dict() for c in self.cells],
             "sources": {str(k): list(v) for k, v in self.sources.items()},
@@ -781,13 +802,17 @@ class Corpus:
         claims = []
         for row, introducer, text in zip(rows, introducers, texts):
             cells = tuple(
-                ClaimCell(s.id, *row[s.id]) if s.id in row else ClaimCell(s.id, "absent", ()) for s in originals
+                _claim_cell(s, docs[s.id], *row[s.id])
+                if s.id in row
+                else ClaimCell(s.id, "absent", (), (), s.article.lang)
+                for s in originals
             )
             count = graph.claim_count({str(a): cell[1] for a, cell in row.items()})
             claims.append(
                 Claim(
                     text,
                     introducer,
+                    docs[introducer].article.lang,
                     cells,
                     {int(a): tuple(keys) for a, keys in count.starts.items()},
                     count.roots,
@@ -900,6 +925,36 @@ def _story_article(stored: StoredArticle, doc: Document | None) -> StoryArticle:
     sentences = tuple(Span(s.start, s.end, s.text) for s in doc.sentences) if doc else ()
     return StoryArticle(
         stored.id, art.lang, art.title, art.outlet, art.published, art.url, art.source, stored.duplicate_of, sentences
+    )
+
+
+def _claim_cell(
+    stored: StoredArticle, doc: Document, mark: str, sentences: tuple[int, ...], differences: tuple[Difference, ...]
+) -> ClaimCell:
+    """A cell with the article's own sentences, joined by a space, and where in them each
+    difference lies (its span in this article; differences carry article-text offsets)."""
+    own = [doc.sentences[i] for i in sentences if i < len(doc.sentences)]
+    highlights = []
+    offset = 0
+    for sentence in own:
+        for d in differences:
+            if d.b is not None and sentence.start <= d.b.start < d.b.end <= sentence.end:
+                start = offset + d.b.start - sentence.start
+                highlights.append(Highlight(start, start + d.b.end - d.b.start, d.kind))
+        offset += len(sentence.text) + 1
+    text = " ".join(s.text for s in own)
+    shown: list[Highlight] = []  # overlapping spans (a name and its variant) show once
+    for highlight in sorted(highlights, key=lambda h: (h.start, -h.end)):
+        if not shown or highlight.start >= shown[-1].end:
+            shown.append(highlight)
+    return ClaimCell(
+        stored.id,
+        mark,
+        sentences,
+        differences,
+        stored.article.lang,
+        text,
+        tuple(shown),
     )
 
 

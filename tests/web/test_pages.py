@@ -199,3 +199,18 @@ def test_static_files_are_served_with_their_types(client):
 )
 def test_is_loopback(host, loopback):
     assert is_loopback(host) is loopback
+
+
+def test_the_compare_page_names_a_sentence_in_another_language(client):
+    """The Ukrainian article of the shared rewrites that quotes a sentence in Russian."""
+    import json
+    from pathlib import Path
+
+    rewrites = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "rewrites" / "dev_multi.jsonl"
+    with rewrites.open(encoding="utf-8") as lines:
+        record = next(r for r in map(json.loads, lines) if "Путин с Лукашенком не остановятся" in r["a"]["text"])
+    response = client.post("/compare", data={"text_a": record["a"]["text"], "text_b": record["b"]["text"]})
+    assert response.status_code == 200
+    assert re.search(
+        r'<p class="notice" role="note">Article A \(uk\) mixes languages: sentence \d+ reads as ru\.', response.text
+    )

@@ -400,9 +400,11 @@ def history(address: str, db: str, as_json: bool, encoder: str) -> None:
     Ingesting an address again (`crosswire ingest URL`, `crosswire poll`) after its text
     changed stores the new text as another version; the old one is kept. This lists the
     versions, oldest first, and between each and the next the sentences added and
-    dropped and the ones reworded, with the numbers, names and dates that changed. An
-    edit is marked silent when it changed or dropped sentences and added none that could
-    carry a note of the change.
+    dropped and the ones reworded, with the numbers, names and dates that changed, and
+    the correction or update note the new version added at its top or bottom, when one
+    is recognised ("Correction: ...", "This article has been updated ...", in any
+    language the encoder knows); otherwise "no correction note found"
+    (docs/exports-and-history.md says what is recognised).
 
     \b
     Exit codes:

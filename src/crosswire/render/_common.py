@@ -59,15 +59,24 @@ def summary(cmp: Comparison) -> dict[str, int]:
     }
 
 
-def unsupported_notice(cmp: Comparison) -> str | None:
-    """What a reader must know when no packaged encoder handles a language of the pair."""
-    if not cmp.unsupported_languages:
-        return None
-    langs = ", ".join(cmp.unsupported_languages)
-    return (
-        f"No packaged encoder was measured to handle {langs} well: sentences are linked with confidence "
-        "only where they share numbers, dates or names; other pairings are shown as possibly related."
-    )
+def notices(cmp: Comparison) -> list[str]:
+    """What a reader must know before trusting the comparison: a language that no packaged
+    encoder handles, sentences in another language than their article's."""
+    out = []
+    if cmp.unsupported_languages:
+        langs = ", ".join(cmp.unsupported_languages)
+        out.append(
+            f"No packaged encoder was measured to handle {langs} well: sentences are linked with confidence "
+            "only where they share numbers, dates or names; other pairings are shown as possibly related."
+        )
+    for side, doc in (("A", cmp.a), ("B", cmp.b)):
+        if doc.other_languages:
+            found = ", ".join(f"sentence {i + 1} reads as {lang}" for i, lang in doc.other_languages)
+            out.append(
+                f"Article {side} ({doc.article.lang}) mixes languages: {found}. It is compared as "
+                f"{doc.article.lang} text, so its names and numbers there may be read wrongly."
+            )
+    return out
 
 
 def side_spans(link: Link, side: str) -> list[tuple[int, int, Difference]]:

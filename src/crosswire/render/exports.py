@@ -68,17 +68,9 @@ def story_export(corpus: Corpus, story_id: str) -> StoryExport:
     return StoryExport(view, names, authors)
 
 
-def claim_sentences(export: StoryExport, claim: Claim, article_id: int) -> str:
+def claim_sentences(claim: Claim, article_id: int) -> str:
     """The article's own sentences that carry the claim, in its own language ('' where absent)."""
-    cell = next((c for c in claim.cells if c.article_id == article_id), None)
-    if cell is None or cell.mark == "absent":
-        return ""
-    sentences = export.article(article_id).sentences
-    return " ".join(sentences[i].text for i in cell.sentences if i < len(sentences))
-
-
-def claim_language(export: StoryExport, claim: Claim) -> str:
-    return export.article(claim.introduced_by).lang
+    return next((c.text for c in claim.cells if c.article_id == article_id), "")
 
 
 def _cell(value: object) -> str:
@@ -112,7 +104,7 @@ def claim_matrix_csv(export: StoryExport) -> str:
         row = [
             number,
             claim.text,
-            claim_language(export, claim),
+            claim.lang,
             claim.introduced_by,
             iso_datetime(export.article(claim.introduced_by).published) or "",
             claim.independent_sources,
@@ -121,7 +113,7 @@ def claim_matrix_csv(export: StoryExport) -> str:
         ]
         for article_id in view.matrix_articles:
             cell = next(c for c in claim.cells if c.article_id == article_id)
-            row += [cell.mark, claim_sentences(export, claim, article_id)]
+            row += [cell.mark, cell.text]
         writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
@@ -142,7 +134,7 @@ def _appearance(export: StoryExport, claim: Claim, article: StoryArticle) -> dic
         "@type": "CreativeWork",
         "@id": _article_id(article),
         "inLanguage": article.lang,
-        "text": claim_sentences(export, claim, article.id),
+        "text": claim_sentences(claim, article.id),
     }
     if _web_address(article):
         work["url"] = _web_address(article)
@@ -171,7 +163,7 @@ def claims_jsonld(export: StoryExport) -> dict:
             "@type": "Claim",
             "@id": f"urn:crosswire:story:{view.summary.id}:claim:{number}",
             "text": claim.text,
-            "inLanguage": claim_language(export, claim),
+            "inLanguage": claim.lang,
             "appearance": appearances,
             "firstAppearance": first,
         }

@@ -18,12 +18,12 @@ from crosswire.provenance import ArticleSources
 from crosswire.render._common import (
     describe,
     kind_label,
+    notices,
     sentence_at,
     sentence_map,
     sentence_text,
     side_spans,
     summary,
-    unsupported_notice,
 )
 from crosswire.render.svg import provenance_svg
 
@@ -246,7 +246,7 @@ def render_html(cmp: Comparison) -> str:
         b=_doc_view(cmp.b, "B"),
         counts=summary(cmp),
         encoder=cmp.encoder,
-        notice=unsupported_notice(cmp),
+        notices=notices(cmp),
         rows=build_rows(cmp),
         sources=[_sources_view(cmp.provenance.a, "a", cmp.a), _sources_view(cmp.provenance.b, "b", cmp.b)]
         if cmp.provenance

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import crosswire
 
 from ._common import describe
-from .exports import StoryExport, claim_language, claim_sentences, iso_datetime
-from .html import CSP, _env
+from .exports import StoryExport, iso_datetime
+from ..corpus import ClaimCell
+from .html import CSP, MARK_CLASSES, _env
 
 MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
 
@@ -27,12 +28,32 @@ class _Column:
 
 
 @dataclass(frozen=True)
+class Segment:
+    text: str
+    cls: str  # a difference's mark class (render.html.MARK_CLASSES), "" for plain text
+
+
+@dataclass(frozen=True)
 class _Cell:
     mark: str
     symbol: str
     lang: str
-    text: str
+    segments: tuple[Segment, ...]
     differences: tuple[str, ...]
+
+
+def cell_segments(cell: ClaimCell) -> tuple[Segment, ...]:
+    """A claim cell's own text in pieces, each changed detail (cell.highlights) a piece with
+    its mark class, for a template to escape piece by piece."""
+    pieces, at = [], 0
+    for highlight in cell.highlights:
+        if highlight.start > at:
+            pieces.append(Segment(cell.text[at : highlight.start], ""))
+        pieces.append(Segment(cell.text[highlight.start : highlight.end], MARK_CLASSES.get(highlight.kind, "other")))
+        at = highlight.end
+    if at < len(cell.text):
+        pieces.append(Segment(cell.text[at:], ""))
+    return tuple(pieces)
 
 
 def story_report_html(export: StoryExport, generated: dt.datetime | None = None) -> str:
@@ -59,20 +80,19 @@ def story_report_html(export: StoryExport, generated: dt.datetime | None = None)
     for number, claim in enumerate(view.claims, 1):
         cells = []
         for cell in claim.cells:
-            lang = export.article(cell.article_id).lang
             cells.append(
                 _Cell(
                     cell.mark,
                     MARK_SYMBOLS.get(cell.mark, "?"),
-                    lang,
-                    claim_sentences(export, claim, cell.article_id),
+                    cell.lang,
+                    cell_segments(cell),
                     tuple(describe(d) for d in cell.differences),
                 )
             )
         claims.append(
             dict(
                 number=number,
-                lang=claim_language(export, claim),
+                lang=claim.lang,
                 text=claim.text,
                 cells=cells,
                 independent=claim.independent_sources,

@@ -16,10 +16,10 @@ from rich.text import Text
 from rich.tree import Tree
 
 from crosswire.model import Comparison, Document, Link
-from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, unsupported_notice
+from crosswire.render._common import describe, sentence_map, sentence_text, side_spans, summary, notices
 
-if TYPE_CHECKING:
-    from crosswire.corpus import SearchResults, StorySummary, StoryView
+if TYPE_CHECKING:  # the corpus is imported only by the commands that show it
+    from crosswire.corpus import ClaimCell, SearchResults, StorySummary, StoryView
     from crosswire.history import History
     from crosswire.ingest import IngestReport
 
@@ -113,9 +113,7 @@ def _header(cmp: Comparison) -> Group:
         counts,
         enc,
     ]
-    notice = unsupported_notice(cmp)
-    if notice:
-        parts.append(Text(notice, style="bold yellow"))
+    parts += [Text(notice, style="bold yellow") for notice in notices(cmp)]
     return Group(*parts)
 
 
@@ -254,9 +252,6 @@ def stories_table(summaries: Iterable[StorySummary], title: str) -> Table:
     return table
 
 
-MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
-
-
 def render_story(view: StoryView, console: Console) -> None:
     """A story's articles in time order, then its claim matrix."""
     s = view.summary
@@ -271,34 +266,8 @@ def render_story(view: StoryView, console: Console) -> None:
             title.append(f"  (near-duplicate of {a.duplicate_of})", style="dim")
         articles.add_row(str(a.id), a.published or "", a.lang, Text(a.outlet or ""), title)
     console.print(articles)
+    console.print()
     render_claim_matrix(view, console)
-
-
-def render_claim_matrix(view: StoryView, console: Console) -> None:
-    """The story's claims, marked per article, then each claim's differences."""
-    langs = {a.id: a.lang for a in view.articles}
-    matrix = Table(title="claims (● present  ◐ changed  · absent)", title_justify="left")
-    matrix.add_column("#", justify="right")
-    matrix.add_column("claim", overflow="fold", ratio=1)
-    for article_id in view.matrix_articles:
-        matrix.add_column(f"{article_id}\n{langs[article_id]}", justify="center")
-    matrix.add_column("first", justify="right")
-    matrix.add_column("sources", justify="right")
-    for n, claim in enumerate(view.claims, start=1):
-        marks = [
-            Text(MARK_SYMBOLS[c.mark], style={"changed": "yellow", "absent": "dim"}.get(c.mark, "green"))
-            for c in claim.cells
-        ]
-        matrix.add_row(str(n), Text(claim.text), *marks, str(claim.introduced_by), str(claim.independent_sources))
-    console.print(matrix)
-    for n, claim in enumerate(view.claims, start=1):
-        for cell in claim.cells:
-            for d in cell.differences:
-                line = Text(f"  claim {n}, article {cell.article_id}: {d.kind} ", style="yellow")
-                line.append(f"{d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}")
-                if d.note:
-                    line.append(f" ({d.note})", style="dim")
-                console.print(line, soft_wrap=True)
 
 
 def render_search(results: SearchResults, query: str, console: Console) -> None:
@@ -323,8 +292,11 @@ def render_history(found: History, console: Console) -> None:
             soft_wrap=True,
         )
     for revision in found.revisions:
-        label = "silent edit" if revision.silent else "edit"
-        console.print(Text(f"\n{label}: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)
+        console.print(Text(f"\nedit: article {revision.before} -> {revision.after}", style="bold"), soft_wrap=True)
+        if revision.note:
+            console.print(Text(f"  correction note ({revision.note.cue}): {revision.note.sentence}"), soft_wrap=True)
+        else:
+            console.print(Text("  no correction note found", style="yellow"), soft_wrap=True)
         for sentence in revision.dropped:
             console.print(Text(f"  - {sentence}", style="red"), soft_wrap=True)
         for sentence in revision.added:
@@ -333,3 +305,71 @@ def render_history(found: History, console: Console) -> None:
             console.print(Text(f"  ~ {change.before}\n    {change.after}"), soft_wrap=True)
             for difference in change.differences:
                 console.print(Text(f"    {describe(difference)}", style="yellow"), soft_wrap=True)
+
+
+MARK_SYMBOLS = {"present": "●", "changed": "◐", "absent": "·"}
+MARK_STYLES = {"present": "green", "changed": "yellow", "absent": "dim"}
+# An article's label in the claim matrix: its id, language and outlet, cut to this width.
+ARTICLE_LABEL_WIDTH = 26
+
+
+def _cell_text(cell: ClaimCell) -> Text:
+    """The article's own sentence, its changed details styled as in a comparison."""
+    text = Text(cell.text)
+    for highlight in cell.highlights:
+        text.stylize(KIND_STYLES.get(highlight.kind, DEFAULT_DIFF_STYLE), highlight.start, highlight.end)
+    return text
+
+
+def render_claim_matrix(view: StoryView, console: Console) -> None:
+    """The claim matrix as one block per claim: the claim in its language, then each article
+    that carries it with its own sentence in its own language, and the articles without it
+    on one line. Its width does not grow with the number of articles."""
+    articles = {a.id: a for a in view.articles}
+
+    def label(article_id: int) -> str:
+        article = articles[article_id]
+        return f"{article_id} [{article.lang}] {article.outlet or ''}".strip()
+
+    absent_label = "absent from"
+    label_width = min(ARTICLE_LABEL_WIDTH, max(len(absent_label), *(len(label(a)) for a in view.matrix_articles)))
+    console.print(
+        Text(
+            "claims: each article's own sentence, in its own language (● present  ◐ changed  · absent)",
+            style="bold",
+        )
+    )
+    for n, claim in enumerate(view.claims, start=1):
+        console.print()
+        head = Text(f"{n} ", style="bold")
+        head.append(f"[{claim.lang}] ", style="bold cyan")
+        head.append(claim.text)
+        console.print(head)
+        sources = "source" if claim.independent_sources == 1 else "sources"
+        console.print(
+            Text(f"  first in {label(claim.introduced_by)} · {claim.independent_sources} independent {sources}", "dim")
+        )
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=3, justify="right", no_wrap=True)
+        grid.add_column(width=label_width, no_wrap=True, overflow="ellipsis")
+        grid.add_column(ratio=1, overflow="fold")
+        for cell in claim.cells:
+            if cell.mark == "absent":
+                continue
+            if cell.article_id == claim.introduced_by:
+                own = Text("(the claim as worded above)", style="dim")
+            else:
+                own = _cell_text(cell)
+                for d in cell.differences:
+                    own.append(f"\n{d.kind} {d.a.text if d.a else '—'} → {d.b.text if d.b else '—'}", "yellow")
+                    if d.note:
+                        own.append(f" ({d.note})", style="dim")
+            grid.add_row(Text(MARK_SYMBOLS[cell.mark], MARK_STYLES[cell.mark]), Text(label(cell.article_id)), own)
+        absent = [label(cell.article_id) for cell in claim.cells if cell.mark == "absent"]
+        if absent:
+            grid.add_row(
+                Text(MARK_SYMBOLS["absent"], MARK_STYLES["absent"]),
+                Text(absent_label, "dim"),
+                Text(", ".join(absent), "dim"),
+            )
+        console.print(grid)

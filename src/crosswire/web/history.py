@@ -1,6 +1,7 @@
 """An article's history in the web app: GET /history?url=ADDRESS, what `crosswire history URL`
 shows (crosswire.history): its stored versions and what changed between each and the next,
-silent edits marked. Made in the app's worker pool, like a story page."""
+each with the correction note it added, or "no correction note found". Made in the app's
+worker pool, like a story page."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ async def history_page(request: Request, url: str = "") -> Response:
         {
             "before": r.before,
             "after": r.after,
-            "silent": r.silent,
+            "note": r.note,
             "added": r.added,
             "dropped": r.dropped,
             "changed": [

@@ -21,8 +21,9 @@ from markupsafe import Markup
 from crosswire.corpus import ArticleView, StoryArticle, StoryView
 from crosswire.model import Comparison, Difference, Document
 from crosswire.provenance import ArticleSources, Edge, Node, source_graph
-from crosswire.render._common import summary
+from crosswire.render._common import notices, summary
 from crosswire.render.html import Row, _doc_view, _sources_view, build_rows
+from crosswire.render.story_report import cell_segments
 from crosswire.render.svg import provenance_svg
 from crosswire.stories import parse_time
 
@@ -53,6 +54,7 @@ def comparison_view(cmp: Comparison) -> dict:
         "b": _doc_view(cmp.b, "B"),
         "counts": summary(cmp),
         "encoder": cmp.encoder,
+        "notices": notices(cmp),
         "rows": rows,
         "diff_ids": difference_ids(rows),
         "sources": [_sources_view(prov.a, "a", cmp.a), _sources_view(prov.b, "b", cmp.b)] if prov else [],
@@ -128,7 +130,8 @@ def difference_text(d: Difference) -> str:
 
 
 def story_view(view: StoryView) -> dict:
-    """The story page's model: its articles, timeline and claim matrix."""
+    """The story page's model: its articles, timeline and claim matrix; each claim with the
+    sentence that carries it in every other article, in that article's own language."""
     by_id = {a.id: a for a in view.articles}
     claims = []
     for n, claim in enumerate(view.claims, start=1):
@@ -136,7 +139,10 @@ def story_view(view: StoryView) -> dict:
             {
                 "article": cell.article_id,
                 "mark": cell.mark,
+                "lang": cell.lang,
+                "outlet": by_id[cell.article_id].outlet or by_id[cell.article_id].title or "",
                 "sentences": [f"s-{i}" for i in cell.sentences],
+                "segments": cell_segments(cell),
                 "changes": [difference_text(d) for d in cell.differences],
             }
             for cell in claim.cells
@@ -146,9 +152,11 @@ def story_view(view: StoryView) -> dict:
             {
                 "n": n,
                 "text": claim.text,
-                "lang": introducer.lang,
+                "lang": claim.lang,
                 "introduced_by": introducer,
                 "cells": cells,
+                "others": [c for c in cells if c["mark"] != "absent" and c["article"] != claim.introduced_by],
+                "absent": [c for c in cells if c["mark"] == "absent"],
                 "roots": claim.root_sources,
                 "independent": claim.independent_sources,
             }
