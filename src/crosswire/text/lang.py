@@ -7,7 +7,7 @@ where the language has one ("en", "id", "zh"), otherwise ISO 639-3.
 from __future__ import annotations
 
 import functools
-import itertools
+from itertools import islice
 import re
 
 from babel import Locale, UnknownLocaleError
@@ -27,14 +27,13 @@ MIN_CONFIDENCE = 0.5
 # Malay text leaves "id" below a tenth of "ms".
 ID_OVER_MS_RATIO = 0.5
 # A sentence is said to be in another language than its article's only when it has this
-# many letters, the model gives another language at least MIN_OTHER_LANGUAGE_CONFIDENCE
-# and the article's own at most MAX_OWN_LANGUAGE_SHARE: shorter sentences and close
-# neighbours (Indonesian and Malay, Croatian and Serbian) stay the article's. On the
-# shared rewrites (9,388 sentences of 40 letters or more in 11 languages) this flags one
-# sentence: a Russian quotation in a Ukrainian article.
+# many letters and the model gives another language at least MIN_OTHER_LANGUAGE_CONFIDENCE,
+# which leaves the article's own at most the rest: shorter sentences and close neighbours
+# (Indonesian and Malay, Croatian and Serbian), which share the probability, stay the
+# article's. On the shared rewrites (9,388 sentences of 40 letters or more in 11
+# languages) this flags one sentence: a Russian quotation in a Ukrainian article.
 MIN_SENTENCE_LETTERS = 40
-MIN_OTHER_LANGUAGE_CONFIDENCE = 0.9
-MAX_OWN_LANGUAGE_SHARE = 0.05
+MIN_OTHER_LANGUAGE_CONFIDENCE = 0.95
 # Identification settles within a few hundred characters; a bounded sample keeps
 # the cost of huge inputs bounded too.
 MAX_SAMPLE_CHARS = 100_000
@@ -59,7 +58,7 @@ def detect_language(text: str, source: str = "<string>") -> str:
     sample = text[:MAX_SAMPLE_CHARS]
     # Stops at the third letter: counting every letter of a whole article cost a third
     # as much as identifying its language.
-    if next(itertools.islice((ch for ch in sample if ch.isalpha()), MIN_LETTERS - 1, None), None) is None:
+    if next(islice((ch for ch in sample if ch.isalpha()), MIN_LETTERS - 1, None), None) is None:
         raise _unidentified(source, "the text has almost no letters")
     best, confidence = _ranked_languages(sample)[0]
     if best == _NO_LANGUAGE:
@@ -84,15 +83,14 @@ def guess_language(text: str) -> str:
 def other_language(sentence: str, article_lang: str) -> str | None:
     """The language of a sentence that is confidently not its article's (a quotation, a
     passage left untranslated), else None."""
-    if sum(ch.isalpha() for ch in sentence) < MIN_SENTENCE_LETTERS:
+    letters = (ch for ch in sentence if ch.isalpha())
+    if len(sentence) < MIN_SENTENCE_LETTERS or next(islice(letters, MIN_SENTENCE_LETTERS - 1, None), None) is None:
         return None
-    ranked = _ranked_languages(sentence[:MAX_SAMPLE_CHARS])
-    best, confidence = ranked[0]
-    code = _canonical(best)
-    if code is None or code == article_lang or confidence < MIN_OTHER_LANGUAGE_CONFIDENCE:
+    label, confidence = _identifier().classify(sentence[:MAX_SAMPLE_CHARS])
+    if confidence < MIN_OTHER_LANGUAGE_CONFIDENCE:
         return None
-    own = sum(probability for label, probability in ranked if _canonical(label) == article_lang)
-    return code if own <= MAX_OWN_LANGUAGE_SHARE else None
+    code = _canonical(_VARIETIES.get(label, label))
+    return code if code is not None and code != article_lang else None
 
 
 def _ranked_languages(sample: str) -> list[tuple[str, float]]:
@@ -119,6 +117,7 @@ def check_language_code(code: str, source: str) -> str:
     return canonical
 
 
+@functools.lru_cache(maxsize=1024)
 def _canonical(code: str) -> str | None:
     if code in _NOT_LANGUAGES:
         return None
