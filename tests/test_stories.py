@@ -205,9 +205,10 @@ def test_linking_order_is_by_publication_then_input(profiles):
 # languages), in one stream shuffled with seed 0, as bench/stories.py links them: profiles
 # from USE-m, wide vectors (e5-small) where the linker asks for them.
 DOCS = 3
-# Measured with mutual sentence matches and the member margin (LinkerConfig's defaults):
-# F1 0.837, precision 1.000 in every language (before them: 0.820, 0.926 for en).
-B_CUBED_F1_FLOOR = 0.82
+# Measured with mutual sentence matches, the member margin and wide vectors of 800
+# characters (LinkerConfig's and similarity's defaults): F1 0.891, precision 1.000 in
+# every language (before them: 0.820, 0.926 for en).
+B_CUBED_F1_FLOOR = 0.87
 B_CUBED_PRECISION_FLOOR = 0.95  # the target, in every language
 
 
