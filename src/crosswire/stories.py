@@ -105,6 +105,7 @@ from usearch.index import Index
 
 from .encode import DEFAULT_ENCODER, auto_encoder_name
 from .similarity import ArticleProfile, lead_weights
+from .text.dates import parse_iso
 
 T = TypeVar("T")
 
@@ -360,12 +361,10 @@ class Story:
 
 
 def parse_time(value: str | None) -> dt.datetime | None:
-    """An ISO date or datetime; None when absent or unreadable (no time constraint then)."""
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    """An ISO date or datetime in UTC without its offset; None when absent or unreadable (no
+    time constraint then)."""
+    parsed = parse_iso(value)
+    if parsed is None:
         return None
     return (
         parsed.replace(tzinfo=None)

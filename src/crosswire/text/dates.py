@@ -179,14 +179,21 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
     return sorted(found, key=lambda d: d.start)
 
 
-def iso_datetime(value: str | None) -> str | None:
-    """An article's date as ISO 8601: a date alone stays a date; a time keeps its offset when it
-    has one (a time without one is local to the article, and is left without)."""
+def parse_iso(value: str | None) -> datetime.datetime | None:
+    """An ISO 8601 date or date and time ("Z" read as UTC); None when absent or unreadable."""
     if not value:
         return None
     try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        return None
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """An article's date as ISO 8601: a date alone stays a date; a time keeps its offset when it
+    has one (a time without one is local to the article, and is left without)."""
+    parsed = parse_iso(value)
+    if value is None or parsed is None:
         return None
     if len(value.strip()) <= len("2024-01-31"):
         return parsed.date().isoformat()
