@@ -37,6 +37,7 @@ def attribution_model(request):
     code and data: every checkout and worktree on a machine trains it once, and a lock
     makes concurrent test runs wait for one training instead of each starting its own."""
     from crosswire.attribution import tagger, train
+    from crosswire.settings import MODELS_ENV
 
     polnear = SHARED_DATA / "polnear"
     if not (polnear / "train" / "attributions").is_dir():
@@ -68,15 +69,15 @@ def attribution_model(request):
             digest.update(path.name.encode() + path.read_bytes())
     folder = platformdirs.user_cache_path("crosswire-tests") / f"attribution-model-{digest.hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
-    previous = os.environ.get(tagger.MODELS_ENV)
-    os.environ[tagger.MODELS_ENV] = str(folder)
+    previous = os.environ.get(MODELS_ENV)
+    os.environ[MODELS_ENV] = str(folder)
     with FileLock(str(folder) + ".lock"):
         if not tagger.user_model_path("en").is_file():
             train.build_english_model(polnear)
     tagger.forget_loaded_models()
     yield folder
     if previous is None:
-        os.environ.pop(tagger.MODELS_ENV, None)
+        os.environ.pop(MODELS_ENV, None)
     else:
-        os.environ[tagger.MODELS_ENV] = previous
+        os.environ[MODELS_ENV] = previous
     tagger.forget_loaded_models()

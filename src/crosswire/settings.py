@@ -6,18 +6,26 @@ environment variable itself.
 |---------------------|-----------|----------------------------------------------------------|
 | `CROSSWIRE_THREADS` | `threads` | threads each encoder call uses (default: every core; `crosswire ingest`: every core but one) |
 
-(`CROSSWIRE_DB`, the corpus database, is read by the CLI's --db option itself.)
+Two more variables say where files are, and are read where the files are looked for,
+as platformdirs reads XDG_DATA_HOME: `CROSSWIRE_DB`, the corpus database (the CLI's --db
+option), and `CROSSWIRE_MODELS`, the folder of the models a user builds
+(`user_models_dir`: the attribution tagger's, which worker and Ray processes must find
+as the process that started them does).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
+
+import platformdirs
 
 from crosswire.errors import CrosswireError
 
 THREADS_ENV = "CROSSWIRE_THREADS"
+MODELS_ENV = "CROSSWIRE_MODELS"
 
 
 @dataclass(frozen=True)
@@ -44,3 +52,10 @@ def _positive_int(environ: Mapping[str, str], name: str) -> int | None:
     if value < 1:
         raise CrosswireError("CW901", name, f"'{raw}' is not a positive whole number")
     return value
+
+
+def user_models_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The folder of the models a user builds (crosswire.attribution.train): $CROSSWIRE_MODELS,
+    else `models/` in the user's data folder (platformdirs)."""
+    configured = environ.get(MODELS_ENV)
+    return Path(configured) if configured else platformdirs.user_data_path("crosswire") / "models"

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from crosswire.attribution import extract_attributions, tagger
 from crosswire.attribution.polnear import load_split
 from crosswire.attribution.train import TrainingParams, build_english_model
+from crosswire.settings import MODELS_ENV
 from crosswire.cli import cli
 from crosswire.ingest import extractor_fingerprint
 from crosswire.text.segment import segment
@@ -29,7 +30,7 @@ def test_the_package_ships_no_polnear_model():
 
 
 def test_without_a_built_model_english_is_read_by_the_rules(tmp_path, monkeypatch):
-    monkeypatch.setenv(tagger.MODELS_ENV, str(tmp_path))
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path))
     tagger.forget_loaded_models()
     try:
         assert not tagger.has_model("en")
@@ -52,7 +53,7 @@ def _tiny_polnear(folder: Path, count: int) -> Path:
 
 
 def test_a_built_model_is_found_used_and_part_of_the_extractor_fingerprint(tmp_path, monkeypatch):
-    monkeypatch.setenv(tagger.MODELS_ENV, str(tmp_path / "models"))
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path / "models"))
     tagger.forget_loaded_models()
     try:
         assert not tagger.has_model("en")
@@ -71,7 +72,7 @@ def test_a_built_model_is_found_used_and_part_of_the_extractor_fingerprint(tmp_p
 
 
 def test_the_cli_builds_the_model_in_one_command(tmp_path, monkeypatch):
-    monkeypatch.setenv(tagger.MODELS_ENV, str(tmp_path / "models"))
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path / "models"))
     polnear = _tiny_polnear(tmp_path / "polnear", 2)
     try:
         result = CliRunner().invoke(

@@ -19,17 +19,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.resources
-import os
 import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-import platformdirs
 import pycrfsuite
 
 from ..model import Attribution, Sentence, Span
+from ..settings import user_models_dir
 from .entities import anonymous_of_type, resolve_source, unstated_source
 from .lexicon import Lexicon, lexicon
 
@@ -68,15 +67,9 @@ MIN_SOURCE_BELIEF = MIN_ROLE_MARGINAL["CUE"]
 _WORD_CLASSES = ("pronouns", "speaker", "skip", "det", "aux", "clause", "conj", "agent", "copula")
 
 
-# Where built models are looked for before the package's own (see model_dir).
-MODELS_ENV = "CROSSWIRE_MODELS"
-
-
 def model_dir() -> Path:
-    """The folder of the models a user builds (crosswire.attribution.train): $CROSSWIRE_MODELS,
-    else `models/` in the user's data folder (platformdirs)."""
-    configured = os.environ.get(MODELS_ENV)
-    return Path(configured) if configured else platformdirs.user_data_path("crosswire") / "models"
+    """Where built models are looked for before the package's own (settings.user_models_dir)."""
+    return user_models_dir()
 
 
 def user_model_path(lang: str) -> Path:
