@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "CW712": "internal server error",
     "CW713": "story has too many articles to show",
     "CW714": "uploaded file made its reader fail",
+    "CW715": "ingest job already finished: it cannot be cancelled",
     "CW140": "not an http(s) address",
     "CW141": "host name could not be resolved",
     "CW142": "connection refused or failed",

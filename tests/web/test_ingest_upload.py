@@ -220,3 +220,33 @@ def test_ingest_over_the_cap_is_refused(corpus):
     client = TestClient(create_app(corpus, max_upload_bytes=5_000), base_url=BASE_URL)
     response = client.post("/api/ingest", files={"files": ("big.txt", b"word " * 2_000)})
     assert response.status_code == 413 and response.json()["error"]["code"] == "CW709"
+
+
+def test_a_running_or_waiting_job_can_be_cancelled_and_what_it_stored_is_kept(corpus_client, corpus):
+    running = submit(corpus_client, {"files": ("floods.jsonl", news_lines(400), "application/x-ndjson")})
+    waiting = submit(corpus_client, {"files": ("more.jsonl", news_lines(3), "application/x-ndjson")})
+    wait_for(corpus_client, running["id"], lambda state: state["files"][0]["ingested"] > 0)
+    # The waiting job never runs; the running one stops midway.
+    cancelled = corpus_client.delete(f"/api/ingest/jobs/{waiting['id']}")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    stopped = corpus_client.delete(f"/api/ingest/jobs/{running['id']}")
+    assert stopped.status_code == 200 and stopped.json()["status"] == "cancelled"
+    time.sleep(1)  # what the stopped process still says changes nothing
+    assert job_state(corpus_client, running["id"])["status"] == "cancelled"
+    assert job_state(corpus_client, waiting["id"])["status"] == "cancelled"
+    again = corpus_client.delete(f"/api/ingest/jobs/{running['id']}")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "CW715"
+    assert corpus_client.delete("/api/ingest/jobs/nope").status_code == 404
+    # What the stopped job stored is kept, and uploading the same file again stores the rest.
+    kept = _stored_articles(corpus)
+    assert 0 < kept < 400
+    rerun = wait_for(corpus_client, submit(corpus_client, {"files": ("floods.jsonl", news_lines(400))})["id"])
+    assert (rerun["status"], rerun["ingested"], rerun["unchanged"]) == ("done", 400 - kept, kept)
+    assert _stored_articles(corpus) == 400
+
+
+def _stored_articles(corpus: Corpus) -> int:
+    import sqlite3
+
+    with sqlite3.connect(corpus.store.location) as db:
+        return db.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -99,6 +99,8 @@ def error_status(error: CrosswireError) -> int:
         return 503
     if error.code in ("CW404", "CW707"):
         return 404
+    if error.code == "CW715":
+        return 409
     if error.code.startswith(("CW1", "CW3")) or error.code == "CW403":  # CW403: a date parameter
         return 422
     return 500
@@ -247,7 +249,7 @@ def schema(name: str) -> dict:
 
 
 JOB_DESCRIPTION = (
-    "An ingest job: `status` (queued, running, linking, done, failed), `files_done` of `files_total`, "
+    "An ingest job: `status` (queued, running, linking, done, failed, cancelled), `files_done` of `files_total`, "
     "counts of articles `stored` (new plus near-duplicates) and `rejected`, and per file in upload order its "
     "`name` and counts, with every unusable file, line or record under `rejected` with its code and its "
     "source named by the uploaded file's name; `error` says why a failed job stopped."
@@ -305,6 +307,29 @@ def ingest_job(job_id: str, request: Request) -> JSONResponse:
         require_corpus(request.app)
     try:
         return JSONResponse(jobs.get(job_id))
+    except CrosswireError as exc:
+        return error_response(exc)
+
+
+@router.delete(
+    "/ingest/jobs/{job_id}",
+    responses={
+        200: {
+            "description": JOB_DESCRIPTION + " A cancelled job's status is `cancelled`: a waiting job never ran; "
+            "a running one was stopped, and what it stored before is kept (uploading the files again is safe).",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        404: {"model": ErrorResponse, "description": "No such job (CW707), or no corpus database is open."},
+        409: {"model": ErrorResponse, "description": "The job has already finished (CW715)."},
+    },
+)
+def cancel_ingest_job(job_id: str, request: Request) -> JSONResponse:
+    """Cancel an ingest job that waits or runs."""
+    jobs = request.app.state.jobs
+    if jobs is None:
+        require_corpus(request.app)
+    try:
+        return JSONResponse(jobs.cancel(job_id))
     except CrosswireError as exc:
         return error_response(exc)
 

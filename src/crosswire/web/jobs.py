@@ -16,6 +16,11 @@ go on. Progress (files done, articles stored and rejected) is sent back as it ha
 At most `max_waiting` jobs (web.workers.Limits.ingest_waiting) wait behind the running
 one; past that 503 (CW706). The last KEPT_JOBS jobs can be looked up by id (CW707 for
 any other id).
+
+A job can be cancelled (`cancel`): a waiting one is taken off the queue; a running one
+has its process stopped, and what it stored before is kept, as after any crash (each
+article is one transaction; the stories' journal is written with their rows), so
+uploading the same files again stores only the rest. A finished job cannot be (CW715).
 """
 
 from __future__ import annotations
@@ -124,13 +129,13 @@ class Job:
     id: str
     files: list[FileResult]
     folder: str
-    status: str = "queued"  # queued, running, linking, done, failed
+    status: str = "queued"  # queued, running, linking, done, failed, cancelled
     error: dict | None = None
     created: float = field(default_factory=time.time)
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed")
+        return self.status in ("done", "failed", "cancelled")
 
     def to_dict(self) -> dict:
         files = [f.to_dict() for f in self.files]
@@ -205,6 +210,27 @@ class IngestJobs:
                 raise CrosswireError("CW707", job_id, "no such ingest job (the server keeps the last 100)")
             return job.to_dict()
 
+    def cancel(self, job_id: str) -> dict:
+        """Cancel a waiting or running job; its state. CW707 for an unknown id, CW715 for a
+        finished job."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise CrosswireError("CW707", job_id, "no such ingest job (the server keeps the last 100)")
+            if job.finished:
+                raise CrosswireError(
+                    "CW715", job_id, f"the ingest job has already {job.status.replace('done', 'finished')}"
+                )
+            process = self._process if job.status in ("running", "linking") else None
+            if job in self._queue:
+                self._queue.remove(job)
+                shutil.rmtree(job.folder, ignore_errors=True)
+            job.status = "cancelled"
+        if process is not None:
+            process.terminate()  # _run_one sees it end and keeps the status
+        with self._lock:
+            return job.to_dict()
+
     def _run(self) -> None:
         while True:
             with self._lock:
@@ -240,6 +266,8 @@ class IngestJobs:
             except (EOFError, OSError):
                 break
             with self._lock:
+                if job.status == "cancelled":
+                    continue  # the process is being stopped: what it says now changes nothing
                 if message[0] in ("progress", "file"):
                     result = job.files[message[1]]
                     result.report, result.partial = message[2], message[0] == "progress"
@@ -253,7 +281,7 @@ class IngestJobs:
         parent.close()
         with self._lock:
             self._process = None
-            if job.status not in ("done", "failed"):
+            if not job.finished:
                 job.status = "failed"
                 job.error = {
                     "code": "CW705",

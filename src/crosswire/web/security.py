@@ -126,6 +126,8 @@ class RequestLimits:
         if headers.get("sec-fetch-site") in ("cross-site", "same-site") or _foreign_origin(headers):
             return _error(api, 403, "CW711", "cross-site request refused: post from this app's own pages")
         length = headers.get("content-length")
+        if length is None and "transfer-encoding" not in headers:
+            return None  # no body (RFC 9112, 6.3): a DELETE, or a POST of nothing
         # Without a declared length the cap could only be checked after reading the body.
         if length is None or not length.isdigit():
             return _error(api, 411, "CW710", "a request body needs a Content-Length header")
