@@ -143,7 +143,28 @@ def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, db,
     rejected = sorted(x["code"] for r in reports for x in r["ingest"]["rejected"])
     assert rejected == ["CW109", "CW627"]
     assert client.xpending(stream, "ingest")["pending"] == 0
-    assert _stories_by_outlet(db) == _expected_stories()
+    # Every article in one story, each original with its translation. The exact partition
+    # is not compared: the linker is online, and the order in which two workers' passes
+    # see the articles can join two of these young corpus's stories (docs/limitations.md).
+    stories = _stories_by_document(db)
+    labels = [f"{a['outlet']}@{a['published'][:10]}" for a in articles]
+    assert sorted(a for story in stories for a in story) == sorted(labels)
+    documents = defaultdict(set)
+    for label in labels:
+        documents[label.split("@")[1]].add(label)
+    for document in documents.values():
+        assert any(document <= story for story in stories), document
+
+
+def _stories_by_document(db: str) -> list[set[str]]:
+    """Each story's articles as outlet@date (a document's original and translation share both)."""
+    with Corpus(db) as corpus:
+        stories = defaultdict(set)
+        for summary in corpus.stories():
+            for article_id, _linked in corpus.store.story_members(summary.id):
+                article = corpus.store.article(article_id).article
+                stories[summary.id].add(f"{article.outlet}@{(article.published or '')[:10]}")
+    return list(stories.values())
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(redis_url, db, request):
