@@ -46,6 +46,8 @@ LINK_LOCK_SUFFIX = ".link-lock"
 # busy timeout, which it waits again and again), and at most WRITE_WAIT_LIMIT in all (CW406).
 WRITE_WAIT_NOTICE = 10.0
 WRITE_WAIT_LIMIT = 600.0
+# Between tries of a statement SQLite answered busy (at once where waiting could deadlock).
+BUSY_RETRY_S = 0.01
 # A linking pass waits this long for another process's pass before saying so.
 LINK_WAIT_NOTICE = 2.0
 
@@ -88,26 +90,15 @@ class SqliteStore(SqlStore):
             # isolation_level=None: transactions are explicit (BEGIN ... COMMIT, _Transaction).
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_NOTICE * 1000)}")
-            self._switch_to_wal()
+            # Two processes switching a new file at once can each hold a read lock while
+            # wanting the other's: SQLite then answers busy at once, without its busy
+            # timeout (it would deadlock), so the switch waits as a write does.
+            _execute_waiting(self._db, self.path, "PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise CrosswireError("CW401", self.path, f"could not open the database ({exc})") from None
-
-    def _switch_to_wal(self) -> None:
-        """Put the file in WAL mode. Two processes switching a new file at once can each
-        hold a read lock while wanting the other's: SQLite then answers "locked" at once,
-        without its busy timeout (it would deadlock), so the switch is tried again."""
-        deadline = time.monotonic() + WRITE_WAIT_LIMIT
-        while True:
-            try:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
 
     def _migrate(self) -> None:
         # Under the write lock, so that of two processes opening a new file at once one
@@ -213,6 +204,30 @@ def _file_stamp(path: Path) -> tuple[int, int, int]:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
+def _execute_waiting(db: sqlite3.Connection, path: str, statement: str) -> None:
+    """Execute a statement that needs the file's write lock, while another process holds
+    it: SQLite's busy timeout waits WRITE_WAIT_NOTICE at a time (or not at all, where
+    waiting could deadlock), so the statement is tried again, the wait said once, up to
+    WRITE_WAIT_LIMIT in all (CW406)."""
+    started, said = time.monotonic(), False
+    while True:
+        try:
+            db.execute(statement)
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+        waited = time.monotonic() - started
+        if waited >= WRITE_WAIT_LIMIT:
+            raise CrosswireError(
+                "CW406", path, f"another process has held the database's write lock for {waited:.0f} s"
+            )
+        if not said:  # once, after the first busy answer
+            log.warning("%s: waiting for another process to finish writing", path)
+            said = True
+        time.sleep(BUSY_RETRY_S)
+
+
 class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
 
@@ -224,22 +239,7 @@ class _Transaction:
         # IMMEDIATE takes the write lock up front, so a second writer waits instead of failing
         # mid-way: another process's writes (a linking pass commits up to 5,000 articles at
         # once) may hold it for a while, so the wait is said and bounded.
-        started, said = time.monotonic(), False
-        while True:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
-                    raise
-            waited = time.monotonic() - started
-            if waited >= WRITE_WAIT_LIMIT:
-                raise CrosswireError(
-                    "CW406", self._path, f"another process has held the database's write lock for {waited:.0f} s"
-                )
-            if not said:  # once, after the first busy timeout
-                log.warning("%s: waiting for another process to finish writing", self._path)
-                said = True
+        _execute_waiting(self._db, self._path, "BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
