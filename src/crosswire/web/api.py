@@ -31,6 +31,7 @@ from crosswire.errors import CrosswireError
 from crosswire.model import SCHEMA_ID
 from crosswire.schemas import load_schema
 from crosswire.web.inputs import upload_label
+from crosswire.web.jobs import IngestJobs
 from crosswire.web.workers import ArticleInput, Busy, check_input_size
 
 T = TypeVar("T")
@@ -116,6 +117,14 @@ def require_corpus(app: FastAPI) -> Corpus:
     if app.state.corpus is None:
         raise HTTPException(404, "no corpus database is open: start the server with crosswire serve --db FILE")
     return app.state.corpus
+
+
+def ingest_jobs(request: Request) -> IngestJobs:
+    """The app's ingest job queue; 404 when it serves without a corpus."""
+    jobs = request.app.state.jobs
+    if jobs is None:
+        require_corpus(request.app)
+    return jobs
 
 
 def with_corpus(app: FastAPI, call: Callable[[Corpus], T]) -> T:
@@ -258,9 +267,7 @@ JOB_DESCRIPTION = (
 
 async def submit_ingest(request: Request, files: list[UploadFile]) -> dict:
     """Queue an ingest job of the uploaded files; the job's state."""
-    jobs = request.app.state.jobs
-    if jobs is None:
-        require_corpus(request.app)
+    jobs = ingest_jobs(request)
     uploads = [
         (upload_label(upload.filename, f"file {n}"), await upload.read()) for n, upload in enumerate(files, start=1)
     ]
@@ -302,9 +309,7 @@ async def ingest(files: Annotated[list[UploadFile], File()], request: Request) -
 )
 def ingest_job(job_id: str, request: Request) -> JSONResponse:
     """An ingest job's progress and, once done, what it stored and rejected."""
-    jobs = request.app.state.jobs
-    if jobs is None:
-        require_corpus(request.app)
+    jobs = ingest_jobs(request)
     try:
         return JSONResponse(jobs.get(job_id))
     except CrosswireError as exc:
@@ -325,9 +330,7 @@ def ingest_job(job_id: str, request: Request) -> JSONResponse:
 )
 def cancel_ingest_job(job_id: str, request: Request) -> JSONResponse:
     """Cancel an ingest job that waits or runs."""
-    jobs = request.app.state.jobs
-    if jobs is None:
-        require_corpus(request.app)
+    jobs = ingest_jobs(request)
     try:
         return JSONResponse(jobs.cancel(job_id))
     except CrosswireError as exc:

@@ -205,18 +205,20 @@ class IngestJobs:
     def get(self, job_id: str) -> dict:
         """The job's state (Job.to_dict), taken under the lock; CW707 for an unknown id."""
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None:
-                raise CrosswireError("CW707", job_id, "no such ingest job (the server keeps the last 100)")
-            return job.to_dict()
+            return self._job(job_id).to_dict()
+
+    def _job(self, job_id: str) -> Job:
+        """The job of this id (call under the lock); CW707 for an unknown id."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise CrosswireError("CW707", job_id, f"no such ingest job (the server keeps the last {KEPT_JOBS})")
+        return job
 
     def cancel(self, job_id: str) -> dict:
         """Cancel a waiting or running job; its state. CW707 for an unknown id, CW715 for a
         finished job."""
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None:
-                raise CrosswireError("CW707", job_id, "no such ingest job (the server keeps the last 100)")
+            job = self._job(job_id)
             if job.finished:
                 raise CrosswireError(
                     "CW715", job_id, f"the ingest job has already {job.status.replace('done', 'finished')}"
