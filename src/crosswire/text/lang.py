@@ -56,9 +56,7 @@ def _identifier() -> LanguageIdentifier:
 def detect_language(text: str, source: str = "<string>") -> str:
     """Return the language code of `text`, or raise CW107 when it cannot be told confidently."""
     sample = text[:MAX_SAMPLE_CHARS]
-    # Stops at the third letter: counting every letter of a whole article cost a third
-    # as much as identifying its language.
-    if next(islice((ch for ch in sample if ch.isalpha()), MIN_LETTERS - 1, None), None) is None:
+    if not _has_letters(sample, MIN_LETTERS):
         raise _unidentified(source, "the text has almost no letters")
     best, confidence = _ranked_languages(sample)[0]
     if best == _NO_LANGUAGE:
@@ -83,14 +81,20 @@ def guess_language(text: str) -> str:
 def other_language(sentence: str, article_lang: str) -> str | None:
     """The language of a sentence that is confidently not its article's (a quotation, a
     passage left untranslated), else None."""
-    letters = (ch for ch in sentence if ch.isalpha())
-    if len(sentence) < MIN_SENTENCE_LETTERS or next(islice(letters, MIN_SENTENCE_LETTERS - 1, None), None) is None:
+    if not _has_letters(sentence, MIN_SENTENCE_LETTERS):
         return None
     label, confidence = _identifier().classify(sentence[:MAX_SAMPLE_CHARS])
     if confidence < MIN_OTHER_LANGUAGE_CONFIDENCE:
         return None
     code = _canonical(_VARIETIES.get(label, label))
     return code if code is not None and code != article_lang else None
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """Whether `text` has at least `count` letters (of any script). Stops at the count:
+    counting every letter of a whole article cost a third as much as identifying its
+    language."""
+    return len(text) >= count and next(islice((ch for ch in text if ch.isalpha()), count - 1, None), None) is not None
 
 
 def _ranked_languages(sample: str) -> list[tuple[str, float]]:
