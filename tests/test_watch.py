@@ -106,20 +106,27 @@ def _worker(url: str, stream: str, db: str, consumer: str, *extra: str) -> subpr
     )
 
 
-def _stories_by_outlet(db: str) -> list[set[str]]:
+def _label(outlet: str, published: str | None) -> str:
+    """An article as outlet@date: a document's original and translation share the date."""
+    return f"{outlet}@{(published or '')[:10]}"
+
+
+def _stories(db: str) -> list[set[str]]:
+    """The corpus's stories, each as its articles' labels."""
     with Corpus(db) as corpus:
         stories = defaultdict(set)
         for summary in corpus.stories():
             for article_id, _linked in corpus.store.story_members(summary.id):
-                stories[summary.id].add(corpus.store.article(article_id).article.outlet)
+                article = corpus.store.article(article_id).article
+                stories[summary.id].add(_label(article.outlet, article.published))
     return sorted(stories.values(), key=sorted)
 
 
-def _expected_stories() -> list[set[str]]:
+def _documents() -> list[set[str]]:
     """Each document's original and translation together (outlets `site-src`, `site-ref`)."""
     by_doc = defaultdict(set)
     for article in wmt_articles():
-        by_doc[article["published"][:10]].add(article["outlet"])
+        by_doc[article["published"][:10]].add(_label(article["outlet"], article["published"]))
     return sorted(by_doc.values(), key=sorted)
 
 
@@ -146,25 +153,12 @@ def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, db,
     # Every article in one story, each original with its translation. The exact partition
     # is not compared: the linker is online, and the order in which two workers' passes
     # see the articles can join two of these young corpus's stories (docs/limitations.md).
-    stories = _stories_by_document(db)
-    labels = [f"{a['outlet']}@{a['published'][:10]}" for a in articles]
-    assert sorted(a for story in stories for a in story) == sorted(labels)
-    documents = defaultdict(set)
-    for label in labels:
-        documents[label.split("@")[1]].add(label)
-    for document in documents.values():
+    stories = _stories(db)
+    assert sorted(a for story in stories for a in story) == sorted(
+        _label(a["outlet"], a["published"]) for a in articles
+    )
+    for document in _documents():
         assert any(document <= story for story in stories), document
-
-
-def _stories_by_document(db: str) -> list[set[str]]:
-    """Each story's articles as outlet@date (a document's original and translation share both)."""
-    with Corpus(db) as corpus:
-        stories = defaultdict(set)
-        for summary in corpus.stories():
-            for article_id, _linked in corpus.store.story_members(summary.id):
-                article = corpus.store.article(article_id).article
-                stories[summary.id].add(f"{article.outlet}@{(article.published or '')[:10]}")
-    return list(stories.values())
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(redis_url, db, request):
@@ -210,7 +204,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(
     assert report.ingest.ingested == len(articles) - committed_before_kill
     with Corpus(db) as corpus:
         assert not corpus.store.unlinked_articles()
-    assert _stories_by_outlet(db) == _expected_stories()
+    assert _stories(db) == _documents()
 
 
 def test_a_message_the_store_refuses_goes_to_the_dead_letter_stream(redis_url, pg_server, request):
