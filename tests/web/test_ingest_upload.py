@@ -245,6 +245,23 @@ def test_a_running_or_waiting_job_can_be_cancelled_and_what_it_stored_is_kept(co
     assert _stored_articles(corpus) == 400
 
 
+def test_the_job_page_has_a_cancel_button_that_works_without_script(corpus_client):
+    running = submit(corpus_client, {"files": ("floods.jsonl", news_lines(400), "application/x-ndjson")})
+    wait_for(corpus_client, running["id"], lambda state: state["status"] != "queued")
+    page = corpus_client.get(f"/ingest/jobs/{running['id']}")
+    assert (
+        f'<form id="ingest-cancel" method="post" action="{BASE_URL}/ingest/jobs/{running["id"]}/cancel">' in page.text
+    )
+    response = corpus_client.post(f"/ingest/jobs/{running['id']}/cancel", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{BASE_URL}/ingest/jobs/{running['id']}"
+    page = corpus_client.get(response.headers["location"])
+    assert "cancelled:" in page.text and "ingest-cancel" not in page.text and "ingest.js" not in page.text
+    # Pressed again (a second tab, a late click): the page says why, with the code.
+    again = corpus_client.post(f"/ingest/jobs/{running['id']}/cancel")
+    assert again.status_code == 409 and "CW715" in again.text and "cancelled:" in again.text
+    assert corpus_client.post("/ingest/jobs/nope/cancel").status_code == 404
+
+
 def _stored_articles(corpus: Corpus) -> int:
     import sqlite3
 

@@ -261,6 +261,19 @@ def create_app(
             return templates.TemplateResponse(request, "ingest.html.j2", {"job": None, "error": exc}, status_code=404)
         return templates.TemplateResponse(request, "ingest.html.j2", {"job": job, "error": None})
 
+    @app.post("/ingest/jobs/{job_id}/cancel", response_class=HTMLResponse, include_in_schema=False)
+    def cancel_ingest_job_page(request: Request, job_id: str) -> Response:
+        """The job page's Cancel button (a form: no script needed); back to the job's page."""
+        require_corpus(app)
+        try:
+            jobs.cancel(job_id)
+        except CrosswireError as exc:
+            # Finished meanwhile (CW715) or unknown (CW707): the page says so above the job.
+            job = jobs.get(job_id) if exc.code == "CW715" else None
+            context = {"job": job, "error": exc}
+            return templates.TemplateResponse(request, "ingest.html.j2", context, status_code=error_status(exc))
+        return RedirectResponse(request.url_for("ingest_job_page", job_id=job_id), status_code=303)
+
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs(request: Request) -> Response:
         return templates.TemplateResponse(request, "api_docs.html.j2", {"spec": app.openapi()})

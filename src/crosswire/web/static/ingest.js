@@ -1,6 +1,6 @@
 // Follows an ingest job on its page: asks the JSON API for the job's state every second
-// and shows it (status line, progress bar, one row per file) until the job is done or
-// failed. Without this script the page reloads itself (a <noscript> refresh).
+// and shows it (status line, progress bar, one row per file) until the job is done,
+// failed or cancelled. Without this script the page reloads itself (a <noscript> refresh).
 "use strict";
 
 (function () {
@@ -60,7 +60,8 @@
     }
     const state = await response.json();
     show(state);
-    if (state.status !== "done" && state.status !== "failed") setTimeout(poll, 1000);
+    if (["done", "failed", "cancelled"].includes(state.status)) document.getElementById("ingest-cancel")?.remove();
+    else setTimeout(poll, 1000);
   }
 
   setTimeout(poll, 1000);
