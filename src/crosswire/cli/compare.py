@@ -111,8 +111,11 @@ def compare(
         enc = choose_encoder(encoder, article_a.lang, article_b.lang)
     for fallback in fallbacks:
         warn(err, str(fallback.message))
-    with status(err, "Comparing…"):
+    with status(err, "Comparing…"), warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always")
         cmp = crosswire.compare(article_a, article_b, encoder=enc)
+    for message in dict.fromkeys(str(note.message) for note in notes):  # once each (Thai: one per paragraph)
+        warn(err, message)
 
     if as_json:
         write_json(cmp.to_dict())
