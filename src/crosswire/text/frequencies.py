@@ -242,6 +242,13 @@ def zipf(word: str, lang: str) -> float:
     return value if value >= _info(lang)["floor"] else BELOW_FLOOR
 
 
+def preload(lang: str) -> None:
+    """Decompress `lang`'s table now, if it has one (a caller with time to spare)."""
+    info = _index()["languages"].get(lang)
+    if info is not None and info["table"] and info["tokenizer"] == "regex":
+        _table(lang)
+
+
 def floor(lang: str) -> float:
     """The lowest Zipf frequency the table holds for `lang`."""
     return float(_info(lang)["floor"])
