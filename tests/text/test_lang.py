@@ -90,3 +90,13 @@ def test_known_codes(code, canonical):
 def test_unknown_codes(code):
     with pytest.raises(CrosswireError, match=r"^CW108 article\.txt: "):
         check_language_code(code, "article.txt")
+
+
+def test_preload_then_identify():
+    # The CLI starts loading the model in a thread; whoever asks first waits for that one load.
+    from crosswire.text import lang
+
+    lang.preload()
+    lang.preload()
+    assert lang.detect_language("Das ist ein ganz normaler deutscher Satz über das Wetter.") == "de"
+    assert lang._load_identifier.cache_info().misses <= 1

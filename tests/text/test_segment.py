@@ -1,5 +1,7 @@
 """Sentence segmentation with offsets (crosswire.text.segment)."""
 
+import sys
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -340,3 +342,21 @@ def test_a_quotation_in_a_cyrillic_article_is_split_into_its_sentences():
         'Існує загроза.".',
         "Деталі: Зеленський також сказав це.",
     ]
+
+
+def test_thai_without_pythainlp_warns_and_still_segments(monkeypatch):
+    # pythainlp is the `thai` extra: without it a Thai paragraph is one sentence, and a warning
+    # names the extra, never a silent loss.
+    from crosswire.text import segment as segment_module
+
+    text = SCRIPT_CASES[-1][1]
+    monkeypatch.setitem(sys.modules, "pythainlp", None)
+    monkeypatch.setitem(sys.modules, "pythainlp.tokenize", None)
+    segment_module._thai_sentences.cache_clear()
+    try:
+        with pytest.warns(segment_module.ThaiSentencesWarning, match=r"crosswire\[thai\]"):
+            sentences, skipped = segment(text, "th")
+    finally:
+        segment_module._thai_sentences.cache_clear()
+    assert len(sentences) == 1
+    assert_well_formed(text, sentences, skipped)

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import sys
 
-import click
+# `compare` identifies the articles' languages: start loading the language model now, so that
+# it decompresses (GIL released) while the commands below are imported.
+if sys.argv[1:2] == ["compare"]:
+    from crosswire.text.lang import preload
 
-import crosswire
-from crosswire.cli import attribution, compare, corpus, scale
-from crosswire.cli._shared import CONTEXT_SETTINGS, EXIT_INTERRUPTED, CrosswireGroup
-from crosswire.encode import set_encoder_threads
-from crosswire.settings import Settings
+    preload()
+
+import click  # noqa: E402
+
+import crosswire  # noqa: E402
+from crosswire.cli import attribution, compare, corpus, scale  # noqa: E402
+from crosswire.cli._shared import CONTEXT_SETTINGS, EXIT_INTERRUPTED, CrosswireGroup  # noqa: E402
+from crosswire.encode import set_encoder_threads  # noqa: E402
+from crosswire.settings import Settings  # noqa: E402
 
 
 @click.group(name="crosswire", cls=CrosswireGroup, context_settings=CONTEXT_SETTINGS)

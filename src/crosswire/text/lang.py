@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from itertools import islice
 import re
+import threading
 
 from babel import Locale, UnknownLocaleError
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -48,9 +49,25 @@ _NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
 _CODE_SHAPE = re.compile(r"[a-z]{2,3}")
 
 
+_MODEL_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier:
+def _load_identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _identifier() -> LanguageIdentifier:
+    with _MODEL_LOCK:  # one load, whichever thread asks first (see `preload`)
+        return _load_identifier()
+
+
+def preload() -> None:
+    """Start loading the language model in a background thread. It decompresses 68 MB
+    (LZMA, ~0.35 s) with the GIL released, so it overlaps with what the caller does meanwhile
+    (the CLI: importing its commands, reading the files); the first identification waits for it."""
+    if _load_identifier.cache_info().currsize == 0:
+        threading.Thread(target=_identifier, name="crosswire-langid", daemon=True).start()
 
 
 def detect_language(text: str, source: str = "<string>") -> str:

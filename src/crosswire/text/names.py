@@ -47,7 +47,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from wordfreq import available_languages, get_frequency_dict, zipf_frequency, zipf_to_freq
+from . import frequencies
+from .frequencies import zipf_to_freq
 
 # A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
 # or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
@@ -283,8 +284,9 @@ def _interpunct_names(text: str, found: list[Word]) -> list[Word]:
 @functools.lru_cache(maxsize=None)
 def _frequency_list(lang: str) -> dict[str, float]:
     # Read directly for Chinese and Korean: wordfreq's own lookups there tokenise with jieba
-    # or MeCab, which are not installed.
-    return get_frequency_dict(lang)
+    # or MeCab, which are not installed. The table (text/frequencies.py) holds Korean whole and
+    # the Chinese words at or above COMMON_WORD_MIN_ZIPF, the only frequency read there.
+    return frequencies.frequency_dict(lang)
 
 
 MIN_ZH_NAME_CHARS = 2
@@ -373,9 +375,9 @@ def _script_of_character(character: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _wordfreq_languages() -> frozenset[str]:
-    # wordfreq.available_languages() globs its data folder on every call (three globs per
-    # call): uncached it was a fifth of a comparison's time, asked once per capitalised word.
-    known = frozenset(available_languages())
+    # Asked once per capitalised word: uncached (wordfreq globbed its data folder) it was a
+    # fifth of a comparison's time.
+    known = frequencies.languages()
     return known | {lang for lang, code in _WORDFREQ_CODES.items() if code in known}
 
 
@@ -386,11 +388,13 @@ def has_word_frequencies(lang: str, text: str) -> bool:
     return lang not in _UNSPACED and lang in _wordfreq_languages() and script_of(text) in _REFERENCE_LANGS
 
 
-# wordfreq tokenizes the word on every call; the same words (and the parts of German
-# compounds) are asked about in every reference language, article after article.
+# wordfreq's zipf_frequency from crosswire's table (text/frequencies.py: exact at or above each
+# language's floor, 0.0 below it, which the rules here cannot tell apart). It tokenizes the word
+# on every call; the same words (and the parts of German compounds) are asked about in every
+# reference language, article after article.
 @functools.lru_cache(maxsize=262144)
 def _zipf(word: str, lang: str) -> float:
-    return zipf_frequency(word, _WORDFREQ_CODES.get(lang, lang))
+    return frequencies.zipf(word, _WORDFREQ_CODES.get(lang, lang))
 
 
 # wordfreq holds Croatian, Serbian and Bosnian as one language, Serbo-Croatian ("sh").

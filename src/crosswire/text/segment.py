@@ -9,7 +9,8 @@ Three steps, each fixing what the previous one gets wrong on news text:
    scripts without spaces (Japanese, Chinese) on their own punctuation. Thai
    ends a sentence with no mark at all, only a space, which it also puts between
    clauses: there pythainlp's CRF sentence model (crfcut, shipped in the package)
-   tells the two apart.
+   tells the two apart. pythainlp (67 MB) is the `thai` extra: without it, Thai
+   blocks are split by sentencex (at marks only) and a ThaiSentencesWarning says so.
 3. Pieces -> sentences: a piece that ends in a known abbreviation ("Bpk.",
    "U.S.", "St.") or an initial ("J.") is joined to the next one, and so is a
    piece followed by one that starts in lower case.
@@ -30,6 +31,9 @@ import functools
 import importlib.resources
 import re
 from dataclasses import dataclass
+from typing import Callable
+
+import warnings
 
 import regex
 from sentencex import segment as sentencex_segment
@@ -190,15 +194,42 @@ def _sentencex_pieces(lang: str, block: str) -> list[str]:
         return [block]
 
 
+THAI_INSTALL = "pip install 'crosswire[thai]'"
+
+
+class ThaiSentencesWarning(UserWarning):
+    """Thai text was segmented without pythainlp (the `thai` extra): sentences end only at marks."""
+
+
+@functools.lru_cache(maxsize=1)
+def _thai_sentences() -> Callable[..., list[str]] | None:
+    # Imported here: pythainlp's import takes a quarter of a second, only Thai needs it.
+    try:
+        from pythainlp.tokenize import sent_tokenize
+    except ImportError:
+        return None
+    return sent_tokenize  # type: ignore[return-value]
+
+
+def _thai_pieces(block: str) -> list[str]:
+    thai_sentences = _thai_sentences()
+    if thai_sentences is None:
+        warnings.warn(
+            "th: Thai marks no sentence end, and pythainlp, whose model finds them, is not installed: "
+            f"a paragraph is read as one sentence, so fewer sentences link; for Thai sentences, run: {THAI_INSTALL}",
+            ThaiSentencesWarning,
+            stacklevel=2,
+        )
+        return _sentencex_pieces("th", block)
+    return [str(piece) for piece in thai_sentences(block, engine="crfcut")]
+
+
 def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
     block = text[start:end]
     spans: list[list[int]] = []
     cursor = 0
     if lang == "th":
-        # Imported here: pythainlp's import takes a quarter of a second, only Thai needs it.
-        from pythainlp.tokenize import sent_tokenize as thai_sentences
-
-        searched, pieces = block, [str(piece) for piece in thai_sentences(block, engine="crfcut")]
+        searched, pieces = block, _thai_pieces(block)
     else:
         searched = block.translate(_ASCII_SPACES)
         pieces = _sentencex_pieces(lang, searched)
