@@ -48,17 +48,11 @@ def _read(arg: str, lang: str | None) -> crosswire.Article:
 
 
 def _warm(*articles: crosswire.Article) -> None:
-    """Load what comparing these articles reads first, per language: CLDR time-zone place names
-    (babel, ~0.15 s a language) and the word frequency tables of the article's language and of
-    its script's reference languages. Each is cached, so the comparison finds it loaded."""
-    from crosswire.text import frequencies, names
+    """Load what comparing these articles reads first (names.preload), per article."""
+    from crosswire.text import names
 
     for article in articles:
-        names.place_keys(article.lang)
-        letter = next((ch for ch in article.text[:2000] if ch.isalpha()), None)
-        refs = names._REFERENCE_LANGS.get(names.script_of(letter), ()) if letter else ()
-        for lang in dict.fromkeys([names._WORDFREQ_CODES.get(article.lang, article.lang), *refs]):
-            frequencies.preload(lang)
+        names.preload(article.lang, article.text[:2000])
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -150,6 +150,18 @@ def place_keys(lang: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def preload(lang: str, sample: str) -> None:
+    """Load now what reading the names of an article in `lang` reads first: CLDR's place
+    names (`place_keys`, ~0.15 s a language) and the word frequency tables of the language
+    and of its script's reference languages (`sample`: some of the article's text). Each is
+    cached, so a caller with time to spare (the CLI, while the encoder loads) saves it later."""
+    place_keys(lang)
+    letter = next((ch for ch in sample if ch.isalpha()), None)
+    refs = _REFERENCE_LANGS.get(script_of(letter), ()) if letter else ()
+    for code in dict.fromkeys([_WORDFREQ_CODES.get(lang, lang), *refs]):
+        frequencies.preload(code)
+
+
 def territory_name(key: str, lang: str, other_lang: str) -> str | None:
     """The CLDR name in `other_lang` of the country or region whose name in `lang` has `key`."""
     code = territory_keys(lang).get(key)
