@@ -150,15 +150,11 @@ def test_two_workers_share_the_stream_and_store_each_article_once(redis_url, db,
     rejected = sorted(x["code"] for r in reports for x in r["ingest"]["rejected"])
     assert rejected == ["CW109", "CW627"]
     assert client.xpending(stream, "ingest")["pending"] == 0
-    # Every article in one story, each original with its translation. The exact partition
-    # is not compared: the linker is online, and the order in which two workers' passes
-    # see the articles can join two of these young corpus's stories (docs/limitations.md).
-    stories = _stories(db)
-    assert sorted(a for story in stories for a in story) == sorted(
-        _label(a["outlet"], a["published"]) for a in articles
-    )
-    for document in _documents():
-        assert any(document <= story for story in stories), document
+    # Each document's original and translation in one story, and nothing else in it, in
+    # whatever order the two workers' passes saw the articles: in a corpus this young a
+    # chance match once joined two documents of one outlet (docs/stories.md: a link must
+    # beat the article's own sentences).
+    assert _stories(db) == _documents()
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_another_takes_its_messages(redis_url, db, request):
