@@ -58,6 +58,12 @@ LEAD_CHARS = 600
 # at 300 CPU-ms an article against 215.
 WIDE_ENCODER = "e5-small"
 WIDE_CHARS = 800
+# `sentence_standout`: a normal distribution's standard deviation is 1.4826 MADs; a row of
+# near-equal scores (one or two sentences) has a MAD near 0, hence a floor; standouts are
+# clipped at 10 deviations (a translation's sentence stands ~4-8 out).
+MAD_TO_SD = 1.4826
+MIN_SPREAD = 0.02
+MAX_STANDOUT = 10.0
 # Names, stems: short keys collide across unrelated words.
 NAME_PREFIX = 5
 STEM_CHARS = 4
@@ -67,6 +73,8 @@ FEATURES = (
     "lead_vector",
     "sentence_match",
     "top_sentences",
+    "sentence_standout",
+    "mutual_matches",
     "words",
     "names",
     "numbers",
@@ -295,20 +303,44 @@ def _word_overlap(a: ArticleProfile, b: ArticleProfile) -> float:
     return dot / float(np.linalg.norm(a.word_counts) * np.linalg.norm(b.word_counts))
 
 
+def _row_standouts(matrix: np.ndarray) -> np.ndarray:
+    """Each score in robust deviations (median, MAD) from the other scores of its row."""
+    median = np.median(matrix, axis=1, keepdims=True)
+    spread = np.median(np.abs(matrix - median), axis=1, keepdims=True) * MAD_TO_SD
+    return (matrix - median) / np.maximum(spread, MIN_SPREAD)
+
+
+def _calibrated_matches(matrix: np.ndarray) -> tuple[float, float]:
+    """How far each sentence's best match stands out from its other matches (mean of both
+    directions, in robust deviations clipped to 0..MAX_STANDOUT, scaled to 0..1), and the
+    share of the fewer sentences whose best match is mutual: scores read against the pair's
+    own, as the story linker reads them, not on the encoder's absolute scale."""
+    forward, backward = _row_standouts(matrix), _row_standouts(matrix.T)
+    standout = (
+        np.clip(forward.max(axis=1), 0, MAX_STANDOUT).mean() + np.clip(backward.max(axis=1), 0, MAX_STANDOUT).mean()
+    ) / (2 * MAX_STANDOUT)
+    best = matrix.argmax(axis=1)
+    mutual = int((matrix.argmax(axis=0)[best] == np.arange(len(matrix))).sum())
+    return float(standout), mutual / min(matrix.shape)
+
+
 def pair_features(a: ArticleProfile, b: ArticleProfile) -> np.ndarray:
     """The model's inputs for one pair, in FEATURES order; symmetric in a and b."""
     if len(a.sentence_vectors) and len(b.sentence_vectors):
         matrix = a.sentence_vectors @ b.sentence_vectors.T
         sentence_match = (matrix.max(axis=1).mean() + matrix.max(axis=0).mean()) / 2
         top = np.sort(matrix, axis=None)[::-1][:3].mean()
+        standout, mutual = _calibrated_matches(matrix)
     else:
-        sentence_match = top = 0.0
+        sentence_match = top = standout = mutual = 0.0
     return np.array(
         [
             a.vector @ b.vector,
             a.lead_vector @ b.lead_vector,
             sentence_match,
             top,
+            standout,
+            mutual,
             _word_overlap(a, b),
             _set_overlap(a.names, b.names),
             _set_overlap(a.numbers, b.numbers),
