@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -45,12 +45,27 @@ def _similarities(cache: _VectorCache, pairs: Sequence[tuple[str, str]]) -> list
     return [float(vectors[2 * k] @ vectors[2 * k + 1]) for k in range(len(pairs))]
 
 
-def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache, memos=(None, None)):
-    """Facts of each sentence, the linked groups, and the calibration they were linked with."""
-    facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
+def _align(
+    doc_a: Document,
+    doc_b: Document,
+    enc: Encoder,
+    cache: _VectorCache,
+    memos=(None, None),
+    pool: ThreadPoolExecutor | None = None,
+    meanwhile: Callable[[], object] | None = None,
+):
+    """Facts of each sentence, the linked groups, and the calibration they were linked with.
+
+    With `pool`, the sentences are encoded in its thread while this one finds their facts
+    (and runs `meanwhile`): the encoders release the GIL, so the Python work overlaps the
+    encoder call instead of following it. The call's texts, and so its vectors, are the same."""
     texts_a = [s.text for s in doc_a.sentences]
     texts_b = [s.text for s in doc_b.sentences]
-    vectors = cache.get(texts_a + texts_b)
+    encoding = pool.submit(cache.get, texts_a + texts_b) if pool is not None else None
+    facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
+    if meanwhile is not None:
+        meanwhile()
+    vectors = encoding.result() if encoding is not None else cache.get(texts_a + texts_b)
     vectors_a, vectors_b = vectors[: len(texts_a)], vectors[len(texts_a) :]
 
     lengths_a = np.array([len(t) for t in texts_a], dtype=np.float32)[:, None]
@@ -113,7 +128,15 @@ def compare(
     enc = choose_encoder(encoder, doc_a.article.lang, doc_b.article.lang)
     cache = _VectorCache(enc)
     memos: tuple[dict, dict] = ({}, {})
-    facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
+    languages: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})
+
+    def find_other_languages() -> None:
+        for doc, found in zip((doc_a, doc_b), languages):
+            for s in doc.sentences:
+                found[s.text] = other_language(s.text, doc.article.lang)
+
+    with ThreadPoolExecutor(1) as pool:
+        facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos, pool, find_other_languages)
     split_a, split_b = align_mod.merged_sentence_splits(
         [s.text for s in doc_a.sentences],
         [s.text for s in doc_b.sentences],
@@ -125,7 +148,7 @@ def compare(
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
         facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
-    doc_a, doc_b = _with_other_languages(doc_a), _with_other_languages(doc_b)
+    doc_a, doc_b = _with_other_languages(doc_a, languages[0]), _with_other_languages(doc_b, languages[1])
     unsupported = unsupported_languages(enc.name, doc_a.article.lang, doc_b.article.lang)
     if unsupported:
         groups = [
@@ -166,12 +189,17 @@ def compare(
     )
 
 
-def _with_other_languages(doc: Document) -> Document:
+def _with_other_languages(doc: Document, known: dict[str, str | None]) -> Document:
     """The document with its sentences in another language than the article's marked:
-    a reader is told, as the comparison reads them as the article's language."""
-    found = tuple(
-        (i, lang) for i, s in enumerate(doc.sentences) if (lang := other_language(s.text, doc.article.lang)) is not None
-    )
+    a reader is told, as the comparison reads them as the article's language. `known`:
+    other_language of sentence texts, found while the encoder ran."""
+
+    def language(text: str) -> str | None:
+        if text not in known:
+            known[text] = other_language(text, doc.article.lang)
+        return known[text]
+
+    found = tuple((i, lang) for i, s in enumerate(doc.sentences) if (lang := language(s.text)) is not None)
     return replace(doc, other_languages=found) if found else doc
 
 
