@@ -29,6 +29,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -318,7 +319,9 @@ def _common_or_function(word: str, lang: str) -> bool:
     return word.lower() in stop_words(lang) or is_common_word(word, lang)
 
 
-def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> list[int]:
+# Asked for each sentence on its own side and again for each one-to-one link it is in.
+@functools.lru_cache(maxsize=4096)
+def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> tuple[int, ...]:
     """Offsets in `text` where an unpunctuated headline may end and a sentence begin: within
     the first `max_left_words` words, each part 3+ words long, and not where the words
     around the break read as one phrase. A line does not end in a function word ("... d'un
@@ -348,7 +351,7 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> lis
         if previous[:1].isupper() and not is_common_word(previous, lang) and not _common_or_function(following, lang):
             continue
         out.append(cut)
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
