@@ -17,7 +17,7 @@ import numpy as np
 
 from . import align as align_mod
 from .analyse import anchors, prepare, sentence_facts
-from .diff import SentenceFacts, link_differences, names_conflict
+from .diff import NameChecks, SentenceFacts, check_names, link_differences, names_conflict
 from .encode import AUTO_ENCODER, Encoder, choose_encoder, unsupported_languages
 from .model import Article, Comparison, Document, Link, Sentence
 from .provenance import attribution_differences, provenance
@@ -135,16 +135,24 @@ def compare(
             for s in doc.sentences:
                 found[s.text] = other_language(s.text, doc.article.lang)
 
+    name_checks: NameChecks = {}
     with ThreadPoolExecutor(1) as pool:
         facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos, pool, find_other_languages)
-    split_a, split_b = align_mod.merged_sentence_splits(
-        [s.text for s in doc_a.sentences],
-        [s.text for s in doc_b.sentences],
-        (doc_a.article.lang, doc_b.article.lang),
-        groups,
-        calibration,
-        lambda pairs: _similarities(cache, pairs),
-    )
+        # Splitting merged sentences is mostly encoding their halves: meanwhile, the names of
+        # each link are checked, which a split leaves as they are for most links.
+        splitting = pool.submit(
+            align_mod.merged_sentence_splits,
+            [s.text for s in doc_a.sentences],
+            [s.text for s in doc_b.sentences],
+            (doc_a.article.lang, doc_b.article.lang),
+            groups,
+            calibration,
+            lambda pairs: _similarities(cache, pairs),
+        )
+        check_names(
+            [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups if g.confident], name_checks
+        )
+        split_a, split_b = splitting.result()
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
         facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
@@ -165,6 +173,7 @@ def compare(
             doc_b.article.text,
             cache.get,
             enc.calibration.word_same,
+            name_checks,
         )
     )
     links = tuple(Link(g.a, g.b, g.score, next(found) if g.confident else (), g.confident) for g in groups)
