@@ -178,16 +178,18 @@ def align(
     cosine = vectors_a @ vectors_b.T
     score = cosine + calibration.anchor_bonus * anchors
     margin = score - (_knn_mean(score, 1)[:, None] + _knn_mean(score, 0)[None, :]) / 2
-    best_for_a = score.argmax(axis=1)
-    best_for_b = score.argmax(axis=0)
+    # Only a sentence's best match can be a candidate: the pairs tested one by one are
+    # those (n + m at most), not every pair of the matrix.
+    best = np.zeros((n, m), dtype=bool)
+    best[np.arange(n), score.argmax(axis=1)] = True
+    best[score.argmax(axis=0), np.arange(m)] = True
     candidates = []
-    for i in range(n):
-        for j in range(m):
-            s = float(score[i, j])
-            if s < calibration.link_min or (best_for_a[i] != j and best_for_b[j] != i):
-                continue
-            if s >= calibration.link_sure or margin[i, j] >= calibration.margin_min:
-                candidates.append((s, i, j))
+    for i, j in zip(*map(np.ndarray.tolist, np.nonzero(best))):
+        s = float(score[i, j])
+        if s < calibration.link_min:
+            continue
+        if s >= calibration.link_sure or margin[i, j] >= calibration.margin_min:
+            candidates.append((s, i, j))
     candidates.sort(reverse=True)
     taken_a: dict[int, int] = {}
     taken_b: dict[int, int] = {}
