@@ -166,18 +166,22 @@ def compare(
             for g in groups
         ]
     sure = [g for g in groups if g.confident]
-    found = iter(
-        link_differences(
-            [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
-            doc_a.article.text,
-            doc_b.article.text,
-            cache.get,
-            enc.calibration.word_same,
-            name_checks,
+    with ThreadPoolExecutor(1) as pool:
+        # Provenance reads only which sentences each link joins, not its differences: it is
+        # traced in the worker thread while link_differences embeds words for the names.
+        tracing = pool.submit(provenance, doc_a, doc_b, tuple(Link(g.a, g.b, g.score, (), g.confident) for g in groups))
+        found = iter(
+            link_differences(
+                [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
+                doc_a.article.text,
+                doc_b.article.text,
+                cache.get,
+                enc.calibration.word_same,
+                name_checks,
+            )
         )
-    )
+        prov = tracing.result()
     links = tuple(Link(g.a, g.b, g.score, next(found) if g.confident else (), g.confident) for g in groups)
-    prov = provenance(doc_a, doc_b, links)
     links = tuple(
         replace(link, differences=link.differences + attribution_differences(link, prov, doc_a, doc_b))
         if link.confident

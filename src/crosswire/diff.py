@@ -573,7 +573,7 @@ def link_differences(
     one encoder call per link would cost more than the whole rest of the comparison."""
     merged = [(_merge(fa), _merge(fb)) for fa, fb in links]
     known = known or {}
-    checks = [known[key] if key in known else _check_names(*key) for key in merged]
+    checks = [check if (check := known.get(key)) is not None else _check_names(*key) for key in merged]
     texts = list(dict.fromkeys(t for check in checks for t in check.words_to_embed()))
     vectors = dict(zip(texts, embed(texts))) if texts else {}
     out = []
