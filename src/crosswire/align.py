@@ -356,6 +356,13 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> tup
     return tuple(out)
 
 
+def find_cuts(texts: Sequence[str], lang: str) -> None:
+    """Find (and cache) where each sentence could be cut, before `merged_sentence_splits` asks:
+    compare does it while the encoder runs the sentence call."""
+    for text in texts:
+        _cuts(text, lang)
+
+
 @dataclass(frozen=True)
 class _Option:
     """One way to split: the cut in A's sentence, B's or both, the text pairs that test its

@@ -130,14 +130,16 @@ def compare(
     memos: tuple[dict, dict] = ({}, {})
     languages: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})
 
-    def find_other_languages() -> None:
+    def meanwhile() -> None:
+        """What compare needs of the sentences as they are, found while the encoder runs."""
         for doc, found in zip((doc_a, doc_b), languages):
             for s in doc.sentences:
                 found[s.text] = other_language(s.text, doc.article.lang)
+            align_mod.find_cuts([s.text for s in doc.sentences], doc.article.lang)
 
     name_checks: NameChecks = {}
     with ThreadPoolExecutor(1) as pool:
-        facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos, pool, find_other_languages)
+        facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos, pool, meanwhile)
         # Splitting merged sentences is mostly encoding their halves: meanwhile, the names of
         # each link are checked, which a split leaves as they are for most links.
         splitting = pool.submit(
