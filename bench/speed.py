@@ -11,7 +11,7 @@ child process set up as `crosswire ingest` sets itself up), best of --rounds rou
 - e5-small pairs: the first --e5-pairs uk->en pairs of ../shared/data/rewrites/dev_multi.jsonl
   (`auto` chooses e5-small for Ukrainian);
   for both: the encoder alone (each pair's sentences, segmented as compare segments them,
-  in one encoder call per pair, as compare makes its first), `compare` one pair at a time,
+  in one encoder call per pair, as compare makes its first: in a worker thread), `compare` one pair at a time,
   and `compare_many`, in sentences/s and as a ratio to the encoder alone;
 - ingest + link: --articles articles of bench/ingest.py's corpus (~600 words, en/fr/de)
   through crosswire.Corpus (ingest, then story linking), in articles/s, against the
@@ -106,7 +106,11 @@ def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: 
     crosswire.compare(*articles[0])  # untimed: per-language data, the encoder's first call
     print(f"{label}: {len(articles)} pairs, {sentences:,} sentences, encoder {', '.join(sorted(encoders))}; {load()}")
 
-    alone = best_of(rounds, lambda: [encoder.encode(t) for t in texts])
+    # In a worker thread, as compare makes its first call (use-m: the same speed either way;
+    # e5-small's OpenMP threads, called from the main thread of a busy machine, took ~3x the
+    # CPU time: 217 sentences 28 s vs 9 s at load 3.3).
+    with ThreadPoolExecutor(1) as worker:
+        alone = best_of(rounds, lambda: [worker.submit(encoder.encode, t).result() for t in texts])
     print(f"  encoder alone        {sentences / alone:8.1f} sentences/s  1.00   {load()}")
     one = best_of(rounds, lambda: [crosswire.compare(a, b) for a, b in articles])
     ratio = alone / one

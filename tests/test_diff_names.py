@@ -102,3 +102,26 @@ def test_digits_written_onto_a_word_are_compared_as_a_number():
 def test_an_acronym_translated_into_another_script_is_no_change():
     a = "Він вважав, що його родич був КДБістським інформатором."
     assert _changes(a, "uk", "He believed that his relative was a KGB informer.", "en") == []
+
+
+def test_name_checks_found_before_give_the_same_differences():
+    """compare checks the names of each link while the encoder splits merged sentences
+    (check_names) and hands those checks to link_differences: the differences are those
+    found without them; facts that differ in anything (here a number) are checked apart."""
+    from crosswire.diff import check_names
+
+    swapped = "Губернатор области Елена Петренко заявила, что ремонт обойдется в 3,5 миллиона евро."
+    facts_a = sentence_facts(prepare(Article(GOVERNOR, "en")))
+    facts_b = sentence_facts(prepare(Article(swapped, "ru")))
+    same = sentence_facts(prepare(Article(GOVERNOR.replace("3.5", "4.5"), "en")))
+    encoder = get_encoder("use-m")
+    known: dict = {}
+    check_names([(facts_a, facts_b), (same, facts_b)], known)
+    assert len(known) == 2
+
+    def found(checks):
+        return link_differences(
+            [(facts_a, facts_b)], GOVERNOR, swapped, encoder.encode, encoder.calibration.word_same, checks
+        )
+
+    assert found(known) == found(None) != [()]

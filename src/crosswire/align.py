@@ -29,6 +29,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -177,16 +178,18 @@ def align(
     cosine = vectors_a @ vectors_b.T
     score = cosine + calibration.anchor_bonus * anchors
     margin = score - (_knn_mean(score, 1)[:, None] + _knn_mean(score, 0)[None, :]) / 2
-    best_for_a = score.argmax(axis=1)
-    best_for_b = score.argmax(axis=0)
+    # Only a sentence's best match can be a candidate: the pairs tested one by one are
+    # those (n + m at most), not every pair of the matrix.
+    best = np.zeros((n, m), dtype=bool)
+    best[np.arange(n), score.argmax(axis=1)] = True
+    best[score.argmax(axis=0), np.arange(m)] = True
     candidates = []
-    for i in range(n):
-        for j in range(m):
-            s = float(score[i, j])
-            if s < calibration.link_min or (best_for_a[i] != j and best_for_b[j] != i):
-                continue
-            if s >= calibration.link_sure or margin[i, j] >= calibration.margin_min:
-                candidates.append((s, i, j))
+    for i, j in zip(*map(np.ndarray.tolist, np.nonzero(best))):
+        s = float(score[i, j])
+        if s < calibration.link_min:
+            continue
+        if s >= calibration.link_sure or margin[i, j] >= calibration.margin_min:
+            candidates.append((s, i, j))
     candidates.sort(reverse=True)
     taken_a: dict[int, int] = {}
     taken_b: dict[int, int] = {}
@@ -318,7 +321,9 @@ def _common_or_function(word: str, lang: str) -> bool:
     return word.lower() in stop_words(lang) or is_common_word(word, lang)
 
 
-def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> list[int]:
+# Asked for each sentence on its own side and again for each one-to-one link it is in.
+@functools.lru_cache(maxsize=4096)
+def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> tuple[int, ...]:
     """Offsets in `text` where an unpunctuated headline may end and a sentence begin: within
     the first `max_left_words` words, each part 3+ words long, and not where the words
     around the break read as one phrase. A line does not end in a function word ("... d'un
@@ -348,7 +353,14 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> lis
         if previous[:1].isupper() and not is_common_word(previous, lang) and not _common_or_function(following, lang):
             continue
         out.append(cut)
-    return out
+    return tuple(out)
+
+
+def find_cuts(texts: Sequence[str], lang: str) -> None:
+    """Find (and cache) where each sentence could be cut, before `merged_sentence_splits` asks:
+    compare does it while the encoder runs the sentence call."""
+    for text in texts:
+        _cuts(text, lang)
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,20 @@ from __future__ import annotations
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
 from . import align as align_mod
 from .analyse import anchors, prepare, sentence_facts
-from .diff import SentenceFacts, link_differences, names_conflict
+from .diff import NameChecks, SentenceFacts, check_names, link_differences, names_conflict
 from .encode import AUTO_ENCODER, Encoder, choose_encoder, unsupported_languages
 from .model import Article, Comparison, Document, Link, Sentence
 from .provenance import attribution_differences, provenance
 from .read import read_string
 from .text.lang import other_language
+
+T = TypeVar("T")
 
 
 class _VectorCache:
@@ -40,17 +42,55 @@ class _VectorCache:
         return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
+class _Inline:
+    """An executor that runs each call at once, in the calling thread: compare_many's
+    workers already overlap one pair's encoding with another's Python work, and a thread
+    of each pair's own beside them cost ~20% more CPU time (GIL hand-offs between six
+    threads: bench/rewrites.py dev, 40 pairs, vectors cached, 3 workers: 1.95 CPU-s
+    with, 1.57 without, 1.59 on main)."""
+
+    def __enter__(self) -> "_Inline":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        done: Future[T] = Future()
+        done.set_result(fn(*args, **kwargs))
+        return done
+
+
+def _worker(overlap: bool) -> ThreadPoolExecutor | _Inline:
+    return ThreadPoolExecutor(1) if overlap else _Inline()
+
+
 def _similarities(cache: _VectorCache, pairs: Sequence[tuple[str, str]]) -> list[float]:
     vectors = cache.get([t for pair in pairs for t in pair])
     return [float(vectors[2 * k] @ vectors[2 * k + 1]) for k in range(len(pairs))]
 
 
-def _align(doc_a: Document, doc_b: Document, enc: Encoder, cache: _VectorCache, memos=(None, None)):
-    """Facts of each sentence, the linked groups, and the calibration they were linked with."""
-    facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
+def _align(
+    doc_a: Document,
+    doc_b: Document,
+    enc: Encoder,
+    cache: _VectorCache,
+    memos=(None, None),
+    pool: ThreadPoolExecutor | _Inline | None = None,
+    meanwhile: Callable[[], object] | None = None,
+):
+    """Facts of each sentence, the linked groups, and the calibration they were linked with.
+
+    With `pool`, the sentences are encoded in its thread while this one finds their facts
+    (and runs `meanwhile`): the encoders release the GIL, so the Python work overlaps the
+    encoder call instead of following it. The call's texts, and so its vectors, are the same."""
     texts_a = [s.text for s in doc_a.sentences]
     texts_b = [s.text for s in doc_b.sentences]
-    vectors = cache.get(texts_a + texts_b)
+    encoding = pool.submit(cache.get, texts_a + texts_b) if pool is not None else None
+    facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
+    if meanwhile is not None:
+        meanwhile()
+    vectors = encoding.result() if encoding is not None else cache.get(texts_a + texts_b)
     vectors_a, vectors_b = vectors[: len(texts_a)], vectors[len(texts_a) :]
 
     lengths_a = np.array([len(t) for t in texts_a], dtype=np.float32)[:, None]
@@ -108,24 +148,56 @@ def compare(
     """Compare two articles (text or `Article`): what they share, add, drop or change.
 
     `encoder` names the sentence encoder; `auto` chooses it by the two languages."""
+    return _compare(a, b, encoder, lang_a, lang_b, overlap=True)
+
+
+def _compare(
+    a: str | Article,
+    b: str | Article,
+    encoder: str | Encoder,
+    lang_a: str | None,
+    lang_b: str | None,
+    overlap: bool,
+) -> Comparison:
+    """`compare`; with `overlap`, the Python work that does not wait for an encoder call
+    runs while it encodes, the call in a worker thread of this comparison's own."""
     doc_a = prepare(_as_article(a, lang_a, "<a>"))
     doc_b = prepare(_as_article(b, lang_b, "<b>"))
     enc = choose_encoder(encoder, doc_a.article.lang, doc_b.article.lang)
     cache = _VectorCache(enc)
     memos: tuple[dict, dict] = ({}, {})
-    facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
-    split_a, split_b = align_mod.merged_sentence_splits(
-        [s.text for s in doc_a.sentences],
-        [s.text for s in doc_b.sentences],
-        (doc_a.article.lang, doc_b.article.lang),
-        groups,
-        calibration,
-        lambda pairs: _similarities(cache, pairs),
-    )
+    languages: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})
+
+    def meanwhile() -> None:
+        """What compare needs of the sentences as they are, found while the encoder runs."""
+        for doc, found in zip((doc_a, doc_b), languages):
+            for s in doc.sentences:
+                found[s.text] = other_language(s.text, doc.article.lang)
+            align_mod.find_cuts([s.text for s in doc.sentences], doc.article.lang)
+
+    name_checks: NameChecks = {}
+    with _worker(overlap) as pool:
+        facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos, pool, meanwhile)
+        # Splitting merged sentences is mostly encoding their halves: meanwhile, the names of
+        # each link are checked, which a split leaves as they are for most links.
+        splitting = pool.submit(
+            align_mod.merged_sentence_splits,
+            [s.text for s in doc_a.sentences],
+            [s.text for s in doc_b.sentences],
+            (doc_a.article.lang, doc_b.article.lang),
+            groups,
+            calibration,
+            lambda pairs: _similarities(cache, pairs),
+        )
+        if overlap:
+            check_names(
+                [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups if g.confident], name_checks
+            )
+        split_a, split_b = splitting.result()
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
         facts_a, facts_b, groups, calibration = _align(doc_a, doc_b, enc, cache, memos)
-    doc_a, doc_b = _with_other_languages(doc_a), _with_other_languages(doc_b)
+    doc_a, doc_b = _with_other_languages(doc_a, languages[0]), _with_other_languages(doc_b, languages[1])
     unsupported = unsupported_languages(enc.name, doc_a.article.lang, doc_b.article.lang)
     if unsupported:
         groups = [
@@ -135,17 +207,22 @@ def compare(
             for g in groups
         ]
     sure = [g for g in groups if g.confident]
-    found = iter(
-        link_differences(
-            [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
-            doc_a.article.text,
-            doc_b.article.text,
-            cache.get,
-            enc.calibration.word_same,
+    with _worker(overlap) as pool:
+        # Provenance reads only which sentences each link joins, not its differences: it is
+        # traced in the worker thread while link_differences embeds words for the names.
+        tracing = pool.submit(provenance, doc_a, doc_b, tuple(Link(g.a, g.b, g.score, (), g.confident) for g in groups))
+        found = iter(
+            link_differences(
+                [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
+                doc_a.article.text,
+                doc_b.article.text,
+                cache.get,
+                enc.calibration.word_same,
+                name_checks,
+            )
         )
-    )
+        prov = tracing.result()
     links = tuple(Link(g.a, g.b, g.score, next(found) if g.confident else (), g.confident) for g in groups)
-    prov = provenance(doc_a, doc_b, links)
     links = tuple(
         replace(link, differences=link.differences + attribution_differences(link, prov, doc_a, doc_b))
         if link.confident
@@ -166,12 +243,17 @@ def compare(
     )
 
 
-def _with_other_languages(doc: Document) -> Document:
+def _with_other_languages(doc: Document, known: dict[str, str | None]) -> Document:
     """The document with its sentences in another language than the article's marked:
-    a reader is told, as the comparison reads them as the article's language."""
-    found = tuple(
-        (i, lang) for i, s in enumerate(doc.sentences) if (lang := other_language(s.text, doc.article.lang)) is not None
-    )
+    a reader is told, as the comparison reads them as the article's language. `known`:
+    other_language of sentence texts, found while the encoder ran."""
+
+    def language(text: str) -> str | None:
+        if text not in known:
+            known[text] = other_language(text, doc.article.lang)
+        return known[text]
+
+    found = tuple((i, lang) for i, s in enumerate(doc.sentences) if (lang := language(s.text)) is not None)
     return replace(doc, other_languages=found) if found else doc
 
 
@@ -203,7 +285,7 @@ def compare_many(
     with ThreadPoolExecutor(max(1, workers)) as pool:
         pending: deque[Future[Comparison]] = deque()
         for a, b in pairs:
-            pending.append(pool.submit(compare, a, b, encoder=encoder))
+            pending.append(pool.submit(_compare, a, b, encoder, None, None, overlap=False))
             if len(pending) >= ahead:
                 yield pending.popleft().result()
         while pending:

@@ -544,19 +544,36 @@ def _same_words(x: str, y: str) -> bool:
     return x.casefold() == y.casefold()
 
 
+NameChecks = dict[tuple[SentenceFacts, SentenceFacts], _NameCheck]  # by the link's merged facts
+
+
+def check_names(links: Sequence[tuple[Sequence[SentenceFacts], Sequence[SentenceFacts]]], found: NameChecks) -> None:
+    """The name checks of each link (its spelling variants and the places of names no spelling
+    explains: the Python half of the name differences) into `found`, keyed by the facts they
+    depend on: compare finds them for the first alignment while the encoder splits merged
+    sentences, and `link_differences` takes those whose facts did not change."""
+    for fa, fb in links:
+        key = (_merge(fa), _merge(fb))
+        if key not in found:
+            found[key] = _check_names(*key)
+
+
 def link_differences(
     links: Sequence[tuple[Sequence[SentenceFacts], Sequence[SentenceFacts]]],
     text_a: str,
     text_b: str,
     embed: Embed,
     word_threshold: float,
+    known: NameChecks | None = None,
 ) -> list[tuple[Difference, ...]]:
-    """The differences between the A sentences and the B sentences of each link.
+    """The differences between the A sentences and the B sentences of each link; `known`:
+    name checks found before (`check_names`).
 
     Words for the translation check of names are embedded in one batch for all links:
     one encoder call per link would cost more than the whole rest of the comparison."""
     merged = [(_merge(fa), _merge(fb)) for fa, fb in links]
-    checks = [_check_names(a, b) for a, b in merged]
+    known = known or {}
+    checks = [check if (check := known.get(key)) is not None else _check_names(*key) for key in merged]
     texts = list(dict.fromkeys(t for check in checks for t in check.words_to_embed()))
     vectors = dict(zip(texts, embed(texts))) if texts else {}
     out = []

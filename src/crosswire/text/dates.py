@@ -130,8 +130,14 @@ def _valid(year: int | None, month: int | None, day: int | None) -> bool:
     return True
 
 
+# Every date pattern above holds a digit (\d, of any script): most sentences have none.
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     end = len(text) if end is None else end
+    if not _DIGIT.search(text, start, end):
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 

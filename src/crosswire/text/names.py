@@ -251,19 +251,30 @@ def words(text: str, start: int, end: int, lang: str) -> list[Word]:
             initial = not found and elided.group()[0].isupper()
         else:
             initial = not found
-        if lang == "ko":
-            token = korean_stem(token)
-        if prefixed := _PREFIXED_NAME.fullmatch(token):
-            token, offset = prefixed.group(1), offset + prefixed.start(1)
-        key = name_key(token)
+        skip, token, key, capitalised, common = _token(token, lang)
         if not key:
             continue
-        capitalised = token[0].isupper()
-        # A capital after the first letter makes an acronym or a brand ("UNIS", "BaFin"), not a
-        # common word, wherever it stands.
-        common = capitalised and not _inner_capital(token) and is_common_word(token, lang)
+        offset += skip
         found.append(Word(offset, offset + len(token), token, key, capitalised, initial, common))
     return _interpunct_names(text, found) if lang == "zh" else found
+
+
+# News repeats its words, and compare reads each sentence's words again after a split.
+@functools.lru_cache(maxsize=65536)
+def _token(token: str, lang: str) -> tuple[int, str, str, bool, bool]:
+    """What `words` makes of one matched token: (characters cut from its start, the word,
+    its key, capitalised, common)."""
+    skip = 0
+    if lang == "ko":
+        token = korean_stem(token)
+    if prefixed := _PREFIXED_NAME.fullmatch(token):
+        token, skip = prefixed.group(1), prefixed.start(1)
+    key = name_key(token)
+    capitalised = bool(key) and token[0].isupper()
+    # A capital after the first letter makes an acronym or a brand ("UNIS", "BaFin"), not a
+    # common word, wherever it stands.
+    common = capitalised and not _inner_capital(token) and is_common_word(token, lang)
+    return skip, token, key, capitalised, common
 
 
 # Chinese writes a foreign full name with an interpunct between its parts ("叶莲娜·马尔科娃"),
@@ -492,6 +503,18 @@ def is_rare_caseless_word(word: Word, lang: str) -> bool:
 
 
 def _could_be_name(word: Word, lang: str) -> bool:
+    return _could_be_name_of(
+        word.text, word.key, word.capitalised, word.sentence_initial, word.common, word.interpunct_name, lang
+    )
+
+
+# Asked for every word of every sentence, again after a split: the answer depends only on
+# the word's fields, and news repeats its words.
+@functools.lru_cache(maxsize=65536)
+def _could_be_name_of(
+    text: str, key: str, capitalised: bool, sentence_initial: bool, common: bool, interpunct_name: bool, lang: str
+) -> bool:
+    word = Word(0, 0, text, key, capitalised, sentence_initial, common, interpunct_name)
     if word.text.isdigit() or len(word.key) < 2:
         return False
     if has_digit(word.text):

@@ -42,6 +42,7 @@ _SPACE_GROUPING_TOO = {"es", "pt"}
 # date ("۱۴۰۳/۰۱/۱۵"), which the lookarounds leave alone.
 _SLASH_DECIMAL_LANGS = {"fa"}
 _SLASH_DECIMAL = re.compile(r"(?<![\d/])\d{1,3}/\d{1,2}(?![\d/])")
+_DIGIT = re.compile(r"\d")
 # Full-width marks in CJK text ("２，５００") read as their ASCII forms, one character for one.
 _FULL_WIDTH_MARKS = str.maketrans("，．", ",.")
 ARABIC_DECIMAL, ARABIC_GROUP = "٫", "٬"
@@ -278,6 +279,8 @@ def _decimal(sign: int, digits: str, frac: str) -> Decimal | None:
 def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Number]:
     """All numbers in text[start:end], with offsets into `text`."""
     end = len(text) if end is None else end
+    if not _DIGIT.search(text, start, end):
+        return []  # both numeral patterns start with a digit (\d, of any script)
     found: list[Number] = []
     consumed = start  # a compound CJK numeral ("1万2500") takes the numerals after its multiplier
     if lang in _SLASH_DECIMAL_LANGS:
