@@ -58,10 +58,11 @@ LEAD_CHARS = 600
 # at 300 CPU-ms an article against 215.
 WIDE_ENCODER = "e5-small"
 WIDE_CHARS = 800
-# `sentence_standout`: a normal distribution's standard deviation is 1.4826 MADs; a row of
-# near-equal scores (one or two sentences) has a MAD near 0, hence a floor; standouts are
-# clipped at 10 deviations (a translation's sentence stands ~4-8 out).
+# A normal distribution's standard deviation is 1.4826 times its median absolute deviation.
 MAD_TO_SD = 1.4826
+# `sentence_standout`: a row of near-equal scores (one or two sentences) has a MAD near 0,
+# hence a floor; standouts are clipped at 10 deviations (a translation's sentence stands
+# ~4-8 out).
 MIN_SPREAD = 0.02
 MAX_STANDOUT = 10.0
 # Names, stems: short keys collide across unrelated words.
@@ -303,11 +304,13 @@ def _word_overlap(a: ArticleProfile, b: ArticleProfile) -> float:
     return dot / float(np.linalg.norm(a.word_counts) * np.linalg.norm(b.word_counts))
 
 
-def _row_standouts(matrix: np.ndarray) -> np.ndarray:
-    """Each score in robust deviations (median, MAD) from the other scores of its row."""
-    median = np.median(matrix, axis=1, keepdims=True)
-    spread = np.median(np.abs(matrix - median), axis=1, keepdims=True) * MAD_TO_SD
-    return (matrix - median) / np.maximum(spread, MIN_SPREAD)
+def robust_z(scores: np.ndarray, columns: np.ndarray | None = None, min_spread: float = 1e-6) -> np.ndarray:
+    """Each score's robust deviations from its row's scores (median and MAD), or from the
+    row's scores in `columns` only; a spread under `min_spread` counts as `min_spread`."""
+    part = scores if columns is None else scores[:, columns]
+    median = np.median(part, axis=1, keepdims=True)
+    spread = np.median(np.abs(part - median), axis=1, keepdims=True) * MAD_TO_SD
+    return (scores - median) / np.maximum(spread, min_spread)
 
 
 def _calibrated_matches(matrix: np.ndarray) -> tuple[float, float]:
@@ -315,7 +318,7 @@ def _calibrated_matches(matrix: np.ndarray) -> tuple[float, float]:
     directions, in robust deviations clipped to 0..MAX_STANDOUT, scaled to 0..1), and the
     share of the fewer sentences whose best match is mutual: scores read against the pair's
     own, as the story linker reads them, not on the encoder's absolute scale."""
-    forward, backward = _row_standouts(matrix), _row_standouts(matrix.T)
+    forward, backward = robust_z(matrix, min_spread=MIN_SPREAD), robust_z(matrix.T, min_spread=MIN_SPREAD)
     standout = (
         np.clip(forward.max(axis=1), 0, MAX_STANDOUT).mean() + np.clip(backward.max(axis=1), 0, MAX_STANDOUT).mean()
     ) / (2 * MAX_STANDOUT)

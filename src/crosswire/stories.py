@@ -106,7 +106,7 @@ import onnxruntime  # noqa: F401, I001
 from usearch.index import Index
 
 from .encode import DEFAULT_ENCODER, auto_encoder_name
-from .similarity import ArticleProfile, lead_weights
+from .similarity import MAD_TO_SD, ArticleProfile, lead_weights, robust_z
 from .text.dates import parse_iso
 
 T = TypeVar("T")
@@ -122,8 +122,6 @@ CHECKPOINT_FRACTION = 0.05
 CHECKPOINT_MIN_CHANGES = 1000
 # Journal changes replayed per read of their articles' profiles.
 REPLAY_CHUNK = 500
-# A normal distribution's standard deviation is 1.4826 times its median absolute deviation.
-MAD_TO_SD = 1.4826
 # One sentence linked by chance must not make a story: at least two, whatever the share,
 # or, where a member's margin is measured, one that stands out as far as two at the
 # threshold together (Stouffer: sqrt(2) x min_sentence_standout). Short versions (the
@@ -156,14 +154,6 @@ def pair_channel(a: ArticleProfile, b: ArticleProfile) -> str | None:
 def channel_vectors(profile: ArticleProfile, channel: str) -> np.ndarray:
     """The profile's sentence vectors in the channel's space."""
     return profile.sentence_vectors if channel == CORPUS else profile.wide_vectors
-
-
-def _robust_z(sims: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """Each score's robust deviations from its row's scores in `columns` (median, MAD)."""
-    part = sims[:, columns]
-    median = np.median(part, axis=1, keepdims=True)
-    spread = np.median(np.abs(part - median), axis=1, keepdims=True) * MAD_TO_SD
-    return (sims - median) / np.maximum(spread, 1e-6)
 
 
 def fact_keys(profile: ArticleProfile) -> set[str]:
@@ -518,11 +508,11 @@ class StoryLinker:
         # One small product per member: OpenBLAS runs a product this size on one thread,
         # the whole pool's on several, whose wake-ups cost ~100x the arithmetic on a busy host.
         sims = np.hstack([mine @ vectors.T for *_, vectors in pool])
-        standouts = _robust_z(sims, np.ones(len(column_langs), dtype=bool))
+        standouts = robust_z(sims)
         for lang in set(column_langs.tolist()):
             columns = column_langs == lang
             if columns.sum() >= self.config.min_background:
-                standouts[:, columns] = _robust_z(sims, columns)[:, columns]
+                standouts[:, columns] = robust_z(sims, columns)[:, columns]
         rows = np.arange(len(mine))
         best_story = np.array([pool[owners[column]][1] for column in standouts.argmax(axis=1)])
         # Per member: each sentence's best standout in it, where that match is mutual, else 0.
