@@ -190,9 +190,7 @@ def _compare(
             lambda pairs: _similarities(cache, pairs),
         )
         if overlap:
-            check_names(
-                [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups if g.confident], name_checks
-            )
+            check_names(_confident_facts(groups, facts_a, facts_b), name_checks)
         split_a, split_b = splitting.result()
     if split_a or split_b:
         doc_a, doc_b = _split_sentences(doc_a, split_a), _split_sentences(doc_b, split_b)
@@ -206,14 +204,13 @@ def _compare(
             )
             for g in groups
         ]
-    sure = [g for g in groups if g.confident]
     with _worker(overlap) as pool:
         # Provenance reads only which sentences each link joins, not its differences: it is
         # traced in the worker thread while link_differences embeds words for the names.
         tracing = pool.submit(provenance, doc_a, doc_b, tuple(Link(g.a, g.b, g.score, (), g.confident) for g in groups))
         found = iter(
             link_differences(
-                [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in sure],
+                _confident_facts(groups, facts_a, facts_b),
                 doc_a.article.text,
                 doc_b.article.text,
                 cache.get,
@@ -241,6 +238,11 @@ def _compare(
         prov,
         unsupported,
     )
+
+
+def _confident_facts(groups, facts_a, facts_b) -> list[tuple[list[SentenceFacts], list[SentenceFacts]]]:
+    """The sentence facts of each confident link's two sides: what its differences are read from."""
+    return [([facts_a[i] for i in g.a], [facts_b[j] for j in g.b]) for g in groups if g.confident]
 
 
 def _with_other_languages(doc: Document, known: dict[str, str | None]) -> Document:

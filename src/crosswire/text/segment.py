@@ -30,10 +30,9 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Callable
-
-import warnings
 
 import regex
 from sentencex import segment as sentencex_segment
