@@ -242,11 +242,12 @@ def skeleton(key: str) -> str:
     return key.rstrip("aeiou") or key
 
 
-# A name behind a short grammatical prefix written onto it: Bantu noun-class and locative
-# prefixes ("iTaiwan", "yiSahel", "kweTaiwan", "IGreenland"), Irish mutations ("hÉireann").
+# A name behind a grammatical prefix written onto it: Bantu noun-class and locative prefixes,
+# alone or stacked ("iTaiwan", "yiSahel", "kweTaiwan", "IGreenland", "yaseTransnistria"),
+# Irish mutations ("hÉireann").
 # The name is what follows, a capital and then a lower-case letter; "McDonald", "LeBron" keep
 # their capitalised first part, and acronyms ("UNICEF", "BaFin") have no lower-case prefix.
-_PREFIXED_NAME = regex.compile(r"(?:\p{Ll}{1,3}|\p{Lu})(\p{Lu}\p{Ll}.*)")
+_PREFIXED_NAME = regex.compile(r"(?:\p{Ll}+|\p{Lu})(\p{Lu}\p{Ll}.*)")
 
 
 def _inner_capital(token: str) -> bool:
@@ -597,6 +598,17 @@ def same_stem(a: str, b: str) -> bool:
     return prefix >= 4 and prefix >= 0.75 * shorter
 
 
+def _same_onset(a: str, b: str) -> bool:
+    """Skeletons that start alike: with a consonant, the same one; or both with a vowel. A
+    transliteration or a misspelling keeps a name's first sound ("Selenskyj", "Kadhafi" have
+    the skeleton's "s", "k" of "Zelensky", "Gaddafi"); two names sharing an ending do not
+    ("Iceland" / "Greenland", "Hamburg" / "Salzburg")."""
+    return a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
+
+
+_VOWELS = frozenset("aeiou")
+
+
 def spelling_match(key: str, other: str) -> str | None:
     """ "same", "variant" or None for two name keys."""
     if key == other or is_inflection(key, other):
@@ -604,7 +616,7 @@ def spelling_match(key: str, other: str) -> str | None:
     a, b = skeleton(key), skeleton(other)
     if a == b and len(a) >= 3:
         return "variant"
-    if min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO:
+    if min(len(a), len(b)) >= 4 and _same_onset(a, b) and fuzz.ratio(a, b) >= VARIANT_MIN_RATIO:
         return "variant"
     if same_stem(a, b) and key.isalpha() and other.isalpha():
         return "same"  # a derived form: "Chinese"/"China"
