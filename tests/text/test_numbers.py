@@ -124,6 +124,14 @@ def test_year_followed_by_count_keeps_both_numbers():
     assert [n.value for n in find_numbers("In 2014 300 soldiers died", "en")] == [2014, 300]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "value"), [("više od 380 000 stanovnika", "hr", 380000), ("১ ০০০ জন", "bn", 1000)]
+)
+def test_a_space_groups_digits_where_a_part_starts_with_zero(text, lang, value):
+    # Croatian's CLDR group mark is ".", but news writes "380 000"; "000" is no number of its own.
+    assert [n.value for n in find_numbers(text, lang)] == [value]
+
+
 def test_fullwidth_grouped_numeral():
     assert [n.value for n in find_numbers("２，５００台", "ja")] == [2500]
 

@@ -80,6 +80,13 @@ def test_cjk_splits_on_its_own_punctuation(text, lang, expected):
     assert_well_formed(text, *segment(text, lang))
 
 
+def test_a_decimal_mark_between_digits_of_any_script_ends_no_sentence():
+    # sentencex splits Bengali "৩.৭" (3.7); FLORES hi->bn reported 3.7 / 3 as a changed number.
+    text = "ইজমির হলো প্রায় ৩.৭ মিলিয়ন জনসংখ্যার শহর। পরের বাক্য।"
+    assert texts(text, "bn") == ["ইজমির হলো প্রায় ৩.৭ মিলিয়ন জনসংখ্যার শহর।", "পরের বাক্য।"]
+    assert_well_formed(text, *segment(text, "bn"))
+
+
 def test_offsets_cover_the_text_in_order():
     text = (
         "Penulis\n"

@@ -295,9 +295,11 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
             continue
         raw = match.group().rstrip(" '’\u00a0\u202f\u2009.,，．٫٬")
         # A space only groups digits in languages whose group mark is a space, or whose
-        # academies recommend one (Spanish, Portuguese: "12 500"), and only in the shape of
-        # groups; otherwise the parts are numbers of their own ("In 2014 300 soldiers died").
-        space_groups = separators(lang)[1] == " " or lang in _SPACE_GROUPING_TOO
+        # academies recommend one (Spanish, Portuguese: "12 500"), or where a part after a
+        # space starts with a zero and so is no number of its own (Croatian "380 000", though
+        # CLDR gives "." as its group mark); and only in the shape of groups. Otherwise the
+        # parts are numbers of their own ("In 2014 300 soldiers died").
+        space_groups = separators(lang)[1] == " " or lang in _SPACE_GROUPING_TOO or _zero_led_part(raw)
         if " " in raw and (not space_groups or parse_numeral(raw, lang) is None):
             offset = match.start()
             for part in raw.split(" "):
@@ -307,6 +309,11 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
             found.append(_number(text, match.start(), raw, lang, end))
         consumed = found[-1].end
     return sorted(found, key=lambda n: n.start)
+
+
+def _zero_led_part(raw: str) -> bool:
+    """Whether a part of `raw` after a space starts with a zero digit (of any script)."""
+    return any(part[:1] and unicodedata.digit(part[0], None) == 0 for part in raw.split(" ")[1:])
 
 
 def _number(text: str, s: int, raw: str, lang: str, end: int) -> Number:

@@ -223,6 +223,18 @@ def _thai_pieces(block: str) -> list[str]:
     return [str(piece) for piece in thai_sentences(block, engine="crfcut")]
 
 
+def _inside_numeral(block: str, previous_end: int, found: int) -> bool:
+    """A break at a mark between two digits with no space ("৩.৭", Bengali 3.7: sentencex
+    splits there in scripts other than Latin's digits): a decimal or group mark."""
+    return (
+        found == previous_end
+        and previous_end >= 2
+        and block[previous_end - 2].isdigit()
+        and not block[previous_end - 1].isalnum()
+        and block[found : found + 1].isdigit()
+    )
+
+
 def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
     block = text[start:end]
     spans: list[list[int]] = []
@@ -246,6 +258,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
             )
             or _ends_with_ordinal(previous, lang)
             or _STARTS_LOWER.match(block[found:piece_end])
+            or _inside_numeral(block, spans[-1][1], found)
         ):
             spans[-1][1] = piece_end
         else:
