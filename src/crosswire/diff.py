@@ -39,6 +39,7 @@ from .text.names import (
     territory_name,
 )
 from .text.numbers import Number, same_number
+from .text.units import converted, unit_after
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,16 @@ def _number_differences(
     for na, nb in _pair(left_a, left_b, key=lambda n: n.percent):
         if isinstance(na, _Glued) and isinstance(nb, _Glued) and na.glued != nb.glued:
             continue  # two names with digits ("A320", "F16"), not one number changed
+        if isinstance(na, Number) and isinstance(nb, Number) and _converted(na, a.lang, text_a, nb, b.lang, text_b):
+            continue  # one measurement in two units ("20 feet" / "6 metara")
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
     return differences
+
+
+def _converted(na: Number, lang_a: str, text_a: str, nb: Number, lang_b: str, text_b: str) -> bool:
+    return converted(
+        na.value * na.scale, unit_after(text_a, na.end, lang_a), nb.value * nb.scale, unit_after(text_b, nb.end, lang_b)
+    )
 
 
 @dataclass(frozen=True)
