@@ -124,6 +124,7 @@ def _number_differences(
             open_b.remove(match)
         else:
             unmatched_a.append(n)
+    unmatched_a, open_b = _without_same_times(unmatched_a, text_a, open_b, text_b)
     left_a, left_b = _with_glued_digits(unmatched_a, open_b, a, b)
     differences = []
     for na, nb in _pair(left_a, left_b, key=lambda n: n.percent):
@@ -133,6 +134,34 @@ def _number_differences(
             continue  # one measurement in two units ("20 feet" / "6 metara")
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
     return differences
+
+
+_CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})")
+
+
+def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
+    """Times of day with their minutes, and the numbers that write them: "10:15" (two numbers
+    around a colon) or "10.15" (one number: Croatian, German, Danish write times so)."""
+    out: dict[tuple[int, int], list[Number]] = {}
+    for n in numbers:
+        if (clock := _CLOCK.fullmatch(unicodedata.normalize("NFKC", n.text))) is not None:
+            out.setdefault((int(clock[1]), int(clock[2])), [n])
+    for n, m in zip(numbers, numbers[1:]):
+        if text[n.end : m.start] == ":" and len(m.text) == 2 and n.value == n.value.to_integral():
+            out.setdefault((int(n.value), int(m.value)), [n, m])
+    return {time: parts for time, parts in out.items() if time[0] < 24 and time[1] < 60}
+
+
+def _without_same_times(
+    numbers_a: list[Number], text_a: str, numbers_b: list[Number], text_b: str
+) -> tuple[list[Number], list[Number]]:
+    """The numbers left over on each side, less those of a time of day both sides give,
+    whatever its separator ("10:15 BST" / "10.15 h")."""
+    times_a, times_b = _times(numbers_a, text_a), _times(numbers_b, text_b)
+    same = [(times_a[t], times_b[t]) for t in times_a.keys() & times_b.keys()]
+    drop_a = {id(n) for parts, _ in same for n in parts}
+    drop_b = {id(n) for _, parts in same for n in parts}
+    return [n for n in numbers_a if id(n) not in drop_a], [n for n in numbers_b if id(n) not in drop_b]
 
 
 def _converted(na: Number, lang_a: str, text_a: str, nb: Number, lang_b: str, text_b: str) -> bool:

@@ -1,0 +1,43 @@
+"""Numbers that one version writes otherwise and that are no change (crosswire.diff): a
+measurement converted into other units, a time of day with another separator. Decided on the
+sentences themselves, with the packaged USE-m encoder; the sentences were written for these tests."""
+
+from crosswire.analyse import prepare, sentence_facts
+from crosswire.diff import link_differences
+from crosswire.encode import get_encoder
+from crosswire.model import Article
+
+
+def _number_changes(text_a: str, lang_a: str, text_b: str, lang_b: str) -> list[tuple[str, str]]:
+    facts_a = sentence_facts(prepare(Article(text_a, lang_a)))
+    facts_b = sentence_facts(prepare(Article(text_b, lang_b)))
+    encoder = get_encoder("use-m")
+    (found,) = link_differences([(facts_a, facts_b)], text_a, text_b, encoder.encode, encoder.calibration.word_same)
+    return [(d.a.text, d.b.text) for d in found if d.kind == "number"]
+
+
+EARTHQUAKE = "The earthquake triggered waves as high as 20 feet, the agency said."
+
+
+def test_feet_converted_to_metres_is_no_number_change():
+    # WMT22 en->hr: "20 feet" / "6 metara" was reported as a changed number.
+    croatian = "Potres je uzrokovao valove visine do 6 metara, izjavila je agencija."
+    assert _number_changes(EARTHQUAKE, "en", croatian, "hr") == []
+
+
+def test_a_converted_measurement_that_disagrees_is_a_number_change():
+    croatian = "Potres je uzrokovao valove visine do 9 metara, izjavila je agencija."
+    assert _number_changes(EARTHQUAKE, "en", croatian, "hr") == [("20", "9")]
+
+
+def test_a_time_written_with_another_separator_is_no_number_change():
+    # WMT22 en->hr: "10:15 BST" / "10.15 h" was reported as 10 / 10.15.
+    english = "The crash happened in Deptford at about 10:15 BST, police said."
+    croatian = "Sudar se dogodio u Deptfordu oko 10.15 h, priopćila je policija."
+    assert _number_changes(english, "en", croatian, "hr") == []
+
+
+def test_another_time_is_a_number_change():
+    english = "The crash happened in Deptford at about 10:15 BST, police said."
+    croatian = "Sudar se dogodio u Deptfordu oko 11.15 h, priopćila je policija."
+    assert _number_changes(english, "en", croatian, "hr") != []
