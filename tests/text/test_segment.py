@@ -80,6 +80,13 @@ def test_cjk_splits_on_its_own_punctuation(text, lang, expected):
     assert_well_formed(text, *segment(text, lang))
 
 
+def test_a_full_stop_between_words_of_an_uncased_script_ends_a_sentence_inside_a_quotation():
+    # FLORES Hindi opens a quotation it never closes; sentencex does not split inside it.
+    text = "“हू ने कहा, हम प्रयास करेंगे. लेकिन बाज़ार बदल जाएगा. डॉ. सिंह ने कुछ नहीं कहा।"
+    assert texts(text, "hi") == ["“हू ने कहा, हम प्रयास करेंगे.", "लेकिन बाज़ार बदल जाएगा.", "डॉ. सिंह ने कुछ नहीं कहा।"]
+    assert_well_formed(text, *segment(text, "hi"))
+
+
 def test_a_decimal_mark_between_digits_of_any_script_ends_no_sentence():
     # sentencex splits Bengali "৩.৭" (3.7); FLORES hi->bn reported 3.7 / 3 as a changed number.
     text = "ইজমির হলো প্রায় ৩.৭ মিলিয়ন জনসংখ্যার শহর। পরের বাক্য।"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -49,6 +50,11 @@ _DATELINE = re.compile(
     r"(?<=[^\W\d_]) (?=[A-ZÀ-ÖØ-Þ]{3,}(?:[ -][A-ZÀ-ÖØ-Þ]{2,})*(?:,[^()\n]{0,30})?(?: \([^()\n]{2,30}\))? [-–—] )"
 )
 _STOP_BEFORE_CAPITAL = regex.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\s?[\p{Lu}\p{Lt}0-9])")
+# Scripts without capitals (Devanagari, Bengali, Arabic, ...) give no capital to look for: there
+# a full stop after a word of such a script and before another such word ends a sentence, as
+# sentencex finds it outside quotations but not inside an unclosed one (FLORES Hindi: “हू ने कहा,
+# ... करेंगे. लेकिन ..." ran four sentences into one).
+_STOP_BETWEEN_UNCASED = regex.compile(r"(?<=[\p{Lo}\p{Mn}\p{Mc}][.!?…])[\"”»']?\s+(?=[\"“«]?\s?\p{Lo})")
 # Sentence ends of any script that sentencex may not know for the language it is given
 # (Khmer "។", a Hindi quote in an Urdu article): Unicode's Sentence_Terminal characters other
 # than ASCII ones (abbreviations and names end in "." and "!": "Yahoo!"), and the Tibetan shad,
@@ -270,7 +276,9 @@ def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: froz
     """Offsets inside text[start:end] where a sentence starts that sentencex missed."""
     cuts = [m.end() for m in _DATELINE.finditer(text, start, end)]
     cuts += [m.end() for m in _SCRIPT_SENTENCE_END.finditer(text, start, end)]
-    for match in _STOP_BEFORE_CAPITAL.finditer(text, start, end):
+    for match in itertools.chain(
+        _STOP_BEFORE_CAPITAL.finditer(text, start, end), _STOP_BETWEEN_UNCASED.finditer(text, start, end)
+    ):
         before = text[start : match.start()].rstrip("\"”»'")
         if not _ends_with_abbreviation(before, abbrevs) and not _ends_with_ordinal(before, lang):
             cuts.append(match.end())
