@@ -89,3 +89,19 @@ def test_a_language_no_encoder_knows_is_named_not_guessed():
     render_comparison(cmp, Console(file=out, width=200, color_system=None))
     assert "No packaged encoder was measured to handle zu well" in out.getvalue()
     assert "No packaged encoder was measured to handle zu well" in render_html(cmp)
+
+
+def test_a_link_standing_out_from_its_own_sentences_is_confident_though_the_topic_scores_high():
+    """e5-small scores sentences of one topic nearly as high as translations: the comparison's
+    null scores get a tail as high as the links, while each translation still stands out from
+    the other scores of its two sentences (`_stands_out`)."""
+    from crosswire.align import _stands_out
+
+    rng = np.random.default_rng(3)
+    cosine = rng.normal(0.80, 0.01, (8, 8))
+    np.fill_diagonal(cosine, 0.89)  # the translations
+    cosine[:4, 4:] = 0.88 + rng.normal(0, 0.005, (4, 4))  # half of A resembles half of B
+    calibration = calibrate(cosine, USE_CALIBRATION)
+    assert calibration.confident_min > 0.89
+    assert all(_stands_out(cosine, [i], [i], calibration) for i in range(8))
+    assert not _stands_out(cosine, [0], [5], calibration)  # a topical pair, not a translation

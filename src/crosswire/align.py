@@ -38,6 +38,7 @@ from typing import Any, Callable, Container, Iterator, Mapping, Sequence
 import numpy as np
 
 from .encode import Calibration
+from .robust import MAD_TO_SD
 from .text.names import is_common_word, stop_words
 
 MAX_ANCHORS = 3  # shared anchors that add to a pair's score
@@ -69,6 +70,11 @@ CONFIDENCE_ALPHA = 0.1
 # Fewer null scores than this (articles of one or two sentences) measure nothing: the
 # encoder's own calibration holds.
 MIN_NULL_SCORES = 4
+# A link's own row and column measure its background (`_stands_out`) from this many other
+# scores, four alternatives for each of its sentences (articles of five sentences or more).
+# Fewer give a median absolute deviation that one score moves: three-sentence reports then
+# linked "A320" with "France" confidently.
+MIN_LOCAL_SCORES = 8
 
 
 @dataclass(frozen=True)
@@ -209,9 +215,38 @@ def align(
     _fill_gaps(score, margin, taken_a, taken_b, groups, calibration)
     _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m)
     return sorted(
-        (Group(tuple(sorted(a)), tuple(sorted(b)), float(s), s >= calibration.confident_min) for a, b, s in groups),
+        (
+            Group(
+                tuple(sorted(a)),
+                tuple(sorted(b)),
+                float(s),
+                s >= calibration.confident_min or _stands_out(cosine, a, b, calibration),
+            )
+            for a, b, s in groups
+        ),
         key=lambda g: (g.a[0], g.b[0]),
     )
+
+
+def _stands_out(cosine: np.ndarray, a: list[int], b: list[int], calibration: Calibration) -> bool:
+    """Whether a one-to-one link stands out from the other scores of its two sentences (their
+    row and column) as far as `calibrate` asks a link to stand out from the whole comparison's
+    null scores. Where the two articles share a topic, an encoder that compresses its cosines
+    (e5-small) scores many sentence pairs nearly as high as the translations: the comparison's
+    null then has a tail as high as the links, while each translation still stands out from
+    the scores of its own sentences (the idea of margin scoring and CSLS)."""
+    if len(a) != 1 or len(b) != 1:
+        return False
+    (i,), (j,) = a, b
+    if cosine[i, j] < calibration.link_min:
+        return False
+    others = np.concatenate([np.delete(cosine[i], j), np.delete(cosine[:, j], i)])
+    if others.size < MIN_LOCAL_SCORES:
+        return False
+    centre = float(np.median(others))
+    spread = max(float(np.median(np.abs(others - centre))) * MAD_TO_SD, 1e-3)
+    z = _t_quantile(1 - CONFIDENCE_ALPHA / sum(cosine.shape), others.size - 1) * (1 + 1 / others.size) ** 0.5
+    return bool(float(cosine[i, j]) >= centre + z * spread)
 
 
 def _fill_gaps(

@@ -38,6 +38,7 @@ from .errors import CrosswireError
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
 from .model import Article
 from .read import read_string
+from .robust import robust_z
 from .text.lang import guess_language
 from .text.names import skeleton, stop_words, territory_keys
 
@@ -58,8 +59,6 @@ LEAD_CHARS = 600
 # at 300 CPU-ms an article against 215.
 WIDE_ENCODER = "e5-small"
 WIDE_CHARS = 800
-# A normal distribution's standard deviation is 1.4826 times its median absolute deviation.
-MAD_TO_SD = 1.4826
 # `sentence_standout`: a row of near-equal scores (one or two sentences) has a MAD near 0,
 # hence a floor; standouts are clipped at 10 deviations (a translation's sentence stands
 # ~4-8 out).
@@ -302,15 +301,6 @@ def _word_overlap(a: ArticleProfile, b: ArticleProfile) -> float:
     _, ia, ib = np.intersect1d(a.word_keys, b.word_keys, assume_unique=True, return_indices=True)
     dot = float(a.word_counts[ia] @ b.word_counts[ib])
     return dot / float(np.linalg.norm(a.word_counts) * np.linalg.norm(b.word_counts))
-
-
-def robust_z(scores: np.ndarray, columns: np.ndarray | None = None, min_spread: float = 1e-6) -> np.ndarray:
-    """Each score's robust deviations from its row's scores (median and MAD), or from the
-    row's scores in `columns` only; a spread under `min_spread` counts as `min_spread`."""
-    part = scores if columns is None else scores[:, columns]
-    median = np.median(part, axis=1, keepdims=True)
-    spread = np.median(np.abs(part - median), axis=1, keepdims=True) * MAD_TO_SD
-    return (scores - median) / np.maximum(spread, min_spread)
 
 
 def _calibrated_matches(matrix: np.ndarray) -> tuple[float, float]:

@@ -106,7 +106,8 @@ import onnxruntime  # noqa: F401, I001
 from usearch.index import Index
 
 from .encode import DEFAULT_ENCODER, auto_encoder_name
-from .similarity import MAD_TO_SD, ArticleProfile, lead_weights, robust_z
+from .robust import MAD_TO_SD, robust_z
+from .similarity import ArticleProfile, lead_weights
 from .text.dates import parse_iso
 
 T = TypeVar("T")
