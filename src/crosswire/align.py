@@ -229,15 +229,14 @@ def align(
 
 
 def _stands_out(cosine: np.ndarray, a: list[int], b: list[int], calibration: Calibration) -> bool:
-    """Whether a one-to-one link stands out from the other scores of its two sentences (their
-    row and column) as far as `calibrate` asks a link to stand out from the whole comparison's
-    null scores. Where the two articles share a topic, an encoder that compresses its cosines
-    (e5-small) scores many sentence pairs nearly as high as the translations: the comparison's
-    null then has a tail as high as the links, while each translation still stands out from
-    the scores of its own sentences (the idea of margin scoring and CSLS)."""
-    if len(a) != 1 or len(b) != 1:
-        return False
-    (i,), (j,) = a, b
+    """Whether a link's closest pair of sentences (the pair a one-to-many link grew from) stands
+    out from the other scores of its two sentences (their row and column) as far as `calibrate`
+    asks a link to stand out from the whole comparison's null scores. Where the two articles
+    share a topic, an encoder that compresses its cosines (e5-small) scores many sentence pairs
+    nearly as high as the translations: the comparison's null then has a tail as high as the
+    links, while each translation still stands out from the scores of its own sentences (the
+    idea of margin scoring and CSLS)."""
+    i, j = max(((x, y) for x in a for y in b), key=lambda xy: cosine[xy])
     if cosine[i, j] < calibration.link_min:
         return False
     others = np.concatenate([np.delete(cosine[i], j), np.delete(cosine[:, j], i)])
