@@ -87,6 +87,16 @@ def test_a_full_stop_between_words_of_an_uncased_script_ends_a_sentence_inside_a
     assert_well_formed(text, *segment(text, "hi"))
 
 
+def test_a_space_between_han_characters_is_a_flattened_line_end():
+    # WMT22 en->zh: the headline ran into the first sentence, joined by a space.
+    text = "利比亚：12 月 24 日选举总统的计划近乎流产 周日，利比亚举行首次总统选举的可能性似乎接近破灭。"
+    assert texts(text, "zh") == [
+        "利比亚：12 月 24 日选举总统的计划近乎流产",
+        "周日，利比亚举行首次总统选举的可能性似乎接近破灭。",
+    ]
+    assert_well_formed(text, *segment(text, "zh"))
+
+
 def test_a_decimal_mark_between_digits_of_any_script_ends_no_sentence():
     # sentencex splits Bengali "৩.৭" (3.7); FLORES hi->bn reported 3.7 / 3 as a changed number.
     text = "ইজমির হলো প্রায় ৩.৭ মিলিয়ন জনসংখ্যার শহর। পরের বাক্য।"
