@@ -6,11 +6,12 @@ environment variable itself.
 |---------------------|-----------|----------------------------------------------------------|
 | `CROSSWIRE_THREADS` | `threads` | threads each encoder call uses (default: every core; `crosswire ingest`: every core but one) |
 
-Two more variables say where files are, and are read where the files are looked for,
+Three more variables say where files are, and are read where the files are looked for,
 as platformdirs reads XDG_DATA_HOME: `CROSSWIRE_DB`, the corpus database (the CLI's --db
-option), and `CROSSWIRE_MODELS`, the folder of the models a user builds
-(`user_models_dir`: the attribution tagger's, which worker and Ray processes must find
-as the process that started them does).
+option), `CROSSWIRE_MODELS`, the folder of the models a user builds (`user_models_dir`:
+the attribution tagger's, which worker and Ray processes must find as the process that
+started them does), and `CROSSWIRE_CACHE`, the folder of what is kept only to start faster
+(`user_cache_dir`: the language model, decompressed).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from crosswire.errors import CrosswireError
 
 THREADS_ENV = "CROSSWIRE_THREADS"
 MODELS_ENV = "CROSSWIRE_MODELS"
+CACHE_ENV = "CROSSWIRE_CACHE"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,14 @@ def _positive_int(environ: Mapping[str, str], name: str) -> int | None:
     if value < 1:
         raise CrosswireError("CW901", name, f"'{raw}' is not a positive whole number")
     return value
+
+
+def user_cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The folder of files crosswire keeps only to start faster (the language model,
+    decompressed: 68 MB), safe to delete: $CROSSWIRE_CACHE, else the user's cache folder
+    (platformdirs)."""
+    configured = environ.get(CACHE_ENV)
+    return Path(configured) if configured else platformdirs.user_cache_path("crosswire")
 
 
 def user_models_dir(environ: Mapping[str, str] = os.environ) -> Path:

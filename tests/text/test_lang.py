@@ -100,3 +100,44 @@ def test_preload_then_identify():
     lang.preload()
     assert lang.detect_language("Das ist ein ganz normaler deutscher Satz über das Wetter.") == "de"
     assert lang._load_identifier.cache_info().misses <= 1
+
+
+SAMPLES = [
+    "The drones were made in Iran and sold to Russia, officials said.",
+    "Drone itu dibuat di Iran dan dijual ke Rusia, kata para pejabat.",
+    "Дрони були зроблені в Ірані та продані Росії, заявили посадовці.",
+    "官员说，这些无人机是在伊朗制造并卖给俄罗斯的。",
+    "কর্মকর্তারা বলেছেন, ড্রোনগুলি ইরানে তৈরি এবং রাশিয়ার কাছে বিক্রি করা হয়েছিল।",
+]
+
+
+def test_the_cached_model_ranks_as_the_packaged_one(tmp_path, monkeypatch):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from crosswire.text import lang
+
+    monkeypatch.setenv("CROSSWIRE_CACHE", str(tmp_path))
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    path = lang._cached_model_path()
+    assert path.parent == tmp_path
+    lang._write_cache(packaged, path)
+    cached = lang._identifier_from(path)
+    assert [cached.rank(text) for text in SAMPLES] == [packaged.rank(text) for text in SAMPLES]
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_a_broken_cache_file_is_rebuilt_and_an_unwritable_folder_is_no_error(tmp_path, monkeypatch):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from crosswire.text import lang
+
+    monkeypatch.setenv("CROSSWIRE_CACHE", str(tmp_path))
+    path = lang._cached_model_path()
+    path.write_bytes(b"PK\x03\x04 half a file")
+    loaded = lang._load_identifier.__wrapped__()  # the function under its one-per-process cache
+    assert loaded.classify(SAMPLES[1])[0] == "id"
+    assert lang._identifier_from(path).rank(SAMPLES[1]) == loaded.rank(SAMPLES[1])
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    lang._write_cache(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True), blocked / "model.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, blocked.name])

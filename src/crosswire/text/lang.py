@@ -6,15 +6,24 @@ where the language has one ("en", "id", "zh"), otherwise ISO 639-3.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.metadata
+from array import array
 from itertools import islice
+import os
+from pathlib import Path
 import re
+import tempfile
 import threading
+import zipfile
 
 from babel import Locale, UnknownLocaleError
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+import numpy as np
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from crosswire.errors import CrosswireError
+from crosswire.settings import user_cache_dir
 
 # Below this many letters (of any script) there is nothing to identify.
 MIN_LETTERS = 3
@@ -54,7 +63,64 @@ _MODEL_LOCK = threading.Lock()
 
 @functools.lru_cache(maxsize=1)
 def _load_identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """py3langid's model, from the decompressed copy in the user's cache folder where there is
+    one (0.1 s), else from the package's LZMA file (0.5 s), then kept in the cache for the next
+    process: `crosswire compare` is a process of its own each time."""
+    cached = _cached_model_path()
+    if cached.is_file():
+        try:
+            return _identifier_from(cached)
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+            pass  # a partial or foreign file: rebuilt below
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    _write_cache(identifier, cached)
+    return identifier
+
+
+def _cached_model_path() -> Path:
+    """Named by py3langid's version and its model file's size: another model is another file."""
+    size = (MODEL_DIR / MODEL_FILE).stat().st_size
+    return user_cache_dir() / f"py3langid-{importlib.metadata.version('py3langid')}-{size}.npz"
+
+
+def _identifier_from(path: Path) -> LanguageIdentifier:
+    with np.load(path, allow_pickle=False) as data:
+        nextmove, row = array("I"), array("H")
+        nextmove.frombytes(data["nextmove"].astype(np.uint32).tobytes())
+        row.frombytes(data["nextmove_row"].astype(np.uint16).tobytes())
+        return LanguageIdentifier(
+            data["ptc"],
+            data["pc"],
+            data["classes"].tolist(),
+            nextmove,
+            data["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=row,
+        )
+
+
+def _write_cache(identifier: LanguageIdentifier, path: Path) -> None:
+    """Written whole under a temporary name, then renamed: another process never reads half a
+    file. A folder that cannot be written (read-only home) leaves the next load as slow."""
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
+            temporary = out.name
+            np.savez(
+                out,
+                ptc=identifier.nb_ptc,
+                pc=identifier.nb_pc,
+                classes=np.array(identifier.nb_classes),
+                nextmove=np.frombuffer(identifier.tk_nextmove, dtype=np.uint32),
+                nextmove_row=np.frombuffer(identifier.tk_row, dtype=np.uint16),
+                out_feat=np.array(identifier.tk_output, dtype=np.int32),
+            )
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _identifier() -> LanguageIdentifier:
@@ -63,9 +129,9 @@ def _identifier() -> LanguageIdentifier:
 
 
 def preload() -> None:
-    """Start loading the language model in a background thread. It decompresses 68 MB
-    (LZMA, ~0.35 s) with the GIL released, so it overlaps with what the caller does meanwhile
-    (the CLI: importing its commands, reading the files); the first identification waits for it."""
+    """Start loading the language model in a background thread (see `_load_identifier`), so
+    that it overlaps with what the caller does meanwhile (the CLI: importing its commands,
+    reading the files); the first identification waits for it."""
     if _load_identifier.cache_info().currsize == 0:
         threading.Thread(target=_identifier, name="crosswire-langid", daemon=True).start()
 
