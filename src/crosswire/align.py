@@ -207,7 +207,7 @@ def align(
         if s >= calibration.link_sure:
             sure.append((i, j))
         elif sum((i - x) * (j - y) < 0 for x, y in sure) >= MAX_CROSSINGS or (
-            s < calibration.conflict_below and names_conflict(i, j)
+            s < calibration.conflict_below and names_conflict(i, j) and not _stands_out(cosine, [i], [j], calibration)
         ):
             continue
         taken_a[i], taken_b[j] = len(groups), len(groups)
