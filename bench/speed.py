@@ -12,7 +12,10 @@ child process set up as `crosswire ingest` sets itself up), best of --rounds rou
   (`auto` chooses e5-small for Ukrainian);
   for both: the encoder alone (each pair's sentences, segmented as compare segments them,
   in one encoder call per pair, as compare makes its first: in a worker thread), `compare` one pair at a time,
-  and `compare_many`, in sentences/s and as a ratio to the encoder alone;
+  and `compare_many`, in sentences/s and as a ratio to the encoder alone; and every encoder
+  call compare makes (sentences, halves of possibly merged sentences, name words) replayed
+  alone, as a ratio to the encoder alone: the most compare can reach while its results stay
+  as they are (USE-m's int8 vectors depend on the batch, so no call can be dropped or merged);
 - ingest + link: --articles articles of bench/ingest.py's corpus (~600 words, en/fr/de)
   through crosswire.Corpus (ingest, then story linking), in articles/s, against the
   encoder alone on the same texts (each article's sentences and lead, in ingest's
@@ -109,9 +112,18 @@ def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: 
     # In a worker thread, as compare makes its first call (use-m: the same speed either way;
     # e5-small's OpenMP threads, called from the main thread of a busy machine, took ~3x the
     # CPU time: 217 sentences 28 s vs 9 s at load 3.3).
+    calls = encoder_calls(articles)
     with ThreadPoolExecutor(1) as worker:
         alone = best_of(rounds, lambda: [worker.submit(encoder.encode, t).result() for t in texts])
-    print(f"  encoder alone        {sentences / alone:8.1f} sentences/s  1.00   {load()}")
+        print(f"  encoder alone        {sentences / alone:8.1f} sentences/s  1.00   {load()}")
+        # Every encoder call compare makes (sentences, halves of merged sentences, name words),
+        # replayed alone: the most a compare that keeps its results can reach, as USE-m's
+        # vectors depend on the batch a text is encoded in.
+        ceiling = best_of(rounds, lambda: [worker.submit(e.encode, t).result() for e, t in calls])
+    print(
+        f"  compare's encoder calls alone ({sum(len(t) for _, t in calls):,} texts in {len(calls)})"
+        f"  {alone / ceiling:.2f}   {load()}"
+    )
     one = best_of(rounds, lambda: [crosswire.compare(a, b) for a, b in articles])
     ratio = alone / one
     print(
@@ -122,6 +134,33 @@ def pair_speed(label: str, pairs: list[tuple[dict, dict]], rounds: int, limits: 
     print(
         f"  compare_many         {sentences / many:8.1f} sentences/s  {ratio:.2f}{verdict(ratio, 'compare_many_vs_encoder', limits)}   {load()}"
     )
+
+
+def encoder_calls(articles: list) -> list[tuple[object, list[str]]]:
+    """(encoder, texts) of each encoder call that crosswire.compare makes on `articles`, in order."""
+    import crosswire
+    from crosswire.encode import AUTO_ENCODER, choose_encoder
+
+    calls: list[tuple[object, list[str]]] = []
+    encoders = {id(e): e for e in (choose_encoder(AUTO_ENCODER, a.lang, b.lang) for a, b in articles)}
+    originals = {key: e.encode for key, e in encoders.items()}
+
+    def recording(e: object, encode: Callable) -> Callable:
+        def record(texts):  # type: ignore[no-untyped-def]
+            calls.append((e, list(texts)))
+            return encode(texts)
+
+        return record
+
+    for key, e in encoders.items():
+        e.encode = recording(e, originals[key])  # type: ignore[method-assign]
+    try:
+        for a, b in articles:
+            crosswire.compare(a, b)
+    finally:
+        for key, e in encoders.items():
+            del e.encode  # the class's method again
+    return [(e, texts) for e, texts in calls]
 
 
 def ingest_speed(articles: int, rounds: int) -> dict:

@@ -81,13 +81,15 @@ def _align(
 ):
     """Facts of each sentence, the linked groups, and the calibration they were linked with.
 
-    With `pool`, the sentences are encoded in its thread while this one finds their facts
-    (and runs `meanwhile`): the encoders release the GIL, so the Python work overlaps the
-    encoder call instead of following it. The call's texts, and so its vectors, are the same."""
+    With `pool`, the sentences are encoded in its thread while this one finds their facts and
+    the anchors each pair shares (and runs `meanwhile`): the encoders release the GIL, so the
+    Python work overlaps the encoder call instead of following it. The call's texts, and so
+    its vectors, are the same."""
     texts_a = [s.text for s in doc_a.sentences]
     texts_b = [s.text for s in doc_b.sentences]
     encoding = pool.submit(cache.get, texts_a + texts_b) if pool is not None else None
     facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
+    shared = align_mod.shared_anchors([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
     if meanwhile is not None:
         meanwhile()
     vectors = encoding.result() if encoding is not None else cache.get(texts_a + texts_b)
@@ -107,7 +109,6 @@ def _align(
             out.append(float(va @ vb / max(float(np.linalg.norm(va) * np.linalg.norm(vb)), 1e-12)))
         return out
 
-    shared = align_mod.shared_anchors([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
     calibration = align_mod.calibrate(vectors_a @ vectors_b.T, enc.calibration)
     groups = align_mod.align(
         vectors_a,

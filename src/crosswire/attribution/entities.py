@@ -235,12 +235,19 @@ def _language_names(lang: str) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=64)
+def _language_name_set(lang: str) -> frozenset[str]:
+    return frozenset(_language_names(lang))
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _nationality(word: str, lang: str) -> bool:
+    """Whether the word is a language's name (`_language_names`) with at most
+    _NATIONALITY_ENDING letters after it: its last few prefixes looked up, not every name
+    tried (~600 a language; 175 new source words took 0.37 of 0.85 CPU-s of provenance, cProfile)."""
     folded = _POSSESSIVE.sub("", word.casefold())
-    return any(
-        folded.startswith(name) and len(folded) - len(name) <= _NATIONALITY_ENDING for name in _language_names(lang)
-    )
+    names = _language_name_set(lang)
+    return any(folded[:k] in names for k in range(max(0, len(folded) - _NATIONALITY_ENDING), len(folded) + 1))
 
 
 def resolve_source(text: str, lex: Lexicon) -> SourceEntity:

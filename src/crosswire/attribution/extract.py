@@ -184,7 +184,9 @@ def _inside_name(text: str, sentence: Sentence, cue: Span) -> bool:
 
 
 def _in_sentence(text: str, sentence: Sentence, lex: Lexicon, earlier: list[Attribution]) -> list[Attribution]:
-    scan = _Scan(text, sentence, lex)
+    # Read at the first cue: most sentences have none (rewrites dev, 40 pairs: 239 cues in
+    # 1,061 sentences), and reading one's clause boundaries and quotations was a third of this.
+    scan: _Scan | None = None
     # Source, document and closing-word spans, as a heap of (end, start): cues inside them are
     # words, not cues. Cues come left to right, so a span that ends before one ends before all later.
     taken: list[tuple[int, int]] = []
@@ -199,6 +201,8 @@ def _in_sentence(text: str, sentence: Sentence, lex: Lexicon, earlier: list[Attr
         cue = lex.cue_for(match.group(0))
         if cue is None:  # a `noncue` word, matched whole so that the cue inside it is not
             continue
+        if scan is None:
+            scan = _Scan(text, sentence, lex)
         attribution = _read_cue(scan, cue, Span(match.start(), match.end(), match.group(0)), result)
         if attribution is None:
             continue
