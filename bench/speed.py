@@ -1,7 +1,7 @@
 """Each pipeline's speed against the encoder alone, measured in one run.
 
     python bench/speed.py [--pairs 40] [--e5-pairs 20] [--articles 200] [--rounds 2]
-                          [--only compare|e5|ingest]
+                          [--only compare|e5|ingest|start] [--starts 10]
 
 The encoder is the only work crosswire cannot avoid; this prints how close each
 pipeline comes to it, on the same texts, in the same process (or, for ingest, in one
@@ -19,7 +19,11 @@ child process set up as `crosswire ingest` sets itself up), best of --rounds rou
 - ingest + link: --articles articles of bench/ingest.py's corpus (~600 words, en/fr/de)
   through crosswire.Corpus (ingest, then story linking), in articles/s, against the
   encoder alone on the same texts (each article's sentences and lead, in ingest's
-  batches and with its calls in flight).
+  batches and with its calls in flight);
+- start: the seed pair compared by the command line in a fresh process each time (--starts
+  runs, as the console script runs: `crosswire compare A B`), once with an empty cache
+  folder (a first run after installing) and then with it filled, and by the library in one
+  process, its second and later calls (the warm path).
 
 What loads once per process (encoders, language data) is loaded before the clock starts.
 The 1-minute load average is printed beside every figure: on a shared machine the ratios
@@ -44,7 +48,16 @@ from typing import Callable
 DATA = Path("../shared/data")
 FLOORS_FILE = Path(__file__).resolve().parent.parent / "tests" / "quality_floors.json"
 # Issue 16's acceptance targets, used when the quality gate's data file has no "speed" key.
-TARGETS = {"compare_vs_encoder": 0.80, "compare_many_vs_encoder": 0.85, "ingest_link_articles_per_s": 40.0}
+TARGETS = {
+    "compare_vs_encoder": 0.80,
+    "compare_many_vs_encoder": 0.85,
+    "ingest_link_articles_per_s": 40.0,
+    "cli_cold_s": 1.5,
+    "library_warm_s": 0.1,
+}
+SEEDS = DATA / "seeds"
+# What the `crosswire` console script runs (not a shell shim that may stand in front of it).
+CONSOLE_SCRIPT = "import sys; from crosswire.cli import main; sys.argv[0] = 'crosswire'; sys.exit(main())"
 
 
 def load() -> str:
@@ -73,6 +86,12 @@ def verdict(value: float, key: str, limits: dict[str, float]) -> str:
     if key not in limits:
         return ""
     return f"  ({'meets' if value >= limits[key] else 'BELOW'} {limits[key]:g})"
+
+
+def ceiling_verdict(seconds: float, key: str, limits: dict[str, float]) -> str:
+    if key not in limits:
+        return ""
+    return f"  ({'meets' if seconds <= limits[key] else 'ABOVE'} {limits[key]:g} s)"
 
 
 def read_pairs(path: Path, count: int, langs: tuple[str, str] | None) -> list[tuple[dict, dict]]:
@@ -220,6 +239,41 @@ def ingest_speed(articles: int, rounds: int) -> dict:
     }
 
 
+def start_speed(starts: int, limits: dict[str, float]) -> None:
+    """The seed pair: the CLI cold, a fresh process each run, and the library's warm calls."""
+    import statistics
+
+    pair = [str(SEEDS / "en_wagner_drones.txt"), str(SEEDS / "id_wagner_drones.txt")]
+    command = [sys.executable, "-c", CONSOLE_SCRIPT, "compare", *pair]
+
+    def cli_run(env: dict[str, str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        return time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "CROSSWIRE_CACHE": cache}
+        first = cli_run(env)  # fills the cache folder, as a user's first run does
+        cold = sorted(cli_run(env) for _ in range(starts))
+    median = statistics.median(cold)
+    print(f"start: the seed pair ({SEEDS}), `crosswire compare A B` in a fresh process, {starts} runs")
+    print(f"  first run (empty cache)   {first:6.2f} s   {load()}")
+    print(
+        f"  cold CLI, median          {median:6.2f} s   (fastest {cold[0]:.2f}, slowest {cold[-1]:.2f})"
+        f"{ceiling_verdict(median, 'cli_cold_s', limits)}   {load()}"
+    )
+    import crosswire
+
+    articles = [crosswire.read_path(path) for path in pair]
+    crosswire.compare(*articles)  # the first call loads the encoder and the language data
+    warm = sorted(best_of(1, lambda: crosswire.compare(*articles)) for _ in range(starts))
+    warm_median = statistics.median(warm)
+    print(
+        f"  library, later calls     {warm_median * 1000:6.0f} ms median (fastest {warm[0] * 1000:.0f})"
+        f"{ceiling_verdict(warm_median, 'library_warm_s', limits)}   {load()}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -233,7 +287,8 @@ def main() -> None:
     )
     parser.add_argument("--articles", type=int, default=200, help="ingest + link: corpus size (default 200)")
     parser.add_argument("--rounds", type=int, default=2, help="best of N rounds (default 2)")
-    parser.add_argument("--only", choices=["compare", "e5", "ingest"], help="one part only")
+    parser.add_argument("--starts", type=int, default=10, help="start: fresh CLI processes (default 10)")
+    parser.add_argument("--only", choices=["compare", "e5", "ingest", "start"], help="one part only")
     parser.add_argument("--ingest-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ingest_child:
@@ -251,6 +306,8 @@ def main() -> None:
     if args.only in (None, "e5"):
         uk_en = read_pairs(DATA / "rewrites/dev_multi.jsonl", args.e5_pairs, ("uk", "en"))
         pair_speed("e5-small pairs (uk->en of rewrites/dev_multi.jsonl)", uk_en, args.rounds, limits)
+    if args.only in (None, "start"):
+        start_speed(args.starts, {**TARGETS, **limits})
     if args.only in (None, "ingest"):
         child = subprocess.run(
             [
