@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rewrites_scoring import MEASURES, Counts, score_pair, summary  # noqa: E402
+from rewrites_scoring import MEASURES, Counts, misses, score_pair, summary  # noqa: E402
 
 DEFAULT_FILE = "../shared/data/rewrites/dev.jsonl"
 PAIR_MEASURES = ("link", "only_a", "only_b", "number", "name")
@@ -141,7 +141,10 @@ def run(
     profile: str | None = None,
     workers: int = 3,
     cache: VectorCache | None = None,
+    misses_of: str | None = None,
 ) -> tuple[dict, dict, dict[str, Counts]]:
+    """Compare and score every record; with `misses_of` (a measure), print the segments it
+    missed or wrongly found to standard error."""
     import crosswire
     from crosswire import encode
 
@@ -173,6 +176,8 @@ def run(
             counts = score_pair(record, result.to_dict())
             total += counts
             by_pair[language_pair(record)] = by_pair.get(language_pair(record), Counts()) + counts
+            for line in misses(record, result.to_dict(), misses_of) if misses_of else ():
+                print(line, file=sys.stderr)
     else:
         results = crosswire.compare_many(
             ((r["a"]["text"], r["b"]["text"]) for r in records), encoder=encoder_name, workers=workers
@@ -181,6 +186,8 @@ def run(
             counts = score_pair(record, result.to_dict())
             total += counts
             by_pair[language_pair(record)] = by_pair.get(language_pair(record), Counts()) + counts
+            for line in misses(record, result.to_dict(), misses_of) if misses_of else ():
+                print(line, file=sys.stderr)
     elapsed, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     if profiler:
         profiler.dump_stats(profile)
@@ -278,13 +285,19 @@ def main(argv: list[str] | None = None) -> int:
         help="threads in crosswire.compare_many (default 3; results do not depend on it)",
     )
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile (CPU time) of the timed comparisons to FILE")
+    ap.add_argument(
+        "--misses",
+        choices=["number", "name", "only_a", "only_b"],
+        help="print to standard error each gold segment of this measure missed (FN) or wrongly found (FP), "
+        "with both texts and what was linked there",
+    )
     args = ap.parse_args(argv)
 
     cache = VectorCache(args.cache) if args.cache else None
     rows, reports = [], []
     for path in args.file or [DEFAULT_FILE]:
         records = load_records(path, args.limit, args.per_pair)
-        result, timing, by_pair = run(records, args.encoder, args.profile, args.workers, cache)
+        result, timing, by_pair = run(records, args.encoder, args.profile, args.workers, cache, args.misses)
         if cache is not None:
             cache.save()
         pairs = {p: summary(c) for p, c in by_pair.items()}

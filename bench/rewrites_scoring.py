@@ -157,6 +157,50 @@ def score_pair(record: Mapping, comparison: Mapping) -> Counts:
     return counts
 
 
+def misses(record: Mapping, comparison: Mapping, kind: str) -> list[str]:
+    """The gold segments of `kind` (number, name, only_a, only_b) that `score_pair` counts as
+    missed (FN) or wrongly found (FP), each with both texts and what crosswire linked there:
+    where to look when a figure is low."""
+    gold = gold_sets(record)
+    map_a = map_to_segments(comparison["a"]["sentences"], record["a"]["segments"])
+    map_b = map_to_segments(comparison["b"]["sentences"], record["b"]["segments"])
+    found: dict[str, list[str]] = {}  # segment id -> what the comparison says of it
+    if kind in ("only_a", "only_b"):
+        mapping = map_a if kind == "only_a" else map_b
+        for i in comparison.get(kind, []):
+            if i in mapping:
+                found.setdefault(mapping[i], []).append(kind)
+    links: dict[str, list[str]] = {}
+    for link in comparison["links"]:
+        ids_a = {map_a[i] for i in link["a"] if i in map_a}
+        ids_b = {map_b[j] for j in link["b"] if j in map_b}
+        changes = [
+            f"{d['a']['text'] if d.get('a') else ''} -> {d['b']['text'] if d.get('b') else ''}"
+            for d in link.get("differences", [])
+            if d["kind"] == kind and link.get("status") == "changed"
+        ]
+        for x in ids_a & ids_b:
+            links.setdefault(x, []).append(f"{link.get('status')} {link.get('score')}")
+            if changes:
+                found.setdefault(x, []).extend(changes)
+    wanted = gold.get(kind, set())
+    excused = gold.get({"number": "name", "name": "number"}.get(kind, ""), set())
+    labels = {label.get("a_seg") or label.get("b_seg"): label for label in record["labels"]}
+    out = []
+    for verdict, ids in (("FN", wanted - found.keys()), ("FP", found.keys() - wanted - excused)):
+        for seg in sorted(ids):
+            label = labels.get(seg, {})
+            gold_change = f" gold {label['was']!r} -> {label['now']!r}" if "was" in label else ""
+            out.append(
+                f"{verdict} {record['id']} segment {seg}{gold_change}; found {found.get(seg, [])}; links {links.get(seg)}"
+            )
+            for side in ("a", "b"):
+                if seg in record[side]["segments"]:
+                    start, end = record[side]["segments"][seg]
+                    out.append(f"   {side.upper()}: {record[side]['text'][start:end][:300]}")
+    return out
+
+
 def summary(counts: Counts) -> dict:
     """Precision / recall / F1 per measure, false-change rate and macro-F1."""
     out: dict[str, Any] = {}
