@@ -41,3 +41,19 @@ def test_another_time_is_a_number_change():
     english = "The crash happened in Deptford at about 10:15 BST, police said."
     croatian = "Sudar se dogodio u Deptfordu oko 11.15 h, priopćila je policija."
     assert _number_changes(english, "en", croatian, "hr") != []
+
+
+def test_a_number_written_in_words_on_one_side_is_no_leftover():
+    # WMT22 en->zh: "three methods" / "3 种方法" beside "COVID-19" / "新型冠状病毒" read as 19 -> 3.
+    english = "The agency uses three methods to detect COVID-19 variants, officials said."
+    chinese = "官员说，该机构使用 3 种方法来检测新型冠状病毒的变异株。"
+    assert _number_changes(english, "en", chinese, "zh") == []
+
+
+def test_a_bengali_number_word_in_either_unicode_spelling():
+    # FLORES hi->bn writes "six" as "ছয়" with U+09DF (precomposed), num2words with U+09AF U+09BC.
+    from crosswire.text.numbers import worded_value
+
+    assert worded_value("ছ\u09df", "bn") == worded_value("ছ\u09af\u09bc", "bn") == 6
+    assert worded_value("three", "en") == 3 and worded_value("Trois", "fr") == 3
+    assert worded_value("three", "xx") is None

@@ -38,7 +38,7 @@ from .text.names import (
     stop_words,
     territory_name,
 )
-from .text.numbers import Number, same_number
+from .text.numbers import Number, same_number, worded_value
 from .text.units import converted, unit_after
 
 
@@ -125,6 +125,9 @@ def _number_differences(
         else:
             unmatched_a.append(n)
     unmatched_a, open_b = _without_same_times(unmatched_a, text_a, open_b, text_b)
+    # A number one side writes in words ("three methods" / "3 种方法") is no leftover.
+    unmatched_a = [n for n in unmatched_a if n.value not in _worded(b)]
+    open_b = [n for n in open_b if n.value not in _worded(a)]
     left_a, left_b = _with_glued_digits(unmatched_a, open_b, a, b)
     differences = []
     for na, nb in _pair(left_a, left_b, key=lambda n: n.percent):
@@ -134,6 +137,11 @@ def _number_differences(
             continue  # one measurement in two units ("20 feet" / "6 metara")
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
     return differences
+
+
+def _worded(facts: SentenceFacts) -> set[int]:
+    """The values of the number words of a sentence ("three", "ছয়")."""
+    return {value for w in facts.words if (value := worded_value(w.text, facts.lang)) is not None}
 
 
 _CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})")

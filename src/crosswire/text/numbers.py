@@ -378,6 +378,34 @@ def _scale(tail: str, before: str) -> int:
     return _SCALE_BEFORE.get(word.group(1).lower(), 1) if word else 1
 
 
+# Numbers that news writes out in words ("three methods", Bengali "ছয় জুলাই"): up to twenty,
+# the tens, a hundred and a thousand.
+_WORDED_VALUES = (*range(1, 21), *range(30, 100, 10), 100, 1000)
+
+
+@functools.lru_cache(maxsize=64)
+def number_words(lang: str) -> dict[str, int]:
+    """Number words of `lang` (num2words, ~50 languages; NFC, as `worded_value` reads words)
+    -> value, one word each and two letters or more ("un", "drei", "তিন"): a single Han
+    character is part of too many words."""
+    from num2words import num2words  # imported here: it loads its ~50 languages' modules
+
+    out: dict[str, int] = {}
+    for value in _WORDED_VALUES:
+        try:
+            word = unicodedata.normalize("NFC", num2words(value, lang=lang).casefold())
+        except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
+            return out
+        if " " not in word and "-" not in word and len(word) >= 2:
+            out.setdefault(word, value)
+    return out
+
+
+def worded_value(word: str, lang: str) -> int | None:
+    """The value of a number word ("three", Bengali "ছয়" in either of Unicode's spellings)."""
+    return number_words(lang).get(unicodedata.normalize("NFC", word.casefold()))
+
+
 def same_number(a: Number, b: Number) -> bool:
     """Equal as written, or equal once scale words are applied ("1.9 billion" = "1 900 millions")."""
     return a.value == b.value or (a.scale != b.scale and a.value * a.scale == b.value * b.scale)
