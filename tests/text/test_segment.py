@@ -97,6 +97,16 @@ def test_a_space_between_han_characters_is_a_flattened_line_end():
     assert_well_formed(text, *segment(text, "zh"))
 
 
+def test_closing_quotes_left_alone_join_the_sentence_before_them():
+    # FLORES bn: sentencex left '""' of a tripled closing quote as a sentence of its own,
+    # shown as only in one article.
+    text = '"""মন্ত্রণালয় বলেছে """"খুবই আফসোসযোগ্য"""" বলে উত্তর দিয়েছে।"""\n\nপরের বাক্য।'
+    sentences, _ = segment(text, "bn")
+    assert [s.text for s in sentences if not any(c.isalnum() for c in s.text)] == []
+    assert sentences[0].text.endswith('দিয়েছে।"""')
+    assert_well_formed(text, *segment(text, "bn"))
+
+
 def test_a_decimal_mark_between_digits_of_any_script_ends_no_sentence():
     # sentencex splits Bengali "৩.৭" (3.7); FLORES hi->bn reported 3.7 / 3 as a changed number.
     text = "ইজমির হলো প্রায় ৩.৭ মিলিয়ন জনসংখ্যার শহর। পরের বাক্য।"

@@ -319,6 +319,22 @@ def segment(text: str, lang: str) -> tuple[list[Sentence], list[Skipped]]:
         if reason:
             skipped.append(Skipped(start, end, text[start:end], reason))
             continue
-        for s, e in _split_hidden(text, _split_block(text, start, end, lang, abbrevs), lang, abbrevs):
+        spans = _split_hidden(text, _split_block(text, start, end, lang, abbrevs), lang, abbrevs)
+        for s, e in _with_wordless_joined(text, spans):
             sentences.append(Sentence(len(sentences), s, e, text[s:e]))
     return sentences, skipped
+
+
+_WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}]")
+
+
+def _with_wordless_joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with no letter or digit (closing quotes left alone: '""', FLORES's '\"\"\" \"\"\"')
+    joined to the sentence before them: there is nothing in them to compare."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and not _WORD_CHARACTER.search(text, s, e):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
