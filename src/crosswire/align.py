@@ -38,7 +38,7 @@ from typing import Any, Callable, Container, Iterator, Mapping, Sequence
 import numpy as np
 
 from .encode import Calibration
-from .robust import MAD_TO_SD
+from .robust import standout
 from .text.names import is_common_word, stop_words
 
 MAX_ANCHORS = 3  # shared anchors that add to a pair's score
@@ -143,9 +143,7 @@ def calibrate(cosine: np.ndarray, fallback: Calibration) -> Calibration:
     def at(z: float) -> float:
         return centre + z * spread
 
-    # A prediction bound for one more null score, from the n measured (Student's t with n-1
-    # degrees of freedom: a handful of null scores say little about their tail).
-    z_confident = _t_quantile(1 - CONFIDENCE_ALPHA / sum(cosine.shape), null.size - 1) * (1 + 1 / null.size) ** 0.5
+    z_confident = _z_confident(cosine, null.size)
     return Calibration(
         link_min=at(Z_LINK),
         link_sure=at(Z_SURE),
@@ -242,10 +240,15 @@ def _stands_out(cosine: np.ndarray, a: list[int], b: list[int], calibration: Cal
     others = np.concatenate([np.delete(cosine[i], j), np.delete(cosine[:, j], i)])
     if others.size < MIN_LOCAL_SCORES:
         return False
-    centre = float(np.median(others))
-    spread = max(float(np.median(np.abs(others - centre))) * MAD_TO_SD, 1e-3)
-    z = _t_quantile(1 - CONFIDENCE_ALPHA / sum(cosine.shape), others.size - 1) * (1 + 1 / others.size) ** 0.5
-    return bool(float(cosine[i, j]) >= centre + z * spread)
+    return standout(float(cosine[i, j]), others, min_spread=1e-3) >= _z_confident(cosine, others.size)
+
+
+def _z_confident(cosine: np.ndarray, null_size: int) -> float:
+    """How far a link must stand out from `null_size` null scores to be confident: a
+    prediction bound for one more null score (Student's t with null_size-1 degrees of freedom:
+    a handful of null scores say little about their tail), at CONFIDENCE_ALPHA over the
+    comparison's n + m tests."""
+    return _t_quantile(1 - CONFIDENCE_ALPHA / sum(cosine.shape), null_size - 1) * float((1 + 1 / null_size) ** 0.5)
 
 
 def _fill_gaps(

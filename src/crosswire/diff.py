@@ -126,8 +126,9 @@ def _number_differences(
             unmatched_a.append(n)
     unmatched_a, open_b = _without_same_times(unmatched_a, text_a, open_b, text_b)
     # A number one side writes in words ("three methods" / "3 种方法") is no leftover.
-    unmatched_a = [n for n in unmatched_a if n.value not in _worded(b)]
-    open_b = [n for n in open_b if n.value not in _worded(a)]
+    worded_a, worded_b = _worded(a), _worded(b)
+    unmatched_a = [n for n in unmatched_a if n.value not in worded_b]
+    open_b = [n for n in open_b if n.value not in worded_a]
     left_a, left_b = _with_glued_digits(unmatched_a, open_b, a, b)
     differences = []
     for na, nb in _pair(left_a, left_b, key=lambda n: n.percent):

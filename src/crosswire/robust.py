@@ -18,3 +18,11 @@ def robust_z(scores: np.ndarray, columns: np.ndarray | None = None, min_spread: 
     median = np.median(part, axis=1, keepdims=True)
     spread = np.median(np.abs(part - median), axis=1, keepdims=True) * MAD_TO_SD
     return (scores - median) / np.maximum(spread, min_spread)
+
+
+def standout(score: float, others: np.ndarray, min_spread: float) -> float:
+    """How many robust deviations `score` stands above `others` (their median and MAD); a
+    spread under `min_spread` counts as `min_spread`."""
+    median = float(np.median(others))
+    spread = max(float(np.median(np.abs(others - median))) * MAD_TO_SD, min_spread)
+    return (score - median) / spread

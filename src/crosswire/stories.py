@@ -106,7 +106,7 @@ import onnxruntime  # noqa: F401, I001
 from usearch.index import Index
 
 from .encode import DEFAULT_ENCODER, auto_encoder_name
-from .robust import MAD_TO_SD, robust_z
+from .robust import robust_z, standout
 from .similarity import ArticleProfile, lead_weights
 from .text.dates import parse_iso
 
@@ -555,9 +555,7 @@ class StoryLinker:
             if (len(found) < MIN_LINKED_SENTENCES and not alone_enough) or share < self.config.min_shared:
                 continue
             if with_margin:
-                median = np.median(others)
-                spread = max(float(np.median(np.abs(others - median))) * MAD_TO_SD, 1e-6)
-                strength = float((scores[index] - median) / spread)
+                strength = standout(float(scores[index]), others, min_spread=1e-6)
                 joined = strength >= self.config.min_member_standout
             else:
                 # Stouffer's combination of the sentences' standouts (the rest count as 0):

@@ -54,12 +54,12 @@ _STOP_BEFORE_CAPITAL = regex.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\
 # a full stop after a word of such a script and before another such word ends a sentence, as
 # sentencex finds it outside quotations but not inside an unclosed one (FLORES Hindi: “हू ने कहा,
 # ... करेंगे. लेकिन ..." ran four sentences into one).
+_STOP_BETWEEN_UNCASED = regex.compile(r"(?<=[\p{Lo}\p{Mn}\p{Mc}][.!?…])[\"”»']?\s+(?=[\"“«]?\s?\p{Lo})")
 # Han and kana are written without spaces: a space between two of their characters is where a
 # line ended, a flattened headline running into the first sentence ("...计划近乎流产 周日，利比亚...").
 _SPACE_BETWEEN_HAN = regex.compile(
     r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}])[ \u3000]+(?=[\p{Han}\p{Hiragana}\p{Katakana}])"
 )
-_STOP_BETWEEN_UNCASED = regex.compile(r"(?<=[\p{Lo}\p{Mn}\p{Mc}][.!?…])[\"”»']?\s+(?=[\"“«]?\s?\p{Lo})")
 # Sentence ends of any script that sentencex may not know for the language it is given
 # (Khmer "។", a Hindi quote in an Urdu article): Unicode's Sentence_Terminal characters other
 # than ASCII ones (abbreviations and names end in "." and "!": "Yahoo!"), and the Tibetan shad,

@@ -49,9 +49,11 @@ _SIZES: dict[str, tuple[str, Decimal]] = {
     "volume-gallon-imperial": ("volume", Decimal("4.54609")),
 }
 # Temperatures convert with an offset: kelvin = value * size + offset.
+_CELSIUS_ZERO = Decimal("273.15")  # kelvin
+_FAHRENHEIT_DEGREE = Decimal(5) / Decimal(9)  # kelvin; 32 °F is 0 °C
 _TEMPERATURES = {
-    "temperature-celsius": (Decimal(1), Decimal("273.15")),
-    "temperature-fahrenheit": (Decimal(5) / Decimal(9), Decimal("255.3722222222222222222222222")),
+    "temperature-celsius": (Decimal(1), _CELSIUS_ZERO),
+    "temperature-fahrenheit": (_FAHRENHEIT_DEGREE, _CELSIUS_ZERO - 32 * _FAHRENHEIT_DEGREE),
 }
 # A converted measurement is rounded ("20 feet" -> "6 metres", 6.096) or approximate ("about
 # 30 miles (50 km)", 48.3): within this share of each other, two measurements are one.
