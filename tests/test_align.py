@@ -15,7 +15,8 @@ def _align(vectors_a, vectors_b):
     a, b = np.stack(vectors_a), np.stack(vectors_b)
     bonus = np.zeros((len(a), len(b)), dtype=np.float32)
     no_joins = lambda pairs: [0.0 for _ in pairs]  # noqa: E731
-    return [(g.a, g.b) for g in align(a, b, bonus, USE_CALIBRATION, no_joins, lambda i, j: False)]
+    no_spelling = np.zeros((len(a), len(b)), dtype=np.float32)
+    return [(g.a, g.b) for g in align(a, b, bonus, USE_CALIBRATION, no_joins, lambda i, j: False, no_spelling)]
 
 
 # Three sentences that match well, and a loose pair (cosine 0.35, below link_min).

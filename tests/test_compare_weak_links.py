@@ -94,8 +94,8 @@ def test_a_language_no_encoder_knows_is_named_not_guessed():
 def test_a_link_standing_out_from_its_own_sentences_is_confident_though_the_topic_scores_high():
     """e5-small scores sentences of one topic nearly as high as translations: the comparison's
     null scores get a tail as high as the links, while each translation still stands out from
-    the other scores of its two sentences (`_stands_out`)."""
-    from crosswire.align import _stands_out
+    the other scores of its two sentences (`_Evidence.stands_out`)."""
+    from crosswire.align import _Evidence
 
     rng = np.random.default_rng(3)
     cosine = rng.normal(0.80, 0.01, (8, 8))
@@ -103,5 +103,48 @@ def test_a_link_standing_out_from_its_own_sentences_is_confident_though_the_topi
     cosine[:4, 4:] = 0.88 + rng.normal(0, 0.005, (4, 4))  # half of A resembles half of B
     calibration = calibrate(cosine, USE_CALIBRATION)
     assert calibration.confident_min > 0.89
-    assert all(_stands_out(cosine, [i], [i], calibration) for i in range(8))
-    assert not _stands_out(cosine, [0], [5], calibration)  # a topical pair, not a translation
+    evidence = _Evidence(cosine, np.zeros_like(cosine), calibration)  # no spelling to go on
+    assert all(evidence.stands_out([i], [i]) for i in range(8))
+    assert not evidence.stands_out([0], [5])  # a topical pair, not a translation
+
+
+def test_spelling_backs_a_link_the_encoder_scores_weakly():
+    """Where the encoder knows a language poorly, a translation does not stand out by its cosine
+    alone; written alike (related languages, shared names and numbers) it does, by the two
+    witnesses together."""
+    from crosswire.align import align, surface_similarity
+
+    spanish = [
+        "El gobierno anunció nuevas medidas económicas el martes.",
+        "La inflación subió un 3,2 por ciento en octubre.",
+        "Los sindicatos convocaron una huelga general para diciembre.",
+        "El ministro de Hacienda defendió el presupuesto en el parlamento.",
+        "Las exportaciones de vino cayeron por segundo año consecutivo.",
+        "La oposición pidió la dimisión del presidente del banco central.",
+    ]
+    portuguese = [
+        "O governo anunciou novas medidas económicas na terça-feira.",
+        "A inflação subiu 3,2 por cento em outubro.",
+        "Os sindicatos convocaram uma greve geral para dezembro.",
+        "O ministro da Fazenda defendeu o orçamento no parlamento.",
+        "As exportações de vinho caíram pelo segundo ano consecutivo.",
+        "A oposição pediu a demissão do presidente do banco central.",
+    ]
+    surface = surface_similarity(spanish, portuguese)
+    assert np.diag(surface).min() > surface[~np.eye(6, dtype=bool)].max()
+    # An encoder that knows neither language well: each translation ranks first, by little.
+    rng = np.random.default_rng(7)
+    cosine = 0.86 + rng.normal(0, 0.015, (6, 6)) + np.eye(6) * 0.035
+    assert (cosine.argmax(axis=1) == np.arange(6)).all()
+    calibration = calibrate(cosine, USE_CALIBRATION)
+
+    def links(spelling):
+        # A's vectors are the unit vectors, B's the columns of `cosine`: their cosines are `cosine`.
+        no_joins, no_conflicts = lambda pairs: [0.0] * len(pairs), lambda i, j: False  # noqa: E731
+        groups = align(np.eye(6), cosine.T, np.zeros((6, 6)), calibration, no_joins, no_conflicts, spelling)
+        return {(g.a, g.b): g.confident for g in groups}
+
+    alone, together = links(np.zeros((6, 6))), links(surface)
+    assert set(alone) == set(together) == {((i,), (i,)) for i in range(6)}
+    assert not all(alone.values())
+    assert all(together.values())

@@ -90,6 +90,7 @@ def _align(
     encoding = pool.submit(cache.get, texts_a + texts_b) if pool is not None else None
     facts_a, facts_b = sentence_facts(doc_a, memos[0]), sentence_facts(doc_b, memos[1])
     shared = align_mod.shared_anchors([anchors(f) for f in facts_a], [anchors(f) for f in facts_b])
+    surface = align_mod.surface_similarity(texts_a, texts_b)
     if meanwhile is not None:
         meanwhile()
     vectors = encoding.result() if encoding is not None else cache.get(texts_a + texts_b)
@@ -117,6 +118,7 @@ def _align(
         calibration,
         joined_similarities,
         lambda i, j: names_conflict(facts_a[i], facts_b[j]),
+        surface,
     )
     return facts_a, facts_b, groups, calibration
 
