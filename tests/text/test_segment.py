@@ -87,6 +87,20 @@ def test_a_full_stop_between_words_of_an_uncased_script_ends_a_sentence_inside_a
     assert_well_formed(text, *segment(text, "hi"))
 
 
+def test_a_script_written_without_capitals_splits_at_full_stops():
+    # Georgian's Mkhedruli letters are lower case in Unicode: no sentence starts with a capital,
+    # and a lower-case start does not make a sentence continue the one before it.
+    text = "ბაღში ბევრი წითელი ყვავილებია. დედაშენი ძალიან ლამაზია! წიგნი მაგიდაზე არის."
+    assert [s.text for s in segment(text, "ka")[0]] == [
+        "ბაღში ბევრი წითელი ყვავილებია.",
+        "დედაშენი ძალიან ლამაზია!",
+        "წიგნი მაგიდაზე არის.",
+    ]
+    # The same holds for a Latin text written all in lower case, and not where capitals are used.
+    assert len(segment("sorry i did not write back. i was cooking dinner.", "en")[0]) == 2
+    assert len(segment("Sorry I did not write back. i was cooking dinner.", "en")[0]) == 1
+
+
 def test_a_space_between_han_characters_is_a_flattened_line_end():
     # WMT22 en->zh: the headline ran into the first sentence, joined by a space.
     text = "利比亚：12 月 24 日选举总统的计划近乎流产 周日，利比亚举行首次总统选举的可能性似乎接近破灭。"

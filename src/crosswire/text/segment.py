@@ -39,11 +39,12 @@ import regex
 from sentencex import segment as sentencex_segment
 
 from ..model import Sentence, Skipped
-from .names import NOUNS_CAPITALISED, stop_words
+from .names import NOUNS_CAPITALISED, script_of, stop_words
 
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*\s*$")
-# Any cased script: Ukrainian "і", "є", Armenian and Georgian Mtavruli included.
-_STARTS_LOWER = regex.compile(r"^\s*\p{Ll}")
+# Any cased script: Ukrainian "і", "є", Armenian included (see `_cased_scripts`).
+_STARTS_LOWER = regex.compile(r"^\s*(\p{Ll})")
+_CAPITAL = regex.compile(r"[\p{Lu}\p{Lt}]")
 _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
 _DATELINE = re.compile(
@@ -55,6 +56,10 @@ _STOP_BEFORE_CAPITAL = regex.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«]?\
 # sentencex finds it outside quotations but not inside an unclosed one (FLORES Hindi: “हू ने कहा,
 # ... करेंगे. लेकिन ..." ran four sentences into one).
 _STOP_BETWEEN_UNCASED = regex.compile(r"(?<=[\p{Lo}\p{Mn}\p{Mc}][.!?…])[\"”»']?\s+(?=[\"“«]?\s?\p{Lo})")
+# The same between lower-case letters of a script that the text writes without capitals:
+# Georgian's Mkhedruli letters are lower case in Unicode (its Mtavruli capitals are kept for
+# all-capital headings), so a sentence never starts with a capital there.
+_STOP_BETWEEN_LOWER = regex.compile(r"(?<=(\p{Ll})[.!?…])[\"”»']?\s+(?=[\"“«]?\s?(\p{Ll}))")
 # Han and kana are written without spaces: a space between two of their characters is where a
 # line ended, a flattened headline running into the first sentence ("...计划近乎流产 周日，利比亚...").
 _SPACE_BETWEEN_HAN = regex.compile(
@@ -147,7 +152,18 @@ def boilerplate_reason(line: str) -> str | None:
     return None
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
+def _cased_scripts(text: str) -> frozenset[str]:
+    """The scripts that `text` writes a capital letter of: in the others, no sentence is told
+    by its capital, and a lower-case letter does not continue a sentence."""
+    return frozenset(script_of(c) for c in set(_CAPITAL.findall(text)))
+
+
+def _starts_lower(piece: str, cased: frozenset[str]) -> bool:
+    match = _STARTS_LOWER.match(piece)
+    return match is not None and script_of(match.group(1)) in cased
+
+
+def _blocks(text: str, cased: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of logical lines, re-joining hard-wrapped sentences."""
     blocks: list[list[int]] = []
     pos = 0
@@ -157,7 +173,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         content = text[start:end]
         if not content.strip():
             continue
-        if blocks and _STARTS_LOWER.match(content) and not _SENTENCE_END.search(text[blocks[-1][0] : blocks[-1][1]]):
+        if blocks and _starts_lower(content, cased) and not _SENTENCE_END.search(text[blocks[-1][0] : blocks[-1][1]]):
             blocks[-1][1] = end
         else:
             blocks.append([start, end])
@@ -246,7 +262,9 @@ def _inside_numeral(block: str, previous_end: int, found: int) -> bool:
     )
 
 
-def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
+def _split_block(
+    text: str, start: int, end: int, lang: str, abbrevs: frozenset[str], cased: frozenset[str]
+) -> list[tuple[int, int]]:
     block = text[start:end]
     spans: list[list[int]] = []
     cursor = 0
@@ -268,7 +286,7 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
                 and not _acronym_ends_sentence(previous, block[found:piece_end], lang)
             )
             or _ends_with_ordinal(previous, lang)
-            or _STARTS_LOWER.match(block[found:piece_end])
+            or _starts_lower(block[found:piece_end], cased)
             or _inside_numeral(block, spans[-1][1], found)
         ):
             spans[-1][1] = piece_end
@@ -277,13 +295,22 @@ def _split_block(text: str, start: int, end: int, lang: str, abbrevs: frozenset[
     return [(start + s, start + e) for s, e in spans]
 
 
-def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: frozenset[str]) -> list[int]:
+def _hidden_boundaries(
+    text: str, start: int, end: int, lang: str, abbrevs: frozenset[str], cased: frozenset[str]
+) -> list[int]:
     """Offsets inside text[start:end] where a sentence starts that sentencex missed."""
     cuts = [m.end() for m in _DATELINE.finditer(text, start, end)]
     cuts += [m.end() for m in _SCRIPT_SENTENCE_END.finditer(text, start, end)]
     cuts += [m.end() for m in _SPACE_BETWEEN_HAN.finditer(text, start, end)]
+    between_uncased_lower = (
+        m
+        for m in _STOP_BETWEEN_LOWER.finditer(text, start, end)
+        if script_of(m.group(1)) not in cased and script_of(m.group(2)) not in cased
+    )
     for match in itertools.chain(
-        _STOP_BEFORE_CAPITAL.finditer(text, start, end), _STOP_BETWEEN_UNCASED.finditer(text, start, end)
+        _STOP_BEFORE_CAPITAL.finditer(text, start, end),
+        _STOP_BETWEEN_UNCASED.finditer(text, start, end),
+        between_uncased_lower,
     ):
         before = text[start : match.start()].rstrip("\"”»'")
         if not _ends_with_abbreviation(before, abbrevs) and not _ends_with_ordinal(before, lang):
@@ -299,10 +326,12 @@ def _hidden_boundaries(text: str, start: int, end: int, lang: str, abbrevs: froz
     return sorted(c for c in set(cuts) if start < c < end)
 
 
-def _split_hidden(text: str, spans: list[tuple[int, int]], lang: str, abbrevs: frozenset[str]) -> list[tuple[int, int]]:
+def _split_hidden(
+    text: str, spans: list[tuple[int, int]], lang: str, abbrevs: frozenset[str], cased: frozenset[str]
+) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
-        for cut in _hidden_boundaries(text, start, end, lang, abbrevs):
+        for cut in _hidden_boundaries(text, start, end, lang, abbrevs, cased):
             out.append((start, len(text[:cut].rstrip())))
             start = cut
         out.append((start, end))
@@ -312,14 +341,15 @@ def _split_hidden(text: str, spans: list[tuple[int, int]], lang: str, abbrevs: f
 def segment(text: str, lang: str) -> tuple[list[Sentence], list[Skipped]]:
     """Split `text` into sentences; boilerplate lines come back as skipped."""
     abbrevs = abbreviations(lang)
+    cased = _cased_scripts(text)
     sentences: list[Sentence] = []
     skipped: list[Skipped] = []
-    for start, end in _blocks(text):
+    for start, end in _blocks(text, cased):
         reason = boilerplate_reason(text[start:end])
         if reason:
             skipped.append(Skipped(start, end, text[start:end], reason))
             continue
-        spans = _split_hidden(text, _split_block(text, start, end, lang, abbrevs), lang, abbrevs)
+        spans = _split_hidden(text, _split_block(text, start, end, lang, abbrevs, cased), lang, abbrevs, cased)
         for s, e in _with_wordless_joined(text, spans):
             sentences.append(Sentence(len(sentences), s, e, text[s:e]))
     return sentences, skipped
