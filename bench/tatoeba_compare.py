@@ -14,8 +14,9 @@ lives nearby." / "I live nearby."), so this is harder than news.
 Scored by character spans, so a sentence split differently from the lines still counts:
 - link recall: gold line pairs covered by a link; precision: links that cover a gold pair;
 - only-A / only-B recall: the gold line is in no link;
-- false change: confident links that cover only gold pairs (translations) and report a
-  difference, over confident links that cover only gold pairs.
+- false change: links that cover only gold pairs (translations) with the status `changed`
+  (a `name_variant` alone leaves a link `same`, as ../shared/tools/score_rewrites.py reads
+  it), over confident links that cover only gold pairs.
 Also prints the encoder `auto` chose and the share of links that are confident. Prints one
 row per language; writes nothing.
 """
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                 c["confident"] += link.confident
                 if link.confident and covered and all((x, x) in gold for x in lines_a) and lines_a == lines_b:
                     c["clean"] += 1
-                    c["changed"] += bool(link.differences)
+                    c["changed"] += link.status == "changed"
             c["gold"] += len(gold)
             c["gold_found"] += len(found)
             c["only_a"] += dropped not in linked_a

@@ -6,6 +6,7 @@ from crosswire.text.names import (
     cross_script_variant,
     find_names,
     is_common_word,
+    is_inflection,
     is_rare_word,
     korean_stem,
     name_key,
@@ -401,3 +402,17 @@ def test_a_number_with_a_prefix_glued_to_it_is_not_a_name():
     names = find_names(_article_words(sentences, "zu"), "zu")
     assert "Ngo2624" not in [w.text for w in names[0]]
     assert {"A320", "Mavix2"} <= {w.text for w in names[1]}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("china", "chine", True),
+        ("tom", "tominak", True),  # Hungarian dative, on the whole name
+        ("tom", "tomille", True),  # Finnish allative
+        ("tom", "tomlinson", False),  # another name, not an ending
+        ("tominak", "tomille", False),  # two endings of three letters or more
+    ],
+)
+def test_an_ending_added_to_a_whole_name_is_an_inflection(a, b, same):
+    assert is_inflection(a, b) is same

@@ -581,14 +581,24 @@ def is_caseless(word: Word) -> bool:
 
 
 def is_inflection(a: str, b: str) -> bool:
-    """Keys that differ only in a short alphabetic ending ("chine"/"china", "prigozhin"/"prigozhina")."""
+    """Keys that differ only in a short alphabetic ending ("chine"/"china", "prigozhin"/"prigozhina"),
+    or where one is the other plus a longer one: the case endings of agglutinative languages
+    ("tom" / Hungarian "tominak", Finnish "tomille")."""
     prefix = 0
     for x, y in zip(a, b):
         if x != y:
             break
         prefix += 1
     rest_a, rest_b = a[prefix:], b[prefix:]
-    return prefix >= 3 and len(rest_a) <= 2 and len(rest_b) <= 2 and (rest_a + rest_b).isalpha()
+    if prefix < 3 or not (rest_a + rest_b).isalpha():
+        return False
+    if not rest_a or not rest_b:
+        return len(rest_a + rest_b) <= MAX_ADDED_ENDING
+    return len(rest_a) <= MAX_ENDING and len(rest_b) <= MAX_ENDING
+
+
+MAX_ENDING = 2
+MAX_ADDED_ENDING = 4
 
 
 def same_stem(a: str, b: str) -> bool:
