@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from rich.console import Console
 
 import crosswire
+from crosswire.read import read_string
 from crosswire.align import calibrate
 from crosswire.encode import E5SmallEncoder, USE_CALIBRATION, auto_encoder_name, unsupported_languages
 from crosswire.render.html import render_html
@@ -79,6 +80,9 @@ def test_a_language_no_encoder_knows_is_named_not_guessed():
     assert unsupported_languages("use-m", "en", "qq") == ("qq",)
     assert auto_encoder_name("en", "fr") == "use-m"
     assert auto_encoder_name("en", "hi") == "e5-small"  # measured: USE-m finds 1% of Hindi translations
+    # The table says "tl" (ISO 639-1); an article in Tagalog carries CLDR's code, "fil".
+    tagalog = read_string("Hindi ko alam kung ano ang gagawin ko.", lang="tl").lang
+    assert tagalog == "fil" and unsupported_languages("e5-small", tagalog, "en") == ()
     with open("../shared/data/rewrites/dev_multi.jsonl", encoding="utf-8") as fh:
         record = next(r for r in map(json.loads, fh) if r["a"]["lang"] == "zu")
     cmp = crosswire.compare(record["a"]["text"], record["b"]["text"], lang_a="zu", lang_b="xh")

@@ -271,7 +271,12 @@ def known_languages(encoder_name: str) -> frozenset[str]:
     measured = entry["measured"]
     # English is the side every Tatoeba pair is measured against.
     good = {lang for lang, accuracy in measured.items() if accuracy >= KNOWN_MIN_ACCURACY} | {"en"}
-    return frozenset(good | {lang for lang in entry["trained_on"] if lang not in measured})
+    known = good | {lang for lang in entry["trained_on"] if lang not in measured}
+    # The table names languages by ISO 639-1 and the models' papers; articles carry CLDR's
+    # canonical code, which differs for a few ("tl" is "fil": Tagalog read as unknown).
+    from .text.lang import canonical_language
+
+    return frozenset(known | {canonical_language(lang) or lang for lang in known})
 
 
 def unsupported_languages(encoder_name: str, lang_a: str, lang_b: str) -> tuple[str, ...]:

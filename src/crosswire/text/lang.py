@@ -146,7 +146,7 @@ def detect_language(text: str, source: str = "<string>") -> str:
         raise _unidentified(source, "the text does not look like any natural language")
     if confidence < MIN_CONFIDENCE:
         raise _unidentified(source, f"best guess '{best}' is only {confidence:.0%} likely")
-    canonical = _canonical(best)
+    canonical = canonical_language(best)
     if canonical is None:
         raise _unidentified(source, f"it looks like '{best}', which crosswire does not support")
     return canonical
@@ -157,7 +157,9 @@ def guess_language(text: str) -> str:
     callers that must read every text (a similarity score for a headline-only article),
     where detect_language would refuse it."""
     return next(
-        code for code in map(_canonical, (label for label, _ in _ranked_languages(text[:MAX_SAMPLE_CHARS]))) if code
+        code
+        for code in map(canonical_language, (label for label, _ in _ranked_languages(text[:MAX_SAMPLE_CHARS])))
+        if code
     )
 
 
@@ -169,7 +171,7 @@ def other_language(sentence: str, article_lang: str) -> str | None:
     label, confidence = _identifier().classify(sentence[:MAX_SAMPLE_CHARS])
     if confidence < MIN_OTHER_LANGUAGE_CONFIDENCE:
         return None
-    code = _canonical(_VARIETIES.get(label, label))
+    code = canonical_language(_VARIETIES.get(label, label))
     return code if code is not None and code != article_lang else None
 
 
@@ -197,7 +199,7 @@ def _ranked_languages(sample: str) -> list[tuple[str, float]]:
 
 def check_language_code(code: str, source: str) -> str:
     """Validate a user-given code (CW108 if unknown); return its canonical form ("deu" -> "de")."""
-    canonical = _canonical(code) if _CODE_SHAPE.fullmatch(code) else None
+    canonical = canonical_language(code) if _CODE_SHAPE.fullmatch(code) else None
     if canonical is None:
         detail = f"'{code}' is not a known language code; use a lowercase ISO 639 code such as 'en' or 'id'"
         raise CrosswireError("CW108", source, detail)
@@ -205,7 +207,9 @@ def check_language_code(code: str, source: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _canonical(code: str) -> str | None:
+def canonical_language(code: str) -> str | None:
+    """The code as crosswire names the language (CLDR's: "deu" -> "de", "tl" -> "fil"), or None
+    for a code that names no language."""
     if code in _NOT_LANGUAGES:
         return None
     try:
