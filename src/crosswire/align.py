@@ -659,7 +659,48 @@ def merged_sentence_splits(
             split_a.setdefault(p.a, option.cut_a)
         if option.cut_b is not None and p.b is not None:
             split_b.setdefault(p.b, option.cut_b)
+    # A headline run into the first sentence that the other version left out (no sentence there
+    # for it to match): rewrites dev, fr->de, only-A F1 0.905 -> 0.915, only-B 0.899 -> 0.905.
+    for own, other, lang, own_groups, split, side in (
+        (texts_a, texts_b, langs[0], group_a, split_a, "a"),
+        (texts_b, texts_a, langs[1], group_b, split_b, "b"),
+    ):
+        first = own_groups.get(0)
+        if first is None or 0 in split or len(first.a) != 1 or len(first.b) != 1:
+            continue
+        partner = other[first.b[0] if side == "a" else first.a[0]]
+        cut = _unmatched_headline(own[0], partner, lang, side, calibration, similarities)
+        if cut is not None:
+            split[0] = cut
     return split_a, split_b
+
+
+def _unmatched_headline(
+    text: str,
+    partner: str,
+    lang: str,
+    side: str,
+    calibration: Calibration,
+    similarities: Callable[[Sequence[tuple[str, str]]], list[float]],
+) -> int | None:
+    """Where an article's first sentence holds a headline that the other version left out: the
+    cut after which the rest matches its partner better (by `merge_gain`) than the whole
+    sentence and than the headline do. A headline sums up the sentence after it, so it may
+    match the partner too, less well than the sentence it heads; a cut inside one sentence
+    that the partner translates whole lowers the rest's match instead."""
+    cuts = _cuts(text, lang)
+    if not cuts:
+        return None
+
+    def pair(x: str) -> tuple[str, str]:
+        return (x, partner) if side == "a" else (partner, x)
+
+    scores = similarities([pair(text)] + [pair(text[c:]) for c in cuts] + [pair(text[:c].rstrip()) for c in cuts])
+    whole, tails, heads = scores[0], scores[1 : 1 + len(cuts)], scores[1 + len(cuts) :]
+    best = max(range(len(cuts)), key=lambda k: tails[k])
+    if tails[best] >= whole + calibration.merge_gain and heads[best] < tails[best]:
+        return cuts[best]
+    return None
 
 
 def _chunks(values: list[float], sizes: list[int]) -> list[list[float]]:

@@ -100,3 +100,26 @@ def test_both_sides_split_when_the_first_halves_match_surely_though_the_wholes_m
     )
     assert a[0][: split_a[0]].rstrip() == head
     assert b[0][: split_b[0]].rstrip() == "Wall Street beendet die Woche im Minus"
+
+
+def test_a_headline_the_other_version_left_out_is_cut_off_the_first_sentence():
+    """No sentence on the other side matches the headline: it is cut off where the rest matches
+    the first sentence's partner better than the whole and than the headline do, and stays
+    only in A (real encoder)."""
+    import crosswire
+
+    a = (
+        "Storm closes every school in Oslo The city council closed all schools on Monday after heavy snow. "
+        "Buses stopped running in the afternoon. Parents were told to keep children at home."
+    )
+    b = (
+        "Der Stadtrat schloss am Montag nach starkem Schneefall alle Schulen. Am Nachmittag fuhren auch "
+        "keine Busse mehr. Die Eltern sollten ihre Kinder zu Hause behalten."
+    )
+    comparison = crosswire.compare(a, b, lang_a="en", lang_b="de")
+    assert comparison.a.sentences[0].text == "Storm closes every school in Oslo"
+    assert comparison.only_a == (0,)
+    assert [(link.a, link.b) for link in comparison.links] == [((1,), (0,)), ((2,), (1,)), ((3,), (2,))]
+    # Where the partner translates the whole first sentence, nothing is cut.
+    whole = crosswire.compare(a.replace("Storm closes every school in Oslo ", ""), b, lang_a="en", lang_b="de")
+    assert len(whole.a.sentences) == 3
