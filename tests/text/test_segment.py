@@ -101,6 +101,28 @@ def test_a_script_written_without_capitals_splits_at_full_stops():
     assert len(segment("Sorry I did not write back. i was cooking dinner.", "en")[0]) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "first"),
+    [
+        # WMT22 en->hr: the quotation ends in "!", then the sentence goes on after a comma.
+        (
+            "Viče „Ugrizao me je!”, dodao je Hammel. Dječak je prevezen.",
+            "hr",
+            "Viče „Ugrizao me je!”, dodao je Hammel.",
+        ),
+        ("«Ми не здамося!», – сказав він. Інше речення.", "uk", "«Ми не здамося!», – сказав він."),
+        ("«Ми не здамося!» – сказав він. Інше речення.", "uk", "«Ми не здамося!» – сказав він."),
+    ],
+)
+def test_a_quotation_ending_in_an_exclamation_goes_on_after_a_comma_or_dash(text, lang, first):
+    assert texts(text, lang)[0] == first
+    assert len(texts(text, lang)) == 2
+
+
+def test_a_dash_before_a_capital_still_starts_a_sentence():
+    assert texts("Dann ging er. – Das war alles.", "de") == ["Dann ging er.", "– Das war alles."]
+
+
 def test_a_space_between_han_characters_is_a_flattened_line_end():
     # WMT22 en->zh: the headline ran into the first sentence, joined by a space.
     text = "利比亚：12 月 24 日选举总统的计划近乎流产 周日，利比亚举行首次总统选举的可能性似乎接近破灭。"

@@ -45,6 +45,12 @@ _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*\s*$")
 # Any cased script: Ukrainian "і", "є", Armenian included (see `_cased_scripts`).
 _STARTS_LOWER = regex.compile(r"^\s*(\p{Ll})")
 _CAPITAL = regex.compile(r"[\p{Lu}\p{Lt}]")
+# A piece that opens with a comma, perhaps after quotation marks, goes on with the sentence
+# before it, whose quotation ended in "!" or "?": '„... viče ‚Ugrizao me je!’” | , dodao je
+# Hammel.', '«Ми не здамося!» | , – сказав він.' (no sentence opens with a comma). So does one
+# that opens with a dash and a lower-case word: '«Ми не здамося!» | – сказав він.'
+_CLOSES_QUOTATION = regex.compile(r"^\s*[\"'\p{Pi}\p{Pf}»«]*\s*[,;:]")
+_DASH_THEN = regex.compile(r"^\s*[\"'\p{Pi}\p{Pf}»«]*\s*[–—-]\s*(\p{Ll})")
 _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 # "PARIS (Reuters) - ", "ALGER - ", "NEW YORK, 3 mars (AFP) — "
 _DATELINE = re.compile(
@@ -160,6 +166,11 @@ def _cased_scripts(text: str) -> frozenset[str]:
 
 def _starts_lower(piece: str, cased: frozenset[str]) -> bool:
     match = _STARTS_LOWER.match(piece)
+    return match is not None and script_of(match.group(1)) in cased
+
+
+def _dash_then_lower(piece: str, cased: frozenset[str]) -> bool:
+    match = _DASH_THEN.match(piece)
     return match is not None and script_of(match.group(1)) in cased
 
 
@@ -287,6 +298,8 @@ def _split_block(
             )
             or _ends_with_ordinal(previous, lang)
             or _starts_lower(block[found:piece_end], cased)
+            or _CLOSES_QUOTATION.match(block[found:piece_end])
+            or _dash_then_lower(block[found:piece_end], cased)
             or _inside_numeral(block, spans[-1][1], found)
         ):
             spans[-1][1] = piece_end
