@@ -38,13 +38,16 @@ def attribution_model(request):
     makes concurrent test runs wait for one training instead of each starting its own."""
     from crosswire.attribution import tagger, train
     from crosswire.settings import MODELS_ENV
+    from crosswire.text import segment
 
     polnear = SHARED_DATA / "polnear"
     if not (polnear / "train" / "attributions").is_dir():
         pytest.fail(f"PolNeAR not found at {polnear}: clone the project with its shared/ folder beside it")
     digest = hashlib.sha256()
     data = Path(tagger.__file__).parent / "data"
-    code = [Path(train.__file__), data / "clusters" / "en.tsv", data / "cues" / "en.tsv"]
+    # Training reads PolNeAR through crosswire's own sentence segmentation: a change there is
+    # other training data.
+    code = [Path(train.__file__), Path(segment.__file__), data / "clusters" / "en.tsv", data / "cues" / "en.tsv"]
     # The tagger's features, not the rest of its module: a change to how tags are read needs no new model.
     for part in (
         tagger.TOKEN.pattern,
