@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-DATA_DIR = Path("../shared/data/tatoeba")
+DATA_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "tatoeba"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tatoeba import ISO_639_1  # noqa: E402
@@ -76,6 +76,72 @@ def _lines_of(sentences, indices, spans) -> set[int]:
     return covered
 
 
+def score_language(code: str, documents: int, sentences: int) -> tuple[Counter[str], Counter[str], float]:
+    """Counts for one Tatoeba language (see the module's docstring), the encoders `auto`
+    chose, and the seconds compare_many took."""
+    import crosswire
+    from crosswire.read import read_string
+
+    lang = ISO_639_1.get(code, code)
+    lines_x = (DATA_DIR / f"tatoeba.{code}-eng.{code}").read_text(encoding="utf-8").splitlines()
+    lines_en = (DATA_DIR / f"tatoeba.{code}-eng.eng").read_text(encoding="utf-8").splitlines()
+    docs = _documents(lines_x, lines_en, documents, sentences)
+    pairs = [
+        (read_string(d[0], source=f"{code}-{n}", lang=lang), read_string(d[2], source=f"en-{n}", lang="en"))
+        for n, d in enumerate(docs)
+    ]
+    started = time.perf_counter()
+    comparisons = list(crosswire.compare_many(pairs))
+    seconds = time.perf_counter() - started
+    c: Counter[str] = Counter()
+    encoders: Counter[str] = Counter()
+    for (_, spans_a, _, spans_b, gold, dropped, foreign), cmp in zip(docs, comparisons):
+        encoders[cmp.encoder] += 1
+        found: set[tuple[int, int]] = set()
+        linked_a: set[int] = set()
+        linked_b: set[int] = set()
+        for link in cmp.links:
+            lines_a = _lines_of(cmp.a.sentences, link.a, spans_a)
+            lines_b = _lines_of(cmp.b.sentences, link.b, spans_b)
+            linked_a |= lines_a
+            linked_b |= lines_b
+            covered = {(x, y) for x in lines_a for y in lines_b} & gold
+            found |= covered
+            c["links"] += 1
+            c["links_right"] += bool(covered)
+            c["confident"] += link.confident
+            if link.confident and covered and all((x, x) in gold for x in lines_a) and lines_a == lines_b:
+                c["clean"] += 1
+                c["changed"] += link.status == "changed"
+        c["gold"] += len(gold)
+        c["gold_found"] += len(found)
+        c["only_a"] += dropped not in linked_a
+        c["only_b"] += foreign not in linked_b
+        c["docs"] += 1
+    return c, encoders, seconds
+
+
+def rates(c: Counter[str]) -> dict[str, float]:
+    """The printed figures of some counts (NaN where a denominator is 0)."""
+
+    def ratio(x: str, y: str) -> float:
+        return c[x] / c[y] if c[y] else float("nan")
+
+    return {
+        "link_precision": ratio("links_right", "links"),
+        "link_recall": ratio("gold_found", "gold"),
+        "only_a_recall": ratio("only_a", "docs"),
+        "only_b_recall": ratio("only_b", "docs"),
+        "confident": ratio("confident", "links"),
+        "false_change": ratio("changed", "clean"),
+    }
+
+
+def languages() -> list[str]:
+    """Every Tatoeba language of ../shared/data/tatoeba."""
+    return sorted({p.name.split(".")[1].split("-")[0] for p in DATA_DIR.glob("tatoeba.*-eng.eng")})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=20, help="document pairs per language (default 20)")
@@ -83,69 +149,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--languages", default="", help="Tatoeba codes, comma-separated (default: every file)")
     args = parser.parse_args(argv)
 
-    import crosswire
-    from crosswire.read import read_string
-
-    codes = sorted({p.name.split(".")[1].split("-")[0] for p in DATA_DIR.glob("tatoeba.*-eng.eng")})
+    codes = languages()
     if args.languages:
         codes = [c for c in codes if c in args.languages.split(",")]
+    columns = ("link_precision", "link_recall", "only_a_recall", "only_b_recall", "confident", "false_change")
     print("| language | encoder | docs | link P | link R | only-A R | only-B R | confident | false change | s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     totals: Counter[str] = Counter()
     for code in codes:
-        lang = ISO_639_1.get(code, code)
-        lines_x = (DATA_DIR / f"tatoeba.{code}-eng.{code}").read_text(encoding="utf-8").splitlines()
-        lines_en = (DATA_DIR / f"tatoeba.{code}-eng.eng").read_text(encoding="utf-8").splitlines()
-        docs = _documents(lines_x, lines_en, args.documents, args.sentences)
-        pairs = [
-            (read_string(d[0], source=f"{code}-{n}", lang=lang), read_string(d[2], source=f"en-{n}", lang="en"))
-            for n, d in enumerate(docs)
-        ]
-        started = time.perf_counter()
-        comparisons = list(crosswire.compare_many(pairs))
-        seconds = time.perf_counter() - started
-        c: Counter[str] = Counter()
-        encoders: Counter[str] = Counter()
-        for (_, spans_a, _, spans_b, gold, dropped, foreign), cmp in zip(docs, comparisons):
-            encoders[cmp.encoder] += 1
-            found: set[tuple[int, int]] = set()
-            linked_a: set[int] = set()
-            linked_b: set[int] = set()
-            for link in cmp.links:
-                lines_a = _lines_of(cmp.a.sentences, link.a, spans_a)
-                lines_b = _lines_of(cmp.b.sentences, link.b, spans_b)
-                linked_a |= lines_a
-                linked_b |= lines_b
-                covered = {(x, y) for x in lines_a for y in lines_b} & gold
-                found |= covered
-                c["links"] += 1
-                c["links_right"] += bool(covered)
-                c["confident"] += link.confident
-                if link.confident and covered and all((x, x) in gold for x in lines_a) and lines_a == lines_b:
-                    c["clean"] += 1
-                    c["changed"] += link.status == "changed"
-            c["gold"] += len(gold)
-            c["gold_found"] += len(found)
-            c["only_a"] += dropped not in linked_a
-            c["only_b"] += foreign not in linked_b
-            c["docs"] += 1
+        c, encoders, seconds = score_language(code, args.documents, args.sentences)
         totals.update(c)
-
-        def ratio(x: str, y: str, counts: Counter[str] = c) -> str:
-            return f"{counts[x] / counts[y]:.3f}" if counts[y] else "–"
-
-        print(
-            f"| {code} | {'/'.join(sorted(encoders))} | {c['docs']} | {ratio('links_right', 'links')} "
-            f"| {ratio('gold_found', 'gold')} | {ratio('only_a', 'docs')} | {ratio('only_b', 'docs')} "
-            f"| {ratio('confident', 'links')} | {ratio('changed', 'clean')} | {seconds:.1f} |",
-            flush=True,
-        )
-    print(
-        f"| all | | {totals['docs']} | {totals['links_right'] / max(1, totals['links']):.3f} "
-        f"| {totals['gold_found'] / max(1, totals['gold']):.3f} | {totals['only_a'] / max(1, totals['docs']):.3f} "
-        f"| {totals['only_b'] / max(1, totals['docs']):.3f} | {totals['confident'] / max(1, totals['links']):.3f} "
-        f"| {totals['changed'] / max(1, totals['clean']):.3f} | |"
-    )
+        figures = " | ".join(f"{rates(c)[k]:.3f}".replace("nan", "–") for k in columns)
+        print(f"| {code} | {'/'.join(sorted(encoders))} | {c['docs']} | {figures} | {seconds:.1f} |", flush=True)
+    figures = " | ".join(f"{rates(totals)[k]:.3f}".replace("nan", "–") for k in columns)
+    print(f"| all | | {totals['docs']} | {figures} | |")
     return 0
 
 
