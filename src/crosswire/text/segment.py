@@ -42,7 +42,7 @@ from ..model import Sentence, Skipped
 from .names import NOUNS_CAPITALISED, script_of, stop_words
 
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*\s*$")
-# Any cased script: Ukrainian "і", "є", Armenian included (see `_cased_scripts`).
+# Any cased script: Ukrainian "і", "є", Armenian included (see `_cased_scripts`, `_opens_lower`).
 _STARTS_LOWER = regex.compile(r"^\s*(\p{Ll})")
 _CAPITAL = regex.compile(r"[\p{Lu}\p{Lt}]")
 # A piece that opens with a comma, perhaps after quotation marks, goes on with the sentence
@@ -164,13 +164,10 @@ def _cased_scripts(text: str) -> frozenset[str]:
     return frozenset(script_of(c) for c in set(_CAPITAL.findall(text)))
 
 
-def _starts_lower(piece: str, cased: frozenset[str]) -> bool:
-    match = _STARTS_LOWER.match(piece)
-    return match is not None and script_of(match.group(1)) in cased
-
-
-def _dash_then_lower(piece: str, cased: frozenset[str]) -> bool:
-    match = _DASH_THEN.match(piece)
+def _opens_lower(pattern: regex.Pattern[str], piece: str, cased: frozenset[str]) -> bool:
+    """Whether `piece` opens as `pattern` says with a lower-case letter (its group 1) of a script
+    the text writes capitals of."""
+    match = pattern.match(piece)
     return match is not None and script_of(match.group(1)) in cased
 
 
@@ -184,7 +181,11 @@ def _blocks(text: str, cased: frozenset[str]) -> list[tuple[int, int]]:
         content = text[start:end]
         if not content.strip():
             continue
-        if blocks and _starts_lower(content, cased) and not _SENTENCE_END.search(text[blocks[-1][0] : blocks[-1][1]]):
+        if (
+            blocks
+            and _opens_lower(_STARTS_LOWER, content, cased)
+            and not _SENTENCE_END.search(text[blocks[-1][0] : blocks[-1][1]])
+        ):
             blocks[-1][1] = end
         else:
             blocks.append([start, end])
@@ -297,9 +298,9 @@ def _split_block(
                 and not _acronym_ends_sentence(previous, block[found:piece_end], lang)
             )
             or _ends_with_ordinal(previous, lang)
-            or _starts_lower(block[found:piece_end], cased)
+            or _opens_lower(_STARTS_LOWER, block[found:piece_end], cased)
             or _CLOSES_QUOTATION.match(block[found:piece_end])
-            or _dash_then_lower(block[found:piece_end], cased)
+            or _opens_lower(_DASH_THEN, block[found:piece_end], cased)
             or _inside_numeral(block, spans[-1][1], found)
         ):
             spans[-1][1] = piece_end
