@@ -95,6 +95,19 @@ def test_a_language_no_encoder_knows_is_named_not_guessed():
     assert "No packaged encoder was measured to handle zu well" in render_html(cmp)
 
 
+def test_in_a_language_no_encoder_knows_spelling_alike_makes_a_link_confident():
+    """Zulu is in no encoder's table: a link is read for differences only on evidence that owes
+    nothing to the encoder. Zulu and Xhosa write most words alike, so a translation's spelling
+    stands out from the other sentence pairs, and the changed year is reported."""
+    with open("../shared/data/rewrites/dev_multi.jsonl", encoding="utf-8") as fh:
+        record = next(r for r in map(json.loads, fh) if r["id"] == "doc_159" and r["a"]["lang"] == "zu")
+    d = crosswire.compare(record["a"]["text"], record["b"]["text"], lang_a="zu", lang_b="xh").to_dict()
+    assert d["unsupported_languages"] == ["zu"]
+    changes = [(x["a"]["text"], x["b"]["text"]) for link in d["links"] for x in link["differences"]]
+    assert ("1767", "1467") in changes
+    assert all(link["status"] != "possibly_related" for link in d["links"])
+
+
 def test_a_link_standing_out_from_its_own_sentences_is_confident_though_the_topic_scores_high():
     """e5-small scores sentences of one topic nearly as high as translations: the comparison's
     null scores get a tail as high as the links, while each translation still stands out from

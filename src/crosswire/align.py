@@ -94,6 +94,9 @@ class Group:
     # sentences are close in the story or in meaning but may say different things (a gap
     # filled by `_fill_gaps`, or a score chance could reach): no difference is read from it.
     confident: bool = True
+    # Its closest pair of sentences is spelled alike beyond chance (`_Evidence.spelled_alike`):
+    # a witness that owes nothing to the encoder.
+    spelled_alike: bool = False
 
 
 def shared_anchors(anchors_a: Sequence[frozenset[str]], anchors_b: Sequence[frozenset[str]]) -> np.ndarray:
@@ -244,6 +247,7 @@ def align(
                 tuple(sorted(b)),
                 float(s),
                 s >= calibration.confident_min or evidence.stands_out(a, b),
+                evidence.spelled_alike(a, b),
             )
             for a, b, s in groups
         ),
@@ -271,6 +275,17 @@ class _Evidence:
         self.z_cosine = self.z_surface = np.zeros_like(cosine)
         if self.null_size >= MIN_NULL_SCORES:
             self.z_cosine, self.z_surface = (_z(x, x[null]) for x in (cosine, surface))
+
+    def spelled_alike(self, a: Sequence[int], b: Sequence[int]) -> bool:
+        """Whether a link's closest pair of sentences is spelled alike beyond chance: its
+        surface similarity stands out from the comparison's null as far as `calibrate` asks
+        a confident link's cosine to."""
+        i, j = max(((x, y) for x in a for y in b), key=lambda xy: self.cosine[xy])
+        return (
+            self.null_size >= MIN_NULL_SCORES
+            and self.cosine[i, j] >= self.link_min
+            and float(self.z_surface[i, j]) >= _z_confident(self.cosine, self.null_size)
+        )
 
     def stands_out(self, a: Sequence[int], b: Sequence[int], with_surface: bool = True) -> bool:
         """Whether a link's closest pair of sentences (the pair a one-to-many link grew from)

@@ -203,7 +203,9 @@ def _compare(
     if unsupported:
         groups = [
             replace(
-                g, confident=g.confident and (g.score >= calibration.link_sure or _share_facts(g, facts_a, facts_b))
+                g,
+                confident=g.confident
+                and (g.score >= calibration.link_sure or g.spelled_alike or _share_facts(g, facts_a, facts_b)),
             )
             for g in groups
         ]
@@ -264,8 +266,9 @@ def _with_other_languages(doc: Document, known: dict[str, str | None]) -> Docume
 
 def _share_facts(group: align_mod.Group, facts_a: list[SentenceFacts], facts_b: list[SentenceFacts]) -> bool:
     """Whether the two sides of a link share a number, a date or a name: in a language that
-    no packaged encoder knows, the evidence that two sentences say the same thing where
-    their score does not stand far above the others (`link_sure`)."""
+    no packaged encoder knows, evidence (with spelling alike, `Group.spelled_alike`) that two
+    sentences say the same thing where their score does not stand far above the others
+    (`link_sure`)."""
     shared = set().union(*(anchors(facts_a[i]) for i in group.a)) & set().union(*(anchors(facts_b[j]) for j in group.b))
     return bool(shared)
 
