@@ -168,6 +168,22 @@ def test_arabic_words_anchor_only_names_whose_consonants_agree():
     assert pairs == [("Elena", "إيلينا")]
 
 
+def test_scale_words_of_a_language_no_list_named_are_no_change():
+    """Bengali thousands and crores are read from CLDR's number formats: "৫০ হাজার" is the
+    50,000 of the English and "২ কোটি" its 20 million, not changes to 50 and 2."""
+    bengali = "ঘূর্ণিঝড়ের কারণে ৫০ হাজার মানুষ ঘরবাড়ি ছেড়েছেন। সরকার ২ কোটি টাকা সাহায্য ঘোষণা করেছে। উদ্ধারকাজ চলছে।"
+    english = (
+        "The cyclone forced 50,000 people from their homes. The government announced aid of 20 million taka. "
+        "Rescue work is continuing."
+    )
+    d = crosswire.compare(bengali, english, lang_a="bn", lang_b="en").to_dict()
+    assert [(link["a"], link["b"], link["status"]) for link in d["links"]] == [
+        ([0], [0], "same"),
+        ([1], [1], "same"),
+        ([2], [2], "same"),
+    ]
+
+
 def test_an_explicit_encoder_wins_over_the_languages():
     comparison = crosswire.compare(ENGLISH.text, BY_LANG["fa"].text, encoder="use-m")
     assert comparison.encoder == "use-m"

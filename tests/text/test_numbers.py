@@ -193,12 +193,32 @@ SCRIPT_CASES = [
     ),
     # Devanagari nukta letters precomposed or as two characters are one scale word.
     ("2 \u0915\u0930\u094b\u095c", "hi", [("2", "2", 10**7, False)]),
+    # Scale words come from CLDR's compact number formats of the article's language: Bengali and
+    # Urdu thousands, lakhs and crores, Zulu millions, Thai and Spanish words of several parts.
+    ("৫০ হাজার মানুষ", "bn", [("৫০", "50", 10**3, False)]),
+    ("২ কোটি টাকা", "bn", [("২", "2", 10**7, False)]),
+    ("۲۵ ہزار افراد", "ur", [("۲۵", "25", 10**3, False)]),
+    ("abantu abayi-5 isigidi", "zu", [("5", "5", 10**6, False)]),
+    ("2 พันล้านบาท", "th", [("2", "2", 10**9, False)]),
+    ("3 mil millones de euros", "es", [("3", "3", 10**9, False)]),
+    ("2 mil personas", "es", [("2", "2", 10**3, False)]),
+    # ... and mean what they mean there: Croatian "mil." is a million, a French billion 10^12.
+    ("2 mil. kuna", "hr", [("2", "2", 10**6, False)]),
+    ("1 billion d'euros", "fr", [("1", "1", 10**12, False)]),
+    ("a 5 km run", "en", [("5", "5", 1, False)]),
 ]
 
 
 @pytest.mark.parametrize(("text", "lang", "expected"), SCRIPT_CASES, ids=[f"{c[1]}:{c[0]}" for c in SCRIPT_CASES])
 def test_find_numbers_in_other_scripts(text, lang, expected):
     test_find_numbers(text, lang, expected)
+
+
+def test_a_billion_is_the_amount_the_language_means():
+    (french,) = find_numbers("1 billion", "fr")
+    (trillion,) = find_numbers("1 trillion", "en")
+    (milliard,) = find_numbers("1 000 milliards", "fr")
+    assert french.scale == 10**12 and same_number(french, trillion) and same_number(milliard, trillion)
 
 
 def test_lakh_and_million_are_the_same_amount():
