@@ -340,6 +340,13 @@ def test_a_name_sounds_alike_in_every_script(written):
         ("Kharkiv", "Харків"),
         ("Fedoruk", "Федоруком"),  # Ukrainian instrumental case
         ("Trump", "ট্রাম্প"),
+        # Ukrainian writes h with Russian's g, and a name of few consonants keeps its h.
+        ("Ihor", "Ігор"),
+        ("Olha", "Ольгу"),  # accusative
+        ("Hryhorii", "Григорій"),
+        ("Oleh", "Олег"),
+        ("Oleg", "Олег"),  # the Russian reading
+        ("Harry", "Гарри"),  # Russian writes English h as g
     ],
 )
 def test_transliterations_sound_alike(latin, written):
@@ -354,6 +361,8 @@ def test_transliterations_sound_alike(latin, written):
         ("Truss", "Федорук"),
         ("Baerbock", "Шольц"),
         ("Markova", "Markova"),
+        ("Olena", "Олег"),
+        ("Ivan", "Ігор"),
     ],
 )
 def test_other_names_and_same_script_words_do_not_sound_alike(latin, written):

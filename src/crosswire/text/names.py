@@ -644,9 +644,10 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 ABJADS = frozenset({"ARABIC", "HEBREW"})
 
 
-def _consonants(key: str, script: str) -> str:
+def _consonants(key: str, script: str, keep_h: bool = False) -> str:
     """The consonants of a key, a vowel start kept as "_": what transliterations of one name
-    into Latin agree on when they disagree on its vowels."""
+    into Latin agree on when they disagree on its vowels. `keep_h`: an h is a consonant
+    (`_h_key`)."""
     if script in ABJADS:
         key = re.sub(r"^[wv]|[wvh]$", "", key.replace("y", ""))
         vowel_start = key[:1] in "aeiou"
@@ -658,7 +659,8 @@ def _consonants(key: str, script: str) -> str:
         key = key.replace(old, new)
     # An h left after the digraph rules is breath that scripts keep or drop (Indic aspirates
     # "bh", "gh"; Russian writes English h as g or nothing; Hebrew's final ה).
-    key = key.replace("h", "")
+    if not keep_h:
+        key = key.replace("h", "")
     # Pinyin writes unaspirated t as d ("彼得连科" BiDeLianKe = Petrenko); Chinese renders a
     # final m as n or ng ("特朗普" TeLangPu = Trump).
     key = _DENTAL.sub("t", _LIQUID.sub("r", _LABIAL.sub("b", re.sub(r"[aeiouyj]", "", key))))
@@ -702,10 +704,32 @@ MIN_FUZZY_SOUND_CLASSES = 4  # below this, one consonant off matches too many wo
 
 def sounds_alike(a: str, b: str) -> bool:
     """Two words in different scripts whose consonants agree, or differ in one where the
-    longer has four or more (a coda a script drops: "Merkel" / "默克尔" MoKeEr)."""
+    longer has four or more (a coda a script drops: "Merkel" / "默克尔" MoKeEr), read without
+    their h or (`_h_key`) with it."""
     if script_of(a) == script_of(b):
         return False
-    return any(_keys_alike(a, b, ka, kb) for ka in _sound_keys(a) for kb in _sound_keys(b))
+    if any(_keys_alike(a, b, ka, kb) for ka in _sound_keys(a) for kb in _sound_keys(b)):
+        return True
+    ha, hb = _h_key(a), _h_key(b)
+    return bool(ha and hb) and _keys_alike(a, b, ha, hb)
+
+
+# Ukrainian and Belarusian write h with the letter Russian reads as g ("Ігор" / "Ihor",
+# "Ольга" / "Olha"); anyascii reads it as g.
+_CYRILLIC_GHE_AS_H = str.maketrans("гГ", "hH")
+
+
+@functools.lru_cache(maxsize=65536)
+def _h_key(text: str) -> str:
+    """The consonants of a word with its h kept, Cyrillic "г" read as h: a name whose h is one
+    of few consonants ("Ihor", "Oleh", "Hryhorii") keeps too little once h is dropped to be
+    told by sound. Empty for abjads and Han, whose h is no consonant of the name."""
+    script = script_of(text) if text else ""
+    if script in ABJADS or script == _HAN:
+        return ""
+    if script == "CYRILLIC":
+        text = text.translate(_CYRILLIC_GHE_AS_H)
+    return _consonants(name_key(text), script, keep_h=True)
 
 
 def _sound_keys(text: str) -> tuple[str, ...]:
