@@ -202,6 +202,7 @@ SCRIPT_CASES = [
     ("2 พันล้านบาท", "th", [("2", "2", 10**9, False)]),
     ("3 mil millones de euros", "es", [("3", "3", 10**9, False)]),
     ("2 mil personas", "es", [("2", "2", 10**3, False)]),
+    ("50 हजार लोग", "hi", [("50", "50", 10**3, False)]),  # CLDR writes हज़ार, news often without the nukta
     # ... and mean what they mean there: Croatian "mil." is a million, a French billion 10^12.
     ("2 mil. kuna", "hr", [("2", "2", 10**6, False)]),
     ("1 billion d'euros", "fr", [("1", "1", 10**12, False)]),

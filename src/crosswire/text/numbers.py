@@ -81,8 +81,7 @@ _MORE_SCALE_WORDS = {
     "vi": {"ngàn": 10**3, "tỉ": 10**9},
     "he": {"אלפים": 10**3},
     "ar": {"مليارات": 10**9},
-    "pl": {"tys": 10**3, "mln": 10**6, "mld": 10**9},
-    "it": {"mln": 10**6, "mld": 10**9},
+    "it": {"mille": 10**3},
 }
 # A compact format: a word before or after a run of zeros ("0 thousand", "elfu 0", "0\xa0тыс'.'").
 _COMPACT_FORMAT = re.compile(r"(\D*?)\s*(0+)\s*(\D*)")
@@ -118,7 +117,16 @@ def scale_words(lang: str) -> tuple[dict[str, int], dict[str, int]]:
                         key = unicodedata.normalize("NFC", " ".join(word.split()).casefold().rstrip("."))
                         if scale >= 1000 and sum(c.isalpha() for c in key) >= MIN_SCALE_WORD_LETTERS:
                             table.setdefault(key, scale)
+                            table.setdefault(_without_nukta(key), scale)
     return after, before
+
+
+# Hindi and Bengali news often leave out the nukta dot ("हजार" for CLDR's "हज़ार").
+_NUKTAS = re.compile("[\u093c\u09bc]")
+
+
+def _without_nukta(word: str) -> str:
+    return unicodedata.normalize("NFC", _NUKTAS.sub("", unicodedata.normalize("NFD", word)))
 
 
 def _phrases(words: Iterable[str]) -> str:
