@@ -271,34 +271,31 @@ class _Evidence:
     def __init__(self, cosine: np.ndarray, surface: np.ndarray, calibration: Calibration) -> None:
         self.cosine, self.surface, self.link_min = cosine, surface, calibration.link_min
         null = ~_one_to_one(cosine)
-        self.null_size = int(null.sum())
+        self.measured = int(null.sum()) >= MIN_NULL_SCORES
         self.z_cosine = self.z_surface = np.zeros_like(cosine)
-        if self.null_size >= MIN_NULL_SCORES:
+        if self.measured:
             self.z_cosine, self.z_surface = (_z(x, x[null]) for x in (cosine, surface))
+            # How far a confident link stands out from the comparison's null pairs.
+            self.z_bound = _z_confident(cosine, int(null.sum()))
+
+    def _closest(self, a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
+        """A link's closest pair of sentences: the pair a one-to-many link grew from."""
+        return max(((x, y) for x in a for y in b), key=lambda xy: self.cosine[xy])
 
     def spelled_alike(self, a: Sequence[int], b: Sequence[int]) -> bool:
         """Whether a link's closest pair of sentences is spelled alike beyond chance: its
         surface similarity stands out from the comparison's null as far as `calibrate` asks
         a confident link's cosine to."""
-        i, j = max(((x, y) for x in a for y in b), key=lambda xy: self.cosine[xy])
-        return (
-            self.null_size >= MIN_NULL_SCORES
-            and self.cosine[i, j] >= self.link_min
-            and float(self.z_surface[i, j]) >= _z_confident(self.cosine, self.null_size)
-        )
+        i, j = self._closest(a, b)
+        return self.measured and self.cosine[i, j] >= self.link_min and float(self.z_surface[i, j]) >= self.z_bound
 
     def stands_out(self, a: Sequence[int], b: Sequence[int], with_surface: bool = True) -> bool:
-        """Whether a link's closest pair of sentences (the pair a one-to-many link grew from)
-        stands out as far as `calibrate` asks a link to stand out from the comparison's null;
-        with_surface=False: by its cosine alone."""
-        i, j = max(((x, y) for x in a for y in b), key=lambda xy: self.cosine[xy])
+        """Whether a link's closest pair of sentences stands out as far as `calibrate` asks a
+        link to stand out from the comparison's null; with_surface=False: by its cosine alone."""
+        i, j = self._closest(a, b)
         if self.cosine[i, j] < self.link_min:
             return False
-        if (
-            with_surface
-            and self.null_size >= MIN_NULL_SCORES
-            and _together(self.z_cosine[i, j], self.z_surface[i, j]) >= _z_confident(self.cosine, self.null_size)
-        ):
+        if with_surface and self.measured and _together(self.z_cosine[i, j], self.z_surface[i, j]) >= self.z_bound:
             return True
         others = [np.concatenate([np.delete(x[i], j), np.delete(x[:, j], i)]) for x in (self.cosine, self.surface)]
         if others[0].size < MIN_LOCAL_SCORES:
