@@ -454,9 +454,22 @@ def _places(
         right = min(i for i in bounds if i > p)
         low, high = bounds[left], bounds[right]
         if low >= high:
-            # The anchors around the name cross: the clause was reordered. Only an anchored
-            # neighbour places the name, and the translation check looks on its side.
+            # The anchors around the name cross: the clause was reordered ("The incident happened
+            # in Ballyhackamore, police said" / "Policija je priopćila da se incident dogodio u
+            # predgrađu Lehaucourt"). An anchored neighbour places the name; else the stretch
+            # after its left anchor or the one before its right anchor, where only one of them
+            # holds a partner, and one of the name's kind: a reordered clause may have put an
+            # acronym for words ("American aid" / "USD"). The translation check looks on that side.
             low, high = (bounds[left], n_b) if p - 1 in anchors else (-1, bounds[right])
+            if not partners and not heard:
+                found = [
+                    (stretch, sole)
+                    for stretch in ((bounds[left], n_b), (-1, bounds[right]))
+                    if (sole := _sole_partner(wa, missing_a, index_a, (left, right), unexplained_b, stretch, b.lang))
+                    and all(_is_acronym(w) == _is_acronym(wa) for w in sole.values())
+                ]
+                if len(found) == 1:
+                    (low, high), partners = found[0]
         elif not partners and not heard:
             partners = _sole_partner(wa, missing_a, index_a, (left, right), unexplained_b, (low, high), b.lang)
         if len(partners) != 1:
