@@ -39,6 +39,7 @@ from .text.names import (
     territory_name,
 )
 from .text.numbers import Number, same_number, worded_value
+from .text.scripts import in_unspaced_script
 from .text.units import converted, unit_after
 
 
@@ -311,17 +312,13 @@ def _territory_named(name: Word, lang: str, other: SentenceFacts) -> bool:
     return any(w.key == key or is_inflection(w.key, key) or local in w.text for w in other.words)
 
 
-# Scripts written without spaces between words: a name's transliteration sits inside a longer run.
-_UNSPACED_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN"})
-
-
 def _sounds_in(name: Word, other: SentenceFacts) -> bool:
     """Whether the other sentence writes `name` in its own script: a word that sounds like it
     ("Федоруком" / "Fedoruk", inflection included), or part of a run of an unspaced script
     ("...父亲穆阿迈尔" / "Muammar")."""
     return any(
         sounds_alike(name.text, w.text)
-        or (script_of(w.text) in _UNSPACED_SCRIPTS and len(w.text) > 1 and sound_in_run(name.text, w.text))
+        or (in_unspaced_script(w.text) and len(w.text) > 1 and sound_in_run(name.text, w.text))
         for w in other.words
     )
 

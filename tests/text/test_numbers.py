@@ -155,6 +155,8 @@ SCRIPT_CASES = [
     # Thai digits, and a Thai scale word glued to the next word.
     ("๑๒,๕๐๐ คน", "th", [("๑๒,๕๐๐", "12500", 1, False)]),
     ("3.5 ล้านยูโร", "th", [("3.5", "3.5", 10**6, False)]),
+    # Lao writes no spaces either: a numeral right after a Lao letter, the scale word glued on.
+    ("ງົບປະມານ300ລ້ານກີບ", "lo", [("300", "300", 10**6, False)]),
     # Chinese and Japanese: a numeral right after a Han character or a full-width comma,
     # multipliers stacked ("万亿") or followed by a smaller numeral ("1万2500").
     ("耗资350万欧元", "zh", [("350万", "3500000", 1, False)]),

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import CrosswireError
+from ..text.scripts import writes_without_spaces
 
 CUE_KINDS = frozenset({"prep", "post", "verb", "chain", "passive", "hedge"})
 WORD_KINDS = frozenset(
@@ -41,8 +42,6 @@ WORD_KINDS = frozenset(
 # `grammar` phrases: properties of the language that the rules read (see en.tsv).
 GRAMMAR = frozenset({"verb-final", "verb-first", "pro-drop"})
 
-# Scripts written without spaces: cues match anywhere, not on word boundaries.
-_UNSPACED_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 # Languages with a dotted and a dotless i: "İ" lowers to "i" and "I" to "ı", where
 # str.casefold() makes "İ" two characters ("i" and a combining dot).
 _DOTTED_I_LANGS = frozenset({"tr", "az"})
@@ -227,7 +226,8 @@ def lexicon(lang: str) -> Lexicon | None:
             words[kind].add(key)
         else:
             raise CrosswireError("CW501", where, f"unknown kind {kind!r}")
-    unspaced = lang in _UNSPACED_LANGS
+    # Written without spaces: cues match anywhere, not on word boundaries.
+    unspaced = writes_without_spaces(lang)
     clitic_order = tuple(sorted(clitics.items(), key=lambda item: len(item[0]), reverse=True))
     frozen = {kind: frozenset(found) for kind, found in words.items()}
     return Lexicon(

@@ -49,6 +49,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from . import frequencies
 from .frequencies import zipf_to_freq
+from .scripts import joins_words
 
 # A word: letters (with inner apostrophes) optionally followed by digits ("Mavix2");
 # or a bare number, kept so that "Mavic 2" can be read as one name. Hyphens split
@@ -69,7 +70,6 @@ _SCRIPT_RUN = re.compile(
     r"[\u30a1-\u30fa\u30fc-\u30ffー]+|[\u3400-\u9fff]+|[\uac00-\ud7af]+|[\u0e00-\u0e7f]+"
     r"|[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+\d*|\d+"
 )
-_UNSPACED = {"ja", "zh", "th", "ko"}
 # In these languages every noun is capitalised, so a capital says little about a name.
 NOUNS_CAPITALISED = {"de", "lb"}
 VARIANT_MIN_RATIO = 80
@@ -257,7 +257,7 @@ def _inner_capital(token: str) -> bool:
 def words(text: str, start: int, end: int, lang: str) -> list[Word]:
     """Words of text[start:end] (one sentence), with offsets into `text`."""
     found: list[Word] = []
-    pattern = _SCRIPT_RUN if lang in _UNSPACED else _WORD
+    pattern = _SCRIPT_RUN if joins_words(lang) else _WORD
     for match in pattern.finditer(text, start, end):
         token, offset = match.group(), match.start()
         if lang in _ELIDING_LANGS and (elided := _ELISION.match(token)):
@@ -422,7 +422,7 @@ def has_word_frequencies(lang: str, text: str) -> bool:
     """Whether `is_common_word` can judge `text`: wordfreq knows `lang` and the word's
     script has reference languages to compare with. Unspaced languages are left out:
     wordfreq would need a tokenizer (MeCab, jieba) that does not ship with it."""
-    return lang not in _UNSPACED and lang in _wordfreq_languages() and script_of(text) in _REFERENCE_LANGS
+    return not joins_words(lang) and lang in _wordfreq_languages() and script_of(text) in _REFERENCE_LANGS
 
 
 # wordfreq's zipf_frequency from crosswire's table (text/frequencies.py: exact at or above each
@@ -507,7 +507,7 @@ def is_rare_caseless_word(word: Word, lang: str) -> bool:
     tokenises these languages on spaces, so clitics and inflections count as their own forms;
     Korean, Thai and the unspaced scripts need a tokeniser that does not ship with it."""
     return (
-        lang not in _UNSPACED
+        not joins_words(lang)
         and is_caseless(word)
         and len(word.text) >= MIN_CASELESS_NAME_LETTERS
         and lang in _wordfreq_languages()

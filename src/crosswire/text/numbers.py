@@ -27,16 +27,16 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from ..model import Fact
+from .scripts import JOINING_LETTERS, joins_words
 
 _SPACES = "\u00a0\u202f\u2009 "
-# Letters of scripts written without spaces: a numeral may follow one directly ("耗资350万",
-# "年3月"), so there a preceding letter does not glue the digits into a name.
-_UNSPACED_LETTERS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+# In scripts written without spaces (and Hangul) a numeral may follow a letter directly
+# ("耗资350万", "年3月"), so there a preceding letter does not glue the digits into a name.
 # A numeral: digits (any script's: Arabic-Indic, Persian, Devanagari, Thai) with optional inner
 # separators, "٫" and "٬" being Arabic's own decimal and group marks; not glued to a preceding
 # letter ("Mavix2", "G7" are names, not numbers), nor the tail of a longer numeral.
 _NUMERAL = re.compile(
-    rf"(?<![^\W\d_{_UNSPACED_LETTERS}])(?<![\d.,٫٬])(?<!\d[，．])[-−–]?\d"
+    rf"(?<![^\W\d_{JOINING_LETTERS}])(?<![\d.,٫٬])(?<!\d[，．])[-−–]?\d"
     r"(?:[\d]|[.,，．٫٬'’\u00a0\u202f\u2009 ](?=\d))*"
 )
 # CLDR gives "." as the group mark, but the RAE and Portuguese style guides group with a space.
@@ -139,14 +139,11 @@ def _scale_patterns(lang: str) -> tuple[regex.Pattern[str] | None, regex.Pattern
     """Patterns for a scale word right after a numeral and right before one. In a script written
     without spaces the word runs into the next one ("3.5 ล้านยูโร"); elsewhere it ends there."""
     after, before = scale_words(lang)
-    end = "" if lang in _UNSPACED_LANGS else r"\.?(?![\p{L}\p{M}])"
+    end = "" if joins_words(lang) else r"\.?(?![\p{L}\p{M}])"
     return (
         regex.compile(rf"\s?({_phrases(after)}){end}", regex.I) if after else None,
         regex.compile(rf"(?<![\p{{L}}\p{{M}}])({_phrases(before)})\s$", regex.I) if before else None,
     )
-
-
-_UNSPACED_LANGS = frozenset({"th", "lo", "km", "my", "ja", "zh", "ko"})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from decimal import Decimal
 import regex
 from babel import Locale, UnknownLocaleError
 
+from .scripts import JOINING_LETTERS
+
 # CLDR unit id -> (quantity, size in the quantity's base unit: metre, kilogram, m/s, m², litre).
 _SIZES: dict[str, tuple[str, Decimal]] = {
     "length-kilometer": ("length", Decimal(1000)),
@@ -60,8 +62,9 @@ _TEMPERATURES = {
 CONVERSION_TOLERANCE = Decimal("0.1")
 # A unit word is at most this long ("nautičkih milja", "square kilometres").
 _MAX_UNIT_CHARS = 24
-# Scripts written without spaces: a unit word there may run into the next word ("20英尺高").
-_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]$")
+# Scripts written without spaces (and Hangul, which joins particles): a unit word there may
+# run into the next word ("20英尺高").
+_JOINING_END = regex.compile(f"[{JOINING_LETTERS}]$")
 
 
 @functools.lru_cache(maxsize=64)
@@ -88,7 +91,7 @@ def _unit_words(lang: str) -> dict[str, str]:
 def _unit_pattern(lang: str) -> regex.Pattern[str]:
     """The unit words of `lang`, longest first ("km/h" before "km"), each a whole word."""
     words = sorted(_unit_words(lang), key=len, reverse=True)
-    alternatives = [regex.escape(w) + ("" if _UNSPACED.search(w) else r"(?![^\W\d_]|\p{M})") for w in words]
+    alternatives = [regex.escape(w) + ("" if _JOINING_END.search(w) else r"(?![^\W\d_]|\p{M})") for w in words]
     return regex.compile(r"[ \u00a0\u202f\u2009-]?(" + "|".join(alternatives) + ")", regex.IGNORECASE)
 
 
