@@ -48,6 +48,7 @@ from rapidfuzz import fuzz, process
 from .encode import Calibration
 from .robust import standout
 from .text.names import is_common_word, stop_words
+from .text.scripts import UNSPACED_LETTERS, writes_without_spaces
 
 MAX_ANCHORS = 3  # shared anchors that add to a pair's score
 MARGIN_K = 4
@@ -425,6 +426,10 @@ def _grow(
 _UNPUNCTUATED_BREAK = re.compile(r"(?<=[^\W_])[\"”»')\]]? (?=[\"“«„(]?[^\W\d_])")
 _QUOTES = "\"“”«»„'()[]"
 MIN_PART_WORDS = 3
+# Scripts written without spaces: a space between two of their letters ends a phrase or a
+# sentence; each part at least this many characters (a short Thai sentence, "เขาเมา").
+_UNSPACED_SPACE = re.compile(f"(?<=[{UNSPACED_LETTERS}]) +(?=[{UNSPACED_LETTERS}])")
+MIN_UNSPACED_PART_CHARS = 6
 # Headlines and subheadings are short: a sentence is cut only this far in, which also keeps
 # the number of halves to embed (most of a comparison's encoder time) small.
 MAX_HEADLINE_WORDS = 30
@@ -466,6 +471,24 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> tup
         if previous[:1].isupper() and not is_common_word(previous, lang) and not _common_or_function(following, lang):
             continue
         out.append(cut)
+    if writes_without_spaces(lang):
+        return tuple(sorted({*out, *_unspaced_cuts(text, max_left_words)}))
+    return tuple(out)
+
+
+def _unspaced_cuts(text: str, max_left_words: int) -> tuple[int, ...]:
+    """In a script written without spaces and without capitals (Thai, Lao, Khmer), a space
+    between two of its letters is where a sentence or clause may end: there the cut
+    candidates of `_cuts`, with parts of MIN_UNSPACED_PART_CHARS letters or more (Thai
+    lines of Tatoeba run together, "ราคา 30 ยูโรค่ะ/ครับ หางานเป็นไงบ้าง?", where sentence
+    ends are unmarked)."""
+    out = []
+    for k, match in enumerate(_UNSPACED_SPACE.finditer(text)):
+        if k >= max_left_words:
+            break
+        cut = match.end()
+        if len(text[:cut].strip()) >= MIN_UNSPACED_PART_CHARS and len(text[cut:].strip()) >= MIN_UNSPACED_PART_CHARS:
+            out.append(cut)
     return tuple(out)
 
 
@@ -684,7 +707,56 @@ def merged_sentence_splits(
         cut = _unmatched_headline(own[0], partner, lang, side, calibration, similarities)
         if cut is not None:
             split[0] = cut
+    # A sentence the other version left out, run into one it kept: the linked sentence is
+    # long for its partner, against the comparison's other one-to-one links.
+    one_to_one = [g for g in groups if len(g.a) == 1 and len(g.b) == 1]
+    if one_to_one:
+        ratio = {g: len(texts_a[g.a[0]]) / max(1, len(texts_b[g.b[0]])) for g in one_to_one}
+        typical = float(np.median(list(ratio.values())))
+        for own, other, lang, split, side in (
+            (texts_a, texts_b, langs[0], split_a, "a"),
+            (texts_b, texts_a, langs[1], split_b, "b"),
+        ):
+            for g in one_to_one:
+                k, partner = (g.a[0], g.b[0]) if side == "a" else (g.b[0], g.a[0])
+                longer = ratio[g] / typical if side == "a" else typical / ratio[g]
+                if k in split or longer < LONG_FOR_ITS_PARTNER:
+                    continue
+                cut = _unmatched_part(own[k], other[partner], lang, side, calibration, similarities)
+                if cut is not None:
+                    split[k] = cut
     return split_a, split_b
+
+
+# A linked sentence this many times as long as its partner, relative to the comparison's other
+# links, may hold a second sentence that the partner's version left out.
+LONG_FOR_ITS_PARTNER = 1.5
+
+
+def _unmatched_part(
+    text: str,
+    partner: str,
+    lang: str,
+    side: str,
+    calibration: Calibration,
+    similarities: Callable[[Sequence[tuple[str, str]]], list[float]],
+) -> int | None:
+    """The cut of a sentence one of whose parts matches its partner better (by `merge_gain`)
+    than the whole and than the other part do: the other part is a sentence the other
+    version left out."""
+    cuts = _cuts(text, lang)
+    if not cuts:
+        return None
+
+    def pair(x: str) -> tuple[str, str]:
+        return (x, partner) if side == "a" else (partner, x)
+
+    scores = similarities([pair(text)] + [pair(text[c:]) for c in cuts] + [pair(text[:c].rstrip()) for c in cuts])
+    whole, tails, heads = scores[0], scores[1 : 1 + len(cuts)], scores[1 + len(cuts) :]
+    part, k = max((max(tails[k], heads[k]), k) for k in range(len(cuts)))
+    if part >= whole + calibration.merge_gain and min(tails[k], heads[k]) < part:
+        return cuts[k]
+    return None
 
 
 def _unmatched_headline(

@@ -123,3 +123,27 @@ def test_a_headline_the_other_version_left_out_is_cut_off_the_first_sentence():
     # Where the partner translates the whole first sentence, nothing is cut.
     whole = crosswire.compare(a.replace("Storm closes every school in Oslo ", ""), b, lang_a="en", lang_b="de")
     assert len(whole.a.sentences) == 3
+
+
+def test_a_sentence_left_out_is_cut_off_a_linked_sentence_long_for_its_partner():
+    """A sentence the other version dropped, run into one it kept (no full stop between them):
+    the linked sentence is long for its partner against the other links, and its kept part
+    matches the partner better (by merge_gain) than the whole and than the dropped part."""
+    merged = "Roads in the north will be cleared by Wednesday morning The mayor thanked the drivers."
+    a = ["Schools closed on Monday.", "Buses stopped running.", merged, "Trains ran on time."]
+    b = ["Die Schulen schlossen am Montag.", "Die Busse fuhren nicht.", "Der Bürgermeister dankte.", "Züge fuhren."]
+    groups = [Group((k,), (k,), 0.8) for k in range(4)]
+    kept, dropped = "The mayor thanked the drivers.", "Roads in the north will be cleared by Wednesday morning"
+    table = {(merged, b[2]): 0.5, (kept, b[2]): 0.8, (dropped, b[2]): 0.2}
+    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table))
+    assert split_b == {}
+    assert merged[split_a[2] :] == kept
+    # Where the partner translates the whole sentence better, nothing is cut.
+    table[(merged, b[2])] = 0.8
+    assert merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})
+
+
+def test_in_an_unspaced_script_a_space_between_letters_may_end_a_sentence():
+    # Thai marks no sentence end; a space before a numeral does not end one.
+    text = "ราคา 30 ยูโรต่อคืน ห้องพักมีอาหารเช้าด้วย"
+    assert [text[:c].rstrip() for c in _cuts(text, "th")] == ["ราคา 30 ยูโรต่อคืน"]
