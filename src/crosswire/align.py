@@ -718,11 +718,11 @@ def merged_sentence_splits(
             (texts_b, texts_a, langs[1], split_b, "b"),
         ):
             for g in one_to_one:
-                k, partner = (g.a[0], g.b[0]) if side == "a" else (g.b[0], g.a[0])
+                k, linked = (g.a[0], g.b[0]) if side == "a" else (g.b[0], g.a[0])
                 longer = ratio[g] / typical if side == "a" else typical / ratio[g]
                 if k in split or longer < LONG_FOR_ITS_PARTNER:
                     continue
-                cut = _unmatched_part(own[k], other[partner], lang, side, calibration, similarities)
+                cut = _unmatched_part(own[k], other[linked], lang, side, calibration, similarities)
                 if cut is not None:
                     split[k] = cut
     return split_a, split_b
