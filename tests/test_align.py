@@ -16,7 +16,10 @@ def _align(vectors_a, vectors_b):
     bonus = np.zeros((len(a), len(b)), dtype=np.float32)
     no_joins = lambda pairs: [0.0 for _ in pairs]  # noqa: E731
     no_spelling = np.zeros((len(a), len(b)), dtype=np.float32)
-    return [(g.a, g.b) for g in align(a, b, bonus, USE_CALIBRATION, no_joins, lambda i, j: False, no_spelling)]
+    same_lengths = (np.ones(len(a)), np.ones(len(b)))
+    return [
+        (g.a, g.b) for g in align(a, b, bonus, USE_CALIBRATION, no_joins, lambda i, j: False, no_spelling, same_lengths)
+    ]
 
 
 # Three sentences that match well, and a loose pair (cosine 0.35, below link_min).
@@ -42,3 +45,35 @@ def test_a_gap_pair_needs_more_than_chance_similarity():
     unrelated_b = _unit(0, 0, 0, 0.2, 0, 0.98)
     links = _align([SURE[0], LOOSE_A, SURE[1]], [SURE[0], unrelated_b, SURE[1]])
     assert ((1,), (1,)) not in links
+
+
+def _joined_fit_better(pairs):
+    """A join scores above the pair it grew from: only lengths can refuse it."""
+    return [0.9 + 0.05 * (len(a) + len(b) - 2) for a, b in pairs]
+
+
+def test_a_join_must_not_take_the_length_ratio_far_from_the_typical_one():
+    # A's sentence 2 is close to B's sentence 1 (0.5, above merge_min) but its own line in
+    # A only: B dropped it. Joining it to the link (1, 1) would double A's side.
+    a = [_unit(1, 0, 0, 0), _unit(0, 1, 0, 0), _unit(0, 0.5, 0.87, 0), _unit(0, 0, 0, 1)]
+    b = [_unit(1, 0, 0, 0), _unit(0, 1, 0, 0), _unit(0, 0, 0, 1)]
+    a_, b_ = np.stack(a), np.stack(b)
+    bonus, spelling = np.zeros((4, 3)), np.zeros((4, 3))
+
+    def links(lengths_a, lengths_b):
+        groups = align(
+            a_,
+            b_,
+            bonus,
+            USE_CALIBRATION,
+            _joined_fit_better,
+            lambda i, j: False,
+            spelling,
+            (np.array(lengths_a, dtype=float), np.array(lengths_b, dtype=float)),
+        )
+        return [(g.a, g.b) for g in groups]
+
+    # Every link's sentences are alike in length: the join would double A's length.
+    assert links([80, 100, 90, 70], [85, 95, 75]) == [((0,), (0,)), ((1,), (1,)), ((3,), (2,))]
+    # B's sentence 1 is as long as A's 1 and 2 together: B merged them, the join stands.
+    assert links([80, 100, 90, 70], [85, 190, 75]) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]

@@ -158,7 +158,8 @@ def test_spelling_backs_a_link_the_encoder_scores_weakly():
     def links(spelling):
         # A's vectors are the unit vectors, B's the columns of `cosine`: their cosines are `cosine`.
         no_joins, no_conflicts = lambda pairs: [0.0] * len(pairs), lambda i, j: False  # noqa: E731
-        groups = align(np.eye(6), cosine.T, np.zeros((6, 6)), calibration, no_joins, no_conflicts, spelling)
+        lengths = (np.ones(6), np.ones(6))
+        groups = align(np.eye(6), cosine.T, np.zeros((6, 6)), calibration, no_joins, no_conflicts, spelling, lengths)
         return {(g.a, g.b): g.confident for g in groups}
 
     alone, together = links(np.zeros((6, 6))), links(surface)

@@ -195,11 +195,13 @@ def align(
     similarity_of_joined: Callable[[Sequence[tuple[tuple[int, ...], tuple[int, ...]]]], list[float]],
     names_conflict: Callable[[int, int], bool],
     surface: np.ndarray,
+    lengths: tuple[np.ndarray, np.ndarray],
 ) -> list[Group]:
     """Link sentences; `anchors` counts the anchors each pair shares (`shared_anchors`),
     `similarity_of_joined([(a_idx, b_idx), ...])` embeds joined texts for 1:n checks,
     `names_conflict(i, j)` tells whether each sentence has a name the other lacks,
-    `surface` is each pair's `surface_similarity`."""
+    `surface` is each pair's `surface_similarity`, `lengths` each sentence's length
+    in characters, side A then B."""
     n, m = len(vectors_a), len(vectors_b)
     if not n or not m:
         return []
@@ -240,7 +242,7 @@ def align(
         taken_a[i], taken_b[j] = len(groups), len(groups)
         groups.append([[i], [j], s])
     _fill_gaps(score, margin, taken_a, taken_b, groups, calibration)
-    _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, n, m)
+    _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, _length_offset(groups, lengths))
     return sorted(
         (
             Group(
@@ -373,10 +375,12 @@ def _grow(
     cosine: np.ndarray,
     calibration: Calibration,
     similarity_of_joined: Callable[[Sequence[tuple[tuple[int, ...], tuple[int, ...]]]], list[float]],
-    n: int,
-    m: int,
+    length_offset: Callable[[Sequence[int], Sequence[int]], float] | None,
 ) -> None:
-    """Join unlinked neighbours into 1:n / n:1 groups where the joined text fits better."""
+    """Join unlinked neighbours into 1:n / n:1 groups where the joined text fits better, and
+    where the join does not take the group's length ratio JOIN_LENGTH_DEVIATIONS further from
+    the comparison's typical ratio (`length_offset`, when measured)."""
+    n, m = cosine.shape
 
     def options(side: str, k: int) -> Iterator[tuple[int, list[Any], tuple[int, ...], tuple[int, ...]]]:
         """(neighbour, group, A indices, B indices) for each group sentence k could join."""
@@ -393,6 +397,8 @@ def _grow(
                 continue
             joined_a = tuple(a_idx) if side == "b" else tuple(sorted([*a_idx, k]))
             joined_b = tuple(sorted([*b_idx, k])) if side == "b" else tuple(b_idx)
+            if length_offset is not None and length_offset(joined_a, joined_b) > length_offset(a_idx, b_idx) + 1:
+                continue
             yield neighbour, g, joined_a, joined_b
 
     # One encoder call for every join the loop below may try; joins made on the way
@@ -418,6 +424,36 @@ def _grow(
                     g[0], g[1], g[2] = list(joined_a), list(joined_b), after
                     taken[k] = taken[neighbour]
                     break
+
+
+# Gale and Church's length prior, measured on the comparison itself: the log length ratios
+# of its one-to-one links give the typical ratio and its spread (median absolute deviation);
+# a join may take a group at most this many spreads further from the typical ratio. A
+# sentence the other version dropped, joined to its neighbour's link, doubles that side's
+# length; the other half of a sentence the other version split brings it back. Rewrites
+# (python bench/rewrites.py, both files): 1 or 1.5 spreads score within 0.001 of 2.
+JOIN_LENGTH_DEVIATIONS = 2.0
+MIN_LENGTH_LINKS = 3  # fewer one-to-one links tell no typical ratio: no prior
+
+
+def _length_offset(
+    groups: list[list[Any]], lengths: tuple[np.ndarray, np.ndarray]
+) -> Callable[[Sequence[int], Sequence[int]], float] | None:
+    """How far a group's length ratio is from the comparison's typical one, in units of
+    JOIN_LENGTH_DEVIATIONS spreads; None where too few links measure it."""
+    length_a, length_b = lengths
+    ones = [(g[0][0], g[1][0]) for g in groups if len(g[0]) == 1 and len(g[1]) == 1]
+    if len(ones) < MIN_LENGTH_LINKS:
+        return None
+    logs = np.log([max(1.0, float(length_a[i])) / max(1.0, float(length_b[j])) for i, j in ones])
+    typical = float(np.median(logs))
+    spread = max(float(np.median(np.abs(logs - typical))), 1e-3) * JOIN_LENGTH_DEVIATIONS
+
+    def offset(a: Sequence[int], b: Sequence[int]) -> float:
+        ratio = max(1.0, float(sum(length_a[i] for i in a))) / max(1.0, float(sum(length_b[j] for j in b)))
+        return abs(float(np.log(ratio)) - typical) / spread
+
+    return offset
 
 
 # A word with no closing punctuation, a space, then a capitalised word: where a

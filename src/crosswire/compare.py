@@ -119,6 +119,7 @@ def _align(
         joined_similarities,
         lambda i, j: names_conflict(facts_a[i], facts_b[j]),
         surface,
+        (lengths_a[:, 0], lengths_b[:, 0]),
     )
     return facts_a, facts_b, groups, calibration
 
