@@ -740,7 +740,7 @@ def merged_sentence_splits(
         if first is None or 0 in split or len(first.a) != 1 or len(first.b) != 1:
             continue
         partner = other[first.b[0] if side == "a" else first.a[0]]
-        cut = _unmatched_headline(own[0], partner, lang, side, calibration, similarities)
+        cut = _unmatched_part(own[0], partner, lang, side, calibration, similarities, headline=True)
         if cut is not None:
             split[0] = cut
     # A sentence the other version left out, run into one it kept: the linked sentence is
@@ -776,10 +776,14 @@ def _unmatched_part(
     side: str,
     calibration: Calibration,
     similarities: Callable[[Sequence[tuple[str, str]]], list[float]],
+    headline: bool = False,
 ) -> int | None:
     """The cut of a sentence one of whose parts matches its partner better (by `merge_gain`)
     than the whole and than the other part do: the other part is a sentence the other
-    version left out."""
+    version left out. With `headline` (an article's first sentence) only the rest may be the
+    part kept: a headline sums up the sentence after it, so it may match the partner too,
+    less well than the sentence it heads; a cut inside one sentence that the partner
+    translates whole lowers the parts' match instead."""
     cuts = _cuts(text, lang)
     if not cuts:
         return None
@@ -789,37 +793,13 @@ def _unmatched_part(
 
     scores = similarities([pair(text)] + [pair(text[c:]) for c in cuts] + [pair(text[:c].rstrip()) for c in cuts])
     whole, tails, heads = scores[0], scores[1 : 1 + len(cuts)], scores[1 + len(cuts) :]
-    part, k = max((max(tails[k], heads[k]), k) for k in range(len(cuts)))
-    if part >= whole + calibration.merge_gain and min(tails[k], heads[k]) < part:
+    # (the kept part's score, the other part's, the cut)
+    options = [(tails[k], heads[k], k) for k in range(len(cuts))]
+    if not headline:
+        options += [(heads[k], tails[k], k) for k in range(len(cuts))]
+    kept, left_out, k = max(options)
+    if kept >= whole + calibration.merge_gain and left_out < kept:
         return cuts[k]
-    return None
-
-
-def _unmatched_headline(
-    text: str,
-    partner: str,
-    lang: str,
-    side: str,
-    calibration: Calibration,
-    similarities: Callable[[Sequence[tuple[str, str]]], list[float]],
-) -> int | None:
-    """Where an article's first sentence holds a headline that the other version left out: the
-    cut after which the rest matches its partner better (by `merge_gain`) than the whole
-    sentence and than the headline do. A headline sums up the sentence after it, so it may
-    match the partner too, less well than the sentence it heads; a cut inside one sentence
-    that the partner translates whole lowers the rest's match instead."""
-    cuts = _cuts(text, lang)
-    if not cuts:
-        return None
-
-    def pair(x: str) -> tuple[str, str]:
-        return (x, partner) if side == "a" else (partner, x)
-
-    scores = similarities([pair(text)] + [pair(text[c:]) for c in cuts] + [pair(text[:c].rstrip()) for c in cuts])
-    whole, tails, heads = scores[0], scores[1 : 1 + len(cuts)], scores[1 + len(cuts) :]
-    best = max(range(len(cuts)), key=lambda k: tails[k])
-    if tails[best] >= whole + calibration.merge_gain and heads[best] < tails[best]:
-        return cuts[best]
     return None
 
 
