@@ -71,6 +71,24 @@ _STOP_BETWEEN_LOWER = regex.compile(r"(?<=(\p{Ll})[.!?…])[\"”»']?\s+(?=[\"�
 _SPACE_BETWEEN_HAN = regex.compile(
     r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}])[ \u3000]+(?=[\p{Han}\p{Hiragana}\p{Katakana}])"
 )
+# Thai and Lao have no sentence mark of their own: a space between two of their letters ends
+# a sentence or a clause. Where no model finds the ends (pythainlp's, for Thai: the `thai`
+# extra), each space there is a sentence end, the parts at least MIN_UNMARKED_SENTENCE_CHARS
+# long: clauses link one to one or join, where a paragraph read as one sentence links to
+# nothing.
+_SPACE_IN_UNMARKED_SCRIPT = regex.compile(r"(?<=[\p{Thai}\p{Lao}]) +(?=[\p{Thai}\p{Lao}])")
+MIN_UNMARKED_SENTENCE_CHARS = 6
+
+
+def _unmarked_ends(text: str, start: int, end: int) -> list[int]:
+    cuts: list[int] = []
+    for match in _SPACE_IN_UNMARKED_SCRIPT.finditer(text, start, end):
+        last = cuts[-1] if cuts else start
+        if match.start() - last >= MIN_UNMARKED_SENTENCE_CHARS and end - match.end() >= MIN_UNMARKED_SENTENCE_CHARS:
+            cuts.append(match.end())
+    return cuts
+
+
 # Sentence ends of any script that sentencex may not know for the language it is given
 # (Khmer "។", a Hindi quote in an Urdu article): Unicode's Sentence_Terminal characters other
 # than ASCII ones (abbreviations and names end in "." and "!": "Yahoo!"), and the Tibetan shad,
@@ -236,7 +254,7 @@ THAI_INSTALL = "pip install 'crosswire[thai]'"
 
 
 class ThaiSentencesWarning(UserWarning):
-    """Thai text was segmented without pythainlp (the `thai` extra): sentences end only at marks."""
+    """Thai text was segmented without pythainlp (the `thai` extra): sentences end at spaces."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -254,7 +272,7 @@ def _thai_pieces(block: str) -> list[str]:
     if thai_sentences is None:
         warnings.warn(
             "th: Thai marks no sentence end, and pythainlp, whose model finds them, is not installed: "
-            f"a paragraph is read as one sentence, so fewer sentences link; for Thai sentences, run: {THAI_INSTALL}",
+            f"each space between Thai words is read as a sentence end, so clauses are compared; for Thai sentences, run: {THAI_INSTALL}",
             ThaiSentencesWarning,
             stacklevel=2,
         )
@@ -316,6 +334,8 @@ def _hidden_boundaries(
     cuts = [m.end() for m in _DATELINE.finditer(text, start, end)]
     cuts += [m.end() for m in _SCRIPT_SENTENCE_END.finditer(text, start, end)]
     cuts += [m.end() for m in _SPACE_BETWEEN_HAN.finditer(text, start, end)]
+    if not (lang == "th" and _thai_sentences() is not None):
+        cuts += _unmarked_ends(text, start, end)
     between_uncased_lower = (
         m
         for m in _STOP_BETWEEN_LOWER.finditer(text, start, end)
