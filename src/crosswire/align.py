@@ -445,7 +445,7 @@ def _length_offset(
     ones = [(g[0][0], g[1][0]) for g in groups if len(g[0]) == 1 and len(g[1]) == 1]
     if len(ones) < MIN_LENGTH_LINKS:
         return None
-    logs = np.log([max(1.0, float(length_a[i])) / max(1.0, float(length_b[j])) for i, j in ones])
+    logs = np.log(_length_ratios(ones, length_a, length_b))
     typical = float(np.median(logs))
     spread = max(float(np.median(np.abs(logs - typical))), 1e-3) * JOIN_LENGTH_DEVIATIONS
 
@@ -454,6 +454,11 @@ def _length_offset(
         return abs(float(np.log(ratio)) - typical) / spread
 
     return offset
+
+
+def _length_ratios(pairs: Sequence[tuple[int, int]], length_a: np.ndarray, length_b: np.ndarray) -> np.ndarray:
+    """Each one-to-one pair's length ratio, A's length over B's, in characters."""
+    return np.array([max(1.0, float(length_a[i])) / max(1.0, float(length_b[j])) for i, j in pairs])
 
 
 # A word with no closing punctuation, a space, then a capitalised word: where a
@@ -747,8 +752,10 @@ def merged_sentence_splits(
     # long for its partner, against the comparison's other one-to-one links.
     one_to_one = [g for g in groups if len(g.a) == 1 and len(g.b) == 1]
     if one_to_one:
-        ratio = {g: len(texts_a[g.a[0]]) / max(1, len(texts_b[g.b[0]])) for g in one_to_one}
-        typical = float(np.median(list(ratio.values())))
+        length_a, length_b = (np.array([len(t) for t in texts], dtype=float) for texts in (texts_a, texts_b))
+        ratios = _length_ratios([(g.a[0], g.b[0]) for g in one_to_one], length_a, length_b)
+        ratio = dict(zip(one_to_one, ratios.tolist()))
+        typical = float(np.median(ratios))
         for own, other, lang, split, side in (
             (texts_a, texts_b, langs[0], split_a, "a"),
             (texts_b, texts_a, langs[1], split_b, "b"),
