@@ -40,6 +40,28 @@ def test_a_time_with_another_separator_is_the_same_time(croatian_time, changes):
     assert _number_changes(english, "en", croatian, "hr") == changes
 
 
+@pytest.mark.parametrize(
+    ("english", "other", "lang", "changes"),
+    [
+        # WMT22 en->zh: "5.30pm" / "5 点半" (half past five) was read as 5.30 -> 5.
+        ("He was found just before 5.30pm on Friday.", "周五下午 5 点半之前，他被发现。", "zh", []),
+        ("He was found just before 5.30pm on Friday.", "周五下午 6 点半之前，他被发现。", "zh", [("5.30", "6")]),
+        ("He was found at 5:45 on Friday.", "金曜日の5時45分に発見された。", "ja", []),
+        # WMT22 uk->en: "до 19:00" / "until 7 pm" was read as 19 -> 7.
+        ("The room stayed open until 7 pm yesterday.", "Кімната вчора працювала до 19:00.", "uk", []),
+    ],
+)
+def test_a_time_in_hour_words_or_on_a_twelve_hour_clock(english, other, lang, changes):
+    assert _number_changes(english, "en", other, lang) == changes
+
+
+def test_a_chinese_decade_named_by_its_century_is_the_same_decade():
+    # WMT22 en->zh: "1880s" / "19 世纪 80 年代" was read as 1880 -> 19.
+    english = "Set in 1880s New York, it follows an aspiring writer."
+    chinese = "故事发生在 19 世纪 80 年代的纽约，讲述了一位有抱负的作家。"
+    assert _number_changes(english, "en", chinese, "zh") == []
+
+
 def test_a_number_written_in_words_on_one_side_is_no_leftover():
     # WMT22 en->zh: "three methods" / "3 种方法" beside "COVID-19" / "新型冠状病毒" read as 19 -> 3.
     english = "The agency uses three methods to detect COVID-19 variants, officials said."

@@ -147,11 +147,17 @@ def _worded(facts: SentenceFacts) -> set[int]:
 
 
 _CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})")
+# An hour written with a word for it, and the minutes ("5点半", "5時30分", "5시 반"; not "5시간", hours).
+_HOUR_WORD = re.compile(r"\s?[点點時时시](?![间間간])\s?(?:(半|반)|(\d{1,2})\s?[分분])?")
+# An hour of a twelve-hour clock ("7 pm", "7 p.m.").
+_DAY_HALF = re.compile(r"\s?[ap]\.?\s?m\b\.?", re.I)
 
 
 def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
     """Times of day with their minutes, and the numbers that write them: "10:15" (two numbers
-    around a colon) or "10.15" (one number: Croatian, German, Danish write times so)."""
+    around a colon), "10.15" (one number: Croatian, German, Danish write times so), an hour
+    with a word for it ("5点半") or with am/pm ("7 pm"). The hour is read on a twelve-hour
+    clock: "19:00" and "7 pm" are one time."""
     out: dict[tuple[int, int], list[Number]] = {}
     for n in numbers:
         if (clock := _CLOCK.fullmatch(unicodedata.normalize("NFKC", n.text))) is not None:
@@ -159,7 +165,16 @@ def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[N
     for n, m in zip(numbers, numbers[1:]):
         if text[n.end : m.start] == ":" and len(m.text) == 2 and n.value == n.value.to_integral():
             out.setdefault((int(n.value), int(m.value)), [n, m])
-    return {time: parts for time, parts in out.items() if time[0] < 24 and time[1] < 60}
+    at = {n.start: n for n in numbers}
+    for n in numbers:
+        if n.value != n.value.to_integral():
+            continue
+        if (hour := _HOUR_WORD.match(text, n.end)) is not None:
+            minutes = at.get(hour.start(2)) if hour[2] else None
+            out.setdefault((int(n.value), 30 if hour[1] else int(hour[2] or 0)), [n] + ([minutes] if minutes else []))
+        elif _DAY_HALF.match(text, n.end):
+            out.setdefault((int(n.value), 0), [n])
+    return {(hour % 12, minute): parts for (hour, minute), parts in out.items() if hour < 24 and minute < 60}
 
 
 def _without_same_times(

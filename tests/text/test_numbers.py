@@ -168,6 +168,9 @@ SCRIPT_CASES = [
     ("2015 年 3 月", "zh", [("2015", "2015", 1, False), ("3", "3", 1, False)]),
     ("1万2500人", "ja", [("1万2500", "12500", 1, False)]),
     ("3億5000万円", "ja", [("3億5000万", "350000000", 1, False)]),
+    # Chinese names a decade by its century: the 80s of the 19th century are the 1880s.
+    ("19 世纪 80 年代的纽约", "zh", [("19 世纪 80 年代", "1880", 1, False)]),
+    ("20世纪初", "zh", [("20", "20", 1, False)]),
     # Korean writes the same multipliers in Hangul, often with a space before the smaller part.
     ("350만 유로", "ko", [("350만", "3500000", 1, False)]),
     ("1만 2500명", "ko", [("1만 2500", "12500", 1, False)]),

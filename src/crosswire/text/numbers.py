@@ -273,7 +273,20 @@ def find_numbers(text: str, lang: str, start: int = 0, end: int | None = None) -
         else:
             found.append(_number(text, match.start(), raw, lang, end))
         consumed = found[-1].end
-    return sorted(found, key=lambda n: n.start)
+    return _with_decades(sorted(found, key=lambda n: n.start), text, start, end)
+
+
+# Chinese names a decade by its century: "19世纪80年代" (the 80s of the 19th century) is the 1880s.
+_CENTURY_DECADE = re.compile(r"(\d{1,2})\s?世[纪紀]\s?([1-9]0)\s?年代")
+
+
+def _with_decades(numbers: list[Number], text: str, start: int, end: int) -> list[Number]:
+    """`numbers` with each decade written by its century read as the decade's first year."""
+    for match in _CENTURY_DECADE.finditer(text, start, end):
+        s, e = match.span()
+        year = Decimal((int(match[1]) - 1) * 100 + int(match[2]))
+        numbers = [n for n in numbers if not s <= n.start < e] + [Number(s, e, match.group(), year)]
+    return sorted(numbers, key=lambda n: n.start)
 
 
 def _zero_led_part(raw: str) -> bool:
