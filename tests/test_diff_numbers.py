@@ -55,6 +55,14 @@ def test_a_time_in_hour_words_or_on_a_twelve_hour_clock(english, other, lang, ch
     assert _number_changes(english, "en", other, lang) == changes
 
 
+def test_the_minutes_of_a_clock_time_before_pm_are_no_hour():
+    from crosswire.diff import _times
+    from crosswire.text.numbers import find_numbers
+
+    text = "Polls closed at 10:15 pm."
+    assert set(_times(find_numbers(text, "en"), text)) == {(10, 15)}
+
+
 def test_a_chinese_decade_named_by_its_century_is_the_same_decade():
     # WMT22 en->zh: "1880s" / "19 世纪 80 年代" was read as 1880 -> 19.
     english = "Set in 1880s New York, it follows an aspiring writer."

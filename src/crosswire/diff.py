@@ -166,8 +166,10 @@ def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[N
         if text[n.end : m.start] == ":" and len(m.text) == 2 and n.value == n.value.to_integral():
             out.setdefault((int(n.value), int(m.value)), [n, m])
     at = {n.start: n for n in numbers}
+    in_clock = {id(part) for parts in out.values() for part in parts}
     for n in numbers:
-        if n.value != n.value.to_integral():
+        # The minutes of "10:15 pm" are no hour of their own.
+        if n.value != n.value.to_integral() or id(n) in in_clock:
             continue
         if (hour := _HOUR_WORD.match(text, n.end)) is not None:
             minutes = at.get(hour.start(2)) if hour[2] else None
