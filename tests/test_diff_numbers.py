@@ -84,3 +84,45 @@ def test_a_bengali_number_word_in_either_unicode_spelling():
     assert worded_value("ছ\u09df", "bn") == worded_value("ছ\u09af\u09bc", "bn") == 6
     assert worded_value("three", "en") == 3 and worded_value("Trois", "fr") == 3
     assert worded_value("three", "xx") is None
+
+
+@pytest.mark.parametrize(
+    ("other", "lang", "changes"),
+    [
+        ("Das Feuer brach gegen 10:30 (CET) aus, sagte die Polizei.", "de", []),  # converted
+        ("Das Feuer brach gegen 11:30 BST aus, sagte die Polizei.", "de", [("09", "11")]),
+        ("Das Feuer brach gegen 11:30 Uhr aus, sagte die Polizei.", "de", [("09", "11")]),
+    ],
+)
+def test_a_time_given_in_another_time_zone_is_not_compared(other, lang, changes):
+    # WMT22 en->hr: "09:30 BST" / "10:30 (CET)" was reported as 09 -> 10.
+    english = "The fire broke out at about 09:30 BST, police said."
+    assert _number_changes(english, "en", other, lang) == changes
+
+
+@pytest.mark.parametrize(("hindi_time", "changes"), [("1200", []), ("1400", [("১২", "1400")])])
+def test_a_wire_style_time_before_its_zone_is_a_time(hindi_time, changes):
+    # FLORES bn->hi: "১২:০০ জিএমটি" / "1200 GMT" was reported as 12 -> 1200.
+    bengali = "একই দিনে আনুমানিক ১২:০০ জিএমটি সময়ে যানটিকে সরিয়ে ফেলা হয়েছিল।"
+    hindi = f"वाहन को उसी दिन तकरीबन {hindi_time} GMT के समय पर दूर ले जाया गया."
+    assert _number_changes(bengali, "bn", hindi, "hi") == changes
+
+
+COVID = "Anyone who tests positive for Covid-19 must isolate for 10 days, as must their close contacts."
+
+
+@pytest.mark.parametrize(("chinese_days", "changes"), [("10", []), ("14", [("10", "14")])])
+def test_the_digits_of_a_name_are_no_number_the_other_side_changed(chinese_days, changes):
+    # WMT22 en->zh: "新冠病毒" translates "Covid-19" without its digits; 19 was paired with 10.
+    chinese = f"任何新冠病毒检测呈阳性的人都必须隔离 {chinese_days} 天，密切接触者也必须隔离 {chinese_days} 天。"
+    assert _number_changes(COVID, "en", chinese, "zh") == changes
+
+
+def test_the_digits_of_a_name_the_other_side_writes_are_compared():
+    assert _number_changes("The air force bought 20 F-16 jets.", "en", "Die Luftwaffe kaufte 20 F-35.", "de") == [
+        ("16", "35")
+    ]
+    # A Xhosa noun class before the name: "Inombolo-1" is the Zulu "Nombolo 1".
+    xhosa = "I-Hokuriku ayichazanga nokuba Inombolo-1 ye-reactors ivaliwe."
+    zulu = "IHokuriku ayibikanga ukuthi isiphehli Nombolo 8 sivaliwe."
+    assert _number_changes(xhosa, "xh", zulu, "zu") == [("1", "8")]

@@ -34,6 +34,7 @@ from .text.names import (
     script_of,
     sound_in_run,
     sounds_alike,
+    spelling_match,
     spelling_matches,
     stop_words,
     territory_name,
@@ -125,12 +126,12 @@ def _number_differences(
             open_b.remove(match)
         else:
             unmatched_a.append(n)
-    unmatched_a, open_b = _without_same_times(unmatched_a, text_a, open_b, text_b)
+    unmatched_a, open_b = _without_same_times(unmatched_a, text_a, open_b, text_b, nums_a, nums_b)
     # A number one side writes in words ("three methods" / "3 种方法") is no leftover.
     worded_a, worded_b = _worded(a), _worded(b)
     unmatched_a = [n for n in unmatched_a if n.value not in worded_b]
     open_b = [n for n in open_b if n.value not in worded_a]
-    left_a, left_b = _with_glued_digits(unmatched_a, open_b, a, b)
+    left_a, left_b = _named_by_hyphen(_with_glued_digits(unmatched_a, open_b, a, b), (text_a, text_b), (a, b))
     differences = []
     for na, nb in _pair(left_a, left_b, key=lambda n: n.percent):
         if isinstance(na, _Glued) and isinstance(nb, _Glued) and na.glued != nb.glued:
@@ -151,6 +152,8 @@ _CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})")
 _HOUR_WORD = re.compile(r"\s?[点點時时시](?![间間간])\s?(?:(半|반)|(\d{1,2})\s?[分분])?")
 # An hour of a twelve-hour clock ("7 pm", "7 p.m.").
 _DAY_HALF = re.compile(r"\s?[ap]\.?\s?m\b\.?", re.I)
+# A time zone's abbreviation after a time ("GMT", "UTC", "BST", "CEST", "(CET)").
+_ZONE = re.compile(r"\s?\(?(?:UTC|GMT|[A-Z]{1,3}[SD]?T)\b")
 
 
 def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
@@ -176,19 +179,43 @@ def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[N
             out.setdefault((int(n.value), 30 if hour[1] else int(hour[2] or 0)), [n] + ([minutes] if minutes else []))
         elif _DAY_HALF.match(text, n.end):
             out.setdefault((int(n.value), 0), [n])
+        elif len(n.text) == 4 and _ZONE.match(text, n.end):  # "1200 GMT", the wires' style
+            out.setdefault((int(n.value) // 100, int(n.value) % 100), [n])
     return {(hour % 12, minute): parts for (hour, minute), parts in out.items() if hour < 24 and minute < 60}
 
 
 def _without_same_times(
-    numbers_a: list[Number], text_a: str, numbers_b: list[Number], text_b: str
+    numbers_a: list[Number],
+    text_a: str,
+    numbers_b: list[Number],
+    text_b: str,
+    all_a: Sequence[Number],
+    all_b: Sequence[Number],
 ) -> tuple[list[Number], list[Number]]:
     """The numbers left over on each side, less those of a time of day both sides give,
-    whatever its separator ("10:15 BST" / "10.15 h")."""
+    whatever its separator ("10:15 BST" / "10.15 h"), and those of times given in different
+    time zones, which a translation converts ("09:30 BST" / "10:30 (CET)"); `all_a`, `all_b`:
+    each side's numbers before any were matched."""
     times_a, times_b = _times(numbers_a, text_a), _times(numbers_b, text_b)
     same = [(times_a[t], times_b[t]) for t in times_a.keys() & times_b.keys()]
     drop_a = {id(n) for parts, _ in same for n in parts}
     drop_b = {id(n) for _, parts in same for n in parts}
+    # Read from all the numbers: the minutes of "09:30" / "10:30" were matched already.
+    every_a, every_b = _times(all_a, text_a), _times(all_b, text_b)
+    rest_a = [parts for t, parts in every_a.items() if t not in every_b]
+    rest_b = [parts for t, parts in every_b.items() if t not in every_a]
+    zones_a = {_zone(parts, text_a) for parts in rest_a}
+    zones_b = {_zone(parts, text_b) for parts in rest_b}
+    if rest_a and rest_b and None not in zones_a | zones_b and not zones_a & zones_b:
+        drop_a |= {id(n) for parts in rest_a for n in parts}
+        drop_b |= {id(n) for parts in rest_b for n in parts}
     return [n for n in numbers_a if id(n) not in drop_a], [n for n in numbers_b if id(n) not in drop_b]
+
+
+def _zone(parts: list[Number], text: str) -> str | None:
+    """The time zone written after a time, if any."""
+    found = _ZONE.match(text, max(n.end for n in parts))
+    return found[0].strip(" (") if found else None
 
 
 def _converted(na: Number, lang_a: str, text_a: str, nb: Number, lang_b: str, text_b: str) -> bool:
@@ -246,6 +273,66 @@ def _with_glued_digits(
     left_a: list[_Leftover] = [*plain_a, *glued_a]
     left_b: list[_Leftover] = [*plain_b, *glued_b]
     return sorted(left_a, key=lambda n: n.start), sorted(left_b, key=lambda n: n.start)
+
+
+# A name ending in a hyphen before the number: "Covid-19", "F-16", "SARS-CoV-2".
+_HYPHEN_NAME = re.compile(r"(\w+)-$")
+
+
+def _hyphen_name(n: _Leftover, text: str, facts: SentenceFacts) -> str | None:
+    """The name a number is hyphenated onto, as a name key: a word with a capital that is not
+    there only because it starts the sentence (Xhosa writes "Nge-15 ka-Agasti", on the 15th of
+    August, and "ngo-1624")."""
+    if not isinstance(n, Number):
+        return None
+    found = _HYPHEN_NAME.search(text, max(0, n.start - 40), n.start)
+    if found is None or found.end() != n.start:
+        return None
+    name = found[1]
+    initial = any(w.start == found.start(1) and w.sentence_initial for w in facts.words)
+    if any(c.isupper() for c in name[1:]) or (name[0].isupper() and not initial):
+        return name_key(name)
+    return None
+
+
+def _spelled_in(key: str, other: str) -> bool:
+    """A name key and another word's: spelled alike, or one with a prefix ("Inombolo" /
+    "Nombolo", a Xhosa noun class)."""
+    shorter, longer = sorted((key, other), key=len)
+    return spelling_match(key, other) is not None or (len(shorter) >= MIN_PREFIXED_NAME and longer.endswith(shorter))
+
+
+MIN_PREFIXED_NAME = 4
+
+
+def _named_by_hyphen(
+    left: tuple[list[_Leftover], list[_Leftover]], texts: tuple[str, str], facts: tuple[SentenceFacts, SentenceFacts]
+) -> tuple[list[_Leftover], list[_Leftover]]:
+    """The leftovers with each number that a name holds after a hyphen read as digits glued onto
+    that name; such a number is left out where the other side neither has glued digits nor
+    spells the name: the Chinese "新冠病毒" translates "Covid-19" without its digits, so 19 is
+    no number that changed ("Inombolo-1" / "Nombolo 8" is)."""
+    sides: list[list[_Leftover]] = []
+    lone: list[set[int]] = []
+    for k in (0, 1):
+        other_facts = facts[1 - k]
+        side: list[_Leftover] = []
+        drop: set[int] = set()
+        for n in left[k]:
+            key = _hyphen_name(n, texts[k], facts[k])
+            if key is None:
+                side.append(n)
+                continue
+            side.append(_Glued(n.start, n.end, n.value, key))
+            if not any(_spelled_in(key, w.key) for w in other_facts.words):
+                drop.add(n.start)
+        sides.append(side)
+        lone.append(drop)
+    has_glued = [any(isinstance(n, _Glued) and n.start not in lone[k] for n in sides[k]) for k in (0, 1)]
+    return (
+        [n for n in sides[0] if has_glued[1] or n.start not in lone[0]],
+        [n for n in sides[1] if has_glued[0] or n.start not in lone[1]],
+    )
 
 
 def _pair(
