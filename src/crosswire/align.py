@@ -724,7 +724,21 @@ def merged_sentence_splits(
     heads = _chunks(
         similarities([pair for o in options for pair in o.head_pairs]), [len(o.head_pairs) for o in options]
     )
-    promising = [max(h) >= calibration.link_min for h in heads]
+    # Past the first link a split on both sides needs its first halves to match no worse than
+    # the wholes (`_best_both_sides`): the wholes' score (their vectors are cached) tells
+    # which options cannot, before their second halves, most of the encoding, are embedded.
+    first_link = (min(group_a), min(group_b)) if groups else None
+    later: dict[int, tuple[str, str]] = {}
+    for p in proposals:
+        if p.a is not None and p.b is not None and (p.a, p.b) != first_link:
+            later[id(p)] = (texts_a[p.a], texts_b[p.b])
+    wholes = dict(zip(later, similarities(list(later.values()))))
+    floors = [
+        max(calibration.link_min, wholes[id(p)] - calibration.merge_gain) if id(p) in wholes else calibration.link_min
+        for p in proposals
+        for _ in p.options
+    ]
+    promising = [max(h) >= floor for h, floor in zip(heads, floors)]
     tested = [o for o, keep in zip(options, promising) if keep]
     tail_scores = iter(
         _chunks(similarities([pair for o in tested for pair in o.tail_pairs]), [len(o.tail_pairs) for o in tested])
@@ -738,7 +752,7 @@ def merged_sentence_splits(
         n = len(p.options)
         p_heads, p_tails, pos = heads[pos : pos + n], tails[pos : pos + n], pos + n
         if p.a is not None and p.b is not None:
-            best = _best_both_sides(p_heads, p_tails, calibration, (p.a, p.b) == (min(group_a), min(group_b)))
+            best = _best_both_sides(p_heads, p_tails, calibration, (p.a, p.b) == first_link)
         else:
             found = _best_one_side(p, p_heads, p_tails, group_b if p.a is not None else group_a)
             best = found[1] if found is not None and found[0] >= calibration.link_min else None
