@@ -87,17 +87,32 @@ def test_a_bengali_number_word_in_either_unicode_spelling():
 
 
 @pytest.mark.parametrize(
-    ("other", "lang", "changes"),
+    ("other", "changes"),
     [
-        ("Das Feuer brach gegen 10:30 (CET) aus, sagte die Polizei.", "de", []),  # converted
-        ("Das Feuer brach gegen 11:30 BST aus, sagte die Polizei.", "de", [("09", "11")]),
-        ("Das Feuer brach gegen 11:30 Uhr aus, sagte die Polizei.", "de", [("09", "11")]),
+        ("Das Feuer brach gegen 10:30 (CET) aus, sagte die Polizei.", []),  # converted
+        ("Das Feuer brach gegen 10:30 MEZ aus, sagte die Polizei.", []),
+        ("Das Feuer brach gegen 11:30 BST aus, sagte die Polizei.", [("09", "11")]),
+        ("Das Feuer brach gegen 11:30 Uhr aus, sagte die Polizei.", [("09", "11")]),
+        ("Das Feuer brach gegen 10:45 (CET) aus, sagte die Polizei.", [("09", "10"), ("30", "45")]),
     ],
 )
-def test_a_time_given_in_another_time_zone_is_not_compared(other, lang, changes):
-    # WMT22 en->hr: "09:30 BST" / "10:30 (CET)" was reported as 09 -> 10.
+def test_a_time_converted_into_another_time_zone_is_no_change(other, changes):
+    # WMT22 en->hr: "09:30 BST" / "10:30 (CET)" was reported as 09 -> 10. A conversion keeps
+    # the minutes.
     english = "The fire broke out at about 09:30 BST, police said."
-    assert _number_changes(english, "en", other, lang) == changes
+    assert _number_changes(english, "en", other, "de") == changes
+
+
+def test_one_conversion_moves_every_time_by_one_offset():
+    english = "The fire broke out at 09:30 BST and was put out at 11:00 BST."
+    german = "Das Feuer brach um 10:30 (CET) aus und wurde um 15:00 (CET) gelöscht."
+    assert _number_changes(english, "en", german, "de") == [("11", "15")]
+
+
+def test_a_year_before_an_acronym_ending_in_t_is_no_time():
+    assert _number_changes("In 2019 MIT found 5 cases.", "en", "Im Jahr 2020 fand das MIT 5 Fälle.", "de") == [
+        ("2019", "2020")
+    ]
 
 
 @pytest.mark.parametrize(("hindi_time", "changes"), [("1200", []), ("1400", [("১২", "1400")])])
@@ -116,6 +131,16 @@ def test_the_digits_of_a_name_are_no_number_the_other_side_changed(chinese_days,
     # WMT22 en->zh: "新冠病毒" translates "Covid-19" without its digits; 19 was paired with 10.
     chinese = f"任何新冠病毒检测呈阳性的人都必须隔离 {chinese_days} 天，密切接触者也必须隔离 {chinese_days} 天。"
     assert _number_changes(COVID, "en", chinese, "zh") == changes
+
+
+def test_a_number_after_a_common_word_and_a_hyphen_is_a_number():
+    english = "The hurricane made landfall as a Category-4 storm, killing 10 people."
+    assert _number_changes(english, "en", "飓风以 5 级风暴登陆，造成 10 人死亡。", "zh") == [("4", "5")]
+
+
+def test_a_name_that_starts_the_sentence_holds_its_digits():
+    english = "Covid-19 cases rose to 10 on Monday, officials said."
+    assert _number_changes(english, "en", "官员说，周一新冠病例升至 14 例。", "zh") == [("10", "14")]
 
 
 def test_the_digits_of_a_name_the_other_side_writes_are_compared():

@@ -47,7 +47,7 @@ from rapidfuzz import fuzz, process
 
 from .encode import Calibration
 from .robust import standout
-from .text.names import is_common_word, stop_words
+from .text.names import is_common_word, starts_capitalised, stop_words
 from .text.scripts import UNSPACED_LETTERS, writes_without_spaces
 
 MAX_ANCHORS = 3  # shared anchors that add to a pair's score
@@ -511,7 +511,7 @@ def _cuts(text: str, lang: str, max_left_words: int = MAX_HEADLINE_WORDS) -> tup
             continue
         # A name may carry a lower-case prefix ("iRonald | Reagan", Xhosa's noun classes).
         if (
-            any(c.isupper() for c in previous)
+            starts_capitalised(previous)
             and not is_common_word(previous, lang)
             and not _common_or_function(following, lang)
         ):
@@ -727,15 +727,16 @@ def merged_sentence_splits(
     # Past the first link a split on both sides needs its first halves to match no worse than
     # the wholes (`_best_both_sides`): the wholes' score (their vectors are cached) tells
     # which options cannot, before their second halves, most of the encoding, are embedded.
-    first_link = (min(group_a), min(group_b)) if groups else None
-    later: dict[int, tuple[str, str]] = {}
-    for p in proposals:
+    first = min(groups, key=lambda g: (g.a[0], g.b[0]), default=None)
+    first_link = (first.a[0], first.b[0]) if first is not None else None
+    later: dict[int, tuple[str, str]] = {}  # proposal index -> the wholes of a later link
+    for k, p in enumerate(proposals):
         if p.a is not None and p.b is not None and (p.a, p.b) != first_link:
-            later[id(p)] = (texts_a[p.a], texts_b[p.b])
+            later[k] = (texts_a[p.a], texts_b[p.b])
     wholes = dict(zip(later, similarities(list(later.values()))))
     floors = [
-        max(calibration.link_min, wholes[id(p)] - calibration.merge_gain) if id(p) in wholes else calibration.link_min
-        for p in proposals
+        max(calibration.link_min, wholes[k] - calibration.merge_gain) if k in wholes else calibration.link_min
+        for k, p in enumerate(proposals)
         for _ in p.options
     ]
     promising = [max(h) >= floor for h, floor in zip(heads, floors)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Sequence
@@ -24,7 +25,9 @@ from .text.names import (
     Word,
     cross_script_variant,
     has_digit,
+    has_inner_capital,
     has_word_frequencies,
+    is_common_word,
     is_inflection,
     is_international_word,
     is_rare_word,
@@ -152,8 +155,12 @@ _CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})")
 _HOUR_WORD = re.compile(r"\s?[点點時时시](?![间間간])\s?(?:(半|반)|(\d{1,2})\s?[分분])?")
 # An hour of a twelve-hour clock ("7 pm", "7 p.m.").
 _DAY_HALF = re.compile(r"\s?[ap]\.?\s?m\b\.?", re.I)
-# A time zone's abbreviation after a time ("GMT", "UTC", "BST", "CEST", "(CET)").
-_ZONE = re.compile(r"\s?\(?(?:UTC|GMT|[A-Z]{1,3}[SD]?T)\b")
+# A time zone's abbreviation after a time ("GMT", "UTC", "BST", "(CET)", German "MEZ"): the
+# commoner ones, named, as all-caps words ending in T ("MIT", "AT&T") are no zones.
+_ZONE = re.compile(
+    r"\s?\(?(UTC|GMT|BST|IST|WES?T|CES?T|EES?T|MES?Z|MSK|[ECMP][SD]T|AKST|HST|JST|KST|HKT|SGT|AES?T|AEDT|NZST"
+    r"|NZDT|SAST|CAT|EAT|WAT|WIB|ICT|PHT|ET|PT)\b"
+)
 
 
 def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
@@ -179,7 +186,7 @@ def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[N
             out.setdefault((int(n.value), 30 if hour[1] else int(hour[2] or 0)), [n] + ([minutes] if minutes else []))
         elif _DAY_HALF.match(text, n.end):
             out.setdefault((int(n.value), 0), [n])
-        elif len(n.text) == 4 and _ZONE.match(text, n.end):  # "1200 GMT", the wires' style
+        elif len(n.text) == 4 and n.text.isdigit() and _ZONE.match(text, n.end):  # "1200 GMT", the wires' style
             out.setdefault((int(n.value) // 100, int(n.value) % 100), [n])
     return {(hour % 12, minute): parts for (hour, minute), parts in out.items() if hour < 24 and minute < 60}
 
@@ -193,29 +200,35 @@ def _without_same_times(
     all_b: Sequence[Number],
 ) -> tuple[list[Number], list[Number]]:
     """The numbers left over on each side, less those of a time of day both sides give,
-    whatever its separator ("10:15 BST" / "10.15 h"), and those of times given in different
-    time zones, which a translation converts ("09:30 BST" / "10:30 (CET)"); `all_a`, `all_b`:
-    each side's numbers before any were matched."""
+    whatever its separator ("10:15 BST" / "10.15 h"), and those of a time given in another
+    time zone with the same minutes, which a translation converts ("09:30 BST" / "10:30
+    (CET)"); `all_a`, `all_b`: each side's numbers before any were matched."""
     times_a, times_b = _times(numbers_a, text_a), _times(numbers_b, text_b)
     same = [(times_a[t], times_b[t]) for t in times_a.keys() & times_b.keys()]
     drop_a = {id(n) for parts, _ in same for n in parts}
     drop_b = {id(n) for _, parts in same for n in parts}
     # Read from all the numbers: the minutes of "09:30" / "10:30" were matched already.
     every_a, every_b = _times(all_a, text_a), _times(all_b, text_b)
-    rest_a = [parts for t, parts in every_a.items() if t not in every_b]
-    rest_b = [parts for t, parts in every_b.items() if t not in every_a]
-    zones_a = {_zone(parts, text_a) for parts in rest_a}
-    zones_b = {_zone(parts, text_b) for parts in rest_b}
-    if rest_a and rest_b and None not in zones_a | zones_b and not zones_a & zones_b:
-        drop_a |= {id(n) for parts in rest_a for n in parts}
-        drop_b |= {id(n) for parts in rest_b for n in parts}
+    rest_a = sorted((parts[0].start, t, parts) for t, parts in every_a.items() if t not in every_b)
+    rest_b = sorted((parts[0].start, t, parts) for t, parts in every_b.items() if t not in every_a)
+    # A time converted keeps its minutes, and one conversion moves every time by one offset:
+    # a time whose minutes or offset differ was changed.
+    converted: list[tuple[int, list[Number], list[Number]]] = []
+    for (_, time_a, parts_a), (_, time_b, parts_b) in zip(rest_a, rest_b):
+        zone_a, zone_b = _zone(parts_a, text_a), _zone(parts_b, text_b)
+        if zone_a and zone_b and zone_a != zone_b and time_a[1] == time_b[1]:
+            converted.append(((time_b[0] - time_a[0]) % 12, parts_a, parts_b))
+    if converted:
+        offset = Counter(k for k, _, _ in converted).most_common(1)[0][0]
+        drop_a |= {id(n) for k, parts, _ in converted if k == offset for n in parts}
+        drop_b |= {id(n) for k, _, parts in converted if k == offset for n in parts}
     return [n for n in numbers_a if id(n) not in drop_a], [n for n in numbers_b if id(n) not in drop_b]
 
 
 def _zone(parts: list[Number], text: str) -> str | None:
     """The time zone written after a time, if any."""
     found = _ZONE.match(text, max(n.end for n in parts))
-    return found[0].strip(" (") if found else None
+    return found[1] if found else None
 
 
 def _converted(na: Number, lang_a: str, text_a: str, nb: Number, lang_b: str, text_b: str) -> bool:
@@ -280,24 +293,27 @@ _HYPHEN_NAME = re.compile(r"(\w+)-$")
 
 
 def _hyphen_name(n: _Leftover, text: str, facts: SentenceFacts) -> str | None:
-    """The name a number is hyphenated onto, as a name key: a word with a capital that is not
-    there only because it starts the sentence (Xhosa writes "Nge-15 ka-Agasti", on the 15th of
-    August, and "ngo-1624")."""
+    """The name a number is hyphenated onto, as a name key: a capitalised word that is no
+    common word ("Covid-19", not "Category-4"). Where wordfreq cannot tell, a capital that
+    only starts the sentence makes no name (Xhosa "Nge-15 ka-Agasti", on the 15th of August)."""
     if not isinstance(n, Number):
         return None
     found = _HYPHEN_NAME.search(text, max(0, n.start - 40), n.start)
-    if found is None or found.end() != n.start:
+    if found is None or found.end() != n.start or not any(c.isupper() for c in found[1]):
         return None
-    name = found[1]
+    name, lang = found[1], facts.lang
+    if name.lower() in stop_words(lang) or is_common_word(name, lang):
+        return None
     initial = any(w.start == found.start(1) and w.sentence_initial for w in facts.words)
-    if any(c.isupper() for c in name[1:]) or (name[0].isupper() and not initial):
-        return name_key(name)
-    return None
+    if initial and not has_inner_capital(name) and not has_word_frequencies(lang, name):
+        return None
+    return name_key(name)
 
 
 def _spelled_in(key: str, other: str) -> bool:
-    """A name key and another word's: spelled alike, or one with a prefix ("Inombolo" /
-    "Nombolo", a Xhosa noun class)."""
+    """A name key and another word's: spelled alike (`spelling_match`), or one the other with a
+    lower-case prefix, which `words` leaves on a word whose name part has no capital ("Inombolo"
+    / "Nombolo", a Xhosa noun class)."""
     shorter, longer = sorted((key, other), key=len)
     return spelling_match(key, other) is not None or (len(shorter) >= MIN_PREFIXED_NAME and longer.endswith(shorter))
 
@@ -313,25 +329,24 @@ def _named_by_hyphen(
     spells the name: the Chinese "新冠病毒" translates "Covid-19" without its digits, so 19 is
     no number that changed ("Inombolo-1" / "Nombolo 8" is)."""
     sides: list[list[_Leftover]] = []
-    lone: list[set[int]] = []
+    unspelled: list[set[int]] = []  # starts of the numbers in a name the other side does not spell
     for k in (0, 1):
-        other_facts = facts[1 - k]
         side: list[_Leftover] = []
-        drop: set[int] = set()
+        starts: set[int] = set()
         for n in left[k]:
             key = _hyphen_name(n, texts[k], facts[k])
             if key is None:
                 side.append(n)
                 continue
             side.append(_Glued(n.start, n.end, n.value, key))
-            if not any(_spelled_in(key, w.key) for w in other_facts.words):
-                drop.add(n.start)
+            if not any(_spelled_in(key, w.key) for w in facts[1 - k].words):
+                starts.add(n.start)
         sides.append(side)
-        lone.append(drop)
-    has_glued = [any(isinstance(n, _Glued) and n.start not in lone[k] for n in sides[k]) for k in (0, 1)]
+        unspelled.append(starts)
+    glued = [any(isinstance(n, _Glued) and n.start not in unspelled[k] for n in sides[k]) for k in (0, 1)]
     return (
-        [n for n in sides[0] if has_glued[1] or n.start not in lone[0]],
-        [n for n in sides[1] if has_glued[0] or n.start not in lone[1]],
+        [n for n in sides[0] if glued[1] or n.start not in unspelled[0]],
+        [n for n in sides[1] if glued[0] or n.start not in unspelled[1]],
     )
 
 

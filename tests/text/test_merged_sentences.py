@@ -180,3 +180,23 @@ def test_in_an_unspaced_script_a_space_between_letters_may_end_a_sentence():
     # Thai marks no sentence end; a space before a numeral does not end one.
     text = "ราคา 30 ยูโรต่อคืน ห้องพักมีอาหารเช้าด้วย"
     assert [text[:c].rstrip() for c in _cuts(text, "th")] == ["ราคา 30 ยูโรต่อคืน"]
+
+
+def test_the_first_link_is_the_one_of_the_first_sentence_where_links_cross():
+    """Links may cross: the headline rule goes to the link of A's first sentence, whatever B
+    sentence it holds."""
+    a = [HEADLINE_RUN_IN, "Oil prices were flat."]
+    b = ["Der Ölpreis blieb stabil.", "Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
+    head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
+    table = {
+        (head, "Wall Street beendet die Woche im Minus"): 0.75,
+        (rest, "Die Kurse fielen am Freitag."): 0.8,
+        (head, "Die Kurse fielen am Freitag."): 0.3,
+        (rest, "Wall Street beendet die Woche im Minus"): 0.4,
+        (a[0], b[1]): 0.85,
+        (a[1], b[0]): 0.9,
+    }
+    groups = [Group((0,), (1,), 0.85), Group((1,), (0,), 0.9)]
+    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table))
+    assert a[0][: split_a[0]].rstrip() == head
+    assert b[1][: split_b[1]].rstrip() == "Wall Street beendet die Woche im Minus"

@@ -250,7 +250,14 @@ def skeleton(key: str) -> str:
 _PREFIXED_NAME = regex.compile(r"(?:\p{Ll}+|\p{Lu})(\p{Lu}\p{Ll}.*)")
 
 
-def _inner_capital(token: str) -> bool:
+def starts_capitalised(token: str) -> bool:
+    """Whether a token starts with a capital, or with a grammatical prefix written onto one
+    ("iRonald", "yaseTransnistria"; `_PREFIXED_NAME`)."""
+    return token[:1].isupper() or _PREFIXED_NAME.fullmatch(token) is not None
+
+
+def has_inner_capital(token: str) -> bool:
+    """A capital after the first letter: an acronym or a brand ("UNIS", "BaFin", "CoV")."""
     return any(c.isupper() for c in token[1:])
 
 
@@ -287,7 +294,7 @@ def _token(token: str, lang: str) -> tuple[int, str, str, bool, bool]:
     capitalised = bool(key) and token[0].isupper()
     # A capital after the first letter makes an acronym or a brand ("UNIS", "BaFin"), not a
     # common word, wherever it stands.
-    common = capitalised and not _inner_capital(token) and is_common_word(token, lang)
+    common = capitalised and not has_inner_capital(token) and is_common_word(token, lang)
     return skip, token, key, capitalised, common
 
 
