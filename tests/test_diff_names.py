@@ -140,3 +140,32 @@ def test_name_checks_found_before_give_the_same_differences():
         )
 
     assert found(known) == found(None) != [()]
+
+
+@pytest.mark.parametrize(
+    ("croatian_name", "changes"), [("Jessicu", []), ("Sanforda", [("name", "Chambers", "Sanforda")])]
+)
+def test_another_part_of_the_same_full_name_is_no_swap(croatian_name, changes):
+    """WMT22 en->hr: the translation calls Jessica Chambers "Jessicu" (Jessica, accusative)
+    where the original says "Chambers"; the articles write her full name, so these are one
+    person's names, not a swapped one."""
+    import crosswire
+
+    english = (
+        "Jessica Chambers, 19, was found with burns over most of her body in Mississippi. Another "
+        "inconsistency was that Tellis said he had known Chambers for about two weeks when she died."
+    )
+    croatian = (
+        "Jessica Chambers (19) pronađena je s opeklinama po većini tijela u Mississippiju. Proturječno je "
+        f"bilo i to što je Tellis izjavio da je {croatian_name} poznavao oko dva tjedna u vrijeme kada je preminula."
+    )
+    comparison = crosswire.compare(english, croatian, lang_a="en", lang_b="hr")
+    found = [(d.kind, d.a.text, d.b.text) for link in comparison.links for d in link.differences if d.a and d.b]
+    assert [d for d in found if d[0] == "name"] == changes
+
+
+def test_a_time_zone_converted_is_no_name_swap():
+    # WMT22 en->hr: "09:30 BST" / "10:30 (CET)" was reported as the name change BST -> CET.
+    english = "Disorder broke out at HMP Long Lartin at about 09:30 BST on Sunday."
+    croatian = "Neredi su u zatvoru HMP Long Lartin izbili u nedjelju otprilike u 10:30 (CET)."
+    assert _changes(english, "en", croatian, "hr", encoder_name="e5-small") == []

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import align as align_mod
 from .analyse import anchors, prepare, sentence_facts
-from .diff import NameChecks, SentenceFacts, check_names, link_differences, names_conflict
+from .diff import NameChecks, SentenceFacts, check_names, link_differences, name_parts, names_conflict
 from .encode import AUTO_ENCODER, Encoder, choose_encoder, unsupported_languages
 from .model import Article, Comparison, Document, Link, Sentence
 from .provenance import attribution_differences, provenance
@@ -222,6 +222,7 @@ def _compare(
                 cache.get,
                 enc.calibration.word_same,
                 name_checks,
+                name_parts(facts_a, facts_b),
             )
         )
         prov = tracing.result()

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -161,6 +161,9 @@ _ZONE = re.compile(
     r"\s?\(?(UTC|GMT|BST|IST|WES?T|CES?T|EES?T|MES?Z|MSK|[ECMP][SD]T|AKST|HST|JST|KST|HKT|SGT|AES?T|AEDT|NZST"
     r"|NZDT|SAST|CAT|EAT|WAT|WIB|ICT|PHT|ET|PT)\b"
 )
+
+
+_ZONE_NAME = re.compile(_ZONE.pattern.removeprefix(r"\s?\(?"))
 
 
 def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
@@ -675,7 +678,9 @@ def _same_acronym(x: Word, y: Word) -> bool:
     return letters_x <= letters_y or letters_y <= letters_x
 
 
-def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: float) -> list[tuple[Word, Word]]:
+def _swapped(
+    places: list[_Place], vectors: dict[str, np.ndarray], threshold: float, parts: NameParts
+) -> list[tuple[Word, Word]]:
     """The places whose two names are not one thing said twice: a word in the place translates
     neither, the B name is no common word capitalised ("North" / "Sjeverna": a translation,
     whatever stands next to it; an A name that is one, "Bruno Le Maire", may still be swapped
@@ -690,6 +695,11 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
             wb.start in taken
             or wb.common
             or _same_acronym(place.name, wb)
+            # Two parts of one person's name: "Chambers" / "Jessicin" (Croatian, Jessica's)
+            # where the articles write "Jessica Chambers".
+            or _parts_of_one_name(place.name, wb, parts)
+            # One time zone for another: a time converted ("09:30 BST" / "10:30 (CET)").
+            or (_ZONE_NAME.fullmatch(place.name.text) and _ZONE_NAME.fullmatch(wb.text))
             # An acronym is translated between scripts ("КДБ" / "KGB", "ООН" / "UN").
             or (script_of(place.name.text) != script_of(wb.text) and (_is_acronym(place.name) or _is_acronym(wb)))
             # A name B writes in its own script elsewhere has that transliteration near its place
@@ -704,16 +714,41 @@ def _swapped(places: list[_Place], vectors: dict[str, np.ndarray], threshold: fl
 
 
 def _name_differences(
-    check: _NameCheck, text_a: str, text_b: str, vectors: dict[str, np.ndarray], threshold: float
+    check: _NameCheck, text_a: str, text_b: str, vectors: dict[str, np.ndarray], threshold: float, parts: NameParts
 ) -> list[Difference]:
     differences = [
         Difference("name_variant", _span(text_a, w.start, w.end), _span(text_b, s, e))
         for w, (s, e) in check.variants
         if not _same_words(text_a[w.start : w.end], text_b[s:e])
     ]
-    for wa, wb in _swapped(check.places, vectors, threshold):
+    for wa, wb in _swapped(check.places, vectors, threshold, parts):
         differences.append(Difference("name", _span(text_a, wa.start, wa.end), _span(text_b, wb.start, wb.end)))
     return differences
+
+
+# A name's key -> the keys of the names written next to it, in either article: the parts of a
+# full name ("Jessica Chambers").
+NameParts = Mapping[str, frozenset[str]]
+
+
+def name_parts(*articles: Sequence[SentenceFacts]) -> NameParts:
+    """The other parts of each full name the articles write: names standing next to each other."""
+    found: dict[str, set[str]] = {}
+    for facts in articles:
+        for f in facts:
+            position = {id(w): k for k, w in enumerate(f.words)}
+            names = [(position[id(w)], w.key) for w in f.names if id(w) in position]
+            for (i, x), (j, y) in zip(names, names[1:]):
+                if j == i + 1 and x != y:
+                    found.setdefault(x, set()).add(y)
+                    found.setdefault(y, set()).add(x)
+    return {key: frozenset(others) for key, others in found.items()}
+
+
+def _parts_of_one_name(x: Word, y: Word, parts: NameParts) -> bool:
+    return any(spelling_match(y.key, p) is not None for p in parts.get(x.key, ())) or any(
+        spelling_match(x.key, p) is not None for p in parts.get(y.key, ())
+    )
 
 
 def _same_words(x: str, y: str) -> bool:
@@ -741,9 +776,11 @@ def link_differences(
     embed: Embed,
     word_threshold: float,
     known: NameChecks | None = None,
+    parts: NameParts | None = None,
 ) -> list[tuple[Difference, ...]]:
     """The differences between the A sentences and the B sentences of each link; `known`:
-    name checks found before (`check_names`).
+    name checks found before (`check_names`); `parts`: the parts of the full names the two
+    articles write (`name_parts`), which are one person's names, not a swap.
 
     Words for the translation check of names are embedded in one batch for all links:
     one encoder call per link would cost more than the whole rest of the comparison."""
@@ -756,6 +793,6 @@ def link_differences(
     for (a, b), check in zip(merged, checks):
         dates, settled = _date_differences(a, b, text_a, text_b)
         numbers = _number_differences(a, b, settled, text_a, text_b)
-        names = _name_differences(check, text_a, text_b, vectors, word_threshold)
+        names = _name_differences(check, text_a, text_b, vectors, word_threshold, parts or {})
         out.append(tuple(sorted(dates + numbers + names, key=lambda d: d.a.start if d.a else -1)))
     return out
