@@ -169,3 +169,11 @@ def test_a_time_zone_converted_is_no_name_swap():
     english = "Disorder broke out at HMP Long Lartin at about 09:30 BST on Sunday."
     croatian = "Neredi su u zatvoru HMP Long Lartin izbili u nedjelju otprilike u 10:30 (CET)."
     assert _changes(english, "en", croatian, "hr", encoder_name="e5-small") == []
+
+
+def test_a_country_and_the_initials_of_its_name_in_the_other_language_are_no_swap():
+    # WMT22 en->hr: "United States" / "SAD" (Sjedinjene Američke Države) was the swap United -> SAD.
+    english = "Tariffs on goods coming into the United States from China rose."
+    croatian = "Carine na robu koja dolazi u SAD iz Kine porasle su."
+    assert _changes(english, "en", croatian, "hr", encoder_name="e5-small") == []
+    assert _changes(croatian, "hr", english, "en", encoder_name="e5-small") == []

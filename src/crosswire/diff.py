@@ -8,6 +8,7 @@ another number it does not share with A is a change.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -40,7 +41,9 @@ from .text.names import (
     spelling_match,
     spelling_matches,
     stop_words,
+    territory_keys,
     territory_name,
+    territory_name_of,
 )
 from .text.numbers import Number, same_number, worded_value
 from .text.scripts import in_unspaced_script
@@ -392,7 +395,7 @@ def _match_names(own: SentenceFacts, other: SentenceFacts) -> _NameMatch:
             if cross_script_variant(w.text, w.key, other_text[start], key)
         ]
         written_alike = any(script_of(other_text[other_phrases[j][0]]) == script_of(w.text) for _, j in kinds)
-        if _territory_named(w, own.lang, other):
+        if _territory_named(w, own.lang, other) or _territory_abbreviated(w, own, other):
             continue
         if any(k == "same" or same_territory(w.key, own.lang, other_phrases[j][2], other.lang) for k, j in kinds):
             if not written_alike:
@@ -432,6 +435,35 @@ def _territory_named(name: Word, lang: str, other: SentenceFacts) -> bool:
         return False
     key = name_key(local)
     return any(w.key == key or is_inflection(w.key, key) or local in w.text for w in other.words)
+
+
+def _territory_abbreviated(name: Word, own: SentenceFacts, other: SentenceFacts) -> bool:
+    """Whether one side names a country by the initials of its name in its own language and
+    the other by name: "United States" / Croatian "SAD" (Sjedinjene Američke Države)."""
+    acronyms = {w.text for w in other.words if _is_acronym(w)}
+    for start, end, code in _territories(own) if acronyms else ():
+        if start <= name.start < end and acronyms & _initials(code, other.lang):
+            return True
+    return _is_acronym(name) and any(name.text in _initials(code, own.lang) for _, _, code in _territories(other))
+
+
+def _territories(facts: SentenceFacts) -> list[tuple[int, int, str]]:
+    """(start, end, CLDR code) of the names of countries and regions a sentence writes, as one
+    or two words ("United States")."""
+    keys = territory_keys(facts.lang)
+    return [
+        (start, end, keys[key])
+        for start, end, key, is_name in phrases(list(facts.words), list(facts.names))
+        if is_name and key in keys
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _initials(code: str, lang: str) -> frozenset[str]:
+    """The initials of a country's name of two words or more in `lang` ("SAD")."""
+    name = territory_name_of(code, lang)
+    words = name.split() if name else []
+    return frozenset({"".join(w[0] for w in words).upper()}) if len(words) >= 2 else frozenset()
 
 
 def _sounds_in(name: Word, other: SentenceFacts) -> bool:

@@ -182,6 +182,12 @@ def territory_name(key: str, lang: str, other_lang: str) -> str | None:
     return locale.territories.get(code) if locale else None
 
 
+def territory_name_of(code: str, lang: str) -> str | None:
+    """The CLDR name in `lang` of the country or region `code` ("US")."""
+    locale = _locale(lang)
+    return locale.territories.get(code) if locale else None
+
+
 def same_territory(key_a: str, lang_a: str, key_b: str, lang_b: str) -> bool:
     code = territory_keys(lang_a).get(key_a)
     return code is not None and code == territory_keys(lang_b).get(key_b)
