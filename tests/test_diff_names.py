@@ -177,3 +177,13 @@ def test_a_country_and_the_initials_of_its_name_in_the_other_language_are_no_swa
     croatian = "Carine na robu koja dolazi u SAD iz Kine porasle su."
     assert _changes(english, "en", croatian, "hr", encoder_name="e5-small") == []
     assert _changes(croatian, "hr", english, "en", encoder_name="e5-small") == []
+
+
+def test_a_name_with_a_possessive_is_heard_in_another_script():
+    # WMT22 en->zh: "Stafford's" was no transliteration of "斯塔福德" until its "'s" was left out.
+    english = (
+        "The KMSS, which was among the first groups to organise protests against CAA, paid tributes "
+        "to the agitators at Sam Stafford's Hatigaon residence."
+    )
+    chinese = "KMSS 是第一批组织抗议 CAA 的团体之一，他们在山姆·斯塔福德位于哈蒂冈的住所向这些死者致敬。"
+    assert _changes(english, "en", chinese, "zh") == []

@@ -469,12 +469,17 @@ def _initials(code: str, lang: str) -> frozenset[str]:
 def _sounds_in(name: Word, other: SentenceFacts) -> bool:
     """Whether the other sentence writes `name` in its own script: a word that sounds like it
     ("Федоруком" / "Fedoruk", inflection included), or part of a run of an unspaced script
-    ("...父亲穆阿迈尔" / "Muammar")."""
+    ("...父亲穆阿迈尔" / "Muammar"). A suffix after an apostrophe is left out ("Stafford's" /
+    "斯塔福德", Turkish "Erdoğan'ın")."""
+    text = _APOSTROPHE_SUFFIX.sub("", name.text)
     return any(
-        sounds_alike(name.text, w.text)
-        or (in_unspaced_script(w.text) and len(w.text) > 1 and sound_in_run(name.text, w.text))
+        sounds_alike(text, w.text) or (in_unspaced_script(w.text) and len(w.text) > 1 and sound_in_run(text, w.text))
         for w in other.words
     )
+
+
+# An apostrophe after two letters or more and what follows: "'s", "’ın"; not "O'Mahony", "d'Alema".
+_APOSTROPHE_SUFFIX = re.compile(r"(?<=\w\w)['’]\w*$")
 
 
 def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
