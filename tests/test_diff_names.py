@@ -187,3 +187,16 @@ def test_a_name_with_a_possessive_is_heard_in_another_script():
     )
     chinese = "KMSS 是第一批组织抗议 CAA 的团体之一，他们在山姆·斯塔福德位于哈蒂冈的住所向这些死者致敬。"
     assert _changes(english, "en", chinese, "zh") == []
+
+
+def test_a_name_is_no_anchor_for_a_word_that_is_none_spelled_otherwise():
+    # WMT22 en->hr: "serious" anchored "Chris", so the swap "Pyongyang" / "Chris" had no place.
+    from crosswire.diff import _anchors, _merge
+
+    english = "But there is widespread skepticism that Pyongyang is serious about renouncing an arsenal."
+    croatian = "Međutim, široko je prisutna sumnja oko toga hoće li se Chris doista odreći arsenala."
+    a = _merge(sentence_facts(prepare(Article(english, "en"))))
+    b = _merge(sentence_facts(prepare(Article(croatian, "hr"))))
+    anchored = {(a.words[i].text, b.words[j].text) for i, j in _anchors(a, b).items()}
+    assert ("arsenal", "arsenala") in anchored
+    assert not any("Chris" in pair for pair in anchored)

@@ -528,6 +528,18 @@ def _anchors(a: SentenceFacts, b: SentenceFacts) -> dict[int, int]:
             for wb in b.words
             if cross_script_variant(wa.text, wa.key, wb.text, wb.key)
         }
+    # A name is no fixed point for a lower-case word spelled otherwise ("Chris" / "serious");
+    # in a script without capitals a name is not told by its case.
+    names_a, names_b = {w.start for w in a.names}, {w.start for w in b.names}
+    matches = {
+        (i, j)
+        for i, j in matches
+        if a.words[i].key == b.words[j].key
+        or not (
+            (a.words[i].start in names_a and b.words[j].text.islower())
+            or (b.words[j].start in names_b and a.words[i].text.islower())
+        )
+    }
     # Each pair is taken best first: written alike before a transliteration ("Liz Truss" anchors
     # "Liz" to the Latin "Liz" of "利兹·特拉斯 (Liz Malley)"), then nearest in relative place (a
     # word said twice, "beach ... Ponto Beach" / "Committee Beacha", pairs in order).
