@@ -84,17 +84,23 @@ def test_unlinked_sentence_is_not_split_against_sentences_outside_its_gap():
     assert merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})
 
 
-def test_both_sides_split_when_the_first_halves_match_surely_though_the_wholes_match_better():
-    a = [HEADLINE_RUN_IN]
-    b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
+def _halves_matching_surely() -> dict[tuple[str, str], float]:
+    """The halves of HEADLINE_RUN_IN against those of its German version: each matches its
+    counterpart surely, the crossed ones do not."""
     head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
-    table = {
+    return {
         (head, "Wall Street beendet die Woche im Minus"): 0.75,
         (rest, "Die Kurse fielen am Freitag."): 0.8,
         (head, "Die Kurse fielen am Freitag."): 0.3,
         (rest, "Wall Street beendet die Woche im Minus"): 0.4,
-        (a[0], b[0]): 0.85,
     }
+
+
+def test_both_sides_split_when_the_first_halves_match_surely_though_the_wholes_match_better():
+    a = [HEADLINE_RUN_IN]
+    b = ["Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
+    head = "Wall Street ends the week lower, weighed by tech"
+    table = {**_halves_matching_surely(), (a[0], b[0]): 0.85}
     split_a, split_b = merged_sentence_splits(
         a, b, ("en", "de"), [Group((0,), (0,), 0.85)], USE_CALIBRATION, _similarities(table)
     )
@@ -187,15 +193,8 @@ def test_the_first_link_is_the_one_of_the_first_sentence_where_links_cross():
     sentence it holds."""
     a = [HEADLINE_RUN_IN, "Oil prices were flat."]
     b = ["Der Ölpreis blieb stabil.", "Wall Street beendet die Woche im Minus Die Kurse fielen am Freitag."]
-    head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
-    table = {
-        (head, "Wall Street beendet die Woche im Minus"): 0.75,
-        (rest, "Die Kurse fielen am Freitag."): 0.8,
-        (head, "Die Kurse fielen am Freitag."): 0.3,
-        (rest, "Wall Street beendet die Woche im Minus"): 0.4,
-        (a[0], b[1]): 0.85,
-        (a[1], b[0]): 0.9,
-    }
+    head = "Wall Street ends the week lower, weighed by tech"
+    table = {**_halves_matching_surely(), (a[0], b[1]): 0.85, (a[1], b[0]): 0.9}
     groups = [Group((0,), (1,), 0.85), Group((1,), (0,), 0.9)]
     split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table))
     assert a[0][: split_a[0]].rstrip() == head
