@@ -504,7 +504,8 @@ def is_rare_word(text: str, lang: str) -> bool:
     translated."""
     return (
         not text.isupper()
-        and (lang not in _COMPOUNDING or len(text) < MIN_COMPOUND_LETTERS)
+        # A capital inside makes a brand, not a compound ("MaPrimeRénov").
+        and (lang not in _COMPOUNDING or len(text) < MIN_COMPOUND_LETTERS or has_inner_capital(text))
         and has_word_frequencies(lang, text)
         and _zipf(text.lower(), lang) < RARE_WORD_MAX_ZIPF
     )
