@@ -291,6 +291,24 @@ def test_sentence_ending_in_abbreviation():
     assert texts("He lives in the U.S. He works there.", "en") == ["He lives in the U.S.", "He works there."]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # FLORES: NHK and U.S. in Bengali and Hindi letters; no capital says where a sentence starts.
+        (
+            "এন.এইচ.কে. জানিয়েছে যে কেন্দ্রটি কাজ করছে। দ্বিতীয় বাক্য।",
+            "bn",
+            ["এন.এইচ.কে. জানিয়েছে যে কেন্দ্রটি কাজ করছে।", "দ্বিতীয় বাক্য।"],
+        ),
+        ("यू.एस. सरकार ने कहा. दूसरा वाक्य.", "hi", ["यू.एस. सरकार ने कहा.", "दूसरा वाक्य."]),
+        # A number before a full stop is no acronym.
+        ("Inani lalinge 3.5. Emva koko kwenzeka.", "xh", ["Inani lalinge 3.5.", "Emva koko kwenzeka."]),
+    ],
+)
+def test_a_dotted_acronym_of_a_script_without_capitals_goes_on(text, lang, expected):
+    assert texts(text, lang) == expected
+
+
 # --- properties --------------------------------------------------------------------
 
 _PIECES = st.sampled_from(

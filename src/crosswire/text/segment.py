@@ -216,8 +216,18 @@ def _ends_with_abbreviation(piece: str, abbrevs: frozenset[str]) -> bool:
         return False
     word = match.group(1).lstrip("(\"'“«")
     # A single letter is an initial ("J. Smith") or part of a spaced abbreviation (German
-    # "z. B.", "d. h."); dotted acronyms are looked up without their last period ("U.S." -> "U.S").
-    return (len(word) == 1 and word.isalpha()) or word in abbrevs
+    # "z. B.", "d. h."); dotted acronyms are looked up without their last period ("U.S." -> "U.S"),
+    # and in a script without capitals any dotted one is an acronym (Bengali "এন.এইচ.কে.", NHK):
+    # nothing there would tell its end from a sentence's.
+    return (len(word) == 1 and word.isalpha()) or word in abbrevs or _uncased_acronym(word)
+
+
+def _uncased_acronym(word: str) -> bool:
+    """Letters of a script without capitals with periods between them ("এন.এইচ.কে")."""
+    return _DOTTED_LETTERS.fullmatch(word) is not None and word.lower() == word.upper()
+
+
+_DOTTED_LETTERS = regex.compile(r"[\p{L}\p{M}]+(?:\.[\p{L}\p{M}]+)+")
 
 
 def _acronym_ends_sentence(piece: str, following: str, lang: str) -> bool:
