@@ -200,3 +200,10 @@ def test_a_name_is_no_anchor_for_a_word_that_is_none_spelled_otherwise():
     anchored = {(a.words[i].text, b.words[j].text) for i, j in _anchors(a, b).items()}
     assert ("arsenal", "arsenala") in anchored
     assert not any("Chris" in pair for pair in anchored)
+
+
+def test_a_name_too_short_to_be_told_by_its_sound_in_another_script_is_no_swap():
+    # FLORES hi->bn: Bhutan's currency "Nu" is "এনইউ" in Bengali letters (N, U): one consonant.
+    hindi = "शेयर्ड टैक्सियाँ पारो (Nu 150) जैसी आस-पास की जगहों पर जाने के लिए तेज़ साधन हैं."
+    bengali = "ভাগাভাগি করা ট্যাক্সিগুলো পারো (এনইউ ১৫০) এর মতো কাছের জায়গাগুলোতে যাওয়ার দ্রুত উপায়।"
+    assert _changes(hindi, "hi", bengali, "bn", encoder_name="e5-small") == []

@@ -36,7 +36,9 @@ from .text.names import (
     phrases,
     same_territory,
     script_of,
+    MIN_CROSS_SCRIPT_CONSONANTS,
     sound_in_run,
+    sound_key,
     sounds_alike,
     spelling_match,
     spelling_matches,
@@ -714,6 +716,10 @@ def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
     return _NameCheck(match.variants, places)
 
 
+def _too_short_to_hear(x: Word, y: Word) -> bool:
+    return min(len(sound_key(w.text).lstrip("_")) for w in (x, y)) < MIN_CROSS_SCRIPT_CONSONANTS
+
+
 def _is_acronym(word: Word) -> bool:
     return sum(c.isupper() for c in word.text) >= 2 and len(word.key) <= MAX_ACRONYM_LETTERS
 
@@ -747,6 +753,9 @@ def _swapped(
             # Two parts of one person's name: "Chambers" / "Jessicin" (Croatian, Jessica's)
             # where the articles write "Jessica Chambers".
             or _parts_of_one_name(place.name, wb, parts)
+            # A name in another script too short to be told by its sound ("Nu" / Bengali "এনইউ",
+            # the letters N, U): nothing says whether it was swapped.
+            or (script_of(place.name.text) != script_of(wb.text) and _too_short_to_hear(place.name, wb))
             # One time zone for another: a time converted ("09:30 BST" / "10:30 (CET)").
             or (_ZONE_NAME.fullmatch(place.name.text) and _ZONE_NAME.fullmatch(wb.text))
             # An acronym is translated between scripts ("КДБ" / "KGB", "ООН" / "UN").
