@@ -309,6 +309,12 @@ def test_a_dotted_acronym_of_a_script_without_capitals_goes_on(text, lang, expec
     assert texts(text, lang) == expected
 
 
+def test_a_piece_with_no_final_mark_is_no_sentence():
+    # FLORES hi: sentencex cut "पारो (Nu | 150) और पुनाखा (Nu | 200)", where no mark ends a sentence.
+    text = "शेयर्ड टैक्सियाँ पारो (Nu 150) और पुनाखा (Nu 200) जैसी जगहों पर जाने के लिए तेज़ साधन हैं. दूसरा वाक्य."
+    assert texts(text, "hi") == [text[: text.index(" दूसरा")], "दूसरा वाक्य."]
+
+
 # --- properties --------------------------------------------------------------------
 
 _PIECES = st.sampled_from(

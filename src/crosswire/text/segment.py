@@ -290,6 +290,12 @@ def _thai_pieces(block: str) -> list[str]:
     return [str(piece) for piece in thai_sentences(block, engine="crfcut")]
 
 
+# A piece that sentencex ends without a sentence's final mark is no sentence: it cut Hindi
+# "पारो (Nu | 150) और पुनाखा (Nu | 200)" where nothing ends a sentence.
+# (Greek asks with ";".)
+_ENDS_AT_TERMINAL = regex.compile(r"[\p{Sentence_Terminal}…;][\p{Pf}\p{Pe}\p{Pi}\"'»”’)\]]*\s*$")
+
+
 def _inside_numeral(block: str, previous_end: int, found: int) -> bool:
     """A break at a mark between two digits with no space ("৩.৭", Bengali 3.7: sentencex
     splits there in scripts other than Latin's digits): a decimal or group mark."""
@@ -330,6 +336,7 @@ def _split_block(
             or _CLOSES_QUOTATION.match(block[found:piece_end])
             or _opens_lower(_DASH_THEN, block[found:piece_end], cased)
             or _inside_numeral(block, spans[-1][1], found)
+            or (lang != "th" and not _ENDS_AT_TERMINAL.search(previous))
         ):
             spans[-1][1] = piece_end
         else:
