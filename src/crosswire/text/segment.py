@@ -292,8 +292,8 @@ def _thai_pieces(block: str) -> list[str]:
 
 # A piece that sentencex ends without a sentence's final mark is no sentence: it cut Hindi
 # "पारो (Nu | 150) और पुनाखा (Nu | 200)" where nothing ends a sentence.
-# (Greek asks with ";".)
-_ENDS_AT_TERMINAL = regex.compile(r"[\p{Sentence_Terminal}…;][\p{Pf}\p{Pe}\p{Pi}\"'»”’)\]]*\s*$")
+# (Greek asks with ";"; sentencex may leave the next sentence's opening quote on the piece.)
+_ENDS_AT_TERMINAL = regex.compile(r"[\p{Sentence_Terminal}…;][\s\p{Pf}\p{Pe}\p{Pi}\"'»«”“’)\]]*$")
 
 
 def _inside_numeral(block: str, previous_end: int, found: int) -> bool:
