@@ -207,3 +207,19 @@ def test_a_name_too_short_to_be_told_by_its_sound_in_another_script_is_no_swap()
     hindi = "शेयर्ड टैक्सियाँ पारो (Nu 150) जैसी आस-पास की जगहों पर जाने के लिए तेज़ साधन हैं."
     bengali = "ভাগাভাগি করা ট্যাক্সিগুলো পারো (এনইউ ১৫০) এর মতো কাছের জায়গাগুলোতে যাওয়ার দ্রুত উপায়।"
     assert _changes(hindi, "hi", bengali, "bn", encoder_name="e5-small") == []
+
+
+def test_names_in_a_list_are_no_parts_of_one_name():
+    import crosswire
+
+    croatian = "Regionalna guvernerka Elena Petrenko rekla je da će popravci stajati 3,5 milijuna eura."
+    listed = GOVERNOR + " Officials from Markova, Petrenko and others came."
+    comparison = crosswire.compare(listed, croatian, lang_a="en", lang_b="hr")
+    found = [(d.kind, d.a.text, d.b.text) for link in comparison.links for d in link.differences if d.a and d.b]
+    assert ("name", "Markova", "Petrenko") in found
+
+
+def test_a_short_name_swapped_for_a_long_one_in_another_script_is_a_swap():
+    moon = GOVERNOR.replace("Markova", "Moon")
+    russian = "Губернатор области Елена Петренко заявила, что ремонт обойдется в 3,5 миллиона евро."
+    assert _changes(moon, "en", russian, "ru") == [("name", "Moon", "Петренко")]

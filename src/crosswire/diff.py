@@ -390,6 +390,7 @@ def _match_names(own: SentenceFacts, other: SentenceFacts) -> _NameMatch:
     variants: list[tuple[Word, tuple[int, int]]] = []
     missing: list[Word] = []
     heard: list[Word] = []
+    abbreviated = _abbreviated_territories(own, other)
     for i, w in enumerate(own.names):
         kinds = found.get(i, []) or [
             ("variant", j)
@@ -397,7 +398,7 @@ def _match_names(own: SentenceFacts, other: SentenceFacts) -> _NameMatch:
             if cross_script_variant(w.text, w.key, other_text[start], key)
         ]
         written_alike = any(script_of(other_text[other_phrases[j][0]]) == script_of(w.text) for _, j in kinds)
-        if _territory_named(w, own.lang, other) or _territory_abbreviated(w, own, other):
+        if _territory_named(w, own.lang, other) or w.start in abbreviated:
             continue
         if any(k == "same" or same_territory(w.key, own.lang, other_phrases[j][2], other.lang) for k, j in kinds):
             if not written_alike:
@@ -439,14 +440,18 @@ def _territory_named(name: Word, lang: str, other: SentenceFacts) -> bool:
     return any(w.key == key or is_inflection(w.key, key) or local in w.text for w in other.words)
 
 
-def _territory_abbreviated(name: Word, own: SentenceFacts, other: SentenceFacts) -> bool:
-    """Whether one side names a country by the initials of its name in its own language and
-    the other by name: "United States" / Croatian "SAD" (Sjedinjene Američke Države)."""
+def _abbreviated_territories(own: SentenceFacts, other: SentenceFacts) -> set[int]:
+    """Starts of own names of a country that the other side writes as the initials of its name
+    in its language ("United States" / Croatian "SAD", Sjedinjene Američke Države), and of own
+    acronyms that are the initials of a country the other side names."""
+    out: set[int] = set()
     acronyms = {w.text for w in other.words if _is_acronym(w)}
     for start, end, code in _territories(own) if acronyms else ():
-        if start <= name.start < end and acronyms & _initials(code, other.lang):
-            return True
-    return _is_acronym(name) and any(name.text in _initials(code, own.lang) for _, _, code in _territories(other))
+        if acronyms & _initials(code, other.lang):
+            out.update(w.start for w in own.names if start <= w.start < end)
+    named = {initials for _, _, code in _territories(other) for initials in _initials(code, own.lang)}
+    out.update(w.start for w in own.names if _is_acronym(w) and w.text in named)
+    return out
 
 
 def _territories(facts: SentenceFacts) -> list[tuple[int, int, str]]:
@@ -480,8 +485,9 @@ def _sounds_in(name: Word, other: SentenceFacts) -> bool:
     )
 
 
-# An apostrophe after two letters or more and what follows: "'s", "’ın"; not "O'Mahony", "d'Alema".
-_APOSTROPHE_SUFFIX = re.compile(r"(?<=\w\w)['’]\w*$")
+# A short ending after an apostrophe that follows four letters or more: "'s", "’ın", "'dan"; not
+# a name's own apostrophe ("O'Mahony", "d'Alema", "Sa'ad", "Mar'yana").
+_APOSTROPHE_SUFFIX = re.compile(r"(?<=\w\w\w\w)['’]\w{0,4}$")
 
 
 def names_conflict(a: SentenceFacts, b: SentenceFacts) -> bool:
@@ -717,7 +723,8 @@ def _check_names(a: SentenceFacts, b: SentenceFacts) -> _NameCheck:
 
 
 def _too_short_to_hear(x: Word, y: Word) -> bool:
-    return min(len(sound_key(w.text).lstrip("_")) for w in (x, y)) < MIN_CROSS_SCRIPT_CONSONANTS
+    """Both names too short for their sound to tell them ("Moon" / "Петренко" is a swap)."""
+    return max(len(sound_key(w.text).lstrip("_")) for w in (x, y)) < MIN_CROSS_SCRIPT_CONSONANTS
 
 
 def _is_acronym(word: Word) -> bool:
@@ -753,8 +760,8 @@ def _swapped(
             # Two parts of one person's name: "Chambers" / "Jessicin" (Croatian, Jessica's)
             # where the articles write "Jessica Chambers".
             or _parts_of_one_name(place.name, wb, parts)
-            # A name in another script too short to be told by its sound ("Nu" / Bengali "এনইউ",
-            # the letters N, U): nothing says whether it was swapped.
+            # Names in two scripts too short to be told by their sound ("Nu" / Bengali "এনইউ",
+            # the letters N, U): nothing says whether one was swapped.
             or (script_of(place.name.text) != script_of(wb.text) and _too_short_to_hear(place.name, wb))
             # One time zone for another: a time converted ("09:30 BST" / "10:30 (CET)").
             or (_ZONE_NAME.fullmatch(place.name.text) and _ZONE_NAME.fullmatch(wb.text))
@@ -790,16 +797,18 @@ NameParts = Mapping[str, frozenset[str]]
 
 
 def name_parts(*articles: Sequence[SentenceFacts]) -> NameParts:
-    """The other parts of each full name the articles write: names standing next to each other."""
+    """The other parts of each full name the articles write: consecutive names with at most a
+    space or an interpunct between them ("Jessica Chambers", "叶莲娜·马尔科娃"; not the list
+    "Markova, Petrenko")."""
     found: dict[str, set[str]] = {}
     for facts in articles:
         for f in facts:
             position = {id(w): k for k, w in enumerate(f.words)}
-            names = [(position[id(w)], w.key) for w in f.names if id(w) in position]
+            names = [(position[id(w)], w) for w in f.names if id(w) in position]
             for (i, x), (j, y) in zip(names, names[1:]):
-                if j == i + 1 and x != y:
-                    found.setdefault(x, set()).add(y)
-                    found.setdefault(y, set()).add(x)
+                if j == i + 1 and y.start - x.end <= 1 and x.key != y.key:
+                    found.setdefault(x.key, set()).add(y.key)
+                    found.setdefault(y.key, set()).add(x.key)
     return {key: frozenset(others) for key, others in found.items()}
 
 

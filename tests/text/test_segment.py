@@ -309,6 +309,18 @@ def test_a_dotted_acronym_of_a_script_without_capitals_goes_on(text, lang, expec
     assert texts(text, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Armenian text often types ":" for its full stop "։".
+        ("Հայաստանը փոքր երկիր է: Երևանը մայրաքաղաքն է:", "hy", ["Հայաստանը փոքր երկիր է:", "Երևանը մայրաքաղաքն է:"]),
+        ("He won.[1] Then he left.", "en", ["He won.[1]", "Then he left."]),  # a footnote
+    ],
+)
+def test_sentence_ends_that_sentencex_finds_after_other_marks(text, lang, expected):
+    assert texts(text, lang) == expected
+
+
 def test_a_piece_with_no_final_mark_is_no_sentence():
     # FLORES hi: sentencex cut "पारो (Nu | 150) और पुनाखा (Nu | 200)", where no mark ends a sentence.
     text = "शेयर्ड टैक्सियाँ पारो (Nu 150) और पुनाखा (Nu 200) जैसी जगहों पर जाने के लिए तेज़ साधन हैं. दूसरा वाक्य."

@@ -12,8 +12,10 @@ Three steps, each fixing what the previous one gets wrong on news text:
    tells the two apart. pythainlp (67 MB) is the `thai` extra: without it, Thai
    blocks are split by sentencex (at marks only) and a ThaiSentencesWarning says so.
 3. Pieces -> sentences: a piece that ends in a known abbreviation ("Bpk.",
-   "U.S.", "St.") or an initial ("J.") is joined to the next one, and so is a
-   piece followed by one that starts in lower case.
+   "U.S.", "St.") or an initial ("J."), or in a dotted acronym of a script
+   without capitals ("এন.এইচ.কে."), is joined to the next one, and so is a
+   piece followed by one that starts in lower case, and a piece that ends at
+   no sentence-final mark (sentencex cut "पारो (Nu | 150)").
 4. Unpunctuated boundaries are split: a headline runs into the first sentence
    when a page is flattened to one line ("... pèsent PARIS (Reuters) - La
    Bourse", "... au cœur d'un scandale Le ministre canadien"). A dateline, or a
@@ -291,9 +293,18 @@ def _thai_pieces(block: str) -> list[str]:
 
 
 # A piece that sentencex ends without a sentence's final mark is no sentence: it cut Hindi
-# "पारो (Nu | 150) और पुनाखा (Nu | 200)" where nothing ends a sentence.
-# (Greek asks with ";"; sentencex may leave the next sentence's opening quote on the piece.)
-_ENDS_AT_TERMINAL = regex.compile(r"[\p{Sentence_Terminal}…;][\s\p{Pf}\p{Pe}\p{Pi}\"'»«”“’)\]]*$")
+# "पारो (Nu | 150) और पुनाखा (Nu | 200)" where nothing ends a sentence. Marks it may be followed
+# by: spaces, quotes (sentencex leaves the next quotation's opening mark on the piece),
+# brackets, a footnote ("[1]"). Greek asks with ";"; Armenian text often types ":" for "։".
+_ENDS_AT_TERMINAL = regex.compile(r"[\p{Sentence_Terminal}…;][\s\p{Pf}\p{Pe}\p{Pi}\"'»«”“’)\]]*(?:\[\d{1,3}\]\s*)*$")
+_ENDS_AT_TERMINAL_BY_LANG = {"hy": regex.compile(r"[:՜][\s\p{Pf}\p{Pe}\p{Pi}\"'»«”“’)\]]*$")}
+# Enough of a sentence's end to read its last word and final marks.
+MAX_END_CHARS = 200
+
+
+def _ends_a_sentence(piece: str, lang: str) -> bool:
+    by_lang = _ENDS_AT_TERMINAL_BY_LANG.get(lang)
+    return _ENDS_AT_TERMINAL.search(piece) is not None or (by_lang is not None and by_lang.search(piece) is not None)
 
 
 def _inside_numeral(block: str, previous_end: int, found: int) -> bool:
@@ -325,7 +336,9 @@ def _split_block(
             continue
         piece_end = found + len(piece.strip())
         cursor = piece_end
-        previous = block[spans[-1][0] : spans[-1][1]] if spans else ""
+        # Only its end is read, and a span grows as pieces are joined: its whole text each time
+        # would be quadratic in a long line.
+        previous = block[max(spans[-1][0], spans[-1][1] - MAX_END_CHARS) : spans[-1][1]] if spans else ""
         if spans and (
             (
                 _ends_with_abbreviation(previous, abbrevs)
@@ -336,7 +349,7 @@ def _split_block(
             or _CLOSES_QUOTATION.match(block[found:piece_end])
             or _opens_lower(_DASH_THEN, block[found:piece_end], cased)
             or _inside_numeral(block, spans[-1][1], found)
-            or (lang != "th" and not _ENDS_AT_TERMINAL.search(previous))
+            or (lang != "th" and not _ends_a_sentence(previous, lang))
         ):
             spans[-1][1] = piece_end
         else:
