@@ -142,6 +142,14 @@ def test_name_checks_found_before_give_the_same_differences():
     assert found(known) == found(None) != [()]
 
 
+def _name_changes_compared(text_a: str, lang_a: str, text_b: str, lang_b: str) -> list[tuple[str, str, str]]:
+    """The name changes of two whole articles, compared as compare does (with their full names)."""
+    import crosswire
+
+    comparison = crosswire.compare(text_a, text_b, lang_a=lang_a, lang_b=lang_b)
+    return [(d.kind, d.a.text, d.b.text) for link in comparison.links for d in link.differences if d.kind == "name"]
+
+
 @pytest.mark.parametrize(
     ("croatian_name", "changes"), [("Jessicu", []), ("Sanforda", [("name", "Chambers", "Sanforda")])]
 )
@@ -149,8 +157,6 @@ def test_another_part_of_the_same_full_name_is_no_swap(croatian_name, changes):
     """WMT22 en->hr: the translation calls Jessica Chambers "Jessicu" (Jessica, accusative)
     where the original says "Chambers"; the articles write her full name, so these are one
     person's names, not a swapped one."""
-    import crosswire
-
     english = (
         "Jessica Chambers, 19, was found with burns over most of her body in Mississippi. Another "
         "inconsistency was that Tellis said he had known Chambers for about two weeks when she died."
@@ -159,9 +165,7 @@ def test_another_part_of_the_same_full_name_is_no_swap(croatian_name, changes):
         "Jessica Chambers (19) pronađena je s opeklinama po većini tijela u Mississippiju. Proturječno je "
         f"bilo i to što je Tellis izjavio da je {croatian_name} poznavao oko dva tjedna u vrijeme kada je preminula."
     )
-    comparison = crosswire.compare(english, croatian, lang_a="en", lang_b="hr")
-    found = [(d.kind, d.a.text, d.b.text) for link in comparison.links for d in link.differences if d.a and d.b]
-    assert [d for d in found if d[0] == "name"] == changes
+    assert _name_changes_compared(english, "en", croatian, "hr") == changes
 
 
 def test_a_time_zone_converted_is_no_name_swap():
@@ -210,13 +214,9 @@ def test_a_name_too_short_to_be_told_by_its_sound_in_another_script_is_no_swap()
 
 
 def test_names_in_a_list_are_no_parts_of_one_name():
-    import crosswire
-
     croatian = "Regionalna guvernerka Elena Petrenko rekla je da će popravci stajati 3,5 milijuna eura."
     listed = GOVERNOR + " Officials from Markova, Petrenko and others came."
-    comparison = crosswire.compare(listed, croatian, lang_a="en", lang_b="hr")
-    found = [(d.kind, d.a.text, d.b.text) for link in comparison.links for d in link.differences if d.a and d.b]
-    assert ("name", "Markova", "Petrenko") in found
+    assert _name_changes_compared(listed, "en", croatian, "hr") == [("name", "Markova", "Petrenko")]
 
 
 def test_a_short_name_swapped_for_a_long_one_in_another_script_is_a_swap():
