@@ -162,13 +162,12 @@ _HOUR_WORD = re.compile(r"\s?[点點時时시](?![间間간])\s?(?:(半|반)|(\d
 _DAY_HALF = re.compile(r"\s?[ap]\.?\s?m\b\.?", re.I)
 # A time zone's abbreviation after a time ("GMT", "UTC", "BST", "(CET)", German "MEZ"): the
 # commoner ones, named, as all-caps words ending in T ("MIT", "AT&T") are no zones.
-_ZONE = re.compile(
-    r"\s?\(?(UTC|GMT|BST|IST|WES?T|CES?T|EES?T|MES?Z|MSK|[ECMP][SD]T|AKST|HST|JST|KST|HKT|SGT|AES?T|AEDT|NZST"
-    r"|NZDT|SAST|CAT|EAT|WAT|WIB|ICT|PHT|ET|PT)\b"
+_ZONE_NAMES = (
+    r"(UTC|GMT|BST|IST|WES?T|CES?T|EES?T|MES?Z|MSK|[ECMP][SD]T|AKST|HST|JST|KST|HKT|SGT|AES?T|AEDT|NZST"
+    r"|NZDT|SAST|CAT|EAT|WAT|WIB|ICT|PHT|ET|PT)"
 )
-
-
-_ZONE_NAME = re.compile(_ZONE.pattern.removeprefix(r"\s?\(?"))
+_ZONE = re.compile(rf"\s?\(?{_ZONE_NAMES}\b")
+_ZONE_NAME = re.compile(_ZONE_NAMES)
 
 
 def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
@@ -297,7 +296,7 @@ def _with_glued_digits(
 
 
 # A name ending in a hyphen before the number: "Covid-19", "F-16", "SARS-CoV-2".
-_HYPHEN_NAME = re.compile(r"(\w+)-$")
+_HYPHEN_NAME = re.compile(r"(\w+)-\Z")
 
 
 def _hyphen_name(n: _Leftover, text: str, facts: SentenceFacts) -> str | None:
@@ -307,7 +306,7 @@ def _hyphen_name(n: _Leftover, text: str, facts: SentenceFacts) -> str | None:
     if not isinstance(n, Number):
         return None
     found = _HYPHEN_NAME.search(text, max(0, n.start - 40), n.start)
-    if found is None or found.end() != n.start or not any(c.isupper() for c in found[1]):
+    if found is None or not any(c.isupper() for c in found[1]):
         return None
     name, lang = found[1], facts.lang
     if name.lower() in stop_words(lang) or is_common_word(name, lang):
@@ -390,7 +389,7 @@ def _match_names(own: SentenceFacts, other: SentenceFacts) -> _NameMatch:
     variants: list[tuple[Word, tuple[int, int]]] = []
     missing: list[Word] = []
     heard: list[Word] = []
-    abbreviated = _abbreviated_territories(own, other)
+    abbreviated = _abbreviated_territories(own, other, other_phrases)
     for i, w in enumerate(own.names):
         kinds = found.get(i, []) or [
             ("variant", j)
@@ -440,29 +439,31 @@ def _territory_named(name: Word, lang: str, other: SentenceFacts) -> bool:
     return any(w.key == key or is_inflection(w.key, key) or local in w.text for w in other.words)
 
 
-def _abbreviated_territories(own: SentenceFacts, other: SentenceFacts) -> set[int]:
+def _abbreviated_territories(
+    own: SentenceFacts, other: SentenceFacts, other_phrases: list[tuple[int, int, str, bool]]
+) -> set[int]:
     """Starts of own names of a country that the other side writes as the initials of its name
     in its language ("United States" / Croatian "SAD", Sjedinjene Američke Države), and of own
-    acronyms that are the initials of a country the other side names."""
+    acronyms that are the initials of a country the other side names; `other_phrases`: the
+    other side's `phrases`."""
     out: set[int] = set()
     acronyms = {w.text for w in other.words if _is_acronym(w)}
-    for start, end, code in _territories(own) if acronyms else ():
+    own_phrases = phrases(list(own.words), list(own.names)) if acronyms else []
+    for start, end, code in _territories(own_phrases, own.lang):
         if acronyms & _initials(code, other.lang):
             out.update(w.start for w in own.names if start <= w.start < end)
-    named = {initials for _, _, code in _territories(other) for initials in _initials(code, own.lang)}
+    named = {
+        initials for _, _, code in _territories(other_phrases, other.lang) for initials in _initials(code, own.lang)
+    }
     out.update(w.start for w in own.names if _is_acronym(w) and w.text in named)
     return out
 
 
-def _territories(facts: SentenceFacts) -> list[tuple[int, int, str]]:
-    """(start, end, CLDR code) of the names of countries and regions a sentence writes, as one
-    or two words ("United States")."""
-    keys = territory_keys(facts.lang)
-    return [
-        (start, end, keys[key])
-        for start, end, key, is_name in phrases(list(facts.words), list(facts.names))
-        if is_name and key in keys
-    ]
+def _territories(sentence_phrases: list[tuple[int, int, str, bool]], lang: str) -> list[tuple[int, int, str]]:
+    """(start, end, CLDR code) of the names of countries and regions among a sentence's
+    `phrases`, of one or two words ("United States")."""
+    keys = territory_keys(lang)
+    return [(start, end, keys[key]) for start, end, key, is_name in sentence_phrases if is_name and key in keys]
 
 
 @functools.lru_cache(maxsize=4096)

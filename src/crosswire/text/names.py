@@ -178,8 +178,7 @@ def preload(lang: str, sample: str) -> None:
 def territory_name(key: str, lang: str, other_lang: str) -> str | None:
     """The CLDR name in `other_lang` of the country or region whose name in `lang` has `key`."""
     code = territory_keys(lang).get(key)
-    locale = _locale(other_lang) if code else None
-    return locale.territories.get(code) if locale else None
+    return territory_name_of(code, other_lang) if code else None
 
 
 def territory_name_of(code: str, lang: str) -> str | None:
