@@ -77,3 +77,25 @@ def test_a_join_must_not_take_the_length_ratio_far_from_the_typical_one():
     assert links([80, 100, 90, 70], [85, 95, 75]) == [((0,), (0,)), ((1,), (1,)), ((3,), (2,))]
     # B's sentence 1 is as long as A's 1 and 2 together: B merged them, the join stands.
     assert links([80, 100, 90, 70], [85, 190, 75]) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+
+
+# A gap left by a name swap: one story's topic (dimension 3) and a name (dimension 4) run
+# through A; B's sentence 1 lost the name. A's sentences 0 and 3, linked elsewhere, keep it
+# and come as close to B's sentence 1 as their own content allows, so the pair (1, 1), at
+# cosine 0.43 (below link_min), has no margin over the whole comparison (-0.05).
+NAMED = [_unit(1, 0, 0, 0.5, 1.5, 0), _unit(0, 0, 0.5, 0.5, 1.5, 0), _unit(0, 1, 0, 0.5, 1.5, 0)]
+SWAPPED = _unit(0, 0, 0.5, 0.5, 0, 0)
+OTHER_IN_GAP = _unit(0, 0, 0, 0.5, 0, 1)
+
+
+def test_a_gap_pair_outscored_by_sentences_linked_elsewhere_stands_out_in_its_gap():
+    a = [NAMED[0], NAMED[1], OTHER_IN_GAP, NAMED[2]]
+    b = [NAMED[0], SWAPPED, NAMED[2]]
+    assert _align(a, b) == [((0,), (0,)), ((1,), (1,)), ((3,), (2,))]
+
+
+def test_a_gap_of_one_sentence_on_each_side_needs_a_margin_over_the_whole_comparison():
+    # Nothing else in the gap to stand out from: a sentence dropped and one added would
+    # sit there alike.
+    links = _align([NAMED[0], NAMED[1], NAMED[2]], [NAMED[0], SWAPPED, NAMED[2]])
+    assert ((1,), (1,)) not in links

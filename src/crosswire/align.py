@@ -344,7 +344,11 @@ def _fill_gaps(
     of A and of B sit in the same place of the story: where a pair of them is the best
     match left there, a lower similarity is enough (short headlines, loose translations,
     a sentence whose name was swapped), still clear of each sentence's background
-    (`margin_min`). The pair then splits the gap in two."""
+    (`margin_min`): that of the whole comparison, or that of the gap's other sentences
+    (`_margin_in_gap`). A swapped name takes a shared anchor from the pair and leaves it to
+    sentences linked elsewhere, which then score above the pair ("Pelosi said ..." /
+    "Love je rekla ...", where B's headline names Pelosi); those are taken, and in its gap
+    the pair still stands out. The pair then splits the gap in two."""
     n, m = score.shape
     links = sorted((g[0][0], g[1][0]) for g in groups)
     stack = [
@@ -361,11 +365,21 @@ def _fill_gaps(
         sub = score[np.ix_(free_a, free_b)]
         x, y = divmod(int(sub.argmax()), len(free_b))
         i, j = free_a[x], free_b[y]
-        if sub[x, y] < calibration.gap_min or margin[i, j] < calibration.margin_min:
+        if sub[x, y] < calibration.gap_min or (
+            margin[i, j] < calibration.margin_min and _margin_in_gap(sub, x, y) < calibration.margin_min
+        ):
             continue
         taken_a[i], taken_b[j] = len(groups), len(groups)
         groups.append([[i], [j], float(sub[x, y])])
         stack += [(start_a, i, start_b, j), (i, end_a, j, end_b)]
+
+
+def _margin_in_gap(sub: np.ndarray, x: int, y: int) -> float:
+    """How far a gap's pair (x, y) stands above the other pairs of its row and column in the
+    gap; nothing to stand above (one sentence on each side) is no margin: a sentence one
+    version dropped and one the other added would sit there alike."""
+    others = np.concatenate([np.delete(sub[x], y), np.delete(sub[:, y], x)])
+    return float(sub[x, y] - others.max()) if others.size else -np.inf
 
 
 def _grow(
