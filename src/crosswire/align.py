@@ -482,8 +482,14 @@ _UNPUNCTUATED_BREAK = re.compile(r"(?<=[^\W_])[\"”»')\]]? (?=[\"“«„(]?[^
 _QUOTES = "\"“”«»„'()[]"
 MIN_PART_WORDS = 3
 # Scripts written without spaces: a space between two of their letters ends a phrase or a
-# sentence; each part at least this many characters (a short Thai sentence, "เขาเมา").
-_UNSPACED_SPACE = re.compile(f"(?<=[{UNSPACED_LETTERS}]) +(?=[{UNSPACED_LETTERS}])")
+# sentence, as does one after a closing quote or bracket, or before an opening one (a
+# headline run into the lead: "... 年轻人“精力充沛” 伯明翰一名少年被刺死"); each part at
+# least this many characters (a short Thai sentence, "เขาเมา").
+_UNSPACED_CLOSING = "\"”»')\\]」』）》"
+_UNSPACED_OPENING = '"“«(\\[「『（《'
+_UNSPACED_SPACE = re.compile(
+    f"(?:(?<=[{UNSPACED_LETTERS}])|(?<=[{UNSPACED_LETTERS}][{_UNSPACED_CLOSING}])) +(?=[{_UNSPACED_OPENING}]?[{UNSPACED_LETTERS}])"
+)
 MIN_UNSPACED_PART_CHARS = 6
 # Headlines and subheadings are short: a sentence is cut only this far in, which also keeps
 # the number of halves to embed (most of a comparison's encoder time) small.

@@ -188,6 +188,14 @@ def test_in_an_unspaced_script_a_space_between_letters_may_end_a_sentence():
     assert [text[:c].rstrip() for c in _cuts(text, "th")] == ["ราคา 30 ยูโรต่อคืน"]
 
 
+def test_in_an_unspaced_script_a_headline_may_end_in_a_closing_quote():
+    # WMT22 en->zh: the headline ran into the lead after its closing quote.
+    text = "家人称赞伯明翰被捅死的 18 岁年轻人“精力充沛” 伯明翰一名少年被刺死，其家人称他“年轻、精力充沛”。"
+    assert [text[:c].rstrip() for c in _cuts(text, "zh")] == ["家人称赞伯明翰被捅死的 18 岁年轻人“精力充沛”"]
+    text = "東京の天気は「晴れ」 明日は雨が降るでしょう。"
+    assert [text[:c].rstrip() for c in _cuts(text, "ja")] == ["東京の天気は「晴れ」"]
+
+
 def test_the_first_link_is_the_one_of_the_first_sentence_where_links_cross():
     """Links may cross: the headline rule goes to the link of A's first sentence, whatever B
     sentence it holds."""
