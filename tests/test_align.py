@@ -96,6 +96,34 @@ def test_a_gap_pair_outscored_by_sentences_linked_elsewhere_stands_out_in_its_ga
 
 def test_a_gap_of_one_sentence_on_each_side_needs_a_margin_over_the_whole_comparison():
     # Nothing else in the gap to stand out from: a sentence dropped and one added would
-    # sit there alike.
+    # sit there alike; two links measure no typical length ratio to vouch for the pair.
     links = _align([NAMED[0], NAMED[1], NAMED[2]], [NAMED[0], SWAPPED, NAMED[2]])
     assert ((1,), (1,)) not in links
+
+
+def _align_with_lengths(vectors_a, vectors_b, lengths_a, lengths_b):
+    a, b = np.stack(vectors_a), np.stack(vectors_b)
+    none = np.zeros((len(a), len(b)), dtype=np.float32)
+    lengths = (np.array(lengths_a, dtype=float), np.array(lengths_b, dtype=float))
+    no_joins = lambda pairs: [0.0 for _ in pairs]  # noqa: E731
+    return [(g.a, g.b) for g in align(a, b, none, USE_CALIBRATION, no_joins, lambda i, j: False, none, lengths)]
+
+
+# Four sure links of one story (topic: dimension 3, a name: 4) around a lone gap pair whose
+# name was swapped: cosine 0.43, below the sure links' scores against it, no margin.
+STORY = [_unit(*w) for w in ((1, 0, 0, 0.5, 1.5, 0, 0), (0, 1, 0, 0.5, 1.5, 0, 0), (0, 0, 0, 0.5, 1.5, 1, 0))]
+LAST = _unit(0, 0, 0, 0.5, 1.5, 0, 1)
+LONE_A, LONE_B = _unit(0, 0, 0.5, 0.5, 1.5, 0, 0), _unit(0, 0, 0.5, 0.5, 0, 0, 0)
+LENGTHS_A = [100, 40, 160, 70, 250]
+
+
+def test_a_lone_gap_pair_of_the_typical_length_ratio_is_linked():
+    # B's sentences run 5-15% longer than A's; so does the lone pair's.
+    links = _align_with_lengths([*STORY, LONE_A, LAST], [*STORY, LONE_B, LAST], LENGTHS_A, [110, 46, 168, 77, 280])
+    assert ((3,), (3,)) in links
+
+
+def test_a_lone_gap_pair_of_another_length_ratio_is_not_linked():
+    # B's lone sentence is three times as long as A's: nothing vouches for the pair.
+    links = _align_with_lengths([*STORY, LONE_A, LAST], [*STORY, LONE_B, LAST], LENGTHS_A, [110, 46, 168, 200, 280])
+    assert ((3,), (3,)) not in links

@@ -241,7 +241,7 @@ def align(
             continue
         taken_a[i], taken_b[j] = len(groups), len(groups)
         groups.append([[i], [j], s])
-    _fill_gaps(score, margin, taken_a, taken_b, groups, calibration)
+    _fill_gaps(score, margin, taken_a, taken_b, groups, calibration, _typical_length(groups, lengths))
     _grow(groups, taken_a, taken_b, cosine, calibration, similarity_of_joined, _length_offset(groups, lengths))
     return sorted(
         (
@@ -337,6 +337,7 @@ def _fill_gaps(
     taken_b: dict[int, int],
     groups: list[list[Any]],
     calibration: Calibration,
+    typical_length: Callable[[int, int], bool] | None,
 ) -> None:
     """Link sentences left between two consecutive links on both sides, best pair first.
 
@@ -348,7 +349,9 @@ def _fill_gaps(
     (`_margin_in_gap`). A swapped name takes a shared anchor from the pair and leaves it to
     sentences linked elsewhere, which then score above the pair ("Pelosi said ..." /
     "Love je rekla ...", where B's headline names Pelosi); those are taken, and in its gap
-    the pair still stands out. The pair then splits the gap in two."""
+    the pair still stands out. A pair alone in its gap, one sentence on each side, has no
+    other sentences there to stand out from: its length may vouch for it instead
+    (`_typical_length`). The pair then splits the gap in two."""
     n, m = score.shape
     links = sorted((g[0][0], g[1][0]) for g in groups)
     stack = [
@@ -366,7 +369,9 @@ def _fill_gaps(
         x, y = divmod(int(sub.argmax()), len(free_b))
         i, j = free_a[x], free_b[y]
         if sub[x, y] < calibration.gap_min or (
-            margin[i, j] < calibration.margin_min and _margin_in_gap(sub, x, y) < calibration.margin_min
+            margin[i, j] < calibration.margin_min
+            and _margin_in_gap(sub, x, y) < calibration.margin_min
+            and not (sub.shape == (1, 1) and typical_length is not None and typical_length(i, j))
         ):
             continue
         taken_a[i], taken_b[j] = len(groups), len(groups)
@@ -450,18 +455,52 @@ JOIN_LENGTH_DEVIATIONS = 2.0
 MIN_LENGTH_LINKS = 3  # fewer one-to-one links tell no typical ratio: no prior
 
 
+# A pair alone in a gap whose similarity stands out from nothing may be linked on its length:
+# where its log length ratio is within one spread of the comparison's typical one, and at most
+# this share of the comparison's sentence pairs come that close (articles of like-sized
+# sentences, where a length tells nothing, get no such links). Rewrites (python
+# bench/rewrites.py, both files): bands of 0.5-2 spreads and shares of 0.2-0.3 score alike.
+LENGTH_WITNESS_SHARE = 0.2
+
+
+def _typical_log_ratio(groups: list[list[Any]], lengths: tuple[np.ndarray, np.ndarray]) -> tuple[float, float] | None:
+    """The median log length ratio of the comparison's one-to-one links and its spread (the
+    median absolute deviation); None where too few links measure it."""
+    ones = [(g[0][0], g[1][0]) for g in groups if len(g[0]) == 1 and len(g[1]) == 1]
+    if len(ones) < MIN_LENGTH_LINKS:
+        return None
+    logs = np.log(_length_ratios(ones, *lengths))
+    typical = float(np.median(logs))
+    return typical, max(float(np.median(np.abs(logs - typical))), 1e-3)
+
+
+def _typical_length(
+    groups: list[list[Any]], lengths: tuple[np.ndarray, np.ndarray]
+) -> Callable[[int, int], bool] | None:
+    """Whether a pair's length ratio is typical of the comparison's links (within one spread),
+    where few of its sentence pairs' are (LENGTH_WITNESS_SHARE); None where a length tells
+    nothing."""
+    measured = _typical_log_ratio(groups, lengths)
+    if measured is None:
+        return None
+    typical, spread = measured
+    length_a, length_b = (np.maximum(x, 1.0) for x in lengths)
+    close = np.abs(np.log(length_a[:, None] / length_b[None, :]) - typical) <= spread
+    if close.mean() > LENGTH_WITNESS_SHARE:
+        return None
+    return lambda i, j: bool(close[i, j])
+
+
 def _length_offset(
     groups: list[list[Any]], lengths: tuple[np.ndarray, np.ndarray]
 ) -> Callable[[Sequence[int], Sequence[int]], float] | None:
     """How far a group's length ratio is from the comparison's typical one, in units of
     JOIN_LENGTH_DEVIATIONS spreads; None where too few links measure it."""
-    length_a, length_b = lengths
-    ones = [(g[0][0], g[1][0]) for g in groups if len(g[0]) == 1 and len(g[1]) == 1]
-    if len(ones) < MIN_LENGTH_LINKS:
+    measured = _typical_log_ratio(groups, lengths)
+    if measured is None:
         return None
-    logs = np.log(_length_ratios(ones, length_a, length_b))
-    typical = float(np.median(logs))
-    spread = max(float(np.median(np.abs(logs - typical))), 1e-3) * JOIN_LENGTH_DEVIATIONS
+    typical, spread = measured[0], measured[1] * JOIN_LENGTH_DEVIATIONS
+    length_a, length_b = lengths
 
     def offset(a: Sequence[int], b: Sequence[int]) -> float:
         ratio = max(1.0, float(sum(length_a[i] for i in a))) / max(1.0, float(sum(length_b[j] for j in b)))
