@@ -60,7 +60,23 @@ def test_the_minutes_of_a_clock_time_before_pm_are_no_hour():
     from crosswire.text.numbers import find_numbers
 
     text = "Polls closed at 10:15 pm."
-    assert set(_times(find_numbers(text, "en"), text)) == {(10, 15)}
+    assert set(_times(find_numbers(text, "en"), text)) == {(22, 15, True)}
+
+
+@pytest.mark.parametrize(
+    ("english", "changes"),
+    [
+        ("The polls open at 7 am, officials said.", [("7", "19")]),
+        ("The polls open at 07:00, officials said.", [("07", "19")]),
+        ("The polls open at 7:00, officials said.", []),
+        ("The polls open at 7 pm, officials said.", []),
+    ],
+)
+def test_a_morning_time_and_an_evening_one_differ(english, changes):
+    # Hours were read on a twelve-hour clock alone: "7 am" and "19:00" were one time. Where a
+    # side leaves the half of the day open ("7:00"), it may be either.
+    german = "Die Wahllokale öffnen um 19:00 Uhr, sagten Beamte."
+    assert _number_changes(english, "en", german, "de") == changes
 
 
 def test_a_chinese_decade_named_by_its_century_is_the_same_decade():

@@ -170,32 +170,61 @@ _ZONE = re.compile(rf"\s?\(?{_ZONE_NAMES}\b")
 _ZONE_NAME = re.compile(_ZONE_NAMES)
 
 
-def _times(numbers: Sequence[Number], text: str) -> dict[tuple[int, int], list[Number]]:
+# A time of day: its hour on a 24-hour clock where the text tells the half of the day ("19:00",
+# "07:00", "7 pm"), else on a twelve-hour one ("7:00", "5点半"); its minutes; whether told.
+_Time = tuple[int, int, bool]
+
+
+def _times(numbers: Sequence[Number], text: str) -> dict[_Time, list[Number]]:
     """Times of day with their minutes, and the numbers that write them: "10:15" (two numbers
     around a colon), "10.15" (one number: Croatian, German, Danish write times so), an hour
-    with a word for it ("5点半") or with am/pm ("7 pm"). The hour is read on a twelve-hour
-    clock: "19:00" and "7 pm" are one time."""
-    out: dict[tuple[int, int], list[Number]] = {}
+    with a word for it ("5点半") or with am/pm ("7 pm"). The half of the day is told by am/pm,
+    by an hour of 0 or 12-23, or by a leading zero ("07:00", a 24-hour clock's); "7:00" may be
+    either (`_same_time`)."""
+    found: list[tuple[int, int, list[Number]]] = []
     for n in numbers:
         if (clock := _CLOCK.fullmatch(unicodedata.normalize("NFKC", n.text))) is not None:
-            out.setdefault((int(clock[1]), int(clock[2])), [n])
+            found.append((int(clock[1]), int(clock[2]), [n]))
     for n, m in zip(numbers, numbers[1:]):
         if text[n.end : m.start] == ":" and len(m.text) == 2 and n.value == n.value.to_integral():
-            out.setdefault((int(n.value), int(m.value)), [n, m])
+            found.append((int(n.value), int(m.value), [n, m]))
     at = {n.start: n for n in numbers}
-    in_clock = {id(part) for parts in out.values() for part in parts}
+    in_clock = {id(part) for _, _, parts in found for part in parts}
     for n in numbers:
         # The minutes of "10:15 pm" are no hour of their own.
         if n.value != n.value.to_integral() or id(n) in in_clock:
             continue
         if (hour := _HOUR_WORD.match(text, n.end)) is not None:
             minutes = at.get(hour.start(2)) if hour[2] else None
-            out.setdefault((int(n.value), 30 if hour[1] else int(hour[2] or 0)), [n] + ([minutes] if minutes else []))
+            found.append((int(n.value), 30 if hour[1] else int(hour[2] or 0), [n] + ([minutes] if minutes else [])))
         elif _DAY_HALF.match(text, n.end):
-            out.setdefault((int(n.value), 0), [n])
+            found.append((int(n.value), 0, [n]))
         elif len(n.text) == 4 and n.text.isdigit() and _ZONE.match(text, n.end):  # "1200 GMT", the wires' style
-            out.setdefault((int(n.value) // 100, int(n.value) % 100), [n])
-    return {(hour % 12, minute): parts for (hour, minute), parts in out.items() if hour < 24 and minute < 60}
+            found.append((int(n.value) // 100, int(n.value) % 100, [n]))
+    out: dict[_Time, list[Number]] = {}
+    for written_hour, minute, parts in found:
+        if written_hour < 24 and minute < 60:
+            clock_hour, told = _clock_hour(written_hour, parts[0], parts[-1].end, text)
+            out.setdefault((clock_hour, minute, told), parts)
+    return out
+
+
+def _clock_hour(hour: int, written: Number, end: int, text: str) -> tuple[int, bool]:
+    """The hour on a 24-hour clock and True where the text tells the half of the day, else
+    the hour on a twelve-hour clock and False."""
+    if (half := _DAY_HALF.match(text, end)) is not None:
+        return hour % 12 + (12 if half.group().strip().lower().startswith("p") else 0), True
+    if hour == 0 or hour >= 12 or (len(written.text) >= 2 and written.text.startswith("0")):
+        return hour, True
+    return hour, False
+
+
+def _same_time(x: _Time, y: _Time) -> bool:
+    """One time of day, where the half of the day one side leaves open may be the other's."""
+    (hour_x, minute_x, told_x), (hour_y, minute_y, told_y) = x, y
+    if minute_x != minute_y or hour_x % 12 != hour_y % 12:
+        return False
+    return hour_x == hour_y or not (told_x and told_y)
 
 
 def _without_same_times(
@@ -210,14 +239,18 @@ def _without_same_times(
     whatever its separator ("10:15 BST" / "10.15 h"), and those of a time given in another
     time zone with the same minutes, which a translation converts ("09:30 BST" / "10:30
     (CET)"); `all_a`, `all_b`: each side's numbers before any were matched."""
-    times_a, times_b = _times(numbers_a, text_a), _times(numbers_b, text_b)
-    same = [(times_a[t], times_b[t]) for t in times_a.keys() & times_b.keys()]
+    # Read from all the numbers: the minutes of "7:00" / "19:00" or "09:30" / "10:30" were
+    # matched already.
+    every_a, every_b = _times(all_a, text_a), _times(all_b, text_b)
+    same = [(pa, pb) for ta, pa in every_a.items() for tb, pb in every_b.items() if _same_time(ta, tb)]
     drop_a = {id(n) for parts, _ in same for n in parts}
     drop_b = {id(n) for _, parts in same for n in parts}
-    # Read from all the numbers: the minutes of "09:30" / "10:30" were matched already.
-    every_a, every_b = _times(all_a, text_a), _times(all_b, text_b)
-    rest_a = sorted((parts[0].start, t, parts) for t, parts in every_a.items() if t not in every_b)
-    rest_b = sorted((parts[0].start, t, parts) for t, parts in every_b.items() if t not in every_a)
+    rest_a = sorted(
+        (parts[0].start, t, parts) for t, parts in every_a.items() if not any(_same_time(t, u) for u in every_b)
+    )
+    rest_b = sorted(
+        (parts[0].start, t, parts) for t, parts in every_b.items() if not any(_same_time(t, u) for u in every_a)
+    )
     # A time converted keeps its minutes, and one conversion moves every time by one offset:
     # a time whose minutes or offset differ was changed.
     converted: list[tuple[int, list[Number], list[Number]]] = []
