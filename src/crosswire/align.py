@@ -701,16 +701,28 @@ def _neighbour_pairs(
 
 
 def _best_one_side(
-    p: _Proposal, heads: list[list[float]], tails: list[list[float] | None], other_groups: Container[int]
+    p: _Proposal,
+    heads: list[list[float]],
+    tails: list[list[float] | None],
+    other_groups: Container[int],
+    whole: Mapping[int, float],
+    merge_gain: float,
 ) -> tuple[float, int] | None:
     """(score, option) of the best way to split: the first half matches sentence x, the second
-    a sentence y after it (`_neighbour_pairs`)."""
+    a sentence y after it (`_neighbour_pairs`), and the half that matches the sentence's
+    partner (`whole`: the whole sentence's score with each partner) matches it no worse than
+    the whole did: the other half was not part of what the partner says. Halves of one
+    sentence match well too, and an apposition was cut off ("Der Abgeordnete für die im
+    Ausland lebenden Franzosen | Alexandre Holroyd arbeitet ...")."""
     best = None
     pairs = _neighbour_pairs(p.candidates, p.partners, other_groups)
     for o, (head, tail) in enumerate(zip(heads, tails)):
         if tail is None:
             continue
         for ix, iy in pairs:
+            x, y = p.candidates[ix], p.candidates[iy]
+            if (x in whole and head[ix] < whole[x] - merge_gain) or (y in whole and tail[iy] < whole[y] - merge_gain):
+                continue
             score = min(head[ix], tail[iy])
             if best is None or score > best[0]:
                 best = (score, o)
@@ -792,7 +804,26 @@ def merged_sentence_splits(
     for k, p in enumerate(proposals):
         if p.a is not None and p.b is not None and (p.a, p.b) != first_link:
             later[k] = (texts_a[p.a], texts_b[p.b])
-    wholes = dict(zip(later, similarities(list(later.values()))))
+    # A one-side split's half that matches the sentence's partner must match it no worse than
+    # the whole sentence does (`_best_one_side`); not a headline's (an article's first
+    # sentence): a headline sums up the lead it ran into, so the lead alone may match the
+    # partner a little less well than both do ("Scholz, Polish prime minister discuss
+    # migration, energy, EU | Germany's new chancellor ...").
+    partnered: list[tuple[int, int, tuple[str, str]]] = []  # (proposal, partner, texts)
+    for k, p in enumerate(proposals):
+        if p.a is not None and p.b is not None:
+            continue
+        sentence = p.a if p.a is not None else p.b
+        if sentence:  # pairs are (A's text, B's), as everywhere here
+            partnered += [
+                (k, x, (texts_a[sentence], texts_b[x]) if p.a is not None else (texts_a[x], texts_b[sentence]))
+                for x in sorted(p.partners)
+            ]
+    scores = similarities([*later.values(), *(pair for _, _, pair in partnered)])
+    wholes = dict(zip(later, scores))
+    partner_wholes: dict[int, dict[int, float]] = {k: {} for k in range(len(proposals))}
+    for (k, x, _), score in zip(partnered, scores[len(later) :]):
+        partner_wholes[k][x] = score
     floors = [
         max(calibration.link_min, wholes[k] - calibration.merge_gain) if k in wholes else calibration.link_min
         for k, p in enumerate(proposals)
@@ -808,13 +839,15 @@ def merged_sentence_splits(
     split_a: dict[int, int] = {}
     split_b: dict[int, int] = {}
     pos = 0
-    for p in proposals:
+    for k, p in enumerate(proposals):
         n = len(p.options)
         p_heads, p_tails, pos = heads[pos : pos + n], tails[pos : pos + n], pos + n
         if p.a is not None and p.b is not None:
             best = _best_both_sides(p_heads, p_tails, calibration, (p.a, p.b) == first_link)
         else:
-            found = _best_one_side(p, p_heads, p_tails, group_b if p.a is not None else group_a)
+            found = _best_one_side(
+                p, p_heads, p_tails, group_b if p.a is not None else group_a, partner_wholes[k], calibration.merge_gain
+            )
             best = found[1] if found is not None and found[0] >= calibration.link_min else None
         if best is None:
             continue

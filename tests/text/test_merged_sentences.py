@@ -207,3 +207,26 @@ def test_the_first_link_is_the_one_of_the_first_sentence_where_links_cross():
     split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table))
     assert a[0][: split_a[0]].rstrip() == head
     assert b[1][: split_b[1]].rstrip() == "Wall Street beendet die Woche im Minus"
+
+
+def test_past_the_headline_the_half_matching_the_partner_matches_it_as_well_as_the_whole():
+    # Rewrites dev, fr->de: an apposition was cut off a sentence whose halves each matched
+    # something ("Der Abgeordnete für die im Ausland lebenden Franzosen | Alexandre Holroyd
+    # arbeitet seit sechs Monaten daran.").
+    a = [
+        "L'épargne doit devenir plus verte.",
+        "Les Français de l'étranger sont nombreux.",
+        "Le député Alexandre Holroyd y travaille depuis six mois.",
+        "Fin.",
+    ]
+    head = "Der Abgeordnete für die im Ausland lebenden Franzosen"
+    rest = "Alexandre Holroyd arbeitet seit sechs Monaten daran."
+    b = ["Die Ersparnisse sollen grüner werden.", f"{head} {rest}", "Ende."]
+    groups = [Group((0,), (0,), 0.9), Group((2,), (1,), 0.8), Group((3,), (2,), 0.9)]
+    table = {(a[1], head): 0.6, (a[2], rest): 0.75, (a[2], b[1]): 0.8}
+    assert merged_sentence_splits(a, b, ("fr", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})
+    # Where the rest matches the partner better than the whole did, the head was a sentence of its own.
+    table[(a[2], rest)] = 0.85
+    split_a, split_b = merged_sentence_splits(a, b, ("fr", "de"), groups, USE_CALIBRATION, _similarities(table))
+    assert split_a == {}
+    assert b[1][split_b[1] :] == rest
