@@ -729,18 +729,10 @@ def _best_one_side(
     return best
 
 
-def _best_both_sides(
-    heads: list[list[float]], tails: list[list[float] | None], calibration: Calibration, first_link: bool
-) -> int | None:
-    """The option where each half matches its counterpart better than the crossed halves do,
-    and the halves were lines of their own: in the comparison's first link (both versions
-    ran the headline into the lead) either the first halves match surely or the second
-    halves match no worse than the wholes; further in, each half matches no worse than the
-    wholes (a subheading run into its paragraph, "L'aérien frappé par la crise | IAG, comme
-    ..."). Halves of one sentence also match well, and a split there leaves it cut before a
-    name on both sides ("... commente | Christopher Low de FHN Financial."): on the rewrites
-    (`bench/rewrites.py`), 101 of the 120 cuts made on both sides of fr->de fell inside a
-    gold segment with the first-link rule applied everywhere, 16 of 32 with this one."""
+def _best_both_sides(heads: list[list[float]], tails: list[list[float] | None], calibration: Calibration) -> int | None:
+    """The option of the comparison's first link where each half matches its counterpart
+    better than the crossed halves do, and either the first halves match surely or the second
+    halves match no worse than the wholes: both versions ran the headline into the lead."""
     best, best_gain = None, 0.0
     for o, (head, tail) in enumerate(zip(heads, tails)):
         if tail is None:
@@ -749,10 +741,7 @@ def _best_both_sides(
         straight, crossed = min(first, second), max(cross_ab, cross_ba)
         if straight < max(calibration.link_min, crossed + calibration.margin_min):
             continue
-        if first_link:
-            if straight < calibration.link_sure and second < whole - calibration.merge_gain:
-                continue
-        elif straight < whole - calibration.merge_gain:
+        if straight < calibration.link_sure and second < whole - calibration.merge_gain:
             continue
         if best is None or straight - crossed > best_gain:
             best, best_gain = o, straight - crossed
@@ -783,27 +772,20 @@ def merged_sentence_splits(
     group_b = {j: g for g in groups for j in g.b}
     proposals = _one_side_proposals("a", texts_a, langs[0], texts_b, group_a, group_b)
     proposals += _one_side_proposals("b", texts_b, langs[1], texts_a, group_b, group_a)
-    proposals += filter(
-        None,
-        (
-            _both_sides_proposal(g.a[0], g.b[0], texts_a[g.a[0]], texts_b[g.b[0]], langs)
-            for g in groups
-            if len(g.a) == 1 and len(g.b) == 1
-        ),
-    )
+    # Both versions ran the headline into the lead: the comparison's first link (that of A's
+    # first sentence) may be split on both sides. Further in, where a subheading would have run
+    # into its paragraph, such splits fell inside a sentence more often than not, cutting it
+    # before a name on both sides ("... joined the Armed | Forces of Ukraine", "... commente |
+    # Christopher Low"): python bench/rewrites.py, dev 0.934 and dev_multi 0.869 -> 0.871
+    # (en->hr name F1 0.787 -> 0.806) without them.
+    first = min(groups, key=lambda g: (g.a[0], g.b[0]), default=None)
+    if first is not None and len(first.a) == 1 and len(first.b) == 1:
+        proposal = _both_sides_proposal(first.a[0], first.b[0], texts_a[first.a[0]], texts_b[first.b[0]], langs)
+        proposals += [proposal] if proposal is not None else []
     options = [o for p in proposals for o in p.options]
     heads = _chunks(
         similarities([pair for o in options for pair in o.head_pairs]), [len(o.head_pairs) for o in options]
     )
-    # Past the first link a split on both sides needs its first halves to match no worse than
-    # the wholes (`_best_both_sides`): the wholes' score (their vectors are cached) tells
-    # which options cannot, before their second halves, most of the encoding, are embedded.
-    first = min(groups, key=lambda g: (g.a[0], g.b[0]), default=None)
-    first_link = (first.a[0], first.b[0]) if first is not None else None
-    later: dict[int, tuple[str, str]] = {}  # proposal index -> the wholes of a later link
-    for k, p in enumerate(proposals):
-        if p.a is not None and p.b is not None and (p.a, p.b) != first_link:
-            later[k] = (texts_a[p.a], texts_b[p.b])
     # A one-side split's half that matches the sentence's partner must match it no worse than
     # the whole sentence does (`_best_one_side`); not a headline's (an article's first
     # sentence): a headline sums up the lead it ran into, so the lead alone may match the
@@ -819,17 +801,10 @@ def merged_sentence_splits(
                 (k, x, (texts_a[sentence], texts_b[x]) if p.a is not None else (texts_a[x], texts_b[sentence]))
                 for x in sorted(p.partners)
             ]
-    scores = similarities([*later.values(), *(pair for _, _, pair in partnered)])
-    wholes = dict(zip(later, scores))
     partner_wholes: dict[int, dict[int, float]] = {k: {} for k in range(len(proposals))}
-    for (k, x, _), score in zip(partnered, scores[len(later) :]):
+    for (k, x, _), score in zip(partnered, similarities([pair for _, _, pair in partnered])):
         partner_wholes[k][x] = score
-    floors = [
-        max(calibration.link_min, wholes[k] - calibration.merge_gain) if k in wholes else calibration.link_min
-        for k, p in enumerate(proposals)
-        for _ in p.options
-    ]
-    promising = [max(h) >= floor for h, floor in zip(heads, floors)]
+    promising = [max(h) >= calibration.link_min for h in heads]
     tested = [o for o, keep in zip(options, promising) if keep]
     tail_scores = iter(
         _chunks(similarities([pair for o in tested for pair in o.tail_pairs]), [len(o.tail_pairs) for o in tested])
@@ -843,7 +818,7 @@ def merged_sentence_splits(
         n = len(p.options)
         p_heads, p_tails, pos = heads[pos : pos + n], tails[pos : pos + n], pos + n
         if p.a is not None and p.b is not None:
-            best = _best_both_sides(p_heads, p_tails, calibration, (p.a, p.b) == first_link)
+            best = _best_both_sides(p_heads, p_tails, calibration)
         else:
             found = _best_one_side(
                 p, p_heads, p_tails, group_b if p.a is not None else group_a, partner_wholes[k], calibration.merge_gain

@@ -108,10 +108,10 @@ def test_both_sides_split_when_the_first_halves_match_surely_though_the_wholes_m
     assert b[0][: split_b[0]].rstrip() == "Wall Street beendet die Woche im Minus"
 
 
-def test_further_in_both_sides_split_only_where_each_half_matches_as_well_as_the_wholes():
+def test_past_the_first_link_no_sentence_is_split_on_both_sides():
     """Halves of one sentence match their counterparts about as well as the wholes do, often
-    surely: a link after the first is cut on both sides only where neither half loses against
-    the wholes (a subheading run into its paragraph)."""
+    better: past the headline a cut on both sides fell inside a sentence more often than not,
+    before a name ("... said analyst | Christopher Low of FHN Financial.")."""
     first = ("Markets opened calmly.", "Die Märkte öffneten ruhig.")
     a = [first[0], "The rally was strong, said analyst Christopher Low of FHN Financial."]
     b = [first[1], "Die Rally war stark, kommentiert Christopher Low von FHN Financial."]
@@ -120,19 +120,14 @@ def test_further_in_both_sides_split_only_where_each_half_matches_as_well_as_the
     assert a[1][: _cuts(a[1], "en")[0]].rstrip() == head_a
     table = {
         first: 0.9,
-        (head_a, head_b): 0.8,
-        (rest_a, rest_b): 0.88,
+        (head_a, head_b): 0.92,
+        (rest_a, rest_b): 0.92,
         (head_a, rest_b): 0.2,
         (rest_a, head_b): 0.2,
         (a[1], b[1]): 0.9,
     }
     groups = [Group((0,), (0,), 0.9), Group((1,), (1,), 0.9)]
-    calls = _similarities(table)
-    assert merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, calls) == ({}, {})
-    table[head_a, head_b] = table[rest_a, rest_b] = 0.92
-    split_a, split_b = merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, calls)
-    assert a[1][: split_a[1]].rstrip() == head_a
-    assert b[1][: split_b[1]].rstrip() == head_b
+    assert merged_sentence_splits(a, b, ("en", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})
 
 
 def test_a_name_with_a_lower_case_prefix_goes_on_into_the_next_word():
