@@ -60,7 +60,7 @@ def test_the_minutes_of_a_clock_time_before_pm_are_no_hour():
     from crosswire.text.numbers import find_numbers
 
     text = "Polls closed at 10:15 pm."
-    assert set(_times(find_numbers(text, "en"), text)) == {(22, 15, True)}
+    assert [time for time, _ in _times(find_numbers(text, "en"), text)] == [(22, 15, True)]
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,26 @@ def test_a_morning_time_and_an_evening_one_differ(english, changes):
     # Hours were read on a twelve-hour clock alone: "7 am" and "19:00" were one time. Where a
     # side leaves the half of the day open ("7:00"), it may be either.
     german = "Die Wahllokale öffnen um 19:00 Uhr, sagten Beamte."
+    assert _number_changes(english, "en", german, "de") == changes
+
+
+@pytest.mark.parametrize(
+    ("english", "german", "changes"),
+    [
+        # An open time pairs with one time of the other side, not with its 7:00 and 19:00 both.
+        (
+            "Polls open at 7:00 and close at 9:00.",
+            "Die Wahllokale öffnen um 7:00 und schließen um 19:00.",
+            [("9", "19")],
+        ),
+        ("Polls open at 07:00 and at 7:00.", "Die Wahllokale öffnen um 07:00 und um 08:00.", [("7", "08")]),
+        # am/pm stands between a time and its zone.
+        ("The fire broke out at 9:30 pm BST.", "Das Feuer brach um 22:30 (CET) aus.", []),
+        # A bare 12 may follow midnight.
+        ("The fire broke out at 12:30.", "Das Feuer brach um 00:30 Uhr aus.", []),
+    ],
+)
+def test_times_pair_one_to_one(english, german, changes):
     assert _number_changes(english, "en", german, "de") == changes
 
 

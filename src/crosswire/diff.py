@@ -9,6 +9,7 @@ another number it does not share with A is a change.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -175,7 +176,7 @@ _ZONE_NAME = re.compile(_ZONE_NAMES)
 _Time = tuple[int, int, bool]
 
 
-def _times(numbers: Sequence[Number], text: str) -> dict[_Time, list[Number]]:
+def _times(numbers: Sequence[Number], text: str) -> list[tuple[_Time, list[Number]]]:
     """Times of day with their minutes, and the numbers that write them: "10:15" (two numbers
     around a colon), "10.15" (one number: Croatian, German, Danish write times so), an hour
     with a word for it ("5点半") or with am/pm ("7 pm"). The half of the day is told by am/pm,
@@ -201,20 +202,21 @@ def _times(numbers: Sequence[Number], text: str) -> dict[_Time, list[Number]]:
             found.append((int(n.value), 0, [n]))
         elif len(n.text) == 4 and n.text.isdigit() and _ZONE.match(text, n.end):  # "1200 GMT", the wires' style
             found.append((int(n.value) // 100, int(n.value) % 100, [n]))
-    out: dict[_Time, list[Number]] = {}
+    out: list[tuple[_Time, list[Number]]] = []
     for written_hour, minute, parts in found:
         if written_hour < 24 and minute < 60:
             clock_hour, told = _clock_hour(written_hour, parts[0], parts[-1].end, text)
-            out.setdefault((clock_hour, minute, told), parts)
+            out.append(((clock_hour, minute, told), parts))
     return out
 
 
 def _clock_hour(hour: int, written: Number, end: int, text: str) -> tuple[int, bool]:
     """The hour on a 24-hour clock and True where the text tells the half of the day, else
-    the hour on a twelve-hour clock and False."""
+    the hour as written and False. A bare 12 is either: "12:30" may follow midnight."""
     if (half := _DAY_HALF.match(text, end)) is not None:
         return hour % 12 + (12 if half.group().strip().lower().startswith("p") else 0), True
-    if hour == 0 or hour >= 12 or (len(written.text) >= 2 and written.text.startswith("0")):
+    digits = unicodedata.normalize("NFKC", written.text)
+    if hour == 0 or hour > 12 or (len(digits) >= 2 and digits.startswith("0")):
         return hour, True
     return hour, False
 
@@ -240,24 +242,28 @@ def _without_same_times(
     time zone with the same minutes, which a translation converts ("09:30 BST" / "10:30
     (CET)"); `all_a`, `all_b`: each side's numbers before any were matched."""
     # Read from all the numbers: the minutes of "7:00" / "19:00" or "09:30" / "10:30" were
-    # matched already.
-    every_a, every_b = _times(all_a, text_a), _times(all_b, text_b)
-    same = [(pa, pb) for ta, pa in every_a.items() for tb, pb in every_b.items() if _same_time(ta, tb)]
-    drop_a = {id(n) for parts, _ in same for n in parts}
-    drop_b = {id(n) for _, parts in same for n in parts}
-    rest_a = sorted(
-        (parts[0].start, t, parts) for t, parts in every_a.items() if not any(_same_time(t, u) for u in every_b)
-    )
-    rest_b = sorted(
-        (parts[0].start, t, parts) for t, parts in every_b.items() if not any(_same_time(t, u) for u in every_a)
-    )
+    # matched already. Times pair one to one, the same hour first: an open "7:00" is one
+    # time of the other side, not its 7:00 and its 19:00 both.
+    rest_a, rest_b = _times(all_a, text_a), _times(all_b, text_b)
+    drop_a: set[int] = set()
+    drop_b: set[int] = set()
+    for alike in (operator.eq, _same_time):
+        for time_a, parts_a in list(rest_a):
+            found = next((k for k, (time_b, _) in enumerate(rest_b) if alike(time_a, time_b)), None)
+            if found is not None:
+                rest_a.remove((time_a, parts_a))
+                drop_a |= {id(n) for n in parts_a}
+                drop_b |= {id(n) for n in rest_b.pop(found)[1]}
     # A time converted keeps its minutes, and one conversion moves every time by one offset:
     # a time whose minutes or offset differ was changed.
     converted: list[tuple[int, list[Number], list[Number]]] = []
-    for (_, time_a, parts_a), (_, time_b, parts_b) in zip(rest_a, rest_b):
+    for (time_a, parts_a), (time_b, parts_b) in zip(
+        sorted(rest_a, key=lambda t: t[1][0].start), sorted(rest_b, key=lambda t: t[1][0].start)
+    ):
         zone_a, zone_b = _zone(parts_a, text_a), _zone(parts_b, text_b)
+        offset = (time_b[0] - time_a[0]) % (24 if time_a[2] and time_b[2] else 12)
         if zone_a and zone_b and zone_a != zone_b and time_a[1] == time_b[1]:
-            converted.append(((time_b[0] - time_a[0]) % 12, parts_a, parts_b))
+            converted.append((offset, parts_a, parts_b))
     if converted:
         offset = Counter(k for k, _, _ in converted).most_common(1)[0][0]
         drop_a |= {id(n) for k, parts, _ in converted if k == offset for n in parts}
@@ -266,8 +272,11 @@ def _without_same_times(
 
 
 def _zone(parts: list[Number], text: str) -> str | None:
-    """The time zone written after a time, if any."""
-    found = _ZONE.match(text, max(n.end for n in parts))
+    """The time zone written after a time and its am/pm, if any ("9:30 pm BST")."""
+    end = max(n.end for n in parts)
+    if (half := _DAY_HALF.match(text, end)) is not None:
+        end = half.end()
+    found = _ZONE.match(text, end)
     return found[1] if found else None
 
 
