@@ -127,3 +127,10 @@ def test_a_lone_gap_pair_of_another_length_ratio_is_not_linked():
     # B's lone sentence is three times as long as A's: nothing vouches for the pair.
     links = _align_with_lengths([*STORY, LONE_A, LAST], [*STORY, LONE_B, LAST], LENGTHS_A, [110, 46, 168, 200, 280])
     assert ((3,), (3,)) not in links
+
+
+def test_in_articles_of_like_sized_sentences_a_length_vouches_for_nothing():
+    # Every sentence pair has the links' length ratio: the lone pair's says nothing.
+    lengths_b = [110, 110, 110, 110, 110]
+    links = _align_with_lengths([*STORY, LONE_A, LAST], [*STORY, LONE_B, LAST], [100] * 5, lengths_b)
+    assert ((3,), (3,)) not in links

@@ -189,6 +189,10 @@ def test_in_an_unspaced_script_a_headline_may_end_in_a_closing_quote():
     assert [text[:c].rstrip() for c in _cuts(text, "zh")] == ["家人称赞伯明翰被捅死的 18 岁年轻人“精力充沛”"]
     text = "東京の天気は「晴れ」 明日は雨が降るでしょう。"
     assert [text[:c].rstrip() for c in _cuts(text, "ja")] == ["東京の天気は「晴れ」"]
+    text = "伯明翰一名少年被刺死【快讯】 其家人表示他很年轻。"
+    assert [text[:c].rstrip() for c in _cuts(text, "zh")] == ["伯明翰一名少年被刺死【快讯】"]
+    text = "伯明翰年轻人遇害（2024） 伯明翰一名少年被刺死。"
+    assert [text[:c].rstrip() for c in _cuts(text, "zh")] == ["伯明翰年轻人遇害（2024）"]
 
 
 def test_the_first_link_is_the_one_of_the_first_sentence_where_links_cross():
@@ -225,3 +229,28 @@ def test_past_the_headline_the_half_matching_the_partner_matches_it_as_well_as_t
     split_a, split_b = merged_sentence_splits(a, b, ("fr", "de"), groups, USE_CALIBRATION, _similarities(table))
     assert split_a == {}
     assert b[1][split_b[1] :] == rest
+
+
+def test_the_first_half_matching_the_partner_matches_it_as_well_as_the_whole():
+    # The same rule where the partner holds the first half and an unlinked neighbour the rest.
+    a = ["Markets opened calmly.", "Le député Alexandre Holroyd y travaille.", "Les Français de l'étranger votent."]
+    head = "Der Abgeordnete Alexandre Holroyd arbeitet seit Monaten"
+    rest = "Die Franzosen im Ausland stimmen ab."
+    b = ["Die Märkte öffneten ruhig.", f"{head} {rest}"]
+    groups = [Group((0,), (0,), 0.9), Group((1,), (1,), 0.8)]
+    table = {(a[1], head): 0.75, (a[2], rest): 0.6, (a[1], b[1]): 0.8}
+    assert merged_sentence_splits(a, b, ("fr", "de"), groups, USE_CALIBRATION, _similarities(table)) == ({}, {})
+    table[(a[1], head)] = 0.85
+    split_a, split_b = merged_sentence_splits(a, b, ("fr", "de"), groups, USE_CALIBRATION, _similarities(table))
+    assert b[1][: split_b[1]].rstrip() == head
+
+
+def test_a_headline_run_into_its_lead_is_split_though_the_lead_alone_matches_less():
+    # A headline sums up its lead: the lead alone may match the partner less well than both.
+    head, rest = "Wall Street ends the week lower, weighed by tech", "Stocks fell on Friday as tensions rose."
+    b = ["Wall Street beendet die Woche im Minus", "Die Kurse fielen am Freitag."]
+    table = {(head, b[0]): 0.8, (rest, b[1]): 0.85, (HEADLINE_RUN_IN, b[1]): 0.9}
+    split_a, split_b = merged_sentence_splits(
+        [HEADLINE_RUN_IN], b, ("en", "de"), [Group((0,), (1,), 0.9)], USE_CALIBRATION, _similarities(table)
+    )
+    assert HEADLINE_RUN_IN[: split_a[0]].rstrip() == head
