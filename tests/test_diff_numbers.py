@@ -187,3 +187,31 @@ def test_the_digits_of_a_name_the_other_side_writes_are_compared():
     xhosa = "I-Hokuriku ayichazanga nokuba Inombolo-1 ye-reactors ivaliwe."
     zulu = "IHokuriku ayibikanga ukuthi isiphehli Nombolo 8 sivaliwe."
     assert _number_changes(xhosa, "xh", zulu, "zu") == [("1", "8")]
+
+
+@pytest.mark.parametrize(
+    ("croatian", "changes"),
+    [
+        # WMT22 en->hr: the translation gave the pounds in kuna, and 150 -> 1,25 was reported.
+        ("Carine pogađaju robu vrijednu 200 milijardi dolara (1,25 trilijuna kuna).", []),
+        # The same currency on both sides is compared.
+        ("Carine pogađaju robu vrijednu 200 milijardi dolara (160 milijardi funti).", [("150", "160")]),
+    ],
+)
+def test_an_amount_converted_into_another_currency_is_no_change(croatian, changes):
+    english = "The tariffs affect goods worth $200 billion (£150 billion)."
+    assert _number_changes(english, "en", croatian, "hr") == changes
+
+
+def test_the_currency_of_an_amount_is_read_before_or_after_it():
+    from crosswire.text.units import currency_at
+
+    def codes(text: str, lang: str, number: str) -> frozenset[str]:
+        start = text.index(number)
+        return currency_at(text, start, start + len(number), lang)
+
+    assert codes("They paid £150 billion.", "en", "150") == {"GBP"}
+    assert "USD" in codes("Za 200 milijardi dolara.", "hr", "200")
+    assert codes("Preis: 20 € pro Stück.", "de", "20") == {"EUR"}
+    assert codes("USD 20 were paid.", "en", "20") == {"USD"}
+    assert codes("They won 3 games.", "en", "3") == frozenset()

@@ -50,7 +50,7 @@ from .text.names import (
 )
 from .text.numbers import Number, same_number, worded_value
 from .text.scripts import in_unspaced_script
-from .text.units import converted, unit_after
+from .text.units import converted, currency_at, other_currencies, unit_after
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,14 @@ def _number_differences(
             continue  # two names with digits ("A320", "F16"), not one number changed
         if isinstance(na, Number) and isinstance(nb, Number) and _converted(na, a.lang, text_a, nb, b.lang, text_b):
             continue  # one measurement in two units ("20 feet" / "6 metara")
+        if (
+            isinstance(na, Number)
+            and isinstance(nb, Number)
+            and other_currencies(
+                currency_at(text_a, na.start, na.end, a.lang), currency_at(text_b, nb.start, nb.end, b.lang)
+            )
+        ):
+            continue  # an amount converted into another currency ("£150 billion" / "1,25 trilijuna kuna")
         differences.append(Difference("number", _span(text_a, na.start, na.end), _span(text_b, nb.start, nb.end)))
     return differences
 

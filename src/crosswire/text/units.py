@@ -121,3 +121,61 @@ def converted(value_a: Decimal, unit_a: str | None, value_b: Decimal, unit_b: st
         return False
     larger = max(abs(base_a), abs(base_b))
     return larger == 0 or abs(base_a - base_b) <= CONVERSION_TOLERANCE * larger
+
+
+# Money. A version written for another readership may convert an amount into its own currency
+# ("$200 billion (£150 billion)" / "200 milijardi dolara (1,25 trilijuna kuna)"): at a rate
+# the articles do not give, so two amounts in different currencies are not compared.
+_CURRENCY_WORD = regex.compile(r"\p{L}{3,}")
+# Right after the number, its first two tokens (a scale word may come first: "milijardi
+# dolara", "trilijuna kuna"); right before it, a symbol or a code ("£", "US$", "USD").
+_TOKEN = r"([^\s()\[\]“”„\"'«»,;:!?]+)"
+_AFTER_AMOUNT = regex.compile(rf"[ \u00a0\u202f]*{_TOKEN}(?:[ \u00a0\u202f]+{_TOKEN})?")
+_BEFORE_AMOUNT = regex.compile(rf"{_TOKEN}[ \u00a0\u202f]?$")
+_ISO_CODE = regex.compile(r"[A-Z]{3}")
+
+
+@functools.lru_cache(maxsize=64)
+def _currency_names(lang: str) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(currency word, case-folded -> ISO codes; symbol -> ISO codes) in `lang` and English,
+    from CLDR: the last word of each currency's names in every plural form ("dolara", "kuna",
+    "pounds"), its symbol ("£", "kn", "US$") and its code."""
+    words: dict[str, set[str]] = {}
+    symbols: dict[str, set[str]] = {}
+    for code in dict.fromkeys((lang, "en")):
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+        plurals = locale._data["currency_names_plural"]
+        for currency, name in locale.currencies.items():
+            for form in (name, *dict(plurals.get(currency, {})).values()):
+                last = form.split()[-1].casefold() if form.split() else ""
+                if _CURRENCY_WORD.fullmatch(last):
+                    words.setdefault(last, set()).add(currency)
+            words.setdefault(currency.casefold(), set()).add(currency)
+            symbols.setdefault(locale.currency_symbols.get(currency, currency), set()).add(currency)
+    return {w: frozenset(c) for w, c in words.items()}, {s: frozenset(c) for s, c in symbols.items()}
+
+
+def currency_at(text: str, start: int, end: int, lang: str) -> frozenset[str]:
+    """The ISO codes the currency written at the number text[start:end] may stand for: a
+    symbol or code right before it ("£150", "USD 20"), else a symbol, code or currency's name
+    in the two tokens after it ("20 €", "150 billion pounds", "200 milijardi dolara"); empty
+    where none."""
+    words, symbols = _currency_names(lang)
+    if (before := _BEFORE_AMOUNT.search(text, max(0, start - 6), start)) is not None:
+        token = before.group(1)
+        if codes := symbols.get(token) or (words.get(token.casefold()) if _ISO_CODE.fullmatch(token) else None):
+            return codes
+    if (after := _AFTER_AMOUNT.match(text, end)) is not None:
+        for token in filter(None, after.groups()):
+            token = token.rstrip(".")
+            if codes := symbols.get(token) or words.get(token.casefold()):
+                return codes
+    return frozenset()
+
+
+def other_currencies(codes_a: frozenset[str], codes_b: frozenset[str]) -> bool:
+    """Whether two amounts are given in currencies that cannot be one."""
+    return bool(codes_a) and bool(codes_b) and not codes_a & codes_b
