@@ -775,11 +775,12 @@ def merged_sentence_splits(
     proposals += _one_side_proposals("b", texts_b, langs[1], texts_a, group_b, group_a)
     # Both versions ran the headline into the lead: the comparison's first link (that of A's
     # first linked sentence, the headline's or, where A's headline is left out, the lead's) may
-    # be split on both sides (with the headlines' link only, dev's numbers fell 0.978 -> 0.933). Further in, where a subheading would have run
-    # into its paragraph, such splits fell inside a sentence more often than not, cutting it
-    # before a name on both sides ("... joined the Armed | Forces of Ukraine", "... commente |
-    # Christopher Low"): python bench/rewrites.py, dev 0.934 and dev_multi 0.869 -> 0.871
-    # (en->hr name F1 0.787 -> 0.806) without them.
+    # be split on both sides (with the headlines' link only, dev's numbers fell 0.978 -> 0.933).
+    # Further in, where a subheading would have run into its paragraph, such splits fell
+    # inside a sentence more often than not, cutting it before a name on both sides ("...
+    # joined the Armed | Forces of Ukraine", "... commente | Christopher Low"): python
+    # bench/rewrites.py, dev 0.934 and dev_multi 0.869 -> 0.871 (en->hr name F1 0.787 ->
+    # 0.806) without them.
     first = min(groups, key=lambda g: (g.a[0], g.b[0]), default=None)
     if first is not None and len(first.a) == 1 and len(first.b) == 1:
         proposal = _both_sides_proposal(first.a[0], first.b[0], texts_a[first.a[0]], texts_b[first.b[0]], langs)

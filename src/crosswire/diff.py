@@ -269,8 +269,8 @@ def _without_same_times(
         sorted(rest_a, key=lambda t: t[1][0].start), sorted(rest_b, key=lambda t: t[1][0].start)
     ):
         zone_a, zone_b = _zone(parts_a, text_a), _zone(parts_b, text_b)
-        offset = (time_b[0] - time_a[0]) % (24 if time_a[2] and time_b[2] else 12)
         if zone_a and zone_b and zone_a != zone_b and time_a[1] == time_b[1]:
+            offset = (time_b[0] - time_a[0]) % (24 if time_a[2] and time_b[2] else 12)
             converted.append((offset, parts_a, parts_b))
     if converted:
         offset = Counter(k for k, _, _ in converted).most_common(1)[0][0]

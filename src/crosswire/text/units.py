@@ -150,7 +150,7 @@ def _currency_names(lang: str) -> tuple[dict[str, frozenset[str]], dict[str, fro
         plurals = locale._data["currency_names_plural"]
         for currency, name in locale.currencies.items():
             for form in (name, *dict(plurals.get(currency, {})).values()):
-                last = form.split()[-1].casefold() if form.split() else ""
+                last = (form.split() or [""])[-1].casefold()
                 if _CURRENCY_WORD.fullmatch(last):
                     words.setdefault(last, set()).add(currency)
             words.setdefault(currency.casefold(), set()).add(currency)
